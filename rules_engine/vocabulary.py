@@ -1,0 +1,154 @@
+"""The domain vocabulary (data/vocabulary.yaml) as Python lookups.
+
+Everything that needs the canonical values or what people call them — profile
+validation, the NLU patterns, the dialogue's validators — asks this module.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+import yaml
+
+DATA_DIR = Path(__file__).parent / "data"
+
+REGIONS = ("national", "nei_mongol", "baise")
+KINDS = ("title", "skill")
+PATHS = ("regular", "green_channel", "exception")
+STATUSES = ("eligible", "not_yet", "undecided", "ineligible")
+
+
+@lru_cache(maxsize=None)
+def raw() -> dict:
+    return yaml.safe_load((DATA_DIR / "vocabulary.yaml").read_text(encoding="utf-8"))
+
+
+def _values(section: str) -> Tuple[str, ...]:
+    return tuple(item["value"] for item in raw()[section])
+
+
+def skill_grades() -> Tuple[str, ...]:
+    return _values("skill_grades")
+
+
+def title_levels() -> Tuple[str, ...]:
+    return _values("title_levels")
+
+
+def awards() -> Tuple[str, ...]:
+    return _values("awards")
+
+
+def series() -> Tuple[str, ...]:
+    return _values("series")
+
+
+def bridging_series() -> Tuple[str, ...]:
+    return tuple(item["value"] for item in raw()["series"] if item["bridging"])
+
+
+def degrees() -> Tuple[str, ...]:
+    return _values("degrees")
+
+
+def skill_school_classes() -> Tuple[str, ...]:
+    return _values("skill_school_classes")
+
+
+VALUE_LISTS = {
+    "regions": lambda: REGIONS,
+    "skill_grades": skill_grades,
+    "title_levels": title_levels,
+    "awards": awards,
+    "series": series,
+    "degrees": degrees,
+    "skill_school_classes": skill_school_classes,
+}
+
+
+def grade_rank(grade: str) -> int:
+    return skill_grades().index(grade)
+
+
+def title_rank(level: str) -> int:
+    return title_levels().index(level)
+
+
+def level_rank(kind: str, level: str) -> int:
+    return title_rank(level) if kind == "title" else grade_rank(level)
+
+
+def next_grade(grade: str) -> Optional[str]:
+    grades = skill_grades()
+    i = grades.index(grade)
+    return grades[i + 1] if i + 1 < len(grades) else None
+
+
+def grade_number(grade: str) -> str:
+    """高级工 → 三级: the numbered name the 2019 skill-level reform uses."""
+    return next(g["level_number"] for g in raw()["skill_grades"] if g["value"] == grade)
+
+
+def aliases(section: str) -> Dict[str, List[str]]:
+    """canonical value → every way of saying it (canonical first)."""
+    return {item["value"]: list(dict.fromkeys([item["value"], *item.get("aliases", [])])) for item in raw()[section]}
+
+
+@dataclass(frozen=True)
+class TitleName:
+    name: str
+    level: str
+    series: str
+
+
+def title_names() -> List[TitleName]:
+    """Every title name (工程师, 副主任医师 …) with the level and series it implies."""
+    levels = title_levels()
+    out = []
+    for series_key, names in raw()["title_names"].items():
+        series_value = series_key.split("/")[0]
+        for level, name in zip(levels, names):
+            if name:
+                out.append(TitleName(name, level, series_value))
+    return out
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    region: str
+    note: Optional[str] = None
+
+
+def _short_form(name: str) -> Optional[str]:
+    for suffix in ("各族自治县", "自治县", "自治旗", "联合旗", "矿区", "市", "县", "区", "盟", "旗"):
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return None
+
+
+@lru_cache(maxsize=None)
+def places() -> Dict[str, Place]:
+    """Every place name (full and unambiguous short forms) → canonical region."""
+    out: Dict[str, Place] = {}
+    for key, spec in raw()["regions"].items():
+        region = spec.get("region", key)
+        note = spec.get("note")
+        ambiguous = set(spec.get("ambiguous_short_forms", []))
+        names = list(spec.get("aliases", []))
+        for city, counties in spec["places"].items():
+            names.append(city)
+            names.extend(counties)
+        for name in names:
+            out[name] = Place(name, region, note)
+            short = _short_form(name)
+            if short and short not in ambiguous and short not in out:
+                out[short] = Place(short, region, note)
+    return out
+
+
+def resolve_place(text: str) -> Optional[Place]:
+    """The region of a place name, or None when it is none we know (→ national)."""
+    return places().get(text.strip())
