@@ -1,0 +1,69 @@
+"""Command line: `python -m rules_engine evaluate|explain|articles|topic`.
+
+evaluate reads one profile (JSON) on stdin and prints the decision as JSON; explain
+prints the same decision as readable Chinese. Bad input: message on stderr, exit 2.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from . import evaluate
+from .explain import render
+from .knowledge import answer_topic, iter_articles, topics
+from .loader import short_name
+from .profile import ProfileError
+
+EXIT_BAD_INPUT = 2
+
+
+def _read_profile() -> dict:
+    raw = sys.stdin.read()
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ProfileError(f"输入不是合法的 JSON（第{exc.lineno}行第{exc.colno}列）：{exc.msg}") from None
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m rules_engine", description="技能贯通规则引擎")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("evaluate", help="stdin: 申请人信息 JSON → stdout: 决定 JSON")
+    sub.add_parser("explain", help="stdin: 申请人信息 JSON → stdout: 中文说明")
+    arts = sub.add_parser("articles", help="知识库：逐条列出三份文件的条款")
+    arts.add_argument("--doc", choices=["national", "nei_mongol", "baise"])
+    arts.add_argument("--json", action="store_true")
+    top = sub.add_parser("topic", help="按问题类别回答（费用、时间、材料……）")
+    top.add_argument("topic", help="、".join(topics()))
+    top.add_argument("--region", default="national", choices=["national", "nei_mongol", "baise"])
+    args = parser.parse_args(argv)
+
+    try:
+        if args.command in ("evaluate", "explain"):
+            decision = evaluate(_read_profile())
+            if args.command == "evaluate":
+                print(json.dumps(decision, ensure_ascii=False, indent=2))
+            else:
+                print(render(decision))
+        elif args.command == "articles":
+            rows = [a for a in iter_articles() if not args.doc or a["doc"] == args.doc]
+            if args.json:
+                print(json.dumps(rows, ensure_ascii=False, indent=2))
+            else:
+                for a in rows:
+                    print(f"{short_name(a['doc'])}{a['article']}\n  {a['text']}\n")
+        elif args.command == "topic":
+            for ans in answer_topic(args.topic, args.region):
+                print(f"{ans['text']}（{ans['source']}）")
+    except ProfileError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyError as exc:
+        print(f"错误：{exc.args[0]}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,246 @@
+"""The interpreter: a validated profile and the rules in force in its region → a decision.
+
+Each route is a small program of typed conditions:
+  when      — what makes the route speak at all (the grade held, the award won);
+  requires  — facts the decision needs; unknown → `undecided`, time-short → `not_yet`;
+  presumes  — what most applicants meet; unknown → listed in `assumptions`.
+Bars work on a whole direction (title / skill) and become `blockers`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Optional, Tuple
+
+from . import clock, explain, vocabulary
+from .conditions import check
+from .loader import rules_for
+from .model import Bar, Citation, Condition, Knowledge, Route
+from .profile import facts_for_evaluation, schema, validate
+
+STATUS_ORDER = {s: i for i, s in enumerate(vocabulary.STATUSES)}
+ENTRY_FACTS = ("skill_grade", "title_level")
+
+
+@dataclass
+class Draft:
+    """An option while it is being decided; explain.py turns it into words."""
+    route: Route
+    level: str
+    status: str = "eligible"
+    earliest_year: Optional[int] = None
+    assumptions: Dict[str, List[Citation]] = field(default_factory=dict)
+    unknown: List[Condition] = field(default_factory=list)
+    failing: List[Condition] = field(default_factory=list)
+    waiting: List[Tuple[Condition, int]] = field(default_factory=list)
+    blockers: List["ActiveBar"] = field(default_factory=list)
+
+    @property
+    def kind(self) -> str:
+        return self.route.kind
+
+
+@dataclass
+class ActiveBar:
+    bar: Bar
+    until_year: Optional[int]
+    until_unknown: bool = False
+
+    @property
+    def permanent(self) -> bool:
+        return self.until_year is None and not self.until_unknown
+
+
+@dataclass
+class _Missing:
+    """Facts to ask about, most decisive first: those an option waits for, the region
+    (local rules may change everything), the presumed ones, then those that could open
+    a further route."""
+    undecided: List[str] = field(default_factory=list)
+    partial: List[str] = field(default_factory=list)
+    presumed: List[str] = field(default_factory=list)
+
+    def ordered(self, facts: Dict[str, Any], has_options: bool, region_known: bool) -> List[str]:
+        out = list(self.undecided)
+        if not has_options and not out and not self.partial:
+            out.extend(ENTRY_FACTS)
+        if not region_known:
+            out.append("region")
+        ranks = schema()
+        out.extend(sorted(self.presumed, key=lambda f: ranks[f].get("presumption_rank", 99)))
+        out.extend(self.partial)
+        return [f for f in dict.fromkeys(out) if f not in facts]
+
+
+def evaluate(profile: Dict[str, Any]) -> Dict[str, Any]:
+    """The public API: a profile (CONTRACT.md §3) → a decision (CONTRACT.md §4)."""
+    checked = validate(profile)
+    return evaluate_valid(checked)
+
+
+def evaluate_valid(checked: Dict[str, Any]) -> Dict[str, Any]:
+    facts = facts_for_evaluation(checked)
+    region = checked.get("region", "national")
+    rules = rules_for(region)
+    missing = _Missing()
+
+    drafts = [d for route in rules.routes for d in _apply_route(route, facts, missing)]
+    active = _apply_bars(rules.bars, facts, drafts, missing)
+    drafts = _best_per_level(drafts)
+    for d in drafts:
+        if d.status in ("eligible", "not_yet", "undecided"):
+            missing.presumed.extend(d.assumptions)
+
+    decision: Dict[str, Any] = {
+        "region": region,
+        "options": [explain.option_json(d, facts) for d in _sorted(drafts)],
+        "blockers": [explain.blocker_json(a, facts) for a in active],
+    }
+    equivalent = _education_equivalent(rules.equivalents, facts)
+    if equivalent:
+        decision["education_equivalent"] = equivalent
+    decision["missing"] = missing.ordered(facts, bool(drafts), "region" in checked)
+    decision["next_steps"] = _next_steps(rules.knowledge, drafts, facts)
+    return decision
+
+
+# ── routes ───────────────────────────────────────────────────────────────────────
+
+def _apply_route(route: Route, facts: Dict[str, Any], missing: _Missing) -> List[Draft]:
+    triggers = [(c, check(c, facts)) for c in route.when]
+    if any(r.value is False for _, r in triggers):
+        return []
+    unknown_triggers = [c.fact for c, r in triggers if r.value is None]
+    if unknown_triggers:
+        # The first trigger says whom the route is for (the award holder, the title
+        # holder); only when that is known do its other triggers become worth asking.
+        if triggers[0][1].value is True:
+            missing.partial.extend(unknown_triggers)
+        return []
+    levels = route.levels
+    if route.next_grade:
+        nxt = vocabulary.next_grade(facts["skill_grade"])
+        levels = (nxt,) if nxt else ()
+    return [_decide(route, level, facts, missing) for level in levels]
+
+
+def _decide(route: Route, level: str, facts: Dict[str, Any], missing: _Missing) -> Draft:
+    draft = Draft(route, level)
+    if route.outcome == "ineligible":
+        draft.status = "ineligible"
+        return draft
+    for cond in route.requires:
+        result = check(cond, facts)
+        if result.value is None:
+            draft.unknown.append(cond)
+        elif result.waits:
+            draft.waiting.append((cond, result.years_short))
+        elif result.value is False:
+            draft.failing.append(cond)
+    for cond in route.presumes:
+        result = check(cond, facts)
+        if result.value is None:
+            draft.assumptions.setdefault(cond.fact, []).append(cond.citation)
+        elif result.value is False:
+            draft.failing.append(cond)
+    year = facts["application_year"]
+    if draft.failing:
+        draft.status = "ineligible"
+    elif draft.unknown:
+        draft.status = "undecided"
+        missing.undecided.extend(c.fact for c in draft.unknown)
+    elif draft.waiting:
+        draft.status = "not_yet"
+        draft.earliest_year = year + max(short for _, short in draft.waiting)
+    else:
+        draft.earliest_year = year
+    return draft
+
+
+# ── bars ─────────────────────────────────────────────────────────────────────────
+
+def _apply_bars(bars: List[Bar], facts: Dict[str, Any], drafts: List[Draft], missing: _Missing) -> List[ActiveBar]:
+    active: List[ActiveBar] = []
+    year = facts["application_year"]
+    for bar in bars:
+        results = [(c, check(c, facts)) for c in bar.when]
+        if any(r.value is False for _, r in results):
+            continue
+        unknown = [c for c, r in results if r.value is None]
+        if unknown:
+            for d in drafts:
+                if d.kind in bar.applies_to:
+                    for c in unknown:
+                        d.assumptions.setdefault(c.fact, []).append(c.citation)
+            continue
+        entry = ActiveBar(bar, None)
+        if bar.until_year:
+            start = facts.get(bar.until_year.fact)
+            if start is None:
+                entry.until_unknown = True
+                missing.undecided.append(bar.until_year.fact)
+            else:
+                entry.until_year = start + bar.until_year.plus
+                if entry.until_year <= year:
+                    continue          # the ban is over by the application year
+        active.append(entry)
+        for d in drafts:
+            if d.kind in bar.applies_to:
+                _block(d, entry)
+    return active
+
+
+def _block(draft: Draft, bar: ActiveBar) -> None:
+    """Options of a barred kind are never eligible; a ban that ends makes them `not_yet`."""
+    draft.blockers.append(bar)
+    if draft.status == "ineligible":
+        return
+    if bar.permanent:
+        draft.status, draft.earliest_year = "ineligible", None
+    elif bar.until_unknown:
+        draft.status, draft.earliest_year = "undecided", None
+    elif draft.status in ("eligible", "not_yet"):
+        draft.status = "not_yet"
+        draft.earliest_year = max(draft.earliest_year or 0, bar.until_year)
+
+
+# ── assembling the decision ──────────────────────────────────────────────────────
+
+def _best_per_level(drafts: List[Draft]) -> List[Draft]:
+    """One option per (kind, level, path): the most favourable route that leads there."""
+    best: Dict[Tuple[str, str, str], Draft] = {}
+    for d in drafts:
+        key = (d.kind, d.level, d.route.path)
+        if key not in best or _favour(d) < _favour(best[key]):
+            best[key] = d
+    return list(best.values())
+
+
+def _favour(d: Draft) -> Tuple[int, int]:
+    return STATUS_ORDER[d.status], d.earliest_year or 9999
+
+
+def _sorted(drafts: List[Draft]) -> List[Draft]:
+    return sorted(drafts, key=lambda d: (vocabulary.KINDS.index(d.kind), STATUS_ORDER[d.status],
+                                         -vocabulary.level_rank(d.kind, d.level),
+                                         vocabulary.PATHS.index(d.route.path)))
+
+
+def _education_equivalent(equivalents, facts: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+    cls = facts.get("skill_school_class")
+    for eq in equivalents:
+        if cls in eq.classes:
+            return {"level": eq.classes[cls], "citations": [c.to_json() for c in eq.citations]}
+    return None
+
+
+def _next_steps(knowledge: List[Knowledge], drafts: List[Draft], facts: Dict[str, Any]) -> List[Dict[str, Any]]:
+    open_levels = {kind: [d.level for d in _sorted(drafts) if d.kind == kind and d.status != "ineligible"]
+                   for kind in vocabulary.KINDS}
+    steps = []
+    for entry in knowledge:
+        kinds = [k for k in entry.step_for if open_levels[k]]
+        if not kinds or any(check(c, facts).value is False for c in entry.when):
+            continue
+        text = explain.step_text(entry, open_levels[kinds[0]], facts, clock.today())
+        steps.append({"text": text, "citations": [c.to_json() for c in entry.citations]})
+    return steps

@@ -1,0 +1,203 @@
+"""Plain-Chinese explanations: the conclusion, the article quoted, the applicant's facts
+that decide it ("because" / "why not / what is missing"), and any reading we chose.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from typing import TYPE_CHECKING, Any, Dict, List
+
+from . import vocabulary
+from .loader import short_name
+from .model import Citation, Condition, Knowledge
+from .profile import label, schema
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .engine import ActiveBar, Draft
+
+KIND_WORDS = {"title": "职称评审", "skill": "职业技能评价"}
+PATH_WORDS = {"regular": "", "green_channel": "（绿色通道）", "exception": "（直接或破格参加）"}
+
+
+def cite(c: Citation) -> str:
+    """《百色市实施细则》第八条 — the form every conclusion names its source in."""
+    return f"{short_name(c.doc)}{c.article}"
+
+
+def number(v: Any) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
+
+def level_words(kind: str, level: str) -> str:
+    if kind == "title":
+        return f"{level}职称"
+    return f"{level}（{vocabulary.grade_number(level)}）职业技能评价"
+
+
+def _basis(d: "Draft") -> str:
+    text = f"依据{cite(d.route.citation)}：“{d.route.quote}”。"
+    if d.route.interpretation:
+        text += f"（本助手的理解：{d.route.interpretation}）"
+    return text
+
+
+def _fact_phrase(cond: Condition, facts: Dict[str, Any]) -> str:
+    value = facts.get(cond.fact)
+    if cond.op == "at_least":
+        return f"{label(cond.fact)}为{number(value)}年（要求满{number(cond.value)}年）"
+    if cond.op == "within_years":
+        return f"毕业已{facts['application_year'] - value}年（要求毕业{cond.value}年内）"
+    if cond.op == "has_any":
+        held = [a for a in value if a in cond.value]
+        return f"获得{'、'.join(held)}"
+    if isinstance(value, bool):
+        return f"{label(cond.fact)}：{'是' if value else '否'}"
+    return f"{label(cond.fact)}：{value}"
+
+
+def _because(d: "Draft", facts: Dict[str, Any]) -> str:
+    shown = [c for c in d.route.when if c.fact in ("awards", "skill_grade", "title_level", "degree")]
+    shown += [c for c in d.route.requires if c not in d.unknown and c not in d.failing]
+    phrases = [_fact_phrase(c, facts) for c in shown]
+    return f"您的情况：{'；'.join(phrases)}。" if phrases else ""
+
+
+def _assumption_clause(d: "Draft") -> str:
+    if not d.assumptions:
+        return ""
+    spec = schema()
+    presumed = "；".join(spec[f].get("presumed_as", label(f)) for f in d.assumptions)
+    return f"前提是：{presumed}（如有不符，请告诉我）。"
+
+
+def _blocker_clause(d: "Draft") -> str:
+    parts = []
+    for a in d.blockers:
+        if a.until_year:
+            parts.append(f"受{cite(a.bar.citation)}限制，{a.until_year}年起方可申报")
+        elif a.until_unknown:
+            parts.append(f"受{cite(a.bar.citation)}限制，需确认{label(a.bar.until_year.fact)}")
+        else:
+            parts.append(f"受{cite(a.bar.citation)}限制")
+    return "；".join(parts) + "。" if parts else ""
+
+
+def option_text(d: "Draft", facts: Dict[str, Any]) -> str:
+    what = level_words(d.kind, d.level) + PATH_WORDS[d.route.path]
+    if d.status == "eligible":
+        head = f"可以申报{what}。"
+    elif d.status == "not_yet":
+        head = f"暂不能申报{what}，预计{d.earliest_year}年起可以申报。"
+    elif d.status == "undecided":
+        facts_needed = [c.fact for c in d.unknown] + [a.bar.until_year.fact for a in d.blockers if a.until_unknown]
+        need = "、".join(dict.fromkeys(label(f) for f in facts_needed))
+        head = f"能否申报{what}，还需要知道：{need}。"
+    else:
+        head = f"不能申报{what}。"
+    tail = ""
+    if d.status == "ineligible" and not d.blockers:
+        if d.route.why_not:
+            tail = d.route.why_not
+        elif d.failing:
+            tail = "不符合：" + "；".join(_fact_phrase(c, facts) for c in d.failing) + "。"
+    elif d.waiting:
+        short = max(s for _, s in d.waiting)
+        tail = f"还差{short}年。"
+    text = head + _basis(d) + _because(d, facts) + tail + _blocker_clause(d)
+    if d.status in ("eligible", "not_yet"):
+        text += _assumption_clause(d)
+    return text
+
+
+def option_json(d: "Draft", facts: Dict[str, Any]) -> Dict[str, Any]:
+    citations = list(dict.fromkeys([*d.route.citations, *(c.citation for c in d.route.requires)]))
+    return {
+        "kind": d.kind,
+        "level": d.level,
+        "status": d.status,
+        "path": d.route.path,
+        "earliest_year": d.earliest_year,
+        "citations": [c.to_json() for c in citations],
+        "explanation": option_text(d, facts),
+        "assumptions": [{"fact": f, "citations": [c.to_json() for c in dict.fromkeys(cs)]}
+                        for f, cs in d.assumptions.items()] if d.status != "ineligible" else [],
+    }
+
+
+def blocker_text(a: "ActiveBar", facts: Dict[str, Any]) -> str:
+    bar = a.bar
+    kinds = "、".join(KIND_WORDS[k] for k in bar.applies_to)
+    text = f"{cite(bar.citation)}规定：“{bar.quote}”。"
+    if bar.interpretation:
+        text += f"（本助手的理解：{bar.interpretation}）"
+    if a.until_year:
+        text += f"因此{a.until_year - 1}年及以前不能申报{kinds}，{a.until_year}年起可再申报。"
+    elif a.until_unknown:
+        text += f"需要知道{label(bar.until_year.fact)}，才能判断何时可再申报{kinds}。"
+    else:
+        text += f"因此目前不能申报{kinds}。"
+    if bar.why_not:
+        text += bar.why_not
+    return text
+
+
+def blocker_json(a: "ActiveBar", facts: Dict[str, Any]) -> Dict[str, Any]:
+    return {
+        "code": a.bar.code,
+        "applies_to": list(a.bar.applies_to),
+        "until_year": a.until_year,
+        "citations": [c.to_json() for c in a.bar.citations],
+        "explanation": blocker_text(a, facts),
+    }
+
+
+def step_text(entry: Knowledge, levels: List[str], facts: Dict[str, Any], today: _dt.date) -> str:
+    """A next step; fees are given for the levels in question, windows against today's date."""
+    if entry.fees:
+        fees = [f"{lv}{entry.fees[lv]}元/人" for lv in dict.fromkeys(levels) if lv in entry.fees]
+        if fees:
+            return f"职称评审费：{'、'.join(fees)}（审核通过后在线缴纳）。"
+    text = entry.answer
+    if entry.window_months:
+        text += window_note(entry.window_months, facts["application_year"], today)
+    return text
+
+
+def window_note(months, application_year: int, today: _dt.date) -> str:
+    first, last = min(months), max(months)
+    span = f"{first}—{last}月"
+    if application_year > today.year:
+        return f"{application_year}年的申报期为{span}。"
+    if application_year < today.year or today.month > last:
+        return f"今年（{today.year}年）的申报期已过，下一次申报期预计为{today.year + 1}年{span}，可提前准备材料和继续教育。"
+    if today.month < first:
+        return f"今年的申报期为{span}，距今不远，请提前准备。"
+    return f"现在正处于今年的申报期（{span}）内。"
+
+
+def render(decision: Dict[str, Any]) -> str:
+    """The whole decision as readable Chinese, for `python -m rules_engine explain`."""
+    from .vocabulary import raw
+    region_names = {"national": "全国（按国家《实施意见》）", "nei_mongol": raw()["regions"]["nei_mongol"]["name"],
+                    "baise": raw()["regions"]["baise"]["name"]}
+    lines = [f"适用地区：{region_names[decision['region']]}"]
+    status_words = {"eligible": "可以申报", "not_yet": "暂不能", "undecided": "待确认", "ineligible": "不能申报"}
+    if decision["options"]:
+        lines.append("结论：")
+        for o in decision["options"]:
+            lines.append(f"  【{status_words[o['status']]}】{o['explanation']}")
+    else:
+        lines.append("结论：根据目前的信息还无法判断可以申报什么。")
+    for b in decision["blockers"]:
+        lines.append(f"  【限制】{b['explanation']}")
+    if "education_equivalent" in decision:
+        eq = decision["education_equivalent"]
+        src = "、".join(cite(Citation(**c)) for c in eq["citations"])
+        lines.append(f"学历认定：可按{eq['level']}学历对待（{src}）。")
+    if decision["missing"]:
+        lines.append("还需要了解：" + "、".join(label(f) for f in decision["missing"]))
+    if decision["next_steps"]:
+        lines.append("下一步：")
+        for s in decision["next_steps"]:
+            src = "、".join(cite(Citation(**c)) for c in s["citations"])
+            lines.append(f"  · {s['text']}（{src}）")
+    return "\n".join(lines)

@@ -1,0 +1,54 @@
+"""The knowledge base as answers: FAQ topics (fee, window, materials …) per region,
+and the documents article by article for `python -m rules_engine articles`."""
+from __future__ import annotations
+
+from typing import Any, Dict, Iterator, List, Optional
+
+from . import articles, clock
+from .explain import cite, window_note
+from .loader import all_layers, rules_for
+from .model import Knowledge
+
+
+def topics() -> List[str]:
+    seen: Dict[str, None] = {}
+    for layer in all_layers():
+        for entry in layer.knowledge:
+            seen.update(dict.fromkeys(entry.topics))
+    return list(seen)
+
+
+def answer_topic(topic: str, region: str = "national", kind: Optional[str] = None) -> List[Dict[str, Any]]:
+    """What the documents in force in `region` say on `topic`, local entries first.
+
+    `kind` ("title"/"skill") narrows to the entries that are next steps of that direction
+    when there are any; entries that are not steps of either direction always stay.
+    """
+    if topic not in topics():
+        raise KeyError(f"未知的问题类别 {topic!r}；可选：{'、'.join(topics())}")
+    entries = [e for e in rules_for(region).knowledge if topic in e.topics]
+    if kind:
+        entries = [e for e in entries if not e.step_for or kind in e.step_for] or entries
+    local = [e for e in entries if e.doc == region]
+    ordered = local + [e for e in entries if e.doc != region]
+    return [_answer(e) for e in ordered]
+
+
+def _answer(entry: Knowledge) -> Dict[str, Any]:
+    text = entry.answer
+    if entry.window_months:
+        today = clock.today()
+        text += window_note(entry.window_months, today.year, today)
+    return {
+        "topic_entry": entry.id,
+        "text": text,
+        "quote": entry.quote,
+        "source": "、".join(cite(c) for c in entry.citations),
+        "citations": [c.to_json() for c in entry.citations],
+    }
+
+
+def iter_articles() -> Iterator[Dict[str, str]]:
+    for doc_id, doc in articles.load_documents().items():
+        for art in doc.articles.values():
+            yield {"doc": doc_id, "article": art.id, "text": art.own_text}
