@@ -85,6 +85,9 @@ def evaluate_valid(checked: Dict[str, Any]) -> Dict[str, Any]:
 
     drafts = [d for route in rules.routes for d in _apply_route(route, facts, missing)]
     active = _apply_bars(rules.bars, facts, drafts, missing)
+    # A bar on a direction the applicant is not asking about is noise, unless nothing
+    # else is known yet — then it is the most useful thing to say.
+    active = [a for a in active if not drafts or any(d.kind in a.bar.applies_to for d in drafts)]
     drafts = _best_per_level(drafts)
     for d in drafts:
         if d.status in ("eligible", "not_yet", "undecided"):
