@@ -18,6 +18,9 @@ from .model import Bar, Citation, Condition, Knowledge, Route
 from .profile import facts_for_evaluation, schema, validate
 
 STATUS_ORDER = {s: i for i, s in enumerate(vocabulary.STATUSES)}
+# What an applicant does first comes first: when, where, how much, then the rest.
+STEP_TOPIC_ORDER = ("window", "when", "where", "fee", "continuing_education", "materials", "procedure",
+                    "eligibility", "evaluation")
 ENTRY_FACTS = ("skill_grade", "title_level")
 
 
@@ -240,10 +243,15 @@ def _next_steps(knowledge: List[Knowledge], drafts: List[Draft], facts: Dict[str
     open_levels = {kind: [d.level for d in _sorted(drafts) if d.kind == kind and d.status != "ineligible"]
                    for kind in vocabulary.KINDS}
     steps = []
-    for entry in knowledge:
+    for entry in sorted(knowledge, key=_step_rank):
         kinds = [k for k in entry.step_for if open_levels[k]]
         if not kinds or any(check(c, facts).value is False for c in entry.when):
             continue
         text = explain.step_text(entry, open_levels[kinds[0]], facts, clock.today())
         steps.append({"text": text, "citations": [c.to_json() for c in entry.citations]})
     return steps
+
+
+def _step_rank(entry: Knowledge) -> int:
+    ranks = [STEP_TOPIC_ORDER.index(t) for t in entry.topics if t in STEP_TOPIC_ORDER]
+    return min(ranks, default=len(STEP_TOPIC_ORDER))

@@ -34,6 +34,18 @@ def answer_topic(topic: str, region: str = "national", kind: Optional[str] = Non
     return [_answer(e) for e in ordered]
 
 
+def answer_education_equivalent(region: str, school_class: Optional[str] = None) -> List[Dict[str, Any]]:
+    """技工院校 班型 → 学历, as the documents in force in `region` say (only 内蒙古 and 百色 do)."""
+    out = []
+    for eq in rules_for(region).equivalents:
+        pairs = [(c, d) for c, d in eq.classes.items() if school_class in (None, c)]
+        text = "；".join(f"{c}毕业按{d}学历对待" for c, d in pairs)
+        out.append({"topic_entry": eq.id, "text": f"技工院校{text}（申报职称时）。", "quote": eq.quote,
+                    "source": "、".join(cite(c) for c in eq.citations),
+                    "citations": [c.to_json() for c in eq.citations]})
+    return out
+
+
 def _answer(entry: Knowledge) -> Dict[str, Any]:
     text = entry.answer
     if entry.window_months:

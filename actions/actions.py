@@ -1,0 +1,272 @@
+"""Custom actions. Thin by design: they turn slots into a profile, ask the rules engine,
+and turn its decision into messages (actions/replies.py). No policy logic lives here."""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, Dict, List, Optional, Text
+
+import cn2an
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from rules_engine import answer_topic, clock, evaluate
+from rules_engine.knowledge import answer_education_equivalent
+from rules_engine.vocabulary import resolve_place
+
+from . import replies
+from .profile_slots import PROFILE_KEYS, profile_from_slots
+
+logger = logging.getLogger(__name__)
+
+FORM = "eligibility_form"
+YEARS_SLOTS = ("skill_years", "title_years", "professional_years")
+YEAR_SLOTS = ("skill_grade_year", "graduation_year", "fraud_year")
+# Messages that carry an answer to the question asked; others (a side question, a
+# what-if) must not be read as one.
+ANSWER_INTENTS = {"inform", "affirm", "deny", "correct", "ask_eligibility", "nlu_fallback"}
+DONT_KNOW = re.compile(r"不知道|不清楚|不记得|忘了|说不清|不确定|跳过")
+FAQ_TOPICS = {
+    "faq_fee": "fee", "faq_window": "window", "faq_where": "where", "faq_materials": "materials",
+    "faq_continuing_education": "continuing_education", "faq_post": "post", "faq_scope": "scope",
+    "faq_degree": "degree", "faq_evaluation": "evaluation",
+}
+HOTLINE = "12333"
+
+
+def questions_to_ask(decision: Dict[str, Any], declined: List[str]) -> List[str]:
+    """The facts worth a question: the engine's `missing` up to the first presumed one.
+    Presumed facts are not asked — the answer states them as its premises instead."""
+    presumed = {a["fact"] for o in decision["options"] for a in o["assumptions"]}
+    out: List[str] = []
+    for fact in decision["missing"]:
+        if fact in presumed:
+            break
+        if fact in declined:
+            continue
+        if fact == "title_level" and "skill_grade" in out:
+            continue                     # one opening question: "技能等级或职称"
+        out.append(fact)
+    return out
+
+
+def current_profile(tracker: Tracker) -> Dict[str, Any]:
+    profile, dropped = profile_from_slots(tracker.slots)
+    if dropped:
+        logger.warning("dropped unacceptable slot values: %s", dropped)
+    return profile
+
+
+def _bare_number(text: str) -> Optional[float]:
+    """“三年”, “3”, “两年半” as an answer to a question about years."""
+    text = text.replace("两", "二").replace("半", ".5")
+    try:
+        text = cn2an.transform(text, "cn2an")
+    except Exception:  # cn2an raises on odd mixes; the raw text is tried below
+        pass
+    m = re.search(r"\d+(?:\.\d+)?", text.replace("年.5", ".5"))
+    return float(m.group()) if m else None
+
+
+def _region_note(tracker: Tracker) -> Optional[str]:
+    """Places outside the knowledge base's local documents (e.g. 南宁) carry a note."""
+    text = tracker.latest_message.get("text") or ""
+    for ent in tracker.latest_message.get("entities", []):
+        if ent.get("entity") == "region" and "start" in ent and "end" in ent:
+            place = resolve_place(text[ent["start"]:ent["end"]])
+            if place and place.note:
+                return place.note
+    return None
+
+
+class ValidateEligibilityForm(FormValidationAction):
+    """Asks only what the rules engine still needs for the question asked."""
+
+    def name(self) -> Text:
+        return "validate_eligibility_form"
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
+        declined = tracker.get_slot("declined_slots") or []
+        return questions_to_ask(evaluate(current_profile(tracker)), declined)
+
+    def _answering(self, tracker: Tracker, slot: str) -> Optional[str]:
+        """The user's text when it answers the question about `slot`, else None."""
+        if tracker.get_slot("requested_slot") != slot:
+            return None
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent not in ANSWER_INTENTS:
+            return None
+        return tracker.latest_message.get("text") or ""
+
+    async def extract_region(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        text = self._answering(tracker, "region")
+        if text is None or tracker.get_slot("region"):
+            return {}
+        if DONT_KNOW.search(text):
+            return {"declined_slots": self._decline(tracker, "region")}
+        # A place we do not list is "anywhere else": the national rules apply.
+        dispatcher.utter_message(response="utter_region_national")
+        return {"region": "national"}
+
+    async def extract_skill_years(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return self._extract_years(tracker, "skill_years")
+
+    async def extract_professional_years(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return self._extract_years(tracker, "professional_years")
+
+    async def extract_graduation_year(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        text = self._answering(tracker, "graduation_year")
+        if text is None or tracker.get_slot("graduation_year"):
+            return {}
+        number = _bare_number(text)
+        if number and 1950 <= number <= 2100:
+            return {"graduation_year": int(number)}
+        return self._maybe_decline(tracker, "graduation_year", text)
+
+    def _extract_years(self, tracker: Tracker, slot: str) -> Dict[Text, Any]:
+        text = self._answering(tracker, slot)
+        if text is None or tracker.get_slot(slot) is not None or tracker.get_slot("skill_grade_year"):
+            return {}
+        number = _bare_number(text)
+        if number is not None and 0 <= number <= 60:
+            return {slot: number}
+        return self._maybe_decline(tracker, slot, text)
+
+    def _maybe_decline(self, tracker: Tracker, slot: str, text: str) -> Dict[Text, Any]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if DONT_KNOW.search(text) or intent == "deny":
+            return {"declined_slots": self._decline(tracker, slot)}
+        return {}
+
+    @staticmethod
+    def _decline(tracker: Tracker, slot: str) -> List[str]:
+        return list(dict.fromkeys([*(tracker.get_slot("declined_slots") or []), slot]))
+
+    async def validate_region(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return {"region": value, "region_note": _region_note(tracker)}
+
+    async def validate_awards(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        """Awards accumulate over the conversation: naming a second one keeps the first."""
+        previous = [e.get("value") for e in tracker.events if e.get("event") == "slot" and e.get("name") == "awards"]
+        earlier = next((v for v in reversed(previous[:-1]) if v), []) if len(previous) > 1 else []
+        merged = list(dict.fromkeys([*(earlier or []), *(value or [])]))
+        return {"awards": merged}
+
+
+class ActionAnswerEligibility(Action):
+    """The conclusion, the article, the next steps."""
+
+    def name(self) -> Text:
+        return "action_answer_eligibility"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
+        profile = current_profile(tracker)
+        decision = evaluate(profile)
+        if not decision["options"] and not decision["blockers"]:
+            dispatcher.utter_message(response="utter_need_grade_or_title")
+            return []
+        note = tracker.get_slot("region_note")
+        if "region" not in profile:
+            note = "（您没有说在哪个地区，以下按国家《实施意见》答复；告诉我地区可以按当地细则再算。）"
+        for message in replies.eligibility_messages(decision, region_note=note):
+            dispatcher.utter_message(text=message)
+        return [SlotSet("answered", True)]
+
+
+class ActionWhatIf(Action):
+    """“再干一年呢？” / “要是拿到技师呢？”: a hypothetical, never stored as a fact."""
+
+    def name(self) -> Text:
+        return "action_what_if"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
+        profile = current_profile(tracker)
+        changes = {e["entity"]: e.get("value") for e in tracker.latest_message.get("entities", [])
+                   if e.get("entity") in PROFILE_KEYS and e.get("entity") not in YEARS_SLOTS}
+        extra_years = self._extra_years(tracker)
+        if "skill_grade" in changes and changes["skill_grade"] != profile.get("skill_grade"):
+            profile.pop("skill_grade_year", None)
+            profile["skill_years"] = 0
+        profile.update({k: v for k, v in changes.items() if k != "awards"})
+        if "awards" in changes:
+            new = changes["awards"] if isinstance(changes["awards"], list) else [changes["awards"]]
+            profile["awards"] = list(dict.fromkeys([*profile.get("awards", []), *new]))
+        if extra_years:
+            profile["application_year"] = profile.get("application_year", clock.current_year()) + extra_years
+            for key in YEARS_SLOTS:
+                if key in profile:
+                    profile[key] = profile[key] + extra_years
+        try:
+            decision = evaluate(profile)
+        except Exception as err:  # a hypothetical the engine refuses is answered, not crashed on
+            dispatcher.utter_message(text=f"这个假设我算不了：{err}")
+            return []
+        what = []
+        if extra_years:
+            what.append(f"再干{extra_years}年（到{profile['application_year']}年）")
+        if changes:
+            what.append("、".join(str(v if not isinstance(v, list) else "、".join(v)) for v in changes.values()))
+        intro = f"如果{'，'.join(what) or '情况不变'}：" if what else "按目前的情况："
+        for message in replies.eligibility_messages(decision, intro=intro)[:3]:
+            dispatcher.utter_message(text=message)
+        return []
+
+    @staticmethod
+    def _extra_years(tracker: Tracker) -> int:
+        for e in tracker.latest_message.get("entities", []):
+            if e.get("entity") in YEARS_SLOTS and isinstance(e.get("value"), (int, float)) and e["value"] > 0:
+                return int(round(e["value"]))
+        text = tracker.latest_message.get("text") or ""
+        number = _bare_number(text) if re.search(r"[再多过还].{0,3}年|明年|后年", text) else None
+        if "后年" in text:
+            return 2
+        if number and 0 < number <= 10:
+            return int(number)
+        has_other_change = any(e.get("entity") in PROFILE_KEYS for e in tracker.latest_message.get("entities", []))
+        return 0 if has_other_change else 1
+
+
+class ActionAnswerFaq(Action):
+    """Side questions (fee, window, where, materials …), answered from the knowledge base
+    with their article; the form, if active, resumes after this."""
+
+    def name(self) -> Text:
+        return "action_answer_faq"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        profile = current_profile(tracker)
+        region = profile.get("region")
+        kind = "skill" if profile.get("title_level") and not profile.get("skill_grade") else "title"
+        regions = [region] if region else ["baise", "nei_mongol", "national"]
+        for r in regions:
+            if intent == "faq_education_equivalent":
+                answers = answer_education_equivalent(r, profile.get("skill_school_class"))
+            else:
+                topic = FAQ_TOPICS.get(intent, "evaluation")
+                try:
+                    answers = answer_topic(topic, r, kind)
+                except KeyError:
+                    answers = []
+                if not region:   # per region, only what the local document itself adds
+                    answers = [a for a in answers if r == "national" or a["topic_entry"].startswith(r)]
+            for message in replies.faq_messages(answers[:2], None if region else replies.region_label(r)):
+                dispatcher.utter_message(text=message)
+        if not region:
+            dispatcher.utter_message(response="utter_faq_region_hint")
+        return []
+
+
+class ActionHandoff(Action):
+    """Hand-off to a person: the hotline, and a summary the agent can read at once."""
+
+    def name(self) -> Text:
+        return "action_handoff"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
+        profile = current_profile(tracker)
+        dispatcher.utter_message(response="utter_handoff")
+        dispatcher.utter_message(text="给人工坐席的信息摘要：\n" + replies.profile_summary(profile))
+        return [SlotSet("handoff", True)]

@@ -1,0 +1,154 @@
+"""Actions, called as the action server would call them, on hand-built trackers."""
+import asyncio
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.actions import (ActionAnswerEligibility, ActionAnswerFaq, ActionHandoff, ActionWhatIf,
+                             ValidateEligibilityForm, questions_to_ask)
+from actions.profile_slots import profile_from_slots
+from rules_engine import evaluate
+
+
+def tracker(slots=None, text="", intent="inform", entities=None, events=None):
+    slots = dict(slots or {})
+    return Tracker("test-user", slots, {"text": text, "intent": {"name": intent, "confidence": 0.99},
+                                       "entities": entities or []},
+                   events or [], False, None, {"name": "eligibility_form"}, "action_listen")
+
+
+def run(action, t):
+    d = CollectingDispatcher()
+    events = asyncio.run(action.run(d, t, {}))
+    return d.messages, events
+
+
+def texts(messages):
+    return "\n".join(m.get("text") or m.get("response") or "" for m in messages)
+
+
+# ── which facts the form asks ─────────────────────────────────────────────────────
+
+@pytest.mark.parametrize("slots,first", [
+    ({}, "skill_grade"),
+    ({"skill_grade": "技师"}, "skill_years"),
+    ({"skill_grade": "技师", "skill_years": 3.0}, "region"),
+    ({"skill_grade": "技师", "skill_grade_year": 2022.0}, "region"),
+    ({"region": "nei_mongol", "awards": ["国家级二类竞赛前六名"]}, "graduation_year"),
+    ({"region": "baise", "overseas_talent": True}, "degree"),
+])
+def test_form_asks_first_the_most_decisive_missing_fact(slots, first):
+    asked = asyncio.run(ValidateEligibilityForm().required_slots([], CollectingDispatcher(), tracker(slots), {}))
+    assert asked and asked[0] == first
+
+
+def test_form_never_asks_presumed_facts():
+    slots = {"skill_grade": "高级技师", "skill_years": 5.0, "region": "baise"}
+    asked = asyncio.run(ValidateEligibilityForm().required_slots([], CollectingDispatcher(), tracker(slots), {}))
+    assert asked == []        # assessment, series, retirement … are premises of the answer
+
+
+def test_only_one_opening_question():
+    assert questions_to_ask(evaluate({}), []) == ["skill_grade", "region"]
+
+
+def test_declined_facts_are_not_asked_again():
+    assert "region" not in questions_to_ask(evaluate({"skill_grade": "技师", "skill_years": 3}), ["region"])
+
+
+def test_a_bare_number_answers_the_years_question():
+    t = tracker({"skill_grade": "技师", "requested_slot": "skill_years"}, text="三年")
+    out = asyncio.run(ValidateEligibilityForm().extract_skill_years(CollectingDispatcher(), t, {}))
+    assert out == {"skill_years": 3.0}
+
+
+def test_a_side_question_is_not_taken_as_an_answer():
+    t = tracker({"skill_grade": "技师", "requested_slot": "skill_years"}, text="评中级要3百块吗", intent="faq_fee")
+    assert asyncio.run(ValidateEligibilityForm().extract_skill_years(CollectingDispatcher(), t, {})) == {}
+
+
+def test_an_unlisted_place_means_the_national_rules():
+    t = tracker({"skill_grade": "技师", "skill_years": 3.0, "requested_slot": "region"}, text="我在杭州")
+    d = CollectingDispatcher()
+    assert asyncio.run(ValidateEligibilityForm().extract_region(d, t, {})) == {"region": "national"}
+
+
+def test_dont_know_declines_the_question():
+    t = tracker({"skill_grade": "技师", "requested_slot": "skill_years"}, text="不记得了")
+    out = asyncio.run(ValidateEligibilityForm().extract_skill_years(CollectingDispatcher(), t, {}))
+    assert out == {"declined_slots": ["skill_years"]}
+
+
+def test_guangxi_outside_baise_gets_the_note():
+    t = tracker({}, text="我在南宁", entities=[{"entity": "region", "value": "national", "start": 2, "end": 4}])
+    out = asyncio.run(ValidateEligibilityForm().validate_region("national", CollectingDispatcher(), t, {}))
+    assert out["region"] == "national" and "桂人社规〔2021〕12号" in out["region_note"]
+
+
+# ── answers ───────────────────────────────────────────────────────────────────────
+
+def test_answer_states_conclusion_article_and_next_steps():
+    msgs, events = run(ActionAnswerEligibility(), tracker({"region": "baise", "skill_grade": "高级技师", "skill_years": 5.0}))
+    body = texts(msgs)
+    assert msgs[0]["text"].startswith("✅ 可以申报副高级职称")
+    assert "《百色市实施细则》第八条" in body and "6—7月" in body and "广西人才在线网" in body and "380元" in body
+    assert all("\n\n" not in m["text"] for m in msgs)      # channels split on blank lines
+
+
+def test_not_yet_answer_names_the_year():
+    msgs, _ = run(ActionAnswerEligibility(), tracker({"region": "national", "skill_grade": "技师", "skill_years": 1.0}))
+    assert "2028年起可以申报" in msgs[0]["text"] and "《实施意见》二（二）1" in msgs[0]["text"]
+
+
+def test_reverse_direction_answer():
+    msgs, _ = run(ActionAnswerEligibility(), tracker({"region": "baise", "title_level": "助理级"}))
+    body = texts(msgs)
+    assert "高级工（三级）" in msgs[0]["text"] and "第十五条" in msgs[0]["text"] and "第二十一条" in body
+
+
+def test_answer_without_region_says_national_rules_apply():
+    msgs, _ = run(ActionAnswerEligibility(), tracker({"skill_grade": "技师", "skill_years": 4.0}))
+    assert "国家《实施意见》" in msgs[0]["text"]
+
+
+def test_bad_slot_value_is_dropped_not_fatal():
+    profile, dropped = profile_from_slots({"skill_grade": "大师", "skill_years": 3.0, "region": "baise"})
+    assert dropped == ["skill_grade"] and profile == {"skill_years": 3, "region": "baise"}
+
+
+def test_what_if_one_more_year_is_not_stored():
+    slots = {"region": "national", "skill_grade": "技师", "skill_years": 2.0}
+    msgs, events = run(ActionWhatIf(), tracker(slots, text="再干一年呢", intent="what_if"))
+    assert "可以申报中级职称" in texts(msgs) and events == []
+
+
+def test_what_if_new_grade():
+    slots = {"region": "national", "skill_grade": "高级工", "skill_years": 5.0}
+    t = tracker(slots, text="要是拿到技师呢", intent="what_if", entities=[{"entity": "skill_grade", "value": "技师"}])
+    msgs, _ = run(ActionWhatIf(), t)
+    assert "中级职称" in texts(msgs) and "2029" in texts(msgs)
+
+
+def test_faq_fee_with_region():
+    msgs, _ = run(ActionAnswerFaq(), tracker({"region": "baise"}, text="评中级要多少钱", intent="faq_fee"))
+    assert "230元" in texts(msgs) and "第十一条（六）" in texts(msgs)
+
+
+def test_faq_without_region_answers_per_region_and_asks_for_it():
+    msgs, _ = run(ActionAnswerFaq(), tracker({}, text="什么时候申报", intent="faq_window"))
+    body = texts(msgs)
+    assert "百色市" in body and "6—7月" in body and "内蒙古" in body
+    assert msgs[-1].get("response") == "utter_faq_region_hint"
+
+
+def test_faq_education_equivalent():
+    msgs, _ = run(ActionAnswerFaq(), tracker({"region": "nei_mongol", "skill_school_class": "高级工班"},
+                                             intent="faq_education_equivalent"))
+    assert "大专" in texts(msgs) and "《内蒙古通知》二（二）" in texts(msgs)
+
+
+def test_handoff_gives_summary():
+    msgs, events = run(ActionHandoff(), tracker({"region": "baise", "skill_grade": "技师", "skill_years": 3.0}))
+    assert msgs[0]["response"] == "utter_handoff"
+    assert "最高技能等级：技师" in texts(msgs) and "百色" in texts(msgs)
