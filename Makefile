@@ -1,12 +1,19 @@
 # 技能贯通助手 — every set-up step lives here so that a clean clone needs only `make run` / `make test`.
 SHELL := /bin/bash
-.SHELLFLAGS := -o pipefail -c
+.SHELLFLAGS := -eo pipefail -c
 VENV  := .venv
 PY    := $(VENV)/bin/python
 PIP   := $(VENV)/bin/pip
+RASA  := $(VENV)/bin/rasa
 STAMP := $(VENV)/.installed
+SPACY := build/spacy_zh/.built
+MODEL := models/current.tar.gz
+# Everything the trained model depends on: retrain when any of it changes.
+TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) \
+                $(wildcard bot/nlu/*.py) $(wildcard rules_engine/data/*.yaml)
+export JINENG_TEST_MODEL := $(abspath $(MODEL))
 
-.PHONY: install test run bench eval clean
+.PHONY: install build train run shell test test-rules test-dialogue bench eval clean
 
 install: $(STAMP)
 
@@ -15,21 +22,46 @@ $(STAMP): requirements.txt scripts/find_python310.sh
 	@py310=$$(scripts/find_python310.sh) || exit 1; \
 	  if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info[:2]!=(3,10))'; then \
 	    rm -rf $(VENV); echo "creating $(VENV) with $$py310"; "$$py310" -m venv $(VENV); fi
-	$(PIP) install --disable-pip-version-check -q --upgrade "pip<24.1"
-	$(PIP) install --disable-pip-version-check -q -r requirements.txt
+	$(PIP) install --disable-pip-version-check -q --upgrade "pip<24.1" 2>&1 | grep -v "^WARNING: Location" || true
+	$(PIP) install --disable-pip-version-check -q -r requirements.txt 2>&1 | grep -v "^WARNING: Location" || true
+	$(PY) -c "import rasa, rasa_sdk, spacy, jieba, cn2an, wechatpy" # fails here if an install above failed
 	touch $(STAMP)
 
-test: install
+# The spaCy pipeline (blank zh + jieba + entity ruler) and jieba dictionary, generated
+# from the rules engine's vocabulary; nothing is downloaded.
+$(SPACY): $(STAMP) $(wildcard bot/nlu/*.py) rules_engine/data/vocabulary.yaml rules_engine/vocabulary.py
+	$(PY) -m bot.nlu.build_spacy --out build/spacy_zh --jieba-dir build/jieba
+	touch $@
+
+build: $(SPACY)
+
+$(MODEL): $(SPACY) $(TRAIN_INPUTS)
+	$(PY) scripts/gen_domain_slots.py
+	$(RASA) train --config config.yml --domain domain.yml --data data --out models --fixed-model-name current
+	touch $@
+
+train: $(MODEL)
+
+run: $(MODEL)
+	scripts/run.sh
+
+shell: $(MODEL)
+	@export ACTION_ENDPOINT_URL=$${ACTION_ENDPOINT_URL:-http://localhost:5055/webhook} TRACKER_DB=$${TRACKER_DB:-build/tracker.db}; \
+	  $(RASA) run actions --actions actions --port 5055 >build/actions.log 2>&1 & pid=$$!; \
+	  trap "kill $$pid" EXIT; $(RASA) shell -m $(MODEL) --endpoints endpoints.yml
+
+test: $(MODEL)
+	$(RASA) data validate --config config.yml --domain domain.yml --data data
 	$(PY) -m pytest -q tests
 
-run: install
-	@echo "rules engine ready: try  echo '{\"skill_grade\":\"技师\",\"skill_years\":3}' | $(PY) -m rules_engine explain"
+test-rules: install
+	$(PY) -m pytest -q tests/test_rules_*.py
 
-bench: install
+bench: $(MODEL)
 	$(PY) -m rules_engine.bench --out docs/benchmarks.md
 
-eval: install
-	@echo "make eval: NLU evaluation arrives with the conversational core (issue 3)"
+eval: $(SPACY)
+	$(PY) scripts/eval_nlu.py
 
 clean:
-	rm -rf $(VENV)
+	rm -rf $(VENV) build models results

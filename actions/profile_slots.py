@@ -8,6 +8,32 @@ from rules_engine import ProfileError, validate
 from rules_engine.profile import schema
 
 PROFILE_KEYS = tuple(schema())
+# A hypothetical is never a fact; a side question names the level asked about, not the one
+# held. The domain's slot mappings (scripts/gen_domain_slots.py) and the assist API both
+# follow these lists.
+HYPOTHETICAL_INTENTS = ("what_if",)
+FAQ_INTENTS = ("faq_fee", "faq_window", "faq_where", "faq_materials", "faq_continuing_education",
+               "faq_education_equivalent", "faq_post", "faq_scope", "faq_degree", "faq_evaluation")
+FACTS_KEPT_FROM_FAQ = ("region",)
+
+
+def intents_not_filling(key: str) -> List[str]:
+    return list(HYPOTHETICAL_INTENTS) + ([] if key in FACTS_KEPT_FROM_FAQ else list(FAQ_INTENTS))
+
+
+def facts_from_entities(intent: str, entities: List[Dict[str, Any]]) -> Dict[str, Any]:
+    """The facts a parsed message states, under the same rules as the slot mappings."""
+    facts: Dict[str, Any] = {}
+    for ent in entities:
+        key = ent.get("entity")
+        if key not in PROFILE_KEYS or intent in intents_not_filling(key):
+            continue
+        if schema()[key]["type"] == "list":
+            value = ent.get("value")
+            facts.setdefault(key, []).extend(value if isinstance(value, list) else [value])
+        else:
+            facts[key] = ent.get("value")
+    return facts
 
 
 def _typed(key: str, value: Any) -> Any:

@@ -1,0 +1,94 @@
+"""Conversations through the REST webhook against the trained model and the real action
+server — the way a user meets the assistant. The sentences are written for the domain,
+not copied from ../shared/examples."""
+import uuid
+
+import pytest
+import requests
+
+from servers import running_stack
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    with running_stack(tmp_path_factory.mktemp("e2e")) as s:
+        yield s
+
+
+def chat(stack, *turns):
+    sender = f"t-{uuid.uuid4().hex[:8]}"
+    return sender, [" ".join(stack.say(sender, t)) for t in turns]
+
+
+def test_facts_over_several_turns(stack):
+    _, replies = chat(stack, "你好，想了解一下技能人才评职称的事", "高级工", "2023年考的", "在赤峰市")
+    assert "技能等级" in replies[0]
+    assert "多少年" in replies[1] or "哪一年" in replies[1]
+    assert "地区" in replies[2]
+    assert "助理级" in replies[3] and "《实施意见》二（二）1" in replies[3]
+
+
+def test_everything_in_one_sentence(stack):
+    _, replies = chat(stack, "我在百色田阳区上班，高级技师证拿了六年了，这几年考核都合格，能报什么职称")
+    assert "副高级" in replies[0] and "《百色市实施细则》第八条" in replies[0]
+    assert "6—7月" in replies[0] and "广西人才在线网" in replies[0] and "380元" in replies[0]
+
+
+def test_award_route(stack):
+    _, replies = chat(stack, "我是包头的，得过全国技术能手，能直接评高级职称吗")
+    assert "副高级" in replies[0] and "《内蒙古通知》二（四）" in replies[0]
+
+
+def test_reverse_direction(stack):
+    _, replies = chat(stack, "我在百色右江区，现在是工程师，能去考技能等级吗")
+    assert "技师（二级）" in replies[0] and "第十五条" in replies[0]
+
+
+def test_side_question_then_back_to_the_question(stack):
+    _, replies = chat(stack, "我想申报职称", "等下，先问问评职称要交多少钱")
+    assert "技能等级" in replies[0]
+    assert "元" in replies[1] and "技能等级" in replies[1]     # fee answered, question asked again
+
+
+def test_correction_recomputes(stack):
+    _, replies = chat(stack, "技师，干了两年，在通辽", "不对，是三年")
+    assert "2027年起可以申报中级职称" in replies[0] or "暂不能申报中级职称" in replies[0]
+    assert "可以申报中级职称" in replies[1]
+
+
+def test_handoff_and_out_of_scope(stack):
+    _, replies = chat(stack, "我是技师，百色的", "还是帮我转人工吧", "社保卡丢了怎么补办")
+    assert "12333" in replies[1] and "技师" in replies[1]
+    assert "12333" in replies[2]
+
+
+def test_restart_forgets_the_facts(stack):
+    sender, _ = chat(stack, "我是百色的高级技师，拿证五年")
+    stack.say(sender, "重新开始")
+    tracker = requests.get(f"{stack.url}/conversations/{sender}/tracker?token=test-rasa-token", timeout=10).json()
+    assert tracker["slots"].get("skill_grade") is None
+
+
+def test_http_api_requires_the_token(stack):
+    assert requests.get(f"{stack.url}/conversations/x/tracker", timeout=10).status_code == 401
+    assert requests.get(f"{stack.url}/conversations/x/tracker?token=wrong", timeout=10).status_code == 401
+
+
+@pytest.mark.parametrize("message", ["", "   ", "😀😀😀", "\x00\x01\x02", "评" * 10000])
+def test_odd_messages_get_an_answer_not_an_error(stack, message):
+    r = requests.post(f"{stack.url}/webhooks/rest/webhook", json={"sender": "odd", "message": message}, timeout=60)
+    assert r.status_code == 200
+
+
+def test_assist_api(stack):
+    url = f"{stack.url}/webhooks/assist/analyze"
+    auth = {"Authorization": "Bearer test-assist-token"}
+    assert requests.post(url, json={"conversation_id": "c1", "text": "技师"}, timeout=10).status_code == 401
+    assert requests.post(url, data="{bad json", headers=auth, timeout=10).status_code == 400
+    r1 = requests.post(url, json={"conversation_id": "c1", "text": "来电人说他是百色凌云县的技师"}, headers=auth, timeout=30).json()
+    assert r1["profile"] == {"region": "baise", "skill_grade": "技师"}
+    assert r1["suggestions"][0]["type"] == "ask" and r1["suggestions"][0]["fact"] == "skill_years"
+    r2 = requests.post(url, json={"conversation_id": "c1", "text": "拿证已经四年了"}, headers=auth, timeout=30).json()
+    assert r2["profile"]["skill_years"] == 4 and r2["profile"]["skill_grade"] == "技师"
+    assert r2["decision"]["options"][0]["status"] == "eligible"
+    assert any(s["type"] == "reply" and "第八条" in s["text"] for s in r2["suggestions"])
