@@ -29,6 +29,18 @@ $(STAMP): requirements.txt scripts/find_python310.sh
 
 # The spaCy pipeline (blank zh + jieba + entity ruler) and jieba dictionary, generated
 # from the rules engine's vocabulary; nothing is downloaded.
+# Debian packages the tests use (servers run on loopback only). Installs only what is missing.
+APT_PACKAGES := redis-server
+APT_STAMP := build/.apt-$(shell echo $(APT_PACKAGES) | md5sum | cut -c1-8)
+$(APT_STAMP):
+	@mkdir -p build
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	  if [ -n "$$missing" ]; then \
+	    echo "installing Debian packages: $$missing"; \
+	    if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; fi
+	touch $@
+
 $(SPACY): $(STAMP) $(wildcard bot/nlu/*.py) rules_engine/data/vocabulary.yaml rules_engine/vocabulary.py
 	$(PY) -m bot.nlu.build_spacy --out build/spacy_zh --jieba-dir build/jieba
 	touch $@
@@ -50,7 +62,7 @@ shell: $(MODEL)
 	  $(RASA) run actions --actions actions --port 5055 >build/actions.log 2>&1 & pid=$$!; \
 	  trap "kill $$pid" EXIT; $(RASA) shell -m $(MODEL) --endpoints endpoints.yml
 
-test: $(MODEL)
+test: $(MODEL) $(APT_STAMP)
 	$(RASA) data validate --config config.yml --domain domain.yml --data data
 	$(PY) -m pytest -q tests
 

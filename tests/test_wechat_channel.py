@@ -1,0 +1,1073 @@
+"""Tests for the WeChat official-account channel (bot/channels/wechat.py).
+
+No Rasa model is trained: the channel is mounted on a real Sanic app exactly
+as ``rasa run`` mounts it (``rasa.core.channels.channel.register``), with a
+stub agent whose ``handle_message`` writes into the collector.  The app runs
+on 127.0.0.1 on a random port and is driven with real, signed requests built
+from the WeChat algorithms (sha1 of the sorted token/timestamp/nonce;
+``WeChatCrypto`` for safe mode).  The customer-service API is a local aiohttp
+app.  Redis is tested only when a server is available.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import functools
+import hashlib
+import logging
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+import uuid
+import xml.etree.ElementTree as ET
+from types import SimpleNamespace
+from typing import Any, Dict, List, Optional
+from urllib.parse import urlencode
+
+import aiohttp
+import pytest
+from aiohttp import web
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sanic import Sanic
+from wechatpy.crypto import WeChatCrypto
+
+from rasa.core.channels.channel import UserMessage, register
+from bot.channels.wechat import (
+    MemoryDedupStore,
+    RedisDedupStore,
+    TEXT_ONLY_TEXT,
+    WECHAT_TEXT_MAX_BYTES,
+    WELCOME_TEXT,
+    WeChatInput,
+    MalformedXMLError,
+    UnsafeXMLError,
+    ensure_safe_xml,
+    openid_hash,
+    split_utf8,
+)
+
+TOKEN = "test_token_123"
+APPID = "wx0123456789abcdef"
+APPSECRET = "s3cr3t"
+AES_KEY = base64.b64encode(bytes(range(32))).decode().rstrip("=")  # 43 chars
+OPENID = "oUser_openid_ABC"
+ACCOUNT = "gh_skill_assistant"
+WEBHOOK = "/webhooks/wechat/webhook"
+
+# Several Sanic apps start in one process here; test mode makes Sanic 21.12
+# keep its original request-parsing methods between apps (as sanic-testing does).
+Sanic.test_mode = True
+
+
+def run(coro_fn):
+    """Run an async test body in a fresh event loop (no pytest-asyncio)."""
+
+    @functools.wraps(coro_fn)
+    def wrapper(*args, **kwargs):
+        return asyncio.run(coro_fn(*args, **kwargs))
+
+    return wrapper
+
+
+# --------------------------------------------------------------------- signing
+
+
+def sign(*parts: str) -> str:
+    """WeChat's signature: sha1 of the sorted, concatenated parts."""
+    return hashlib.sha1("".join(sorted(parts)).encode("utf-8")).hexdigest()
+
+
+def signed_query(
+    timestamp: Optional[int] = None, token: str = TOKEN, **extra: str
+) -> Dict[str, str]:
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    nonce = uuid.uuid4().hex[:10]
+    query = {"signature": sign(token, ts, nonce), "timestamp": ts, "nonce": nonce}
+    query.update(extra)
+    return query
+
+
+def text_xml(content: str, msg_id: Any = 1001, openid: str = OPENID) -> str:
+    return (
+        "<xml>"
+        f"<ToUserName><![CDATA[{ACCOUNT}]]></ToUserName>"
+        f"<FromUserName><![CDATA[{openid}]]></FromUserName>"
+        f"<CreateTime>{int(time.time())}</CreateTime>"
+        "<MsgType><![CDATA[text]]></MsgType>"
+        f"<Content><![CDATA[{content}]]></Content>"
+        f"<MsgId>{msg_id}</MsgId>"
+        "</xml>"
+    )
+
+
+def typed_xml(msg_type: str, extra: str = "", msg_id: Any = 2001) -> str:
+    return (
+        "<xml>"
+        f"<ToUserName><![CDATA[{ACCOUNT}]]></ToUserName>"
+        f"<FromUserName><![CDATA[{OPENID}]]></FromUserName>"
+        f"<CreateTime>{int(time.time())}</CreateTime>"
+        f"<MsgType><![CDATA[{msg_type}]]></MsgType>"
+        f"{extra}<MsgId>{msg_id}</MsgId>"
+        "</xml>"
+    )
+
+
+def event_xml(event: str, create_time: Optional[int] = None, key: str = "") -> str:
+    return (
+        "<xml>"
+        f"<ToUserName><![CDATA[{ACCOUNT}]]></ToUserName>"
+        f"<FromUserName><![CDATA[{OPENID}]]></FromUserName>"
+        f"<CreateTime>{create_time or int(time.time())}</CreateTime>"
+        "<MsgType><![CDATA[event]]></MsgType>"
+        f"<Event><![CDATA[{event}]]></Event>"
+        f"<EventKey><![CDATA[{key}]]></EventKey>"
+        "</xml>"
+    )
+
+
+def reply_fields(body: str) -> Dict[str, str]:
+    root = ET.fromstring(body)
+    return {child.tag: (child.text or "") for child in root}
+
+
+# --------------------------------------------------------------------- fakes
+
+
+class StubBot:
+    """Stands in for ``agent.handle_message``: echoes, counts, may be slow."""
+
+    def __init__(self, reply=None, delay: float = 0.0, fail: bool = False):
+        self.reply = reply or (lambda text: f"收到：{text}")
+        self.delay = delay
+        self.fail = fail
+        self.calls: List[UserMessage] = []
+
+    async def handle_message(self, message: UserMessage) -> None:
+        self.calls.append(message)
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        if self.fail:
+            raise RuntimeError("boom")
+        await message.output_channel.send_text_message(
+            message.sender_id, self.reply(message.text)
+        )
+
+
+class FakeWeChatAPI:
+    """Local stand-in for api.weixin.qq.com (token + custom/send)."""
+
+    def __init__(self, expires_in: int = 7200):
+        self.expires_in = expires_in
+        self.token_fetches = 0
+        self.rejected_tokens: set = set()
+        self.sent: List[Dict[str, Any]] = []
+        self.send_attempts = 0
+        self.port = 0
+        self._runner: Optional[web.AppRunner] = None
+
+    async def _token(self, request: web.Request) -> web.Response:
+        q = request.query
+        if (
+            q.get("grant_type") != "client_credential"
+            or q.get("appid") != APPID
+            or q.get("secret") != APPSECRET
+        ):
+            return web.json_response({"errcode": 40013, "errmsg": "invalid appid"})
+        self.token_fetches += 1
+        return web.json_response(
+            {"access_token": f"TOKEN-{self.token_fetches}", "expires_in": self.expires_in}
+        )
+
+    async def _send(self, request: web.Request) -> web.Response:
+        self.send_attempts += 1
+        token = request.query.get("access_token")
+        if not token or not token.startswith("TOKEN-") or token in self.rejected_tokens:
+            return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
+        raw = await request.read()
+        body = __import__("json").loads(raw.decode("utf-8"))
+        body["_token"] = token
+        body["_raw_has_escapes"] = b"\\u" in raw
+        self.sent.append(body)
+        return web.json_response({"errcode": 0, "errmsg": "ok"})
+
+    async def __aenter__(self) -> "FakeWeChatAPI":
+        app = web.Application()
+        app.router.add_get("/cgi-bin/token", self._token)
+        app.router.add_post("/cgi-bin/message/custom/send", self._send)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        assert self._runner is not None
+        await self._runner.cleanup()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def wait_for_sent(self, count: int, timeout: float = 5.0) -> None:
+        deadline = time.monotonic() + timeout
+        while len(self.sent) < count and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+
+
+class Harness:
+    """A Sanic app serving the channel on 127.0.0.1, plus an HTTP client."""
+
+    def __init__(self, channel: WeChatInput, bot: StubBot, rasa_app: bool = False):
+        self.channel = channel
+        self.bot = bot
+        self.rasa_app = rasa_app
+        self.server: Any = None
+        self.session: Optional[aiohttp.ClientSession] = None
+        self.port = 0
+
+    async def __aenter__(self) -> "Harness":
+        if self.rasa_app:  # the very app factory `rasa run` uses
+            from rasa.core.run import configure_app
+
+            app = configure_app(input_channels=[self.channel], enable_api=False)
+        else:
+            app = Sanic(f"wechat_test_{uuid.uuid4().hex}", configure_logging=False)
+            register([self.channel], app, route="/webhooks/")  # as `rasa run` does
+        app.ctx.agent = SimpleNamespace(handle_message=self.bot.handle_message)
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", 0))
+        self.port = sock.getsockname()[1]
+        self.server = await app.create_server(
+            sock=sock, return_asyncio_server=True, access_log=False
+        )
+        await self.server.startup()
+        await self.server.start_serving()
+        self.session = aiohttp.ClientSession()
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.channel.drain(5.0)
+        assert self.session is not None
+        await self.session.close()
+        self.server.close()
+        await self.server.wait_closed()
+        await self.channel.dedup.close()
+
+    def url(self, query: Dict[str, str], path: str = WEBHOOK) -> str:
+        return f"http://127.0.0.1:{self.port}{path}?{urlencode(query)}"
+
+    async def get(self, query: Dict[str, str]) -> aiohttp.ClientResponse:
+        assert self.session is not None
+        resp = await self.session.get(self.url(query))
+        await resp.read()
+        return resp
+
+    async def post(
+        self, body: Any, query: Optional[Dict[str, str]] = None, **kwargs: Any
+    ) -> aiohttp.ClientResponse:
+        assert self.session is not None
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        resp = await self.session.post(
+            self.url(query or signed_query()), data=data, **kwargs
+        )
+        await resp.read()
+        return resp
+
+
+def make_channel(**kwargs: Any) -> WeChatInput:
+    params: Dict[str, Any] = {"token": TOKEN, "reply_timeout": 2.0}
+    params.update(kwargs)
+    return WeChatInput(**params)
+
+
+# ======================================================================
+# URL verification (GET)
+# ======================================================================
+
+
+@run
+async def test_get_verification_echoes_echostr() -> None:
+    async with Harness(make_channel(), StubBot()) as h:
+        resp = await h.get(signed_query(echostr="echo-12345"))
+        assert resp.status == 200
+        assert await resp.text() == "echo-12345"
+
+
+@run
+async def test_get_verification_bad_signature_is_403() -> None:
+    async with Harness(make_channel(), StubBot()) as h:
+        query = signed_query(echostr="echo-12345")
+        query["signature"] = "0" * 40
+        resp = await h.get(query)
+        assert resp.status == 403
+        assert "echo-12345" not in await resp.text()
+        resp = await h.get(signed_query(token="other-token", echostr="x"))
+        assert resp.status == 403
+
+
+@run
+async def test_mounted_by_rasas_own_app_factory() -> None:
+    bot = StubBot()
+    async with Harness(make_channel(), bot, rasa_app=True) as h:
+        resp = await h.get(signed_query(echostr="rasa-echo"))
+        assert await resp.text() == "rasa-echo"
+        resp = await h.post(text_xml("你好"))
+        assert reply_fields(await resp.text())["Content"] == "收到：你好"
+        query = signed_query()
+        query["signature"] = "0" * 40
+        assert (await h.post(text_xml("你好", msg_id=2), query)).status == 403
+    assert len(bot.calls) == 1
+
+
+@run
+async def test_health_route() -> None:
+    async with Harness(make_channel(), StubBot()) as h:
+        assert h.session is not None
+        resp = await h.session.get(f"http://127.0.0.1:{h.port}/webhooks/wechat/")
+        assert resp.status == 200
+
+
+# ======================================================================
+# text round trips
+# ======================================================================
+
+
+@run
+async def test_text_round_trip_plain_mode() -> None:
+    bot = StubBot()
+    async with Harness(make_channel(), bot) as h:
+        resp = await h.post(text_xml("我是百色的技师，拿证三年了"))
+        assert resp.status == 200
+        fields = reply_fields(await resp.text())
+        assert fields["MsgType"] == "text"
+        assert fields["Content"] == "收到：我是百色的技师，拿证三年了"
+        assert fields["ToUserName"] == OPENID
+        assert fields["FromUserName"] == ACCOUNT
+
+    assert len(bot.calls) == 1
+    msg = bot.calls[0]
+    assert msg.sender_id == OPENID
+    assert msg.input_channel == "wechat"
+    assert msg.text == "我是百色的技师，拿证三年了"
+    assert msg.metadata["wechat"]["msg_id"] == "1001"
+    assert msg.metadata["wechat"]["account"] == ACCOUNT
+    assert msg.metadata["wechat"]["encrypted"] is False
+
+
+@run
+async def test_text_round_trip_aes_mode() -> None:
+    bot = StubBot()
+    channel = make_channel(appid=APPID, encoding_aes_key=AES_KEY)
+    crypto = WeChatCrypto(TOKEN, AES_KEY, APPID)
+    async with Harness(channel, bot) as h:
+        query = signed_query(encrypt_type="aes")
+        envelope = reply_fields(
+            crypto.encrypt_message(
+                text_xml("专业技术人才能参加什么技能等级评价", msg_id=3001),
+                query["nonce"],
+                query["timestamp"],
+            )
+        )
+        query["msg_signature"] = envelope["MsgSignature"]
+        body = (
+            f"<xml><ToUserName><![CDATA[{ACCOUNT}]]></ToUserName>"
+            f"<Encrypt><![CDATA[{envelope['Encrypt']}]]></Encrypt></xml>"
+        )
+        resp = await h.post(body, query)
+        assert resp.status == 200
+        reply = await resp.text()
+        outer = reply_fields(reply)
+        assert "Content" not in outer, "reply must be encrypted in safe mode"
+        inner = crypto.decrypt_message(
+            reply, outer["MsgSignature"], outer["TimeStamp"], outer["Nonce"]
+        )
+        fields = reply_fields(inner)
+        assert fields["Content"] == "收到：专业技术人才能参加什么技能等级评价"
+        assert fields["ToUserName"] == OPENID
+
+        # a tampered msg_signature never reaches the bot
+        query2 = signed_query(encrypt_type="aes", msg_signature="f" * 40)
+        resp = await h.post(body.replace("3001", "3002"), query2)
+        assert resp.status == 403
+    assert len(bot.calls) == 1
+    assert bot.calls[0].metadata["wechat"]["encrypted"] is True
+
+
+@run
+async def test_aes_request_without_key_configured_is_refused() -> None:
+    bot = StubBot()
+    async with Harness(make_channel(), bot) as h:
+        resp = await h.post("<xml><Encrypt>abc</Encrypt></xml>", signed_query(
+            encrypt_type="aes", msg_signature="x"))
+        assert resp.status == 500
+    assert bot.calls == []
+
+
+# ======================================================================
+# authentication
+# ======================================================================
+
+
+@run
+async def test_forged_signature_is_403_and_bot_never_called(caplog) -> None:
+    bot = StubBot()
+    caplog.set_level(logging.WARNING, logger="bot.channels.wechat")
+    async with Harness(make_channel(), bot) as h:
+        query = signed_query()
+        query["signature"] = sign("guessed-token", query["timestamp"], query["nonce"])
+        resp = await h.post(text_xml("hi"), query)
+        assert resp.status == 403
+        resp = await h.post(text_xml("hi"), {"timestamp": str(int(time.time()))})
+        assert resp.status == 403
+    assert bot.calls == []
+    assert any("bad signature" in r.getMessage() for r in caplog.records)
+
+
+@run
+async def test_stale_timestamp_is_403(caplog) -> None:
+    bot = StubBot()
+    caplog.set_level(logging.WARNING, logger="bot.channels.wechat")
+    async with Harness(make_channel(), bot) as h:
+        # correctly signed, but 10 minutes old: a replay
+        resp = await h.post(text_xml("hi"), signed_query(int(time.time()) - 600))
+        assert resp.status == 403
+        resp = await h.post(text_xml("hi"), signed_query(int(time.time()) + 600))
+        assert resp.status == 403
+        query = signed_query()
+        query["timestamp"] = "not-a-number"
+        query["signature"] = sign(TOKEN, query["timestamp"], query["nonce"])
+        assert (await h.post(text_xml("hi"), query)).status == 403
+    assert bot.calls == []
+    assert any("stale timestamp" in r.getMessage() for r in caplog.records)
+
+
+@run
+async def test_timestamp_window_is_configurable() -> None:
+    bot = StubBot()
+    async with Harness(make_channel(max_timestamp_age=30), bot) as h:
+        resp = await h.post(text_xml("hi"), signed_query(int(time.time()) - 60))
+        assert resp.status == 403
+        resp = await h.post(text_xml("hi"), signed_query(int(time.time()) - 10))
+        assert resp.status == 200
+    assert len(bot.calls) == 1
+
+
+# ======================================================================
+# de-duplication
+# ======================================================================
+
+
+@run
+async def test_duplicate_msgid_sequential_runs_bot_once() -> None:
+    counter = iter(range(100))
+    bot = StubBot(reply=lambda text: f"answer #{next(counter)}")
+    async with Harness(make_channel(), bot) as h:
+        body = text_xml("技师能评什么职称", msg_id=42)
+        replies = []
+        for _ in range(4):  # first delivery + WeChat's three retries
+            resp = await h.post(body)
+            assert resp.status == 200
+            replies.append(reply_fields(await resp.text())["Content"])
+        assert replies == ["answer #0"] * 4
+        # a different MsgId is a new message
+        resp = await h.post(text_xml("技师能评什么职称", msg_id=43))
+        assert reply_fields(await resp.text())["Content"] == "answer #1"
+    assert len(bot.calls) == 2
+
+
+@run
+async def test_duplicate_msgid_concurrent_waits_for_first_result() -> None:
+    bot = StubBot(delay=0.4)
+    async with Harness(make_channel(reply_timeout=3.0), bot) as h:
+        body = text_xml("并发重试", msg_id=77)
+        responses = await asyncio.gather(*(h.post(body) for _ in range(3)))
+        contents = [reply_fields(await r.text())["Content"] for r in responses]
+    assert len(bot.calls) == 1
+    assert contents == ["收到：并发重试"] * 3
+
+
+@run
+async def test_duplicate_event_is_deduplicated_by_user_and_createtime() -> None:
+    bot = StubBot()
+    async with Harness(make_channel(), bot) as h:
+        ts = int(time.time())
+        r1 = await h.post(event_xml("subscribe", create_time=ts))
+        r2 = await h.post(event_xml("subscribe", create_time=ts))
+        assert reply_fields(await r1.text())["Content"] == WELCOME_TEXT
+        assert reply_fields(await r2.text())["Content"] == WELCOME_TEXT
+        assert len(h.channel.dedup) == 1  # type: ignore[arg-type]
+
+
+@run
+async def test_memory_store_expires_entries() -> None:
+    now = [1000.0]
+    store = MemoryDedupStore(ttl=10, processing_ttl=5, clock=lambda: now[0])
+    assert await store.claim("k") is True
+    assert await store.claim("k") is False
+    assert await store.wait_result("k", 0.01) is None  # still processing
+    await store.set_result("k", {"kind": "text", "content": "x"})
+    assert await store.wait_result("k", 0.01) == {"kind": "text", "content": "x"}
+    now[0] += 11
+    assert await store.get_result("k") is None
+    assert await store.claim("k") is True  # expired: a new delivery
+    # an abandoned "processing" claim expires after processing_ttl
+    now[0] += 6
+    assert await store.claim("k") is True
+
+
+@run
+async def test_memory_store_wait_is_woken_by_result() -> None:
+    store = MemoryDedupStore()
+    assert await store.claim("k")
+
+    async def later() -> None:
+        await asyncio.sleep(0.05)
+        await store.set_result("k", {"kind": "success"})
+
+    started = time.monotonic()
+    result, _ = await asyncio.gather(store.wait_result("k", 2.0), later())
+    assert result == {"kind": "success"}
+    assert time.monotonic() - started < 1.0
+
+
+# ======================================================================
+# timeout -> success + customer-service push
+# ======================================================================
+
+
+@run
+async def test_slow_answer_replies_success_then_pushes_and_caches_token() -> None:
+    bot = StubBot(delay=0.5)
+    async with FakeWeChatAPI() as api:
+        channel = make_channel(
+            appid=APPID, appsecret=APPSECRET, api_base_url=api.base_url,
+            reply_timeout=0.15,
+        )
+        async with Harness(channel, bot) as h:
+            started = time.monotonic()
+            resp = await h.post(text_xml("慢一点的问题", msg_id=501))
+            assert time.monotonic() - started < 0.45
+            assert resp.status == 200
+            assert await resp.text() == "success"
+            # WeChat's retry while the bot is still thinking: same answer,
+            # bot not run again
+            resp = await h.post(text_xml("慢一点的问题", msg_id=501))
+            assert await resp.text() == "success"
+            await api.wait_for_sent(1)
+            assert api.sent[0]["touser"] == OPENID
+            assert api.sent[0]["msgtype"] == "text"
+            assert api.sent[0]["text"]["content"] == "收到：慢一点的问题"
+            assert api.sent[0]["_raw_has_escapes"] is False  # UTF-8, not \uXXXX
+
+            resp = await h.post(text_xml("第二个慢问题", msg_id=502))
+            assert await resp.text() == "success"
+            await api.wait_for_sent(2)
+            await h.channel.drain()
+        assert len(bot.calls) == 2
+        assert len(api.sent) == 2
+        assert api.token_fetches == 1, "access token must be cached"
+        assert {s["_token"] for s in api.sent} == {"TOKEN-1"}
+
+
+@run
+async def test_dropped_connection_still_answers_by_push() -> None:
+    bot = StubBot(delay=0.4)
+    async with FakeWeChatAPI() as api:
+        channel = make_channel(
+            appid=APPID, appsecret=APPSECRET, api_base_url=api.base_url,
+            reply_timeout=3.0,
+        )
+        async with Harness(channel, bot) as h:
+            with pytest.raises(asyncio.TimeoutError):
+                await h.post(
+                    text_xml("断线了", msg_id=551),
+                    timeout=aiohttp.ClientTimeout(total=0.1),
+                )
+            await api.wait_for_sent(1)
+            # the retry after the drop does not run the bot again
+            resp = await h.post(text_xml("断线了", msg_id=551))
+            assert await resp.text() == "success"
+            await h.channel.drain()
+        assert len(bot.calls) == 1
+        assert [s["text"]["content"] for s in api.sent] == ["收到：断线了"]
+
+
+@run
+async def test_invalid_token_is_refreshed_once() -> None:
+    bot = StubBot(delay=0.3)
+    async with FakeWeChatAPI() as api:
+        channel = make_channel(
+            appid=APPID, appsecret=APPSECRET, api_base_url=api.base_url,
+            reply_timeout=0.05,
+        )
+        assert channel.api is not None
+        assert await channel.api.get_token() == "TOKEN-1"
+        api.rejected_tokens.add("TOKEN-1")  # e.g. revoked by another server
+        async with Harness(channel, bot) as h:
+            resp = await h.post(text_xml("问题", msg_id=601))
+            assert await resp.text() == "success"
+            await api.wait_for_sent(1)
+            await h.channel.drain()
+        assert api.token_fetches == 2
+        assert [s["_token"] for s in api.sent] == ["TOKEN-2"]
+
+
+@run
+async def test_token_expiry_triggers_refetch() -> None:
+    async with FakeWeChatAPI(expires_in=1) as api:
+        channel = make_channel(
+            appid=APPID, appsecret=APPSECRET, api_base_url=api.base_url
+        )
+        assert channel.api is not None
+        assert await channel.api.get_token() == "TOKEN-1"
+        assert await channel.api.get_token() == "TOKEN-1"
+        await asyncio.sleep(0.9)  # past expires_in minus the safety margin
+        assert await channel.api.get_token() == "TOKEN-2"
+
+
+@run
+async def test_bot_failure_gives_apology_not_crash() -> None:
+    bot = StubBot(fail=True)
+    async with Harness(make_channel(), bot) as h:
+        resp = await h.post(text_xml("会出错的问题"))
+        assert resp.status == 200
+        assert "稍后再试" in reply_fields(await resp.text())["Content"]
+
+
+# ======================================================================
+# long answers
+# ======================================================================
+
+
+@run
+async def test_long_answer_is_split_and_rest_pushed() -> None:
+    paragraph = "根据《关于进一步加强高技能人才与专业技术人才职业发展贯通的实施意见》，" * 12
+    long_answer = "\n\n".join(f"第{i}段：{paragraph}" for i in range(8))
+    assert len(long_answer.encode("utf-8")) > 3 * WECHAT_TEXT_MAX_BYTES
+    bot = StubBot(reply=lambda _text: long_answer)
+    async with FakeWeChatAPI() as api:
+        channel = make_channel(
+            appid=APPID, appsecret=APPSECRET, api_base_url=api.base_url
+        )
+        async with Harness(channel, bot) as h:
+            resp = await h.post(text_xml("请详细说明", msg_id=701))
+            passive = reply_fields(await resp.text())["Content"]
+            await h.channel.drain()
+        assert 0 < len(passive.encode("utf-8")) <= WECHAT_TEXT_MAX_BYTES
+        pushed = [s["text"]["content"] for s in api.sent]
+        assert pushed, "the remainder must be pushed"
+        assert all(len(p.encode("utf-8")) <= WECHAT_TEXT_MAX_BYTES for p in pushed)
+        squash = lambda s: "".join(s.split())  # noqa: E731
+        assert squash(passive + "".join(pushed)) == squash(long_answer)
+        assert passive.startswith("第0段")
+
+
+def test_split_utf8_respects_bytes_and_characters() -> None:
+    text = "技" * 700 + "😀" * 300  # 2100 + 1200 bytes, 3- and 4-byte chars
+    parts = split_utf8(text, 2048)
+    assert "".join(parts) == text
+    assert all(len(p.encode("utf-8")) <= 2048 for p in parts)
+    assert split_utf8("short") == ["short"]
+    assert split_utf8("") == []
+    # prefers sentence breaks
+    parts = split_utf8("一二三。" * 10, 20)
+    assert all(p.endswith("。") for p in parts)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=3000), st.integers(min_value=4, max_value=300))
+def test_split_utf8_property(text: str, limit: int) -> None:
+    parts = split_utf8(text, limit)
+    assert "".join(parts) == text
+    assert all(0 < len(p.encode("utf-8")) <= limit for p in parts)
+
+
+# ======================================================================
+# events and non-text messages
+# ======================================================================
+
+
+@run
+async def test_subscribe_event_gets_welcome() -> None:
+    bot = StubBot()
+    async with Harness(make_channel(), bot) as h:
+        resp = await h.post(event_xml("subscribe"))
+        content = reply_fields(await resp.text())["Content"]
+        assert content == WELCOME_TEXT
+        assert "职称" in content and "技能等级评价" in content and "政策条款" in content
+        assert "我是百色的技师，拿证三年了" in content
+        # scanning a QR code to subscribe is a subscribe too
+        resp = await h.post(event_xml("subscribe", create_time=1, key="qrscene_123"))
+        assert reply_fields(await resp.text())["Content"] == WELCOME_TEXT
+    assert bot.calls == []
+
+
+@pytest.mark.parametrize("event", ["unsubscribe", "CLICK", "VIEW", "LOCATION", "weird"])
+@run
+async def test_other_events_get_success(event: str) -> None:
+    bot = StubBot()
+    async with Harness(make_channel(), bot) as h:
+        resp = await h.post(event_xml(event))
+        assert resp.status == 200
+        assert await resp.text() == "success"
+    assert bot.calls == []
+
+
+@pytest.mark.parametrize(
+    "msg_type,extra",
+    [
+        ("image", "<PicUrl><![CDATA[http://x/y.jpg]]></PicUrl><MediaId>m</MediaId>"),
+        ("voice", "<MediaId>m</MediaId><Format>amr</Format>"),
+        ("video", "<MediaId>m</MediaId><ThumbMediaId>t</ThumbMediaId>"),
+        ("location", "<Location_X>23.9</Location_X><Location_Y>106.6</Location_Y>"
+                     "<Scale>20</Scale><Label>百色</Label>"),
+        ("link", "<Title>t</Title><Description>d</Description><Url>u</Url>"),
+    ],
+)
+@run
+async def test_media_messages_get_polite_text_request(msg_type: str, extra: str) -> None:
+    bot = StubBot()
+    async with Harness(make_channel(), bot) as h:
+        resp = await h.post(typed_xml(msg_type, extra))
+        assert resp.status == 200
+        assert reply_fields(await resp.text())["Content"] == TEXT_ONLY_TEXT
+    assert bot.calls == []
+
+
+@run
+async def test_unknown_and_odd_messages_never_crash() -> None:
+    bot = StubBot()
+    async with Harness(make_channel(), bot) as h:
+        resp = await h.post(typed_xml("miniprogrampage", "<Title>t</Title>"))
+        assert resp.status == 200
+        assert reply_fields(await resp.text())["Content"] == TEXT_ONLY_TEXT
+        # text with empty content
+        resp = await h.post(typed_xml("text", "<Content></Content>", msg_id=9))
+        assert resp.status == 200
+        # Content that is an element, not text
+        resp = await h.post(typed_xml("text", "<Content><a>1</a></Content>", msg_id=10))
+        assert resp.status == 200
+        # non-numeric MsgId
+        resp = await h.post(text_xml("hi", msg_id="abc"))
+        assert resp.status == 200
+        # no MsgType / no FromUserName: not a WeChat message
+        resp = await h.post("<xml><ToUserName>a</ToUserName></xml>")
+        assert resp.status == 400
+        resp = await h.post(
+            "<xml><MsgType>text</MsgType><Content>x</Content></xml>"
+        )
+        assert resp.status == 400
+        # still serving
+        resp = await h.post(text_xml("还在吗", msg_id=11))
+        assert reply_fields(await resp.text())["Content"] == "收到：还在吗"
+    assert [m.text for m in bot.calls] == ["hi", "还在吗"]
+
+
+# ======================================================================
+# hostile bodies
+# ======================================================================
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "",
+        "not xml at all",
+        "<xml><ToUserName>a</ToUserName>",  # truncated
+        "<xml><a></b></xml>",
+        "<root><MsgType>text</MsgType></root>",  # wrong root
+        "<xml>&undefined;</xml>",
+        "\xff\xfe<xml/>",
+        "<xml>" + "<a>" * 50 + "</a>" * 50 + "</xml>",  # absurd nesting
+    ],
+)
+@run
+async def test_malformed_xml_is_400(body: str) -> None:
+    bot = StubBot()
+    async with Harness(make_channel(), bot) as h:
+        raw = body.encode("latin-1") if body.startswith("\xff") else body
+        resp = await h.post(raw)
+        assert resp.status == 400
+        # the server survives
+        resp = await h.post(text_xml("ok?", msg_id=12))
+        assert resp.status == 200
+    assert len(bot.calls) == 1
+
+
+@run
+async def test_xxe_payload_is_rejected_without_reading_files(caplog) -> None:
+    caplog.set_level(logging.WARNING, logger="bot.channels.wechat")
+    secret = f"TOP-SECRET-{uuid.uuid4().hex}"
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as fh:
+        fh.write(secret)
+        path = fh.name
+    try:
+        payload = (
+            '<?xml version="1.0"?>'
+            f'<!DOCTYPE xml [<!ENTITY xxe SYSTEM "file://{path}">]>'
+            "<xml>"
+            f"<ToUserName><![CDATA[{ACCOUNT}]]></ToUserName>"
+            f"<FromUserName><![CDATA[{OPENID}]]></FromUserName>"
+            "<CreateTime>1</CreateTime><MsgType><![CDATA[text]]></MsgType>"
+            "<Content>&xxe;</Content><MsgId>13</MsgId></xml>"
+        )
+        param_entity = (
+            f'<!DOCTYPE xml [<!ENTITY % ext SYSTEM "file://{path}"> %ext;]>'
+            "<xml><MsgType>text</MsgType></xml>"
+        )
+        external_dtd = f'<!DOCTYPE xml SYSTEM "file://{path}"><xml/>'
+        bot = StubBot()
+        async with Harness(make_channel(), bot) as h:
+            for body in (payload, param_entity, external_dtd):
+                resp = await h.post(body)
+                assert resp.status == 400
+                assert secret not in await resp.text()
+        assert bot.calls == []
+        # refused by the channel's own DTD check, before wechatpy/xmltodict
+        rejections = [r for r in caplog.records if "DTD/entity" in r.getMessage()]
+        assert len(rejections) == 3
+    finally:
+        os.unlink(path)
+
+
+@run
+async def test_billion_laughs_is_rejected_quickly() -> None:
+    lol = '<!ENTITY lol "lol">' + "".join(
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
+        for i in range(1, 10)
+    )
+    body = (
+        f"<?xml version=\"1.0\"?><!DOCTYPE xml [{lol}]>"
+        f"<xml><ToUserName>a</ToUserName><FromUserName>{OPENID}</FromUserName>"
+        "<CreateTime>1</CreateTime><MsgType>text</MsgType>"
+        "<Content>&lol9;</Content><MsgId>14</MsgId></xml>"
+    )
+    bot = StubBot()
+    async with Harness(make_channel(), bot) as h:
+        started = time.monotonic()
+        resp = await h.post(body)
+        assert resp.status == 400
+        assert time.monotonic() - started < 1.0
+        assert (await h.post(text_xml("alive", msg_id=15))).status == 200
+    assert [m.text for m in bot.calls] == ["alive"]
+
+
+@run
+async def test_xxe_inside_aes_payload_is_rejected() -> None:
+    bot = StubBot()
+    crypto = WeChatCrypto(TOKEN, AES_KEY, APPID)
+    channel = make_channel(appid=APPID, encoding_aes_key=AES_KEY)
+    async with Harness(channel, bot) as h:
+        query = signed_query(encrypt_type="aes")
+        inner = '<!DOCTYPE xml [<!ENTITY a "b">]><xml><MsgType>text</MsgType></xml>'
+        envelope = reply_fields(
+            crypto.encrypt_message(inner, query["nonce"], query["timestamp"])
+        )
+        query["msg_signature"] = envelope["MsgSignature"]
+        body = f"<xml><Encrypt><![CDATA[{envelope['Encrypt']}]]></Encrypt></xml>"
+        resp = await h.post(body, query)
+        assert resp.status == 400
+    assert bot.calls == []
+
+
+def test_ensure_safe_xml_is_structural_not_substring() -> None:
+    # a user may legitimately type "<!DOCTYPE" - inside CDATA it is just text
+    ensure_safe_xml(text_xml("<!DOCTYPE html> <!ENTITY x>").encode("utf-8"))
+    with pytest.raises(UnsafeXMLError):
+        ensure_safe_xml(b'<!DOCTYPE xml [<!ENTITY a "b">]><xml/>')
+    with pytest.raises(MalformedXMLError):
+        ensure_safe_xml(b"<xml>")
+
+
+@run
+async def test_oversize_body_is_413() -> None:
+    bot = StubBot()
+    async with Harness(make_channel(max_body_bytes=64 * 1024), bot) as h:
+        big = text_xml("长" * 30000)  # ~90 KB
+        resp = await h.post(big)
+        assert resp.status == 413
+
+        async def chunks():  # chunked upload, no Content-Length
+            for _ in range(100):
+                yield b"<xml>" + b"a" * 1024
+
+        resp = await h.post(chunks())
+        assert resp.status == 413
+        # just under the limit is fine
+        resp = await h.post(text_xml("长" * 20000, msg_id=16))
+        assert resp.status == 200
+    assert len(bot.calls) == 1
+
+
+# ======================================================================
+# logging, configuration
+# ======================================================================
+
+
+@run
+async def test_info_logs_carry_no_message_text_or_openid(caplog) -> None:
+    caplog.set_level(logging.DEBUG, logger="bot.channels.wechat")
+    secret_text = "我的身份证号是450000000000000000"
+    async with FakeWeChatAPI() as api:
+        channel = make_channel(
+            appid=APPID, appsecret=APPSECRET, api_base_url=api.base_url,
+            reply_timeout=0.05,
+        )
+        async with Harness(channel, StubBot(delay=0.2)) as h:
+            await h.post(text_xml(secret_text, msg_id=888))
+            await api.wait_for_sent(1)
+            await h.channel.drain()
+    logs = "\n".join(r.getMessage() for r in caplog.records)
+    assert "msg_id=888" in logs
+    assert openid_hash(OPENID) in logs
+    assert secret_text not in logs
+    assert OPENID not in logs
+
+
+def test_from_credentials_env_fallback(monkeypatch) -> None:
+    monkeypatch.setenv("WECHAT_TOKEN", "env-token")
+    monkeypatch.setenv("WECHAT_APPID", APPID)
+    monkeypatch.setenv("WECHAT_APPSECRET", APPSECRET)
+    monkeypatch.setenv("WECHAT_AES_KEY", AES_KEY)
+    monkeypatch.setenv("WECHAT_API_BASE", "http://127.0.0.1:9/")
+    monkeypatch.delenv("WECHAT_DEDUP_REDIS_URL", raising=False)
+    channel = WeChatInput.from_credentials({"token": "", "reply_timeout": 3})
+    assert channel.token == "env-token"
+    assert channel.crypto is not None
+    assert channel.api is not None and channel.api.api_base_url == "http://127.0.0.1:9"
+    assert channel.reply_timeout == 3.0
+    assert isinstance(channel.dedup, MemoryDedupStore)
+    assert WeChatInput.name() == "wechat"
+
+    channel = WeChatInput.from_credentials(
+        {"token": "yml-token", "redis_url": "redis://127.0.0.1:1/0"}
+    )
+    assert channel.token == "yml-token"
+    assert isinstance(channel.dedup, RedisDedupStore)
+
+    monkeypatch.delenv("WECHAT_TOKEN")
+    with pytest.raises(Exception):
+        WeChatInput.from_credentials({})
+    with pytest.raises(ValueError):
+        WeChatInput(token="t", appid=APPID, encoding_aes_key="too-short")
+
+
+def test_loads_from_credentials_yml_like_rasa_run(monkeypatch, tmp_path) -> None:
+    from rasa.core.run import create_http_input_channels
+
+    monkeypatch.setenv("WECHAT_TOKEN", "yml-env-token")
+    creds = tmp_path / "credentials.yml"
+    creds.write_text(
+        "bot.channels.wechat.WeChatInput:\n"
+        "  token: ${WECHAT_TOKEN}\n"
+        "  reply_timeout: 4\n"
+        "  max_timestamp_age: 60\n",
+        encoding="utf-8",
+    )
+    (channel,) = create_http_input_channels(None, str(creds))
+    assert isinstance(channel, WeChatInput)
+    assert channel.token == "yml-env-token"
+    assert channel.url_prefix() == "wechat"
+    assert channel.reply_timeout == 4.0
+    assert channel.max_timestamp_age == 60.0
+
+
+# ======================================================================
+# Redis de-duplication (only with a server)
+# ======================================================================
+
+
+@pytest.fixture
+def redis_url():
+    """A Redis to test against: $WECHAT_TEST_REDIS_URL, or a throw-away
+    redis-server on a random loopback port if the binary is installed."""
+    url = os.environ.get("WECHAT_TEST_REDIS_URL")
+    if url:
+        yield url
+        return
+    binary = shutil.which("redis-server")
+    if not binary:
+        pytest.skip(
+            "no Redis available: install redis-server or set "
+            "WECHAT_TEST_REDIS_URL to test the Redis dedupe store"
+        )
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), 0.2).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        else:
+            pytest.skip("redis-server did not start")
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        proc.terminate()
+        proc.wait(5)
+
+
+@run
+async def _redis_scenario(url: str) -> None:
+    prefix = f"wechat:test:{uuid.uuid4().hex}:"
+    store_a = RedisDedupStore(url, ttl=30)
+    store_b = RedisDedupStore(url, ttl=30)  # a second Rasa process
+    store_a.prefix = store_b.prefix = prefix
+    try:
+        assert await store_a.claim("m1") is True
+        assert await store_b.claim("m1") is False
+        assert await store_b.wait_result("m1", 0.1) is None
+
+        async def finish() -> None:
+            await asyncio.sleep(0.1)
+            await store_a.set_result("m1", {"kind": "text", "content": "同一个答案"})
+
+        result, _ = await asyncio.gather(store_b.wait_result("m1", 2.0), finish())
+        assert result == {"kind": "text", "content": "同一个答案"}
+        ttl = await store_a._client().ttl(prefix + "m1")
+        assert 0 < ttl <= 30
+
+        # end to end: two channels (processes) sharing Redis, one bot run
+        bot = StubBot(delay=0.2)
+        ch1 = make_channel(dedup_store=store_a)
+        ch2 = make_channel(dedup_store=store_b)
+        async with Harness(ch1, bot) as h1, Harness(ch2, bot) as h2:
+            body = text_xml("两个进程", msg_id=uuid.uuid4().int % 10**12)
+            r1, r2 = await asyncio.gather(h1.post(body), h2.post(body))
+            c1 = reply_fields(await r1.text())["Content"]
+            c2 = reply_fields(await r2.text())["Content"]
+        assert len(bot.calls) == 1
+        assert c1 == c2 == "收到：两个进程"
+    finally:
+        await store_a.close()
+        await store_b.close()
+
+
+def test_redis_dedupe_store(redis_url: str) -> None:
+    _redis_scenario(redis_url)
+
+
+@run
+async def test_redis_down_fails_open() -> None:
+    # nothing listens on port 1: the message is still answered
+    store = RedisDedupStore("redis://127.0.0.1:1/0")
+    bot = StubBot()
+    async with Harness(make_channel(dedup_store=store), bot) as h:
+        resp = await h.post(text_xml("redis 挂了", msg_id=17))
+        assert reply_fields(await resp.text())["Content"] == "收到：redis 挂了"
+    assert len(bot.calls) == 1
