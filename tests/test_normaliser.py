@@ -1,0 +1,175 @@
+"""bot.nlu.normalise.extract_facts: table of cases, pinned clock, never raises."""
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from bot.nlu.normalise import extract_facts, lexicon, parse_number
+from rules_engine import clock
+from rules_engine import vocabulary as vocab
+
+TODAY = dt.date(2025, 6, 1)
+
+
+def facts(text, **kw):
+    return {f["entity"]: f["value"] for f in extract_facts(text, today=TODAY, **kw) if f["entity"] != "awards"}
+
+
+def awards(text):
+    return [f["value"] for f in extract_facts(text, today=TODAY) if f["entity"] == "awards"]
+
+
+CASES = [
+    # grades, level words, places
+    ("高级工", {"skill_grade": "高级工"}),
+    ("我是二级技师", {"skill_grade": "技师"}),
+    ("三级证书", {"skill_grade": "高级工"}),
+    ("我是一级", {"skill_grade": "高级技师"}),
+    ("高工证拿了五年", {"skill_grade": "高级工", "skill_years": 5}),
+    ("在呼伦贝尔", {"region": "nei_mongol"}),
+    ("我在凌云", {"region": "baise"}),
+    ("广西柳州的", {"region": "national"}),
+    ("我在山东", {"region": "national"}),
+    # years
+    ("我是技师，两年", {"skill_grade": "技师", "skill_years": 2}),
+    ("干了两年半", {"skill_years": 2.5}),
+    ("一年半", {"skill_years": 1.5}),
+    ("3年多了", {"skill_years": 3}),
+    ("七八年了", {"skill_years": 7}),
+    ("干了十几年", {"skill_years": 10}),
+    ("拿证十二年", {"skill_years": 12}),
+    ("刚拿证半年", {"skill_years": 0.5}),
+    ("近三年考核都合格", {"assessment_ok": True}),
+    ("再干一年呢", {}),
+    ("从事专业技术工作12年", {"professional_years": 12}),
+    ("评上工程师三年了", {"title_level": "中级", "series": "工程", "title_years": 3}),
+    # calendar years relative to the pinned clock
+    ("2022年拿的证", {"skill_grade_year": 2022}),
+    ("去年考的高级工", {"skill_grade_year": 2024, "skill_grade": "高级工"}),
+    ("前年", {"skill_grade_year": 2023}),
+    ("今年刚考的技师", {"skill_grade_year": 2025, "skill_grade": "技师"}),
+    ("19年拿的证", {"skill_grade_year": 2019}),
+    ("二〇一九年考的", {"skill_grade_year": 2019}),
+    ("五年前考的技师", {"skill_grade_year": 2020, "skill_grade": "技师"}),
+    ("如果明年呢", {"application_year": 2026}),
+    ("2020年毕业的", {"graduation_year": 2020}),
+    # titles, held vs wanted
+    ("我是高级工程师", {"title_level": "副高级", "series": "工程"}),
+    ("有高级职称", {"title_level": "副高级"}),
+    ("我有中级职称能考技师吗", {"title_level": "中级"}),
+    ("高级工想评助理工程师", {"skill_grade": "高级工", "series": "工程"}),
+    ("能评中级工程师不", {"series": "工程"}),
+    ("会计师能考技能等级吗", {"title_level": "中级", "series": "会计"}),
+    ("要是拿到技师呢", {"skill_grade": "技师"}),
+    ("不是技师，是高级工", {"skill_grade": "高级工"}),
+    ("我在技师学院上学", {}),
+    # yes/no facts and negation
+    ("有一年考核不合格", {"assessment_ok": False}),
+    ("考核没有不合格的", {"assessment_ok": True}),
+    ("没有退休", {"retired": False}),
+    ("已经退休了", {"retired": True}),
+    ("有了职称退休金高吗", {}),
+    ("没受过处分", {"demerit_punishment": False}),
+    ("受过记过处分", {"demerit_punishment": True}),
+    ("被立案调查了", {"under_investigation": True}),
+    ("没有弄虚作假", {"fraud_count": 0}),
+    ("被查出材料造假过两次，2021年", {"fraud_count": 2, "fraud_year": 2021}),
+    ("诚信记录良好", {"integrity_record": False}),
+    ("海外引进的高层次人才", {"overseas_talent": True}),
+    ("本科学历，相关专业毕业", {"degree": "本科", "related_diploma": True}),
+    ("预备技师班毕业，毕业后留在包头工作",
+     {"skill_school_class": "预备技师班", "stayed_in_region": True, "region": "nei_mongol"}),
+    # correction: the last one said wins
+    ("技师，不对，说错了，是高级技师", {"skill_grade": "高级技师"}),
+    ("我说错了，我在百色不在南宁", {"region": "baise"}),
+]
+
+
+@pytest.mark.parametrize("text,expected", CASES)
+def test_cases(text, expected):
+    assert facts(text) == expected
+
+
+def test_many_facts_in_one_sentence():
+    text = "我是百色凌云县的高级技师，拿证五年了，近三年考核都合格，能评什么？"
+    assert facts(text) == {"region": "baise", "skill_grade": "高级技师", "skill_years": 5, "assessment_ok": True}
+
+
+def test_spans_point_at_the_words():
+    text = "在鄂尔多斯，高级工，干了8年"
+    for f in extract_facts(text, today=TODAY):
+        said = text[f["start"]:f["end"]]
+        assert said in {"鄂尔多斯", "高级工", "8年"}
+
+
+def test_awards_one_fact_each():
+    assert awards("国赛金牌和全国技术能手") == ["全国职业技能大赛金牌", "全国技术能手"]
+    assert awards("参加世赛拿了银牌") == ["世界技能大赛银牌"]
+    assert awards("有国务院津贴") == ["国务院政府特殊津贴"]
+    assert awards("没拿过全国技术能手") == []
+
+
+def test_every_award_alias_resolves():
+    for canon, forms in vocab.aliases("awards").items():
+        for form in forms:
+            assert awards(f"我拿过{form}") == [canon], form
+
+
+def test_every_place_resolves():
+    for name, place in vocab.places().items():
+        assert facts(f"我在{name}工作")["region"] == place.region, name
+
+
+def test_every_title_name_resolves():
+    for t in vocab.title_names():
+        got = facts(f"我是{t.name}")
+        assert got["title_level"] == t.level and got["series"] == t.series, t
+
+
+def test_relative_dates_follow_the_clock():
+    # tests/conftest.py pins the clock; an inner pin overrides it, like JINENG_TODAY does
+    with clock.pinned(dt.date(2030, 3, 1)):
+        got = {f["entity"]: f["value"] for f in extract_facts("去年考的技师")}
+    assert got["skill_grade_year"] == 2029
+    with clock.pinned(dt.date(2024, 1, 1)):
+        got = {f["entity"]: f["value"] for f in extract_facts("前年拿的证，如果明年呢")}
+    assert got["skill_grade_year"] == 2022 and got["application_year"] == 2025
+
+
+def test_parse_number():
+    assert parse_number("十二") == 12
+    assert parse_number("两") == 2
+    assert parse_number("七八") == 7
+    assert parse_number("十几") == 10
+    assert parse_number("几") is None
+    assert parse_number("3.5") == 3.5
+
+
+def test_lexicon_is_generated_from_vocabulary():
+    lex = lexicon()
+    for grade in vocab.skill_grades():
+        assert lex[grade].value == grade
+        assert lex[vocab.grade_number(grade)].value == grade
+
+
+@pytest.mark.parametrize("text", ["", "   ", None, 12345, "😀" * 50, "\x00\x01\x02技师\x7f", "技" * 10000,
+                                  "2019" * 2000, "年" * 3000, "不" * 500 + "技师"])
+def test_never_raises_on_odd_input(text):
+    assert isinstance(extract_facts(text, today=TODAY), list)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=200))
+def test_never_raises_fuzz(text):
+    out = extract_facts(text, today=TODAY)
+    for f in out:
+        assert 0 <= f["start"] <= f["end"] <= len(text)
+        assert set(f) == {"entity", "value", "start", "end"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(sorted(lexicon())[:400] + ["年", "三", "两年半", "没有", "，", "去年", "考核", "合格", "退休"]), max_size=12))
+def test_never_raises_domain_fuzz(parts):
+    text = "".join(parts)
+    for f in extract_facts(text, today=TODAY):
+        assert 0 <= f["start"] < f["end"] <= len(text)
