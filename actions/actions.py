@@ -17,16 +17,18 @@ from rules_engine.knowledge import answer_education_equivalent
 from rules_engine.vocabulary import resolve_place
 
 from . import replies
-from .profile_slots import PROFILE_KEYS, profile_from_slots
+from .profile_slots import FAQ_INTENTS, PROFILE_KEYS, profile_from_slots
 
 logger = logging.getLogger(__name__)
 
 FORM = "eligibility_form"
 YEARS_SLOTS = ("skill_years", "title_years", "professional_years")
 YEAR_SLOTS = ("skill_grade_year", "graduation_year", "fraud_year")
-# Messages that carry an answer to the question asked; others (a side question, a
-# what-if) must not be read as one.
-ANSWER_INTENTS = {"inform", "affirm", "deny", "correct", "ask_eligibility", "nlu_fallback"}
+# Messages that cannot be an answer to the question asked (a side question, a what-if,
+# a request for help). Anything else can: a bare place name such as “在杭州” carries
+# little for the intent classifier and may come out as any intent.
+NOT_ANSWER_INTENTS = {"what_if", "human_handoff", "restart", "help", "goodbye", "thank", "out_of_scope",
+                      *FAQ_INTENTS}
 DONT_KNOW = re.compile(r"不知道|不清楚|不记得|忘了|说不清|不确定|跳过")
 FAQ_TOPICS = {
     "faq_fee": "fee", "faq_window": "window", "faq_where": "where", "faq_materials": "materials",
@@ -96,7 +98,7 @@ class ValidateEligibilityForm(FormValidationAction):
         if tracker.get_slot("requested_slot") != slot:
             return None
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if intent not in ANSWER_INTENTS:
+        if intent in NOT_ANSWER_INTENTS:
             return None
         return tracker.latest_message.get("text") or ""
 
@@ -209,7 +211,7 @@ class ActionWhatIf(Action):
         if changes:
             what.append("、".join(str(v if not isinstance(v, list) else "、".join(v)) for v in changes.values()))
         intro = f"如果{'，'.join(what) or '情况不变'}：" if what else "按目前的情况："
-        for message in replies.eligibility_messages(decision, intro=intro)[:3]:
+        for message in replies.eligibility_messages(decision, intro=intro, with_steps=False):
             dispatcher.utter_message(text=message)
         return []
 
@@ -240,23 +242,34 @@ class ActionAnswerFaq(Action):
         profile = current_profile(tracker)
         region = profile.get("region")
         kind = "skill" if profile.get("title_level") and not profile.get("skill_grade") else "title"
-        regions = [region] if region else ["baise", "nei_mongol", "national"]
-        for r in regions:
-            if intent == "faq_education_equivalent":
-                answers = answer_education_equivalent(r, profile.get("skill_school_class"))
-            else:
-                topic = FAQ_TOPICS.get(intent, "evaluation")
-                try:
-                    answers = answer_topic(topic, r, kind)
-                except KeyError:
-                    answers = []
-                if not region:   # per region, only what the local document itself adds
-                    answers = [a for a in answers if r == "national" or a["topic_entry"].startswith(r)]
-            for message in replies.faq_messages(answers[:2], None if region else replies.region_label(r)):
+        if region:
+            answers = self._answers(intent, region, kind, profile)
+            for message in replies.faq_messages(answers[:2]):
                 dispatcher.utter_message(text=message)
-        if not region:
-            dispatcher.utter_message(response="utter_faq_region_hint")
+            return []
+        # Region unknown: what each local document says, then what holds elsewhere.
+        silent = []
+        for r in ("baise", "nei_mongol", "national"):
+            answers = [a for a in self._answers(intent, r, kind, profile)
+                       if r == "national" or a["topic_entry"].startswith(r)]
+            if answers:
+                for message in replies.faq_messages(answers[:2], replies.region_label(r)):
+                    dispatcher.utter_message(text=message)
+            else:
+                silent.append(replies.region_label(r))
+        if silent:
+            dispatcher.utter_message(text=f"{'、'.join(silent)}：文件未作具体规定，以当地当年通知为准，可拨打{HOTLINE}咨询。")
+        dispatcher.utter_message(response="utter_faq_region_hint")
         return []
+
+    @staticmethod
+    def _answers(intent: str, region: str, kind: str, profile: Dict[str, Any]) -> List[Dict[str, Any]]:
+        if intent == "faq_education_equivalent":
+            return answer_education_equivalent(region, profile.get("skill_school_class"))
+        try:
+            return answer_topic(FAQ_TOPICS.get(intent, "evaluation"), region, kind)
+        except KeyError:
+            return []
 
 
 class ActionHandoff(Action):

@@ -40,7 +40,7 @@ def _shown_options(decision: Dict[str, Any]) -> List[Dict[str, Any]]:
 
 
 def eligibility_messages(decision: Dict[str, Any], region_note: Optional[str] = None,
-                         intro: Optional[str] = None) -> List[str]:
+                         intro: Optional[str] = None, with_steps: bool = True) -> List[str]:
     """The answer as a few messages (no blank lines inside: channels split on them)."""
     messages: List[str] = []
     if intro:
@@ -60,7 +60,7 @@ def eligibility_messages(decision: Dict[str, Any], region_note: Optional[str] = 
     if "education_equivalent" in decision:
         eq = decision["education_equivalent"]
         messages.append(f"🎓 您的技工院校学历可按{eq['level']}对待（{sources(eq['citations'])}）。")
-    steps = decision["next_steps"][:MAX_STEPS]
+    steps = decision["next_steps"][:MAX_STEPS] if with_steps else []
     if steps:
         lines = [f"{i}. {s['text']}（{sources(s['citations'])}）" for i, s in enumerate(steps, 1)]
         more = "\n还可以问我：需要什么材料、继续教育、岗位待遇等。" if len(decision["next_steps"]) > MAX_STEPS else ""

@@ -123,7 +123,8 @@ class Place:
 
 
 def _short_form(name: str) -> Optional[str]:
-    for suffix in ("各族自治县", "自治县", "自治旗", "联合旗", "矿区", "市", "县", "区", "盟", "旗"):
+    for suffix in ("维吾尔自治区", "回族自治区", "壮族自治区", "各族自治县", "自治区", "自治县", "自治旗", "联合旗", "矿区",
+                   "省", "市", "县", "区", "盟", "旗"):
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
             return name[: -len(suffix)]
     return None

@@ -152,3 +152,14 @@ def test_handoff_gives_summary():
     msgs, events = run(ActionHandoff(), tracker({"region": "baise", "skill_grade": "技师", "skill_years": 3.0}))
     assert msgs[0]["response"] == "utter_handoff"
     assert "最高技能等级：技师" in texts(msgs) and "百色" in texts(msgs)
+
+
+def test_faq_without_region_names_the_silent_regions_once():
+    msgs, _ = run(ActionAnswerFaq(), tracker({}, text="评中级要多少钱", intent="faq_fee"))
+    body = texts(msgs)
+    assert "230元" in body and body.count("未作具体规定") == 1
+
+
+def test_a_place_answer_classified_as_greeting_still_answers_the_region_question():
+    t = tracker({"skill_grade": "技师", "skill_years": 3.0, "requested_slot": "region"}, text="在杭州", intent="greet")
+    assert asyncio.run(ValidateEligibilityForm().extract_region(CollectingDispatcher(), t, {})) == {"region": "national"}

@@ -92,3 +92,13 @@ def test_assist_api(stack):
     assert r2["profile"]["skill_years"] == 4 and r2["profile"]["skill_grade"] == "技师"
     assert r2["decision"]["options"][0]["status"] == "eligible"
     assert any(s["type"] == "reply" and "第八条" in s["text"] for s in r2["suggestions"])
+
+
+def test_greeting_with_a_question_starts_asking(stack):
+    _, replies = chat(stack, "你好呀，我想咨询一下技能证评职称的政策")
+    assert "技能等级" in replies[0]
+
+
+def test_a_city_elsewhere_gets_the_national_rules(stack):
+    _, replies = chat(stack, "我是技师，拿证三年了", "在杭州")
+    assert "可以申报中级职称" in replies[1] and "《实施意见》二（二）1" in replies[1]
