@@ -37,11 +37,17 @@ def facts_from_entities(intent: str, entities: List[Dict[str, Any]]) -> Dict[str
 
 
 def _typed(key: str, value: Any) -> Any:
+    """Slots store numbers as floats and may hold what an entity carried as text ("3")."""
     kind = schema()[key]["type"]
-    if kind == "int" and isinstance(value, float) and value.is_integer():
+    if kind in ("int", "number") and isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            return value                 # left for validation to refuse by name
+    if kind in ("int", "number") and isinstance(value, float) and value.is_integer():
         return int(value)
-    if kind == "number" and isinstance(value, float) and value.is_integer():
-        return int(value)
+    if kind == "bool" and isinstance(value, str) and value.lower() in ("true", "false"):
+        return value.lower() == "true"
     if kind == "list" and isinstance(value, str):
         return [value]
     return value
@@ -56,8 +62,8 @@ def profile_from_slots(slots: Dict[str, Any]) -> Tuple[Dict[str, Any], List[str]
         try:
             return validate(profile), dropped
         except ProfileError as err:
-            key = next((k for k in profile if str(err).startswith(k)), None)
-            if key is None:
+            key = err.key
+            if key not in profile:
                 raise
             dropped.append(key)
             profile.pop(key)

@@ -15,7 +15,11 @@ from . import clock, vocabulary
 
 
 class ProfileError(ValueError):
-    """The profile cannot be evaluated as given."""
+    """The profile cannot be evaluated as given; `key` names the offending fact, if one."""
+
+    def __init__(self, message: str, key: str = None):
+        super().__init__(message)
+        self.key = key
 
 
 @lru_cache(maxsize=None)
@@ -34,16 +38,16 @@ def accepted_values(fact: str) -> tuple:
 
 def _check_number(key: str, value: Any, spec: dict, integer: bool) -> Any:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ProfileError(f"{key}: 应为{'整数' if integer else '数字'}，收到 {value!r}")
+        raise ProfileError(f"{key}: 应为{'整数' if integer else '数字'}，收到 {value!r}", key)
     if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-        raise ProfileError(f"{key}: 应为有限的数字，收到 {value!r}")
+        raise ProfileError(f"{key}: 应为有限的数字，收到 {value!r}", key)
     if integer and isinstance(value, float):
         if not value.is_integer():
-            raise ProfileError(f"{key}: 应为整数，收到 {value!r}")
+            raise ProfileError(f"{key}: 应为整数，收到 {value!r}", key)
         value = int(value)
     lo, hi = spec.get("min"), spec.get("max")
     if (lo is not None and value < lo) or (hi is not None and value > hi):
-        raise ProfileError(f"{key}: 应在 {lo} 到 {hi} 之间，收到 {value!r}")
+        raise ProfileError(f"{key}: 应在 {lo} 到 {hi} 之间，收到 {value!r}", key)
     return value
 
 
@@ -51,24 +55,24 @@ def _check_value(key: str, value: Any, spec: dict) -> Any:
     kind = spec["type"]
     if kind == "bool":
         if not isinstance(value, bool):
-            raise ProfileError(f"{key}: 应为 true 或 false，收到 {value!r}")
+            raise ProfileError(f"{key}: 应为 true 或 false，收到 {value!r}", key)
         return value
     if kind in ("int", "number"):
         return _check_number(key, value, spec, integer=kind == "int")
     if kind == "str":
         if not isinstance(value, str) or not value.strip():
-            raise ProfileError(f"{key}: 应为非空字符串，收到 {value!r}")
+            raise ProfileError(f"{key}: 应为非空字符串，收到 {value!r}", key)
         allowed = accepted_values(key)
         if value not in allowed and not spec.get("open"):
-            raise ProfileError(f"{key}: 未知的值 {value!r}；可接受的值：{'、'.join(allowed)}")
+            raise ProfileError(f"{key}: 未知的值 {value!r}；可接受的值：{'、'.join(allowed)}", key)
         return value
     if kind == "list":
         if not isinstance(value, list):
-            raise ProfileError(f"{key}: 应为列表，收到 {value!r}")
+            raise ProfileError(f"{key}: 应为列表，收到 {value!r}", key)
         allowed = accepted_values(key)
         unknown = [v for v in value if v not in allowed]
         if unknown:
-            raise ProfileError(f"{key}: 未知的值 {unknown!r}；可接受的值：{'、'.join(allowed)}")
+            raise ProfileError(f"{key}: 未知的值 {unknown!r}；可接受的值：{'、'.join(allowed)}", key)
         return list(dict.fromkeys(value))
     raise AssertionError(f"facts.yaml: unknown type {kind} for {key}")
 
@@ -90,9 +94,9 @@ def _check_consistency(p: Dict[str, Any]) -> None:
     year = p.get("application_year", clock.current_year())
     for key in ("skill_grade_year", "graduation_year", "fraud_year"):
         if key in p and p[key] > year:
-            raise ProfileError(f"{key}: {p[key]} 晚于申报年份 {year}")
+            raise ProfileError(f"{key}: {p[key]} 晚于申报年份 {year}", key)
     if p.get("fraud_count") == 0 and "fraud_year" in p:
-        raise ProfileError("fraud_year: fraud_count 为 0 时不应有 fraud_year")
+        raise ProfileError("fraud_year: fraud_count 为 0 时不应有 fraud_year", "fraud_year")
 
 
 def facts_for_evaluation(profile: Dict[str, Any]) -> Dict[str, Any]:

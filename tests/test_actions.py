@@ -163,3 +163,13 @@ def test_faq_without_region_names_the_silent_regions_once():
 def test_a_place_answer_classified_as_greeting_still_answers_the_region_question():
     t = tracker({"skill_grade": "技师", "skill_years": 3.0, "requested_slot": "region"}, text="在杭州", intent="greet")
     assert asyncio.run(ValidateEligibilityForm().extract_region(CollectingDispatcher(), t, {})) == {"region": "national"}
+
+
+def test_numbers_carried_as_text_are_understood():
+    profile, dropped = profile_from_slots({"skill_grade": "技师", "skill_grade_year": "2023", "skill_years": "3"})
+    assert profile == {"skill_grade": "技师", "skill_grade_year": 2023, "skill_years": 3} and dropped == []
+
+
+def test_only_the_offending_key_is_dropped():
+    profile, dropped = profile_from_slots({"skill_grade": "技师", "skill_grade_year": 2031.0})
+    assert dropped == ["skill_grade_year"] and profile == {"skill_grade": "技师"}
