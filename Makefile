@@ -13,7 +13,7 @@ TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/nul
                 $(wildcard bot/nlu/*.py) $(wildcard rules_engine/data/*.yaml)
 export JINENG_TEST_MODEL := $(abspath $(MODEL))
 
-.PHONY: install build train run shell test test-rules test-dialogue bench eval clean
+.PHONY: install build train run run-cluster stop-cluster shell test test-rules bench eval clean
 
 install: $(STAMP)
 
@@ -30,7 +30,7 @@ $(STAMP): requirements.txt scripts/find_python310.sh
 # The spaCy pipeline (blank zh + jieba + entity ruler) and jieba dictionary, generated
 # from the rules engine's vocabulary; nothing is downloaded.
 # Debian packages the tests use (servers run on loopback only). Installs only what is missing.
-APT_PACKAGES := redis-server
+APT_PACKAGES := redis-server postgresql nginx-light curl iproute2
 APT_STAMP := build/.apt-$(shell echo $(APT_PACKAGES) | md5sum | cut -c1-8)
 $(APT_STAMP):
 	@mkdir -p build
@@ -57,6 +57,13 @@ train: $(MODEL)
 run: $(MODEL)
 	scripts/run.sh
 
+# Scale-out profile: PostgreSQL tracker store, Redis lock store, 2 Rasa + 2 action servers behind nginx.
+run-cluster: $(MODEL) $(APT_STAMP)
+	MODEL=$(MODEL) scripts/cluster.sh start
+
+stop-cluster:
+	scripts/cluster.sh stop
+
 shell: $(MODEL)
 	@export ACTION_ENDPOINT_URL=$${ACTION_ENDPOINT_URL:-http://localhost:5055/webhook} TRACKER_DB=$${TRACKER_DB:-build/tracker.db}; \
 	  $(RASA) run actions --actions actions --port 5055 >build/actions.log 2>&1 & pid=$$!; \
@@ -69,8 +76,11 @@ test: $(MODEL) $(APT_STAMP)
 test-rules: install
 	$(PY) -m pytest -q tests/test_rules_*.py
 
-bench: $(MODEL)
+# Figures go to docs/benchmarks.md (never into timed test assertions). The load part starts
+# its own single-instance stack, and measures the cluster when run-cluster is up.
+bench: $(MODEL) $(APT_STAMP)
 	$(PY) -m rules_engine.bench --out docs/benchmarks.md
+	$(PY) scripts/bench_load.py --out docs/benchmarks.md
 
 eval: $(SPACY)
 	$(PY) scripts/eval_nlu.py

@@ -1,0 +1,244 @@
+"""What every public channel does before and after Rasa handles a message.
+
+Before: the text is made a string and PII-redacted (bot.privacy) *before* the
+``UserMessage`` reaches Rasa, so neither the tracker store nor a log line sees it; the
+per-sender token bucket (bot.ratelimit) and the size limit answer in plain Chinese
+without touching the dialogue.
+
+During: replies are buffered. Rasa, when the action server cannot be reached, logs the
+exception, drops the action's events and carries on (the REST client gets ``[]`` or a
+half-answer, and the facts of that turn are silently lost). We watch for that:
+``RemoteAction.run`` is wrapped (once, idempotent) so a failed call is recorded in a
+context variable of the running turn and slow calls time out after ``ACTION_TIMEOUT``
+seconds (Rasa's own default is 300 s).
+
+After a failed turn: the half-done turn is removed from the tracker store (under the
+conversation lock; ``RedactingSQLTrackerStore.forget_last_turn``), the user's text is kept in a
+per-sender pending queue (Redis when ``REDIS_URL`` is set, so any instance can pick it
+up), and the user gets a short apology with the hotline 12333. The next message from the
+same sender first replays the pending text(s) — the turn is not lost — and the
+conversation resumes where it was. An exception from Rasa itself (e.g. the tracker store
+database is down) gets the same apology instead of an empty answer or a 500.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import json
+import logging
+import os
+import re
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+
+from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
+
+from bot.privacy import install_log_filter, redact
+from bot.ratelimit import limiter_from_env
+
+logger = logging.getLogger(__name__)
+
+HOTLINE = "12333"
+TOO_FAST = "您发消息有点太快了，请稍等几秒钟再发。"
+TOO_LONG = "您的消息太长了（超过{limit}个字），请精简一下，或者分几次发给我。"
+APOLOGY = ("抱歉，系统暂时出了点问题，您刚才说的我已经记下，恢复后会接着为您解答，请稍后再发一条消息。"
+           f"着急的话可以拨打人社服务热线{HOTLINE}。")
+
+MAX_CHARS = int(os.environ.get("MESSAGE_MAX_CHARS", "1000"))
+ACTION_TIMEOUT = float(os.environ.get("ACTION_TIMEOUT", "30"))
+PENDING_MAX = 5
+# "/intent{...json...}" is Rasa's shortcut that bypasses NLU and sets entities (and so
+# slots) directly; from the public a bare "/intent" (a button payload) is fine, entity JSON
+# is not: such text is handed to the NLU as ordinary text (full-width slash).
+BARE_INTENT = re.compile(r"/[A-Za-z_][A-Za-z0-9_]*")
+PENDING_TTL = 24 * 3600
+
+# The failures of the turn being handled (None outside a guarded turn).
+ACTION_FAILURES: contextvars.ContextVar[Optional[List[Text]]] = contextvars.ContextVar(
+    "jineng_action_failures", default=None)
+
+
+def install_action_watch() -> None:
+    """Wraps ``RemoteAction.run``: records failures of the current turn, bounds its time."""
+    from rasa.core.actions import action as rasa_action
+    from rasa.shared.exceptions import RasaException
+
+    if getattr(rasa_action.RemoteAction.run, "_jineng_watched", False):
+        return
+    original = rasa_action.RemoteAction.run
+
+    async def run(self, *args: Any, **kwargs: Any):
+        try:
+            return await asyncio.wait_for(original(self, *args, **kwargs), ACTION_TIMEOUT)
+        except rasa_action.ActionExecutionRejection:
+            raise                                   # normal form control flow, not a failure
+        except Exception as exc:
+            failures = ACTION_FAILURES.get()
+            if failures is not None:
+                failures.append(self.name())
+            if isinstance(exc, asyncio.TimeoutError):
+                raise RasaException(f"custom action '{self.name()}' timed out after {ACTION_TIMEOUT}s") from exc
+            raise
+
+    run._jineng_watched = True  # type: ignore[attr-defined]
+    rasa_action.RemoteAction.run = run
+
+
+# ----------------------------------------------------------------- pending turns
+
+
+class MemoryPending:
+    def __init__(self) -> None:
+        self._store: Dict[Text, List[Text]] = {}
+
+    async def get(self, sender: Text) -> List[Text]:
+        return list(self._store.get(sender, []))
+
+    async def set(self, sender: Text, texts: List[Text]) -> None:
+        if texts:
+            self._store[sender] = texts[-PENDING_MAX:]
+        else:
+            self._store.pop(sender, None)
+
+
+class RedisPending:
+    def __init__(self, url: Text, prefix: Text = "jineng:pending:") -> None:
+        self.url, self.prefix, self._redis = url, prefix, None
+
+    def _client(self):
+        if self._redis is None:
+            import redis.asyncio as redis_asyncio
+
+            self._redis = redis_asyncio.from_url(self.url, socket_timeout=1, socket_connect_timeout=1)
+        return self._redis
+
+    async def get(self, sender: Text) -> List[Text]:
+        try:
+            raw = await self._client().get(self.prefix + sender)
+            return json.loads(raw) if raw else []
+        except Exception as exc:
+            logger.warning("pending turns: redis unavailable (%s)", type(exc).__name__)
+            return []
+
+    async def set(self, sender: Text, texts: List[Text]) -> None:
+        try:
+            if texts:
+                await self._client().set(self.prefix + sender, json.dumps(texts[-PENDING_MAX:]), ex=PENDING_TTL)
+            else:
+                await self._client().delete(self.prefix + sender)
+        except Exception as exc:
+            logger.warning("pending turns: redis unavailable (%s)", type(exc).__name__)
+
+
+def pending_from_env():
+    url = os.environ.get("REDIS_URL")
+    return RedisPending(url) if url else MemoryPending()
+
+
+# ----------------------------------------------------------------------- guard
+
+
+async def _forward(messages: List[Dict[Text, Any]], out: OutputChannel, sender: Text) -> None:
+    if isinstance(out, CollectingOutputChannel):
+        out.messages.extend(messages)
+        return
+    for message in messages:
+        message = dict(message)
+        message.pop("recipient_id", None)
+        await out.send_response(sender, message)
+
+
+class Guard:
+    """Shared by the REST and socket.io channels (one instance per channel)."""
+
+    def __init__(self, channel: Text, max_chars: int = MAX_CHARS, limiter=None, pending=None) -> None:
+        self.channel = channel
+        self.max_chars = max_chars
+        self.limiter = limiter or limiter_from_env()
+        self.pending = pending or pending_from_env()
+        self.app: Any = None           # the Sanic app, for the agent (set by the channel)
+        install_action_watch()
+        install_log_filter()
+
+    @property
+    def agent(self) -> Any:
+        return getattr(getattr(self.app, "ctx", None), "agent", None)
+
+    async def _say(self, out: OutputChannel, sender: Text, text: Text) -> None:
+        await out.send_text_message(sender, text)
+
+    async def handle(self, message: UserMessage, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
+        text = message.text
+        text = "" if text is None else (text if isinstance(text, str) else str(text))
+        text = redact(text)
+        if text.startswith("/") and not BARE_INTENT.fullmatch(text.strip()):
+            text = "／" + text[1:]
+        message.text = text
+        sender, out = message.sender_id, message.output_channel
+        if not await self.limiter.allow(f"{self.channel}:{sender}"):
+            logger.info("rate limit: sender %s refused", sender)
+            await self._say(out, sender, TOO_FAST)
+            return
+        if len(message.text) > self.max_chars:
+            await self._say(out, sender, TOO_LONG.format(limit=self.max_chars))
+            return
+
+        pending = await self.pending.get(sender)
+        if pending:
+            if pending[-1] == message.text:
+                pending.pop()              # the user simply sent it again
+            while pending:
+                replay = UserMessage(pending[0], out, sender, input_channel=message.input_channel,
+                                     metadata=message.metadata)
+                if not await self._run(replay, on_new_message):
+                    await self.pending.set(sender, pending + [message.text])
+                    await self._say(out, sender, APOLOGY)
+                    return
+                pending.pop(0)
+            await self.pending.set(sender, [])
+        if not await self._run(message, on_new_message):
+            await self.pending.set(sender, [*(await self.pending.get(sender)), message.text])
+            await self._say(out, sender, APOLOGY)
+
+    async def _run(self, message: UserMessage, on_new_message) -> bool:
+        """Runs one turn with buffered replies; True when it went through cleanly."""
+        real_out, buffer = message.output_channel, CollectingOutputChannel()
+        message.output_channel = buffer
+        failures: List[Text] = []
+        token = ACTION_FAILURES.set(failures)
+        try:
+            await on_new_message(message)
+        except Exception as exc:   # e.g. tracker store database down: nothing was stored
+            logger.error("turn of %s failed in Rasa: %s: %s", message.sender_id, type(exc).__name__, exc)
+            return False
+        finally:
+            ACTION_FAILURES.reset(token)
+            message.output_channel = real_out
+        if failures:
+            logger.error("turn of %s failed (%s); turn rewound and kept", message.sender_id, failures)
+            await self._rewind(message.sender_id)
+            return False
+        await _forward(buffer.messages, real_out, message.sender_id)
+        return True
+
+    async def _rewind(self, sender: Text) -> None:
+        """Restores the conversation to before the failed turn."""
+        from rasa.shared.core.events import UserUtteranceReverted
+
+        agent = self.agent
+        if agent is None or agent.tracker_store is None:
+            logger.warning("cannot rewind the turn of %s: no agent", sender)
+            return
+        store = agent.tracker_store
+        while not hasattr(store, "forget_last_turn") and hasattr(store, "_tracker_store"):
+            store = store._tracker_store       # Rasa's Awaitable/FailSafe wrappers
+        try:
+            async with agent.lock_store.lock(sender):
+                if hasattr(store, "forget_last_turn"):
+                    await store.forget_last_turn(sender)
+                    return
+                tracker = await agent.tracker_store.retrieve(sender)   # other stores: best effort
+                if tracker is not None:
+                    tracker.update(UserUtteranceReverted())
+                    await agent.tracker_store.save(tracker)
+        except Exception as exc:
+            logger.error("rewinding the turn of %s failed: %s", sender, exc)

@@ -1,0 +1,99 @@
+"""SQL tracker store that never writes a 身份证号 or 手机号 (defence in depth: the guarded
+channels already redact, but WeChat and the assist API build their own messages).
+
+Also: ``pool_pre_ping`` so that after the database restarts the first turn does not fail
+on a dead pooled connection, and ``SQL_POOL_SIZE`` is honoured as usual by Rasa.
+
+endpoints file::
+
+    tracker_store:
+      type: bot.tracker_store.RedactingSQLTrackerStore
+      dialect: sqlite            # or postgresql (+ host/port/db/username/password)
+      db: build/tracker.db
+"""
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Optional, Text
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+from bot.privacy import redact_deep
+
+logger = logging.getLogger(__name__)
+
+
+def _note_failure(what: Text) -> None:
+    """Rasa wraps every tracker store in ``FailSafeTrackerStore``, which on a database
+    error silently continues the conversation in an empty in-memory tracker (the facts
+    seem forgotten, the turn is lost). The channel guard must know: it then apologises
+    and keeps the turn pending instead."""
+    from bot.guard import ACTION_FAILURES
+
+    failures = ACTION_FAILURES.get()
+    if failures is not None:
+        failures.append(what)
+
+
+class RedactingSQLTrackerStore(SQLTrackerStore):
+    def __init__(self, *args: Any, host: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, host=host, **kwargs)
+        url = self.engine.url
+        if url.drivername.startswith("postgresql"):
+            self.engine.dispose()
+            self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+
+    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+        try:
+            return await super().retrieve(sender_id)
+        except Exception:
+            _note_failure("tracker_store.retrieve")
+            raise
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        try:
+            await self._save(tracker)
+        except Exception:
+            _note_failure("tracker_store.save")
+            raise
+
+    async def _save(self, tracker: DialogueStateTracker) -> None:
+        """As ``SQLTrackerStore.save``, with every string of each event redacted."""
+        await self.stream_events(tracker)
+        with self.session_scope() as session:
+            for event in self._additional_events(session, tracker):
+                data = redact_deep(event.as_dict())
+                session.add(self.SQLEvent(
+                    sender_id=tracker.sender_id,
+                    type_name=event.type_name,
+                    timestamp=data.get("timestamp"),
+                    intent_name=((data.get("parse_data") or {}).get("intent") or {}).get(INTENT_NAME_KEY),
+                    action_name=data.get("name"),
+                    data=json.dumps(data),
+                ))
+            session.commit()
+        logger.debug("Tracker with sender_id '%s' stored to database", tracker.sender_id)
+
+    async def forget_last_turn(self, sender_id: Text) -> bool:
+        """Deletes the conversation's last user turn (the ``user`` event and everything
+        after it), restoring the stored state from before that turn. Used by the channel
+        guard (bot/guard.py) when a turn failed half-way because the action server was
+        unreachable; the user's text is kept in the guard's pending queue and replayed.
+        (Rasa's ``UserUtteranceReverted`` does not do this reliably inside a form: the
+        form-loop compaction of ``applied_events`` makes it rewind past the form's start.)"""
+        with self.session_scope() as session:
+            last_user = (session.query(sa.func.max(self.SQLEvent.id))
+                         .filter(self.SQLEvent.sender_id == sender_id, self.SQLEvent.type_name == "user")
+                         .scalar())
+            if last_user is None:
+                return False
+            (session.query(self.SQLEvent)
+             .filter(self.SQLEvent.sender_id == sender_id, self.SQLEvent.id >= last_user)
+             .delete(synchronize_session=False))
+            session.commit()
+        return True

@@ -1,0 +1,222 @@
+"""Load benchmark of the running assistant over the REST channel (asyncio + aiohttp).
+
+    .venv/bin/python scripts/bench_load.py [--single URL] [--cluster URL] [--turns 10]
+        [--levels 1,10,50] [--token T] [--train] [--out docs/benchmarks.md]
+
+For each target (one Rasa instance; the nginx entry of scripts/cluster.sh) and each
+concurrency level: N concurrent conversations, each of ``--turns`` fixed turns, run
+back-to-back for ``--duration`` seconds at most; per-turn latency p50/p95/p99 and turns/s.
+Also: NLU parse time (POST /model/parse), rules-engine time (rules_engine.bench.measure),
+Rasa server RSS (/proc, by port), and with ``--train`` the time of a `rasa train` into
+build/bench-train. Writes its sections of docs/benchmarks.md between
+``<!-- load:begin -->``/``<!-- load:end -->`` (other sections are kept) and
+docs/latency.png.
+
+With no target given it starts a single stack itself (tests/servers.py) with
+``JINENG_TEST_MODEL`` (default models/current.tar.gz) and stops it afterwards.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Dict, List, Optional
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+SCRIPT = ["你好，想了解一下技能人才评职称的事", "{grade}", "{year}年考的", "在{place}", "评职称要交多少钱",
+          "什么时候可以申报", "需要准备什么材料", "在哪里申报", "这几年考核都合格", "我能申报什么职称"]
+GRADES, PLACES = ["高级工", "技师", "高级技师"], ["赤峰市", "百色田阳区", "南京", "包头", "百色右江区"]
+BEGIN, END = "<!-- load:begin -->", "<!-- load:end -->"
+
+
+def pct(values: List[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))] if values else float("nan")
+
+
+async def run_level(base: str, concurrency: int, turns: int, duration: float) -> Dict:
+    latencies: List[float] = []
+    errors = 0
+    deadline = time.perf_counter() + duration
+
+    async def conversation(session: aiohttp.ClientSession, i: int) -> None:
+        nonlocal errors
+        while time.perf_counter() < deadline:
+            sender = f"bench-{uuid.uuid4().hex[:10]}"
+            for turn in range(turns):
+                text = SCRIPT[turn % len(SCRIPT)].format(grade=GRADES[i % 3], year=2012 + i % 12,
+                                                         place=PLACES[i % len(PLACES)])
+                started = time.perf_counter()
+                try:
+                    async with session.post(f"{base}/webhooks/rest/webhook", json={"sender": sender, "message": text},
+                                            timeout=aiohttp.ClientTimeout(total=60)) as r:
+                        body = await r.json()
+                        ok = r.status == 200 and bool(body)
+                except Exception:
+                    ok = False
+                latencies.append(time.perf_counter() - started)
+                errors += not ok
+            i += concurrency
+
+    started = time.perf_counter()
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=concurrency)) as session:
+        await asyncio.gather(*(conversation(session, i) for i in range(concurrency)))
+    elapsed = time.perf_counter() - started
+    ms = [x * 1000 for x in latencies]
+    return {"concurrency": concurrency, "turns": len(ms), "errors": errors, "seconds": elapsed,
+            "tps": len(ms) / elapsed, "p50": pct(ms, 50), "p95": pct(ms, 95), "p99": pct(ms, 99),
+            "mean": statistics.mean(ms), "latencies": ms}
+
+
+def nlu_parse_ms(base: str, token: str, n: int = 200) -> Dict:
+    import requests
+
+    texts = ["我是百色的高级技师，拿证五年了", "评职称要交多少钱", "技师，干了两年，在通辽", "你好"]
+    times = []
+    for i in range(n):
+        started = time.perf_counter()
+        requests.post(f"{base}/model/parse?token={token}", json={"text": texts[i % len(texts)]}, timeout=30)
+        times.append((time.perf_counter() - started) * 1000)
+    return {"p50": pct(times, 50), "p95": pct(times, 95), "n": n}
+
+
+def rss_mb(port: int) -> Optional[float]:
+    """RSS of the process listening on 127.0.0.1:port (Linux /proc)."""
+    try:
+        out = subprocess.run(["ss", "-ltnpH", f"sport = :{port}"], capture_output=True, text=True, timeout=10).stdout
+        pid = int(re.search(r"pid=(\d+)", out).group(1))
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except Exception:
+        return None
+    return None
+
+
+def rules_engine_figures() -> str:
+    try:
+        from rules_engine.bench import measure
+
+        result = measure(n_profiles=500, rounds=3)
+        return f"`rules_engine.bench.measure()`: {result}"
+    except Exception as exc:  # pragma: no cover
+        return f"rules engine: not measured ({type(exc).__name__}: {exc})"
+
+
+def time_train() -> str:
+    out = ROOT / "build" / "bench-train"
+    started = time.perf_counter()
+    r = subprocess.run([str(ROOT / ".venv/bin/rasa"), "train", "--out", str(out), "--fixed-model-name", "bench"],
+                       cwd=ROOT, capture_output=True, text=True, timeout=3600)
+    return f"{time.perf_counter() - started:.0f} s (exit {r.returncode}; Rasa's cache in .rasa/ may shorten it)"
+
+
+def plot(results: Dict[str, List[Dict]], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(7, 4))
+    for target, rows in results.items():
+        xs = [r["concurrency"] for r in rows]
+        for key, style in (("p50", "-o"), ("p95", "--s"), ("p99", ":^")):
+            ax.plot(xs, [r[key] for r in rows], style, label=f"{target} {key}")
+    ax.set_xscale("log")
+    ax.set_xlabel("concurrent conversations")
+    ax.set_ylabel("latency per turn (ms)")
+    ax.set_title("REST turn latency")
+    ax.grid(True, alpha=.3)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+
+
+def write_section(md: Path, section: str) -> None:
+    text = md.read_text() if md.exists() else "# Benchmarks\n"
+    block = f"{BEGIN}\n{section.rstrip()}\n{END}"
+    if BEGIN in text and END in text:
+        text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
+    else:
+        text = text.rstrip() + "\n\n" + block + "\n"
+    md.write_text(text)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--single", help="base URL of one Rasa instance (default: start one)")
+    ap.add_argument("--cluster", help="base URL of the cluster entry (nginx), e.g. http://127.0.0.1:8080")
+    ap.add_argument("--token", default=os.environ.get("RASA_TOKEN", "test-rasa-token"))
+    ap.add_argument("--levels", default="1,10,50")
+    ap.add_argument("--turns", type=int, default=10)
+    ap.add_argument("--duration", type=float, default=30.0, help="seconds per level (at most)")
+    ap.add_argument("--train", action="store_true", help="also time a `rasa train` into build/bench-train")
+    ap.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
+    args = ap.parse_args()
+    levels = [int(x) for x in args.levels.split(",")]
+
+    stack_cm = None
+    single = args.single
+    if not single:
+        from servers import running_stack
+
+        stack_cm = running_stack(Path(tempfile.mkdtemp(prefix="bench-", dir=ROOT / "build")),
+                                 {"RATE_LIMIT_BURST": "0"})
+        stack = stack_cm.__enter__()
+        single, args.token = stack.url, stack.env["RASA_TOKEN"]
+    try:
+        results: Dict[str, List[Dict]] = {}
+        targets = [("single", single)] + ([("cluster", args.cluster)] if args.cluster else [])
+        for name, base in targets:
+            results[name] = []
+            for level in levels:
+                row = asyncio.run(run_level(base, level, args.turns, args.duration))
+                results[name].append(row)
+                print(f"{name:8} c={level:<3} turns={row['turns']:<5} err={row['errors']:<3} "
+                      f"{row['tps']:6.1f} turns/s  p50 {row['p50']:6.0f}  p95 {row['p95']:6.0f}  "
+                      f"p99 {row['p99']:6.0f} ms", flush=True)
+        nlu = nlu_parse_ms(single, args.token)
+        port = int(single.rsplit(":", 1)[1].split("/")[0])
+        rss = rss_mb(port)
+        rules = rules_engine_figures()
+        train = time_train() if args.train else "not run (pass --train)"
+    finally:
+        if stack_cm is not None:
+            stack_cm.__exit__(None, None, None)
+
+    png = Path(args.out).parent / "latency.png"
+    plot(results, png)
+    lines = ["## Load (REST channel, `scripts/bench_load.py`)", "",
+             f"Measured {time.strftime('%Y-%m-%d %H:%M')} on {os.cpu_count()} cores; each conversation "
+             f"{args.turns} fixed turns (facts → FAQ → answer), conversations run back-to-back for "
+             f"≤{args.duration:.0f} s per level; latency = one POST /webhooks/rest/webhook round trip.", "",
+             "| target | concurrent | turns | errors | turns/s | p50 ms | p95 ms | p99 ms |",
+             "|---|---|---|---|---|---|---|---|"]
+    for name, rows in results.items():
+        for r in rows:
+            lines.append(f"| {name} | {r['concurrency']} | {r['turns']} | {r['errors']} | {r['tps']:.1f} | "
+                         f"{r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} |")
+    lines += ["", f"![latency]({png.name})", "",
+              f"- NLU parse (`POST /model/parse`, sequential, n={nlu['n']}): p50 {nlu['p50']:.1f} ms, "
+              f"p95 {nlu['p95']:.1f} ms",
+              f"- Rasa server RSS after the run: {rss:.0f} MB" if rss else "- Rasa server RSS: not measured",
+              f"- Rules engine: {rules}", f"- `rasa train`: {train}"]
+    write_section(Path(args.out), "\n".join(lines))
+    print(f"wrote {args.out} and {png}")
+
+
+if __name__ == "__main__":
+    main()
