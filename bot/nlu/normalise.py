@@ -90,13 +90,6 @@ class Term:
 _LEVEL_SUFFIXES = ("", "技能", "证书", "证", "技能证书", "技能等级", "等级证书")
 _LEVEL_PREFIXES = ("", "国家职业资格", "职业资格", "国家")
 # Provinces other than the two in the vocabulary: anywhere else is region `national`.
-_OTHER_PROVINCES = (
-    "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江",
-    "安徽", "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南省", "四川", "贵州",
-    "云南", "西藏", "陕西", "甘肃", "青海", "宁夏", "新疆",
-)
-
-
 def _numbered_grade_forms() -> List[Tuple[str, str]]:
     out = []
     for grade in vocab.skill_grades():
@@ -129,32 +122,18 @@ def lexicon() -> Dict[str, Term]:
             for t in vocab.title_names():
                 if not t.name.startswith(("助理", "副", "正高级", "高级", "一级", "二级", "三级", "四级")):
                     add(f + t.name, Term(f + t.name, TITLE, level, series=t.series))
-    for canon, forms in vocab.aliases("skill_school_classes").items():
-        for f in forms:
-            add(f, Term(f, SCHOOL_CLASS, canon))
-    for canon, forms in vocab.aliases("awards").items():
-        for f in forms:
-            add(f, Term(f, AWARD, canon))
-    for canon, forms in vocab.aliases("skill_grades").items():
-        for f in forms:
-            add(f, Term(f, SKILL_GRADE, canon))
-    for surface, grade in _numbered_grade_forms():
-        add(surface, Term(surface, SKILL_GRADE, grade))
-    for canon, forms in vocab.aliases("title_levels").items():
-        for f in forms:
-            add(f, Term(f, TITLE_LEVEL, canon))
-    for canon, forms in vocab.aliases("series").items():
-        for f in forms:
-            add(f, Term(f, SERIES, canon))
-    for canon, forms in vocab.aliases("degrees").items():
-        for f in forms:
-            add(f, Term(f, DEGREE, canon))
+    for section, label in (("skill_school_classes", SCHOOL_CLASS), ("awards", AWARD), ("skill_grades", SKILL_GRADE),
+                           ("title_levels", TITLE_LEVEL), ("series", SERIES), ("degrees", DEGREE)):
+        for canon, forms in vocab.aliases(section).items():
+            for f in forms:
+                add(f, Term(f, label, canon))
+        if section == "skill_grades":
+            for surface, grade in _numbered_grade_forms():
+                add(surface, Term(surface, SKILL_GRADE, grade))
+    # Every place of the vocabulary (its 盟市/旗县, 百色's counties, other provinces and
+    # cities, full and unambiguous short forms) → its region.
     for name, place in vocab.places().items():
         add(name, Term(name, PLACE, place.region, note=place.note))
-    for prov in _OTHER_PROVINCES:
-        add(prov, Term(prov, PLACE, "national"))
-        if not prov.endswith("省"):
-            add(prov + "省", Term(prov + "省", PLACE, "national"))
     return lex
 
 
