@@ -13,7 +13,7 @@ TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/nul
                 $(wildcard bot/nlu/*.py) $(wildcard rules_engine/data/*.yaml)
 export JINENG_TEST_MODEL := $(abspath $(MODEL))
 
-.PHONY: install build train run run-cluster stop-cluster shell test test-rules bench eval clean
+.PHONY: install build train run run-cluster stop-cluster shell test test-rules bench eval vendor-web clean
 
 install: $(STAMP)
 
@@ -30,7 +30,7 @@ $(STAMP): requirements.txt scripts/find_python310.sh
 # The spaCy pipeline (blank zh + jieba + entity ruler) and jieba dictionary, generated
 # from the rules engine's vocabulary; nothing is downloaded.
 # Debian packages the tests use (servers run on loopback only). Installs only what is missing.
-APT_PACKAGES := redis-server postgresql nginx-light curl iproute2
+APT_PACKAGES := redis-server postgresql nginx-light curl iproute2 chromium fonts-wqy-microhei fonts-noto-color-emoji
 APT_STAMP := build/.apt-$(shell echo $(APT_PACKAGES) | md5sum | cut -c1-8)
 $(APT_STAMP):
 	@mkdir -p build
@@ -84,6 +84,10 @@ bench: $(MODEL) $(APT_STAMP)
 
 eval: $(SPACY)
 	$(PY) scripts/eval_nlu.py
+
+# Re-vendors the socket.io client into bot/web/static/vendor/ (committed; run/test do not need npm).
+vendor-web:
+	scripts/vendor_web.sh
 
 clean:
 	rm -rf $(VENV) build models results

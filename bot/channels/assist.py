@@ -1,4 +1,19 @@
-"""Agent-assist API for 12333 hotline agents: POST /webhooks/assist/analyze.
+"""Agent-assist console and API for 12333 hotline agents.
+
+  GET  /webhooks/assist/            the console page (bot/web/assist/), public; it asks for the token
+  GET  /webhooks/assist/<asset>     console.js / console.css, public
+  GET  /webhooks/assist/labels      Chinese labels of profile keys and values, public (no caller
+                                    data: the same vocabulary CONTRACT.md §2–§3 publishes)
+  GET  /webhooks/assist/health      {"status": "ok"}
+  POST /webhooks/assist/analyze     {"conversation_id", "text"} → {"profile", "decision", "suggestions"}
+  POST /webhooks/assist/copied      {"conversation_id", "suggestion_type", "fact"?, "text_hash"} → 204;
+                                    one JSON line appended to $ASSIST_COPY_LOG
+                                    (default build/assist-copies.jsonl):
+      {"ts": "2026-11-21T05:40:00Z", "conversation_id": "…", "suggestion_type": "ask|confirm|reply",
+       "fact": "skill_years" | null, "text_hash": "sha256:<64 hex>" | "fnv1a32:<8 hex>"}
+    The text itself is never sent or logged (it may repeat what the caller said), only its hash
+    (SHA-256 where the browser offers crypto.subtle, i.e. https or localhost; FNV-1a otherwise).
+The API routes (analyze, copied) need `Authorization: Bearer <ASSIST_TOKEN>`.
 
 The agent types or pastes what the caller says, line by line. Each line goes through the
 same NLU and normaliser as the chat (the running agent's own model), the facts accumulate
@@ -7,12 +22,16 @@ next questions to ask and a reply the agent can read out. There is no second ext
 """
 from __future__ import annotations
 
+import datetime as dt
 import hmac
+import json
 import logging
 import os
+import re
 import threading
 import time
 from collections import OrderedDict
+from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import InputChannel, UserMessage
@@ -24,13 +43,38 @@ from actions.actions import questions_to_ask
 from actions.profile_slots import facts_from_entities, profile_from_slots
 from actions.replies import eligibility_messages
 from rules_engine import evaluate
-from rules_engine.profile import label
+from rules_engine.profile import label, schema
 
 logger = logging.getLogger(__name__)
 
 MAX_TEXT_CHARS = 2000
 MAX_CONVERSATIONS = 10_000
 CONVERSATION_TTL_SECONDS = 4 * 3600
+
+ROOT = Path(__file__).resolve().parents[2]
+CONSOLE = ROOT / "bot" / "web" / "assist"
+CONSOLE_ASSETS = {"console.js": "application/javascript; charset=utf-8", "console.css": "text/css; charset=utf-8"}
+SUGGESTION_TYPES = ("ask", "confirm", "reply")
+TEXT_HASH = re.compile(r"^(sha256:[0-9a-f]{64}|fnv1a32:[0-9a-f]{8})$")
+
+
+def copy_log_path() -> Path:
+    path = Path(os.environ.get("ASSIST_COPY_LOG") or ROOT / "build" / "assist-copies.jsonl")
+    return path if path.is_absolute() else ROOT / path
+
+
+def labels_payload() -> Dict[str, Any]:
+    """Chinese labels for the console: profile keys (rules_engine.profile.label) and region names."""
+    from rules_engine import vocabulary
+
+    regions = {"national": "全国（按国家《实施意见》）"}
+    for key, spec in (vocabulary.raw().get("regions") or {}).items():
+        if key in ("nei_mongol", "baise"):
+            regions[key] = spec.get("name", key)
+    from rules_engine.loader import short_name
+
+    docs = {doc: short_name(doc) for doc in ("national", "nei_mongol", "baise")}
+    return {"facts": {key: label(key) for key in schema()}, "values": {"region": regions}, "docs": docs}
 
 
 class ProfileStore:
@@ -98,6 +142,25 @@ class AssistInput(InputChannel):
             raise ValueError("agent-assist needs a token: set ASSIST_TOKEN (credentials.yml: token)")
         self.token = token
         self.profiles = ProfileStore()
+        self.labels = labels_payload()
+        self._copy_lock = threading.Lock()
+
+    @staticmethod
+    def _file(name: str, content_type: str) -> HTTPResponse:
+        return response.raw((CONSOLE / name).read_bytes(), content_type=content_type,
+                            headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff",
+                                     "X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer"})
+
+    def _append_copy(self, record: Dict[str, Any]) -> None:
+        path = copy_log_path()
+        line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+        with self._copy_lock:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+            try:
+                os.write(fd, line)
+            finally:
+                os.close(fd)
 
     def _authorised(self, request: Request) -> bool:
         header = request.headers.get("Authorization", "")
@@ -108,8 +171,51 @@ class AssistInput(InputChannel):
         bp = Blueprint("assist_webhook", __name__)
 
         @bp.route("/", methods=["GET"])
+        async def console(request: Request) -> HTTPResponse:
+            return self._file("index.html", "text/html; charset=utf-8")
+
+        @bp.route("/health", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
             return response.json({"status": "ok", "analyze": "POST /webhooks/assist/analyze"})
+
+        @bp.route("/labels", methods=["GET"])
+        async def labels(request: Request) -> HTTPResponse:
+            return response.json(self.labels, headers={"Cache-Control": "max-age=300"},
+                                 dumps=lambda o: json.dumps(o, ensure_ascii=False))
+
+        @bp.route("/console.js", methods=["GET"])
+        async def console_js(request: Request) -> HTTPResponse:
+            return self._file("console.js", CONSOLE_ASSETS["console.js"])
+
+        @bp.route("/console.css", methods=["GET"])
+        async def console_css(request: Request) -> HTTPResponse:
+            return self._file("console.css", CONSOLE_ASSETS["console.css"])
+
+        @bp.route("/copied", methods=["POST"])
+        async def copied(request: Request) -> HTTPResponse:
+            if not self._authorised(request):
+                return response.json({"error": "需要有效的坐席令牌（Authorization: Bearer …）"}, status=401)
+            try:
+                body = request.json
+            except Exception:
+                body = None
+            if not isinstance(body, dict):
+                return response.json({"error": "请求体应为 JSON 对象"}, status=400)
+            conversation_id, kind = body.get("conversation_id"), body.get("suggestion_type")
+            fact, text_hash = body.get("fact"), body.get("text_hash")
+            if not isinstance(conversation_id, str) or not conversation_id.strip() or len(conversation_id) > 128:
+                return response.json({"error": "conversation_id 应为1到128个字符的字符串"}, status=400)
+            if kind not in SUGGESTION_TYPES:
+                return response.json({"error": f"suggestion_type 应为 {'/'.join(SUGGESTION_TYPES)}"}, status=400)
+            if fact is not None and fact not in schema():
+                return response.json({"error": "fact 应为画像字段名或省略"}, status=400)
+            if not isinstance(text_hash, str) or not TEXT_HASH.match(text_hash):
+                return response.json({"error": "text_hash 应为 sha256:<64位十六进制> 或 fnv1a32:<8位十六进制>"}, status=400)
+            record = {"ts": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                      "conversation_id": conversation_id, "suggestion_type": kind,
+                      "fact": fact, "text_hash": text_hash}
+            self._append_copy(record)
+            return response.empty(status=204)
 
         @bp.route("/analyze", methods=["POST"])
         async def analyze(request: Request) -> HTTPResponse:

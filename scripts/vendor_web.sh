@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Vendors the socket.io browser client into bot/web/static/vendor/ (no CDN at run time).
+# `npm pack` fetches the exact tarball from the npm registry (checked against its recorded
+# integrity); we copy the minified browser build and the licence, and
+# write the version we took. The vendored files are committed; re-run this to upgrade.
+# socket.io-client 4.x speaks Engine.IO protocol 4 (EIO=4), the protocol of
+# python-engineio >= 4 / python-socketio >= 5 that Rasa's socketio channel runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VERSION=${SOCKET_IO_CLIENT_VERSION:-4.8.1}
+OUT=bot/web/static/vendor
+WORK=build/vendor-web
+command -v npm >/dev/null || { echo "vendor_web: npm not found (apt-get install npm, or use the committed $OUT)" >&2; exit 1; }
+rm -rf "$WORK" && mkdir -p "$WORK" "$OUT"
+( cd "$WORK" && npm pack --silent "socket.io-client@$VERSION" >/dev/null && tar xzf socket.io-client-"$VERSION".tgz )
+PKG="$WORK/package"
+got=$(node -p "require('./$PKG/package.json').version")
+[ "$got" = "$VERSION" ] || { echo "vendor_web: expected $VERSION, got $got" >&2; exit 1; }
+cp "$PKG/dist/socket.io.min.js" "$OUT/socket.io.min.js"
+cp "$PKG/LICENSE" "$OUT/socket.io-client.LICENSE"
+printf 'socket.io-client %s (npm), dist/socket.io.min.js, MIT licence: socket.io-client.LICENSE\nsha256 %s\n' \
+  "$VERSION" "$(sha256sum "$OUT/socket.io.min.js" | cut -d' ' -f1)" > "$OUT/VERSION"
+echo "vendored socket.io-client $VERSION into $OUT"
