@@ -167,6 +167,22 @@ class AssistInput(InputChannel):
         given = header[len("Bearer "):] if header.startswith("Bearer ") else ""
         return hmac.compare_digest(given.encode(), self.token.encode())
 
+    def _checked_body(self, request: Request, shape: str):
+        """(body, None) for an authorised JSON object with a usable conversation_id,
+        else (None, the refusal to send)."""
+        if not self._authorised(request):
+            return None, response.json({"error": "需要有效的坐席令牌（Authorization: Bearer …）"}, status=401)
+        try:
+            body = request.json
+        except Exception:
+            body = None
+        if not isinstance(body, dict):
+            return None, response.json({"error": f"请求体应为 JSON 对象 {shape}"}, status=400)
+        conversation_id = body.get("conversation_id")
+        if not isinstance(conversation_id, str) or not conversation_id.strip() or len(conversation_id) > 128:
+            return None, response.json({"error": "conversation_id 应为1到128个字符的字符串"}, status=400)
+        return body, None
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint("assist_webhook", __name__)
 
@@ -193,18 +209,11 @@ class AssistInput(InputChannel):
 
         @bp.route("/copied", methods=["POST"])
         async def copied(request: Request) -> HTTPResponse:
-            if not self._authorised(request):
-                return response.json({"error": "需要有效的坐席令牌（Authorization: Bearer …）"}, status=401)
-            try:
-                body = request.json
-            except Exception:
-                body = None
-            if not isinstance(body, dict):
-                return response.json({"error": "请求体应为 JSON 对象"}, status=400)
-            conversation_id, kind = body.get("conversation_id"), body.get("suggestion_type")
+            body, refusal = self._checked_body(request, "{\"conversation_id\", \"suggestion_type\", \"fact\", \"text_hash\"}")
+            if refusal:
+                return refusal
+            conversation_id, kind = body["conversation_id"], body.get("suggestion_type")
             fact, text_hash = body.get("fact"), body.get("text_hash")
-            if not isinstance(conversation_id, str) or not conversation_id.strip() or len(conversation_id) > 128:
-                return response.json({"error": "conversation_id 应为1到128个字符的字符串"}, status=400)
             if kind not in SUGGESTION_TYPES:
                 return response.json({"error": f"suggestion_type 应为 {'/'.join(SUGGESTION_TYPES)}"}, status=400)
             if fact is not None and fact not in schema():
@@ -219,17 +228,10 @@ class AssistInput(InputChannel):
 
         @bp.route("/analyze", methods=["POST"])
         async def analyze(request: Request) -> HTTPResponse:
-            if not self._authorised(request):
-                return response.json({"error": "需要有效的坐席令牌（Authorization: Bearer …）"}, status=401)
-            try:
-                body = request.json
-            except Exception:
-                body = None
-            if not isinstance(body, dict):
-                return response.json({"error": "请求体应为 JSON 对象 {\"conversation_id\", \"text\"}"}, status=400)
-            conversation_id, text = body.get("conversation_id"), body.get("text")
-            if not isinstance(conversation_id, str) or not conversation_id.strip() or len(conversation_id) > 128:
-                return response.json({"error": "conversation_id 应为1到128个字符的字符串"}, status=400)
+            body, refusal = self._checked_body(request, "{\"conversation_id\", \"text\"}")
+            if refusal:
+                return refusal
+            conversation_id, text = body["conversation_id"], body.get("text")
             if not isinstance(text, str):
                 return response.json({"error": "text 应为字符串"}, status=400)
             if len(text) > MAX_TEXT_CHARS:
