@@ -52,3 +52,98 @@ def test_event_type_lookup_is_unchanged():
     with pytest.raises(ValueError):
         Event.resolve_by_type("nope")
     assert isinstance(Event.from_parameters({"event": "slot", "name": "a", "value": 1}), SlotSet)
+
+
+def test_unique_entity_mappings_are_cached_per_domain_object():
+    from pathlib import Path
+    from rasa.core.actions.forms import FormAction
+    from rasa.shared.core.domain import Domain
+    from bot.rasa_patches import install_unique_entity_mapping_cache
+
+    path = str(Path(__file__).resolve().parents[1] / "domain.yml")
+    domain, other = Domain.load(path), Domain.load(path)
+    original = FormAction("eligibility_form", None)._create_unique_entity_mappings(domain)
+    install_unique_entity_mapping_cache()
+    first = FormAction("eligibility_form", None)._create_unique_entity_mappings(domain)
+    assert first == original and original            # same answer, and not trivially empty
+    assert FormAction("eligibility_form", None)._create_unique_entity_mappings(domain) is first
+    assert FormAction("eligibility_form", None)._create_unique_entity_mappings(other) is not first
+    for mapping_text in original:                     # the public check agrees
+        import json
+        assert FormAction("eligibility_form", None).entity_mapping_is_unique(json.loads(mapping_text), domain)
+
+
+def test_in_order_graph_run_matches_dask_on_a_graph_with_shared_parents():
+    import dask
+    from bot.rasa_patches import run_graph_in_order
+
+    calls = []
+
+    def node(name):
+        def run(*inputs):
+            calls.append(name)
+            return name, [name, *[value for _, value in inputs]]
+        return run
+
+    graph = {"input": ("input", [{"text": "技师"}]), "a": (node("a"), "input"), "b": (node("b"), "a"),
+             "c": (node("c"), "a", "input"), "d": (node("d"), "b", "c")}
+    ours = run_graph_in_order(graph, ["d", "b"])
+    assert sorted(calls) == ["a", "b", "c", "d"]                 # every node once
+    assert ours == tuple(dask.get(graph, ["d", "b"]))
+
+
+def test_in_order_graph_runner_gives_rasas_answers_on_the_trained_model():
+    """NLU parse and next-action prediction of the real model, with dask and without."""
+    import asyncio
+    import os
+    from rasa.core.agent import Agent
+    from rasa.engine.runner.dask import DaskGraphRunner
+    from bot.rasa_patches import install_in_order_graph_runner
+
+    model = os.environ.get("JINENG_TEST_MODEL", "models/current.tar.gz")
+    if not os.path.exists(model):
+        pytest.skip("no trained model (make test trains it)")
+    texts = ["你好", "我是百色的技师，拿证五年了", "评职称要交多少钱", "转人工", "我在通辽，高级工2019年考的"]
+
+    async def answers():
+        agent = Agent.load(model)
+        parsed = [await agent.parse_message(t) for t in texts]
+        tracker = await agent.processor.fetch_tracker_with_initial_session("graph-check")
+        predictions = []
+        for text in texts[:3]:
+            from rasa.core.channels.channel import UserMessage
+            await agent.processor._handle_message_with_tracker(UserMessage(text, sender_id="graph-check"), tracker)
+            prediction = agent.processor._predict_next_with_tracker(tracker)
+            predictions.append((prediction.policy_name, prediction.max_confidence_index,
+                                round(prediction.max_confidence, 6)))
+        return [(p["intent"], p["entities"]) for p in parsed], predictions
+
+    original = DaskGraphRunner.run
+    with_dask = asyncio.run(answers())
+    install_in_order_graph_runner()
+    try:
+        assert DaskGraphRunner.run is not original
+        assert asyncio.run(answers()) == with_dask
+    finally:
+        DaskGraphRunner.run = original
+
+
+def test_slot_copy_is_the_same_shallow_copy():
+    import copy
+    from pathlib import Path
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.slots import Slot
+    from bot.rasa_patches import install_fast_slot_copy
+
+    slots = Domain.load(str(Path(__file__).resolve().parents[1] / "domain.yml")).slots
+    for slot in slots:
+        slot.value = ["x"] if slot.type_name == "list" else slot.initial_value
+    before = [copy.copy(s) for s in slots]                  # Python's generic copy
+    install_fast_slot_copy()
+    assert "__copy__" in Slot.__dict__
+    after = [copy.copy(s) for s in slots]
+    assert len({type(s) for s in slots}) > 2                # several slot classes checked
+    for original, generic, fast in zip(slots, before, after):
+        assert type(fast) is type(original) and fast is not original
+        assert vars(fast) == vars(generic) == vars(original)
+        assert all(vars(fast)[k] is vars(original)[k] for k in vars(original))   # shallow
