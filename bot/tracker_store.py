@@ -26,10 +26,11 @@ from __future__ import annotations
 import itertools
 import json
 import logging
-from typing import Any, Iterator, Optional, Text
+from typing import Any, Dict, Iterator, Optional, Text
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
+from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
@@ -64,6 +65,7 @@ def _note_failure(what: Text) -> None:
 class RedactingSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, host: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, host=host, **kwargs)
+        self._built_statements: Optional[Dict[Text, Any]] = None
         url = self.engine.url
         if url.drivername.startswith("postgresql"):
             self.engine.dispose()
@@ -84,10 +86,11 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
 
     async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool
                         ) -> Optional[DialogueStateTracker]:
-        """As Rasa's, reading only the ``data`` column (no ORM objects)."""
+        """As Rasa's (same rows, same order), reading only the ``data`` column with a
+        statement built once instead of ORM objects from a query built per call."""
+        statement = self._statements()["all_sessions" if fetch_events_from_all_sessions else "last_session"]
         with self.session_scope() as session:
-            rows = (self._event_query(session, sender_id, fetch_events_from_all_sessions)
-                    .with_entities(self.SQLEvent.data).all())
+            rows = session.execute(statement, {"sender_id": sender_id}).fetchall()
         if not (self.domain and rows):
             return None
         events = [json.loads(data) for (data,) in rows]
@@ -95,6 +98,23 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         if not fetch_events_from_all_sessions and len(tracker.events) == len(events):
             setattr(tracker, STORED_EVENTS, len(events))
         return tracker
+
+    def _statements(self) -> Dict[Text, Any]:
+        """Rasa's `_event_query` as Core statements: events of one sender in id order, all
+        of them or those stamped at or after the latest ``session_started``."""
+        if self._built_statements is None:
+            events = self.SQLEvent.__table__
+            sender = sa.bindparam("sender_id")
+            session_start = (sa.select(sa.func.max(events.c.timestamp))
+                             .where(events.c.sender_id == sender, events.c.type_name == SessionStarted.type_name)
+                             .scalar_subquery())
+            data = sa.select(events.c.data).where(events.c.sender_id == sender).order_by(events.c.id)
+            self._built_statements = {
+                "all_sessions": data,
+                "last_session": data.where(sa.or_(events.c.timestamp >= session_start, session_start.is_(None))),
+                "insert": events.insert(),
+            }
+        return self._built_statements
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
         stored = getattr(tracker, STORED_EVENTS, None)
@@ -113,9 +133,10 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         """As ``SQLTrackerStore.save``, with every string of each event redacted."""
         await self.stream_events(tracker)
         with self.session_scope() as session:
+            rows = []
             for event in self._additional_events(session, tracker):
                 data = redact_deep(event.as_dict())
-                session.add(self.SQLEvent(
+                rows.append(dict(
                     sender_id=tracker.sender_id,
                     type_name=event.type_name,
                     timestamp=data.get("timestamp"),
@@ -123,6 +144,8 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                     action_name=data.get("name"),
                     data=json.dumps(data),
                 ))
+            if rows:        # one executemany, in order, instead of an ORM unit of work
+                session.execute(self._statements()["insert"], rows)
             session.commit()
         if tracker.events.maxlen is None:
             setattr(tracker, STORED_EVENTS, len(tracker.events))

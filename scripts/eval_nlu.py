@@ -187,7 +187,7 @@ def main() -> int:
         "Training time is the wall clock of `rasa train nlu` in the run that trained the model; Rasa's",
         "training cache (`.rasa/`) makes retraining after small changes much faster than a cold run.",
         "",
-        "Entity extractor evaluated: ours = `ProfileFactExtractor` (the normaliser; DIET does intents",
+        "Entity extractor evaluated: ours = `ProfileFactExtractor` (the normaliser; the classifier does intents",
         "only), baseline = `DIETClassifier` entities. `rasa test nlu` scores entity *types* per token.",
         "",
         "## Stricter: canonical facts (ours)",

@@ -1,7 +1,7 @@
 """Rasa 3.6 graph component: the normaliser as an entity extractor.
 
 ``ProfileFactExtractor`` runs after SpacyNLP (whose ``entity_ruler`` spans it takes as
-hints), the tokenizer and DIET, calls :func:`bot.nlu.normalise.extract_facts` and *replaces*
+hints), the tokenizer and the intent classifier, calls :func:`bot.nlu.normalise.extract_facts` and *replaces*
 the message's entities with canonical profile-key entities::
 
     {"entity": "skill_grade", "value": "技师", "start": 2, "end": 4,

@@ -7,7 +7,7 @@
 Lookup tables are named after the profile keys they feed (``skill_grade``, ``title_level``,
 ``awards``, ``series``, ``region``, ``degree``, ``skill_school_class``); their elements are
 every surface form of :func:`bot.nlu.normalise.lexicon` – never a retyped list.  The
-RegexFeaturizer (``use_word_boundaries: false``) turns them into features for DIET.
+RegexFeaturizer (``use_word_boundaries: false``) turns them into features for the intent classifier.
 
 ``--annotate FILE``: FILE holds plain example sentences under ``## <intent>`` headers; the
 output is Rasa 3.1 NLU YAML whose entity annotations are produced by the normaliser
