@@ -12,6 +12,9 @@ MODEL := models/current.tar.gz
 TRAIN_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) \
                 $(wildcard bot/nlu/*.py) $(wildcard rules_engine/data/*.yaml)
 export JINENG_TEST_MODEL := $(abspath $(MODEL))
+# No usage telemetry or crash reports to Rasa's servers (there is no internet here, and a
+# crash would otherwise hang on retries to sentry.io).
+export RASA_TELEMETRY_ENABLED := false
 
 .PHONY: install build train run run-cluster stop-cluster shell test test-rules bench eval vendor-web clean
 
@@ -76,11 +79,13 @@ test: $(MODEL) $(APT_STAMP)
 test-rules: install
 	$(PY) -m pytest -q tests/test_rules_*.py
 
-# Figures go to docs/benchmarks.md (never into timed test assertions). The load part starts
-# its own single-instance stack, and measures the cluster when run-cluster is up.
+# Figures go to docs/benchmarks.md (never into timed test assertions), all from one run:
+# the load part starts its own single instance and its own cluster (free ports, data under
+# build/), times `rasa train` and a cold `make run` in a fresh clone. ~15 min.
+BENCH_ARGS ?= --start-cluster --train --cold-start
 bench: $(MODEL) $(APT_STAMP)
 	$(PY) -m rules_engine.bench --out docs/benchmarks.md
-	$(PY) scripts/bench_load.py --out docs/benchmarks.md
+	$(PY) scripts/bench_load.py --out docs/benchmarks.md $(BENCH_ARGS)
 
 eval: $(SPACY)
 	$(PY) scripts/eval_nlu.py

@@ -1,14 +1,15 @@
 """Load benchmark of the running assistant over the REST channel (asyncio + aiohttp).
 
-    .venv/bin/python scripts/bench_load.py [--single URL] [--cluster URL] [--turns 10]
-        [--levels 1,10,50] [--token T] [--train] [--out docs/benchmarks.md]
+    .venv/bin/python scripts/bench_load.py [--single URL] [--cluster URL | --start-cluster]
+        [--turns 10] [--levels 1,10,50] [--token T] [--train] [--cold-start] [--out docs/benchmarks.md]
 
 For each target (one Rasa instance; the nginx entry of scripts/cluster.sh) and each
 concurrency level: N concurrent conversations, each of ``--turns`` fixed turns, run
 back-to-back for ``--duration`` seconds at most; per-turn latency p50/p95/p99 and turns/s.
 Also: NLU parse time (POST /model/parse), rules-engine time (rules_engine.bench.measure),
-Rasa server RSS (/proc, by port), and with ``--train`` the time of a `rasa train` into
-build/bench-train. Writes its sections of docs/benchmarks.md between
+Rasa server RSS (/proc, by port), with ``--train`` the time of a `rasa train` into
+build/bench-train, and with ``--cold-start`` the time from `make run` in a fresh clone to
+the first answer. Writes its sections of docs/benchmarks.md between
 ``<!-- load:begin -->``/``<!-- load:end -->`` (other sections are kept) and
 docs/latency.png.
 
@@ -124,6 +125,51 @@ def time_train() -> str:
     return f"{time.perf_counter() - started:.0f} s (exit {r.returncode}; Rasa's cache in .rasa/ may shorten it)"
 
 
+def time_cold_start(port: int = 5005) -> str:
+    """`make run` in a fresh clone of this repository (new venv, spaCy build, training),
+    timed until the REST channel answers. Not a fresh *machine*: Debian packages and pip's
+    download cache are already there."""
+    import shutil
+    import signal
+
+    import requests
+
+    clone = Path(tempfile.mkdtemp(prefix="cold-", dir=ROOT / "build"))
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone / "repo")], check=True, timeout=300)
+    repo = clone / "repo"
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("VIRTUAL_ENV", "JINENG_TEST_MODEL", "MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    env["RASA_TOKEN"] = "cold-token"
+    log = open(clone / "make-run.log", "wb")
+    started = time.perf_counter()
+    proc = subprocess.Popen(["make", "run"], cwd=repo, env=env, stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    answered = None
+    try:
+        while time.perf_counter() - started < 1800 and proc.poll() is None:
+            try:
+                r = requests.post(f"http://127.0.0.1:{port}/webhooks/rest/webhook",
+                                  json={"sender": "cold", "message": "你好"}, timeout=5)
+                if r.status_code == 200 and r.json():
+                    answered = time.perf_counter() - started
+                    break
+            except (requests.RequestException, ValueError):
+                pass
+            time.sleep(2)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        shutil.rmtree(clone, ignore_errors=True)
+    if answered is None:
+        return f"no answer (make run exited {proc.returncode}); see the log of a manual run"
+    return (f"{answered / 60:.1f} min from `make run` in a fresh clone to the first REST answer "
+            "(venv + pip install from the local pip cache, spaCy build, `rasa train`, server start; "
+            "Debian packages already installed)")
+
+
 def plot(results: Dict[str, List[Dict]], path: Path) -> None:
     import matplotlib
 
@@ -159,11 +205,14 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--single", help="base URL of one Rasa instance (default: start one)")
     ap.add_argument("--cluster", help="base URL of the cluster entry (nginx), e.g. http://127.0.0.1:8080")
+    ap.add_argument("--start-cluster", action="store_true",
+                    help="start scripts/cluster.sh on free ports for the run (data under build/) and stop it after")
     ap.add_argument("--token", default=os.environ.get("RASA_TOKEN", "test-rasa-token"))
     ap.add_argument("--levels", default="1,10,50")
     ap.add_argument("--turns", type=int, default=10)
     ap.add_argument("--duration", type=float, default=30.0, help="seconds per level (at most)")
     ap.add_argument("--train", action="store_true", help="also time a `rasa train` into build/bench-train")
+    ap.add_argument("--cold-start", action="store_true", help="also time `make run` in a fresh clone (port 5005)")
     ap.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
     args = ap.parse_args()
     levels = [int(x) for x in args.levels.split(",")]
@@ -177,6 +226,13 @@ def main() -> None:
                                  {"RATE_LIMIT_BURST": "0"})
         stack = stack_cm.__enter__()
         single, args.token = stack.url, stack.env["RASA_TOKEN"]
+    cluster = None
+    if args.start_cluster and not args.cluster:
+        from servers import Cluster
+
+        cluster = Cluster(Path(tempfile.mkdtemp(prefix="bench-cluster-", dir=ROOT / "build")), {"RATE_LIMIT_BURST": "0"})
+        cluster.start()
+        args.cluster = cluster.url
     try:
         results: Dict[str, List[Dict]] = {}
         targets = [("single", single)] + ([("cluster", args.cluster)] if args.cluster else [])
@@ -193,9 +249,12 @@ def main() -> None:
         rss = rss_mb(port)
         rules = rules_engine_figures()
         train = time_train() if args.train else "not run (pass --train)"
+        cold = time_cold_start() if args.cold_start else "not run (pass --cold-start)"
     finally:
         if stack_cm is not None:
             stack_cm.__exit__(None, None, None)
+        if cluster is not None:
+            cluster.stop()
 
     png = Path(args.out).parent / "latency.png"
     plot(results, png)
@@ -213,7 +272,7 @@ def main() -> None:
               f"- NLU parse (`POST /model/parse`, sequential, n={nlu['n']}): p50 {nlu['p50']:.1f} ms, "
               f"p95 {nlu['p95']:.1f} ms",
               f"- Rasa server RSS after the run: {rss:.0f} MB" if rss else "- Rasa server RSS: not measured",
-              f"- Rules engine: {rules}", f"- `rasa train`: {train}"]
+              f"- Rules engine: {rules}", f"- `rasa train`: {train}", f"- Cold start: {cold}"]
     write_section(Path(args.out), "\n".join(lines))
     print(f"wrote {args.out} and {png}")
 

@@ -58,7 +58,7 @@ common_env() {
   export REDIS_HOST=127.0.0.1 REDIS_PORT LOCK_REDIS_DB=0
   export WECHAT_DEDUP_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/1" REDIS_URL="redis://127.0.0.1:$REDIS_PORT/2"
   export ACTION_ENDPOINT_URL="http://127.0.0.1:$ACTIONS_LB_PORT/webhook"
-  export SANIC_HOST=127.0.0.1
+  export SANIC_HOST=127.0.0.1 RASA_TELEMETRY_ENABLED=${RASA_TELEMETRY_ENABLED:-false}
 }
 
 start_postgres() {

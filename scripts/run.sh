@@ -7,6 +7,7 @@ for var in RASA_TOKEN:dev-rasa-token ASSIST_TOKEN:dev-assist-token WECHAT_TOKEN:
   name=${var%%:*}; default=${var#*:}
   if [ -z "${!name:-}" ]; then export "$name=$default"; echo "note: $name not set, using the development default '$default'"; fi
 done
+export RASA_TELEMETRY_ENABLED=${RASA_TELEMETRY_ENABLED:-false}
 export ACTION_ENDPOINT_URL=${ACTION_ENDPOINT_URL:-http://localhost:5055/webhook}
 export TRACKER_DB=${TRACKER_DB:-build/tracker.db}
 MODEL=${MODEL:-models/current.tar.gz}

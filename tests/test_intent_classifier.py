@@ -1,5 +1,6 @@
-"""Our logistic-regression classifier's input rows equal Rasa's, so it is Rasa's
-classifier trained and run on the same numbers, only cheaper to feed."""
+"""Our logistic-regression classifier's input rows equal Rasa's, and our bag-of-words
+featurizer's sentence rows equal Rasa's: Rasa's models, trained and run on the same
+numbers, only cheaper to feed."""
 import asyncio
 import os
 
@@ -9,6 +10,7 @@ from rasa.core.channels.channel import UserMessage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 
 from bot.nlu.intent_classifier import SentenceLogisticRegressionClassifier, sentence_row
+from bot.nlu.sentence_features import SentenceCountVectorsFeaturizer
 
 TEXTS = ["你好", "我是百色的技师，拿证五年了", "评职称要交多少钱", "转人工", "我在通辽，高级工2019年考的",
          "我有工程师职称，能考技师吗", "😀😀", "a" * 300, "去年获得全国技术能手，现在是高级技师", "？"]
@@ -32,11 +34,13 @@ def featurised():
         out = runner.run(inputs={"__message__": [UserMessage(text)]}, targets=[parent])
         messages += out[parent]
     classifier = runner._instantiated_nodes[name]._component
-    return messages, classifier
+    featurizers = [node._component for node in runner._instantiated_nodes.values()
+                   if isinstance(node._component, SentenceCountVectorsFeaturizer)]
+    return messages, classifier, featurizers
 
 
 def test_rows_equal_rasas(featurised):
-    messages, classifier = featurised
+    messages, classifier, _ = featurised
     ours = SentenceLogisticRegressionClassifier._create_X(classifier, messages)
     rasas = LogisticRegressionClassifier._create_X(classifier, messages)
     assert ours.shape == rasas.shape and ours.shape[0] == len(TEXTS) and ours.shape[1] > 100
@@ -46,8 +50,26 @@ def test_rows_equal_rasas(featurised):
 
 
 def test_same_intents_and_confidences(featurised):
-    messages, classifier = featurised
+    messages, classifier, _ = featurised
     ours = classifier.clf.predict_proba(SentenceLogisticRegressionClassifier._create_X(classifier, messages))
     rasas = classifier.clf.predict_proba(LogisticRegressionClassifier._create_X(classifier, messages))
     assert np.allclose(ours, rasas, rtol=0, atol=1e-12)
     assert (ours.argmax(axis=1) == rasas.argmax(axis=1)).all()
+
+
+def test_sentence_count_vectors_equal_rasas(featurised):
+    from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
+    from rasa.shared.nlu.constants import TEXT
+
+    messages, _, featurizers = featurised
+    assert len(featurizers) == 2                                   # word and char n-grams
+    for featurizer in featurizers:
+        nonzero = 0
+        for message in messages:
+            tokens = featurizer._get_processed_message_tokens_by_attribute(message, TEXT)
+            ours_sequence, ours_sentence = featurizer._create_features(TEXT, [tokens])
+            rasa_sequence, rasa_sentence = CountVectorsFeaturizer._create_features(featurizer, TEXT, [tokens])
+            assert ours_sequence == [None] and rasa_sequence[0] is not None
+            nonzero += ours_sentence[0].nnz > 0
+            assert np.array_equal(ours_sentence[0].toarray(), rasa_sentence[0].toarray())
+        assert nonzero >= len(messages) // 2                       # not trivially empty rows

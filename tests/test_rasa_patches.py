@@ -147,3 +147,44 @@ def test_slot_copy_is_the_same_shallow_copy():
         assert type(fast) is type(original) and fast is not original
         assert vars(fast) == vars(generic) == vars(original)
         assert all(vars(fast)[k] is vars(original)[k] for k in vars(original))   # shallow
+
+
+def test_domain_is_empty_is_kept_and_unchanged():
+    from pathlib import Path
+    from rasa.shared.core.domain import Domain
+    from bot.rasa_patches import install_domain_is_empty_cache
+
+    path = str(Path(__file__).resolve().parents[1] / "domain.yml")
+    rasas = getattr(Domain.is_empty, "_jineng_original", Domain.is_empty)    # even if installed earlier
+    before = (rasas(Domain.load(path)), rasas(Domain.empty()))
+    install_domain_is_empty_cache()
+    domain = Domain.load(path)
+    assert (domain.is_empty(), Domain.empty().is_empty()) == before == (False, True)
+    assert domain.is_empty() is False                          # second call, from the cache
+
+
+def test_past_states_memo_gives_rasas_states_and_private_copies():
+    from pathlib import Path
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from bot.rasa_patches import install_past_states_memo
+
+    domain = Domain.load(str(Path(__file__).resolve().parents[1] / "domain.yml"))
+    tracker = DialogueStateTracker("memo", domain.slots)
+    for event in [ActionExecuted("action_listen"), UserUttered("技师", {"name": "inform", "confidence": 1.0}),
+                  SlotSet("skill_grade", "jishi"), ActionExecuted("eligibility_form"), ActionExecuted("action_listen"),
+                  UserUttered("多少钱", {"name": "faq_fee", "confidence": 1.0})]:
+        tracker.update(event)
+    rule_only = {"rule_only_slots": [], "rule_only_loops": []}
+    variants = [dict(), dict(omit_unset_slots=True), dict(ignore_rule_only_turns=True, rule_only_data=rule_only)]
+    original = getattr(DialogueStateTracker.past_states, "_jineng_original", DialogueStateTracker.past_states)
+    rasas = [original(tracker, domain, **v) for v in variants]
+    install_past_states_memo()
+    for _ in range(2):                                         # first computed, then from the memo
+        assert [tracker.past_states(domain, **v) for v in variants] == rasas
+    mine = tracker.past_states(domain)
+    mine[-1]["user"].pop("intent")                             # what Rasa's featurizer does to its copy
+    assert tracker.past_states(domain) == rasas[0]
+    tracker.update(ActionExecuted("action_answer_faq"))       # a new event: computed again
+    assert len(tracker.past_states(domain)) == len(rasas[0]) + 1
