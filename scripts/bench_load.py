@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import re
 import statistics
@@ -80,6 +81,27 @@ async def run_level(base: str, concurrency: int, turns: int, duration: float) ->
     return {"concurrency": concurrency, "turns": len(ms), "errors": errors, "seconds": elapsed,
             "tps": len(ms) / elapsed, "p50": pct(ms, 50), "p95": pct(ms, 95), "p99": pct(ms, 99),
             "mean": statistics.mean(ms), "latencies": ms}
+
+
+@contextlib.contextmanager
+def two_worker_instance(directory: Path):
+    """One Rasa instance (one address) with 2 Sanic worker processes, as Rasa allows with a
+    Redis lock store (SANIC_WORKERS): a private redis-server on a free port, the normal
+    endpoints plus that lock store. Yields the instance's base URL."""
+    from servers import free_port, running_stack
+
+    redis_port = free_port()
+    redis = subprocess.Popen(["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
+                              "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    endpoints = directory / "endpoints.yml"
+    endpoints.write_text((ROOT / "endpoints.yml").read_text() + (
+        f"\nlock_store:\n  type: redis\n  url: 127.0.0.1\n  port: {redis_port}\n  db: 0\n  key_prefix: bench\n"))
+    try:
+        with running_stack(directory, {"RATE_LIMIT_BURST": "0", "SANIC_WORKERS": "2"}, str(endpoints)) as stack:
+            yield stack.url
+    finally:
+        redis.terminate()
+        redis.wait(10)
 
 
 def nlu_parse_ms(base: str, token: str, n: int = 200) -> Dict:
@@ -211,6 +233,8 @@ def main() -> None:
     ap.add_argument("--levels", default="1,10,50")
     ap.add_argument("--turns", type=int, default=10)
     ap.add_argument("--duration", type=float, default=30.0, help="seconds per level (at most)")
+    ap.add_argument("--two-workers", action="store_true",
+                    help="also measure one instance with 2 Sanic workers (Redis lock store)")
     ap.add_argument("--train", action="store_true", help="also time a `rasa train` into build/bench-train")
     ap.add_argument("--cold-start", action="store_true", help="also time `make run` in a fresh clone (port 5005)")
     ap.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
@@ -235,8 +259,7 @@ def main() -> None:
         args.cluster = cluster.url
     try:
         results: Dict[str, List[Dict]] = {}
-        targets = [("single", single)] + ([("cluster", args.cluster)] if args.cluster else [])
-        for name, base in targets:
+        def measure(name: str, base: str) -> None:
             results[name] = []
             for level in levels:
                 row = asyncio.run(run_level(base, level, args.turns, args.duration))
@@ -244,6 +267,13 @@ def main() -> None:
                 print(f"{name:8} c={level:<3} turns={row['turns']:<5} err={row['errors']:<3} "
                       f"{row['tps']:6.1f} turns/s  p50 {row['p50']:6.0f}  p95 {row['p95']:6.0f}  "
                       f"p99 {row['p99']:6.0f} ms", flush=True)
+
+        measure("single", single)
+        if args.two_workers:
+            with two_worker_instance(Path(tempfile.mkdtemp(prefix="bench-2w-", dir=ROOT / "build"))) as url:
+                measure("single, 2 workers", url)
+        if args.cluster:
+            measure("cluster", args.cluster)
         nlu = nlu_parse_ms(single, args.token)
         port = int(single.rsplit(":", 1)[1].split("/")[0])
         rss = rss_mb(port)

@@ -188,3 +188,29 @@ def test_past_states_memo_gives_rasas_states_and_private_copies():
     assert tracker.past_states(domain) == rasas[0]
     tracker.update(ActionExecuted("action_answer_faq"))       # a new event: computed again
     assert len(tracker.past_states(domain)) == len(rasas[0]) + 1
+
+
+def test_objects_are_frozen_once_and_only_with_a_loaded_model():
+    import gc
+    from bot import rasa_patches
+
+    class Agent:
+        def __init__(self, ready):
+            self.ready = ready
+
+        def is_ready(self):
+            return self.ready
+
+    saved = rasa_patches._FROZEN
+    rasa_patches._FROZEN = False
+    try:
+        gc.unfreeze()
+        rasa_patches.freeze_loaded_objects(None)
+        rasa_patches.freeze_loaded_objects(Agent(False))
+        assert gc.get_freeze_count() == 0
+        rasa_patches.freeze_loaded_objects(Agent(True))
+        assert gc.get_freeze_count() > 1000
+        assert rasa_patches._FROZEN
+    finally:
+        gc.unfreeze()
+        rasa_patches._FROZEN = saved

@@ -32,6 +32,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, Us
 from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketIOInput
 
+from bot import rasa_patches
 from bot.guard import APOLOGY, Guard
 
 logger = logging.getLogger(__name__)
@@ -64,6 +65,7 @@ class GuardedRestInput(RestInput):
         @bp.listener("after_server_start")
         async def remember_app(app, _loop) -> None:
             self.guard.app = app
+            rasa_patches.freeze_loaded_objects(getattr(app.ctx, "agent", None))
 
         @bp.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -140,5 +142,6 @@ class GuardedSocketIOInput(SocketIOInput):
         @bp.listener("after_server_start")
         async def remember_app(app, _loop) -> None:
             self.guard.app = app
+            rasa_patches.freeze_loaded_objects(getattr(app.ctx, "agent", None))
 
         return bp
