@@ -23,6 +23,7 @@ import asyncio
 import contextlib
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -151,7 +152,6 @@ def time_cold_start(port: int = 5005) -> str:
     """`make run` in a fresh clone of this repository (new venv, spaCy build, training),
     timed until the REST channel answers. Not a fresh *machine*: Debian packages and pip's
     download cache are already there."""
-    import shutil
     import signal
 
     import requests
@@ -254,12 +254,15 @@ def main() -> None:
     if args.start_cluster and not args.cluster:
         from servers import Cluster
 
-        cluster = Cluster(Path(tempfile.mkdtemp(prefix="bench-cluster-", dir=ROOT / "build")), {"RATE_LIMIT_BURST": "0"})
+        # a fresh folder the script creates (mode 755): the postgres user must be able to enter it
+        directory = ROOT / "build" / f"bench-cluster-{os.getpid()}"
+        cluster = Cluster(directory, {"RATE_LIMIT_BURST": "0"})
         cluster.start()
         args.cluster = cluster.url
     try:
         results: Dict[str, List[Dict]] = {}
         def measure(name: str, base: str) -> None:
+            asyncio.run(run_level(base, 10, args.turns, 3))        # warm-up (first parses, pools), not counted
             results[name] = []
             for level in levels:
                 row = asyncio.run(run_level(base, level, args.turns, args.duration))
@@ -285,13 +288,15 @@ def main() -> None:
             stack_cm.__exit__(None, None, None)
         if cluster is not None:
             cluster.stop()
+            shutil.rmtree(cluster.directory, ignore_errors=True)
 
     png = Path(args.out).parent / "latency.png"
     plot(results, png)
     lines = ["## Load (REST channel, `scripts/bench_load.py`)", "",
              f"Measured {time.strftime('%Y-%m-%d %H:%M')} on {os.cpu_count()} cores; each conversation "
              f"{args.turns} fixed turns (facts → FAQ → answer), conversations run back-to-back for "
-             f"≤{args.duration:.0f} s per level; latency = one POST /webhooks/rest/webhook round trip.", "",
+             f"≤{args.duration:.0f} s per level after a 3 s warm-up; latency = one POST /webhooks/rest/webhook "
+             "round trip; the load generator runs on the same 2 cores.", "",
              "| target | concurrent | turns | errors | turns/s | p50 ms | p95 ms | p99 ms |",
              "|---|---|---|---|---|---|---|---|"]
     for name, rows in results.items():

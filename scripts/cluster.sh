@@ -69,7 +69,8 @@ start_postgres() {
     local pwfile="$DIR/run/pwfile"; (umask 077; echo "$pw" > "$pwfile")
     [ "$(id -u)" = 0 ] && chown postgres "$DIR/pg" "$pwfile"
     as_pg "$PGBIN/initdb" -D "$DIR/pg" -U rasa -E UTF8 --locale=C.UTF-8 --auth-local=trust \
-      --auth-host=scram-sha-256 --pwfile="$pwfile" >"$LOGS/initdb.log" 2>&1
+      --auth-host=scram-sha-256 --pwfile="$pwfile" >"$LOGS/initdb.log" 2>&1 \
+      || { echo "cluster: initdb failed (can the postgres user enter $DIR?) — see $LOGS/initdb.log" >&2; exit 1; }
     rm -f "$pwfile"
   fi
   mkdir -p "$RUN/pgsock"; [ "$(id -u)" = 0 ] && chown postgres "$RUN/pgsock" "$LOGS"

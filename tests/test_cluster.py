@@ -128,6 +128,18 @@ def test_through_nginx_and_token(cluster):
     assert requests.get(f"{cluster.rasa_url(1)}/status?token=wrong", timeout=10).status_code == 401
 
 
+def test_long_conversation_through_the_action_balancer(cluster):
+    """Each action call carries the whole conversation: past 64 KiB (the public body limit)
+    the action servers behind nginx must still get it."""
+    sender = f"long-{uuid.uuid4().hex[:6]}"
+    long_text = "我是包头的技师，2019年拿的证，" * 40                     # ~640 characters
+    for turn in range(25):
+        texts = cluster.say(sender, long_text if turn % 2 else "评职称要交多少钱")
+        assert texts and APOLOGY not in texts, (turn, texts)
+    tracker = requests.get(f"{cluster.url}/conversations/{sender}/tracker?token=test-rasa-token", timeout=30)
+    assert len(tracker.content) > 64 * 1024
+
+
 def test_rate_limit_holds_across_instances(cluster):
     sender = f"rl-{uuid.uuid4().hex[:6]}"
     replies = [cluster.say(sender, "你好", base=cluster.rasa_url(i % 2)) for i in range(40)]
