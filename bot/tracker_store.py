@@ -67,17 +67,19 @@ def _note_failure(what: Text) -> None:
 class RedactingSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, host: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, host=host, **kwargs)
-        self._built_statements: Optional[Dict[Text, Any]] = None
         url = self.engine.url
         if url.drivername.startswith("postgresql"):
-            self.engine.dispose()
-            self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
-            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+            engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
         elif url.drivername.startswith("sqlite") and url.database not in (None, "", ":memory:"):
+            engine = sa.create_engine(url, poolclass=sa.pool.SingletonThreadPool)
+            sa.event.listen(engine, "connect", _sqlite_fast_durable)
+        else:
+            engine = None
+        if engine is not None:
             self.engine.dispose()
-            self.engine = sa.create_engine(url, poolclass=sa.pool.SingletonThreadPool)
-            sa.event.listen(self.engine, "connect", _sqlite_fast_durable)
-            self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+            self.engine = engine
+            self.sessionmaker = sa.orm.session.sessionmaker(bind=engine)
+        self._statements = self._build_statements()
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         try:
@@ -90,7 +92,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                         ) -> Optional[DialogueStateTracker]:
         """As Rasa's (same rows, same order), reading only the ``data`` column with a
         statement built once instead of ORM objects from a query built per call."""
-        statement = self._statements()["all_sessions" if fetch_events_from_all_sessions else "last_session"]
+        statement = self._statements["all_sessions" if fetch_events_from_all_sessions else "last_session"]
         with self.session_scope() as session:
             rows = session.execute(statement, {"sender_id": sender_id}).fetchall()
         if not (self.domain and rows):
@@ -101,22 +103,20 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             setattr(tracker, STORED_EVENTS, len(events))
         return tracker
 
-    def _statements(self) -> Dict[Text, Any]:
+    def _build_statements(self) -> Dict[Text, Any]:
         """Rasa's `_event_query` as Core statements: events of one sender in id order, all
         of them or those stamped at or after the latest ``session_started``."""
-        if self._built_statements is None:
-            events = self.SQLEvent.__table__
-            sender = sa.bindparam("sender_id")
-            session_start = (sa.select(sa.func.max(events.c.timestamp))
-                             .where(events.c.sender_id == sender, events.c.type_name == SessionStarted.type_name)
-                             .scalar_subquery())
-            data = sa.select(events.c.data).where(events.c.sender_id == sender).order_by(events.c.id)
-            self._built_statements = {
-                "all_sessions": data,
-                "last_session": data.where(sa.or_(events.c.timestamp >= session_start, session_start.is_(None))),
-                "insert": events.insert(),
-            }
-        return self._built_statements
+        events = self.SQLEvent.__table__
+        sender = sa.bindparam("sender_id")
+        session_start = (sa.select(sa.func.max(events.c.timestamp))
+                         .where(events.c.sender_id == sender, events.c.type_name == SessionStarted.type_name)
+                         .scalar_subquery())
+        data = sa.select(events.c.data).where(events.c.sender_id == sender).order_by(events.c.id)
+        return {
+            "all_sessions": data,
+            "last_session": data.where(sa.or_(events.c.timestamp >= session_start, session_start.is_(None))),
+            "insert": events.insert(),
+        }
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
         stored = getattr(tracker, STORED_EVENTS, None)
@@ -147,7 +147,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                     data=dumps_json(data),
                 ))
             if rows:        # one executemany, in order, instead of an ORM unit of work
-                session.execute(self._statements()["insert"], rows)
+                session.execute(self._statements["insert"], rows)
             session.commit()
         if tracker.events.maxlen is None:
             setattr(tracker, STORED_EVENTS, len(tracker.events))

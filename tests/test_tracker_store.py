@@ -48,6 +48,13 @@ def session_start():
     return [ActionExecuted("action_session_start"), started, ActionExecuted("action_listen")]
 
 
+def tracker_with(sender, events, domain):
+    tracker = DialogueStateTracker(sender, domain.slots)
+    for event in events:
+        tracker.update(event)
+    return tracker
+
+
 def rows(db, sender):
     with sqlite3.connect(db) as conn:
         return [r[0] for r in conn.execute("select type_name from events where sender_id=? order by id", (sender,))]
@@ -59,9 +66,7 @@ def dumped(tracker):
 
 def test_turn_by_turn_round_trip_matches_rasa(stores, domain):
     ours, rasas, db = stores
-    tracker = DialogueStateTracker("a", domain.slots)
-    for e in session_start():
-        tracker.update(e)
+    tracker = tracker_with("a", session_start(), domain)
     run(ours.save(tracker))
     assert getattr(tracker, STORED_EVENTS) == 3
     for i, (slot, value) in enumerate([("region", "baise"), ("skill_grade", "jishi"), ("skill_years", 3)]):
@@ -78,9 +83,7 @@ def test_turn_by_turn_round_trip_matches_rasa(stores, domain):
 
 def test_new_session_stores_only_new_events_and_loads_the_last_session(stores, domain):
     ours, rasas, db = stores
-    tracker = DialogueStateTracker("b", domain.slots)
-    for e in session_start() + turn("旧的", "region", "baise"):
-        tracker.update(e)
+    tracker = tracker_with("b", session_start() + turn("旧的", "region", "baise"), domain)
     run(ours.save(tracker))
     tracker = run(ours.retrieve("b"))
     for e in session_start() + turn("新的"):
@@ -96,9 +99,7 @@ def test_new_session_stores_only_new_events_and_loads_the_last_session(stores, d
 
 def test_tracker_not_loaded_here_falls_back_to_counting(stores, domain):
     ours, rasas, db = stores
-    tracker = DialogueStateTracker("c", domain.slots)
-    for e in session_start() + turn("一"):
-        tracker.update(e)
+    tracker = tracker_with("c", session_start() + turn("一"), domain)
     run(rasas.save(tracker))
     copy = DialogueStateTracker.from_dict("c", dumped(tracker), domain.slots)   # never retrieved here
     for e in turn("二"):
@@ -110,9 +111,7 @@ def test_tracker_not_loaded_here_falls_back_to_counting(stores, domain):
 
 def test_redaction_and_wal(stores, domain):
     ours, _, db = stores
-    tracker = DialogueStateTracker("d", domain.slots)
-    for e in session_start() + turn("电话13812345678，身份证110101199003071234"):
-        tracker.update(e)
+    tracker = tracker_with("d", session_start() + turn("电话13812345678，身份证110101199003071234"), domain)
     run(ours.save(tracker))
     with sqlite3.connect(db) as conn:
         data = " ".join(json.loads(r[0]).get("text") or "" for r in conn.execute("select data from events"))
