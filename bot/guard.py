@@ -33,7 +33,7 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 
 from bot.privacy import install_log_filter, redact
-from bot import rasa_patches
+from bot import rasa_patches, turn_gate
 from bot.ratelimit import limiter_from_env
 
 logger = logging.getLogger(__name__)
@@ -64,6 +64,7 @@ def install_action_watch() -> None:
     from rasa.shared.exceptions import RasaException
 
     rasa_patches.install()
+    turn_gate.install()
     if getattr(rasa_action.RemoteAction.run, "_jineng_watched", False):
         return
     original = rasa_action.RemoteAction.run

@@ -73,3 +73,35 @@ def test_sentence_count_vectors_equal_rasas(featurised):
             nonzero += ours_sentence[0].nnz > 0
             assert np.array_equal(ours_sentence[0].toarray(), rasa_sentence[0].toarray())
         assert nonzero >= len(messages) // 2                       # not trivially empty rows
+
+
+def test_probabilities_are_sklearns_to_the_bit(featurised):
+    from bot.nlu.intent_classifier import predict_proba
+    messages, classifier, _ = featurised
+    X = SentenceLogisticRegressionClassifier._create_X(classifier, messages)
+    assert np.array_equal(predict_proba(classifier.clf, X), classifier.clf.predict_proba(X))
+    for i in range(len(messages)):                                  # one row at a time, as at run time
+        assert np.array_equal(predict_proba(classifier.clf, X[i]), classifier.clf.predict_proba(X[i]))
+
+
+def test_process_sets_what_rasas_process_sets(featurised):
+    import copy
+    messages, classifier, _ = featurised
+    ours = SentenceLogisticRegressionClassifier.process(classifier, copy.deepcopy(messages))
+    rasas = LogisticRegressionClassifier.process(classifier, copy.deepcopy(messages))
+    for a, b in zip(ours, rasas):
+        assert a.get("intent") == b.get("intent") and a.get("intent_ranking") == b.get("intent_ranking")
+        assert a.get("intent")["name"] and len(a.get("intent_ranking")) > 1
+
+
+def test_count_rows_have_sklearns_type_and_order(featurised):
+    from bot.nlu.sentence_features import count_row
+    from rasa.shared.nlu.constants import TEXT
+    messages, _, featurizers = featurised
+    for featurizer in featurizers:
+        vectorizer = featurizer.vectorizers[TEXT]
+        for message in messages:
+            document = " ".join(featurizer._get_processed_message_tokens_by_attribute(message, TEXT))
+            ours, theirs = count_row(vectorizer, document), vectorizer.transform([document]).tocoo()
+            assert ours.dtype == theirs.dtype and ours.shape == theirs.shape
+            assert list(ours.col) == sorted(theirs.col) and np.array_equal(ours.toarray(), theirs.toarray())

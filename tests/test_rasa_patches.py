@@ -214,3 +214,123 @@ def test_objects_are_frozen_once_and_only_with_a_loaded_model():
     finally:
         gc.unfreeze()
         rasa_patches._FROZEN = saved
+
+
+# ---- the fast check (each event checked against its own kind only) agrees with Rasa's schema ----
+
+def _real_events():
+    """One of each event kind as Rasa itself serialises it."""
+    from rasa.shared.core import events as ev
+    return [e.as_dict() for e in [
+        ev.UserUttered("我是技师", {"name": "inform", "confidence": 0.9},
+                       [{"entity": "skill_grade", "value": "技师", "start": 2, "end": 4}],
+                       parse_data={"intent_ranking": [{"name": "inform", "confidence": 0.9}],
+                                   "response_selector": {"all_retrieval_intents": []}}),
+        ev.ActionExecuted("action_listen", policy="RulePolicy", confidence=1.0),
+        ev.SlotSet("region", "baise"), ev.SlotSet("awards", ["a", "b"]), ev.SlotSet("x", None),
+        ev.EntitiesAdded([{"entity": "region", "value": "百色"}]),
+        ev.ReminderCancelled(name="r"), ev.ActionExecutionRejected("a"), ev.LoopInterrupted(True),
+        ev.ActiveLoop("eligibility_form"), ev.ActiveLoop(None), ev.AllSlotsReset(),
+        ev.ConversationResumed(), ev.ConversationPaused(), ev.FollowupAction("utter_x"),
+        ev.StoryExported(), ev.Restarted(), ev.ActionReverted(), ev.UserUtteranceReverted(),
+        ev.BotUttered("你好", {"custom": {"a": 1}}), ev.SessionStarted(), ev.AgentUttered("x"),
+    ]]
+
+
+def _mutations(event):
+    """The event with one field broken in each way the schema can notice."""
+    for key in list(event) + ["event", "timestamp", "metadata", "name", "value", "entities",
+                              "text", "parse_data", "policy", "confidence", "hide_rule_turn"]:
+        for wrong in (None, True, 1, 1.5, "s", [], {}, [1], {"a": 1}):
+            yield {**event, key: wrong}
+        if key in event:
+            yield {k: v for k, v in event.items() if k != key}
+
+
+def _fast_and_full():
+    from jsonschema.validators import validator_for
+    from bot.rasa_patches import fast_response_check
+    schema = RemoteAction.action_response_format_spec()
+    return fast_response_check(schema), validator_for(schema)(schema)
+
+
+def _fast_ok(fast, result):
+    import fastjsonschema
+    try:
+        fast(result)
+        return True
+    except fastjsonschema.JsonSchemaException:
+        return False
+
+
+def test_fast_check_accepts_and_refuses_what_rasa_does_for_every_event_kind():
+    fast, full = _fast_and_full()
+    cases = [{"events": [event]} for real in _real_events() for event in [real, *_mutations(real)]]
+    cases += [{"events": [{"event": kind}]} for kind in ("no_such", "", 3, None)]
+    cases += [{"responses": r} for r in ([{"text": "x"}], ["x"], [None], {}, [{}])] + [[], "x", {"events": {}}]
+    verdicts = [(full.is_valid(case), _fast_ok(fast, case)) for case in cases]
+    assert len(cases) > 2000 and any(ok for ok, _ in verdicts) and not all(ok for ok, _ in verdicts)
+    disagreements = [case for case, (ok, fast_ok) in zip(cases, verdicts) if ok != fast_ok]
+    assert disagreements == []
+
+
+def test_fast_check_agrees_on_random_events():
+    from hypothesis import given, settings, strategies as st
+    fast, full = _fast_and_full()
+    kinds = st.sampled_from(["user", "action", "slot", "entities", "bot", "active_loop", "rewind",
+                             "session_started", "nope"])
+    leaf = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=3)
+    value = st.recursive(leaf, lambda inner: st.lists(inner, max_size=3)
+                         | st.dictionaries(st.sampled_from(["name", "entity", "value", "text", "x"]), inner, max_size=3),
+                         max_leaves=6)
+    event = st.fixed_dictionaries({"event": kinds}, optional={
+        k: value for k in ("name", "value", "timestamp", "metadata", "entities", "text", "parse_data",
+                           "policy", "confidence", "hide_rule_turn")})
+
+    @settings(max_examples=1500, deadline=None)
+    @given(st.lists(event, max_size=3))
+    def agree(events):
+        assert full.is_valid({"events": events}) == _fast_ok(fast, {"events": events})
+
+    agree()
+
+
+def test_rule_lookup_shortcut_finds_the_same_rules_on_every_story_prefix():
+    """The trained RulePolicy, on every prefix of the training stories and rules (and of
+    those stories repeated, to reach past the longest rule): the same possible rules."""
+    import os
+    from rasa.core.agent import Agent
+    from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH, RulePolicy
+    from rasa.core.training import load_data
+    from rasa.shared.core.events import ActionExecuted
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from bot.rasa_patches import install_rule_lookup_shortcut
+
+    model = os.environ.get("JINENG_TEST_MODEL", "models/current.tar.gz")
+    if not os.path.exists(model):
+        pytest.skip("no trained model (make test trains it)")
+    agent = Agent.load(model)
+    domain = agent.domain
+    policy = next(node._component for node in agent.processor.graph_runner._instantiated_nodes.values()
+                  if isinstance(node._component, RulePolicy))
+    install_rule_lookup_shortcut()
+    shortcut, original = RulePolicy._get_possible_keys, RulePolicy._get_possible_keys._jineng_original
+    trackers = [t for path in ("data/stories.yml", "data/rules.yml")
+                for t in load_data(path, domain, augmentation_factor=0)]
+    checked = found = long = 0
+    for story in trackers:
+        events = list(story.events)
+        events = events + [e for e in events[1:] if not isinstance(e, ActionExecuted) or e.action_name != "action_listen"
+                           ] if len(events) > 4 else events
+        for end, event in enumerate(events):
+            if not isinstance(event, ActionExecuted):
+                continue
+            tracker = DialogueStateTracker.from_events(story.sender_id, events[:end], domain.slots)
+            states = policy._prediction_states(tracker, domain, False, rule_only_data=policy._get_rule_only_data())
+            for table in (RULES, RULES_FOR_LOOP_UNHAPPY_PATH):
+                ours = shortcut(policy, policy.lookup[table], states)
+                assert ours == original(policy, policy.lookup[table], states)
+                found += bool(ours)
+            checked += 1
+            long += len(states) > max(len(policy._rule_key_to_state(k)) for k in policy.lookup[RULES])
+    assert checked > 200 and found > 50 and long > 20

@@ -8,6 +8,10 @@ classifier itself. This subclass builds the same row — the sentence features o
 text, sparse ones in the order the featurizers added them, then the dense ones — with
 one concatenation. Training and prediction both use it, and
 tests/test_intent_classifier.py checks that the rows equal Rasa's exactly.
+
+At prediction the probabilities are computed as scikit-learn's multinomial
+``predict_proba`` computes them (the same sparse product, intercept and softmax, so the
+same numbers) without its input validation, which cost five times the product itself.
 """
 from __future__ import annotations
 
@@ -18,7 +22,9 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, TEXT
 from rasa.shared.nlu.training_data.message import Message
+from rasa.utils.tensorflow.constants import RANKING_LENGTH
 from scipy.sparse import csr_matrix, vstack
+from sklearn.utils.extmath import softmax
 
 
 def sentence_row(message: Message) -> csr_matrix:
@@ -53,3 +59,32 @@ class SentenceLogisticRegressionClassifier(LogisticRegressionClassifier):
     def _create_X(self, messages: List[Message]) -> csr_matrix:
         rows = [sentence_row(message) for message in messages]
         return rows[0] if len(rows) == 1 else vstack(rows, format="csr")
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        """Rasa's ``process`` (same ranking, same message fields), fed by ``predict_proba``."""
+        probas = predict_proba(self.clf, self._create_X(messages))
+        for message, row in zip(messages, probas):
+            ranking = sorted(({"name": k, "confidence": v} for k, v in zip(self.clf.classes_, row)),
+                             key=lambda e: -e["confidence"])
+            intent = ranking[0]
+            if self.config[RANKING_LENGTH] > 0:
+                ranking = ranking[: self.config[RANKING_LENGTH]]
+            message.set("intent", intent, add_to_output=True)
+            message.set("intent_ranking", ranking, add_to_output=True)
+        return messages
+
+
+def _is_multinomial(clf) -> bool:
+    """sklearn 1.1's rule in ``LogisticRegression.predict_proba`` for using the softmax."""
+    ovr = clf.multi_class in ("ovr", "warn") or (
+        clf.multi_class == "auto" and (clf.classes_.size <= 2 or clf.solver == "liblinear"))
+    return not ovr
+
+
+def predict_proba(clf, X: csr_matrix) -> np.ndarray:
+    """``clf.predict_proba(X)`` for a fitted multinomial model and a CSR input of the right
+    width, computed as sklearn does; anything else goes to sklearn itself."""
+    if not (isinstance(X, csr_matrix) and _is_multinomial(clf) and X.shape[1] == clf.n_features_in_):
+        return clf.predict_proba(X)
+    scores = X @ clf.coef_.T + clf.intercept_            # sklearn: safe_sparse_dot + intercept_
+    return softmax(scores, copy=False)
