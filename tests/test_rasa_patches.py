@@ -334,3 +334,67 @@ def test_rule_lookup_shortcut_finds_the_same_rules_on_every_story_prefix():
             checked += 1
             long += len(states) > max(len(policy._rule_key_to_state(k)) for k in policy.lookup[RULES])
     assert checked > 200 and found > 50 and long > 20
+
+
+def test_continued_replay_gives_rasas_states_at_every_step_of_every_story():
+    """A tracker grown event by event (as in a turn), with rewinds, restarts and form
+    compaction from the stories: after every event the states equal Rasa's from scratch."""
+    from rasa.core.training import load_data
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, Restarted, UserUtteranceReverted
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from bot.rasa_patches import install_past_states_memo
+
+    domain = Domain.load("domain.yml")
+    install_past_states_memo()
+    ours, original = DialogueStateTracker.past_states, DialogueStateTracker.past_states._jineng_original
+    stories = [t for path in ("data/stories.yml", "data/rules.yml", "tests/test_stories.yml")
+               for t in load_data(path, domain, augmentation_factor=0)]
+    import random
+    steps = continued = 0
+    for number, story in enumerate(stories):
+        events = list(story.events)
+        if number % 3 == 1:                        # a rewind half-way, then the rest again
+            events = events[:len(events) // 2] + [UserUtteranceReverted()] + events[len(events) // 3:]
+        if number % 7 == 2:
+            events = events + [Restarted()] + events[1:]
+        events = events + events[1:] + events[1:]  # longer conversations: the same again
+        tracker = DialogueStateTracker(story.sender_id, domain.slots)
+        asked = random.Random(number)
+        for event in events:
+            tracker.update(event)
+            if asked.random() < 0.6:           # several events (a rewind, say) between two calls
+                continue
+            for omit in (False, True):
+                expected = original(tracker, domain, omit_unset_slots=omit)
+                assert ours(tracker, domain, omit_unset_slots=omit) == expected
+                assert ours(tracker, domain, omit_unset_slots=omit) == expected     # memo hit
+            steps += 1
+            continued += isinstance(event, ActionExecuted) and len(tracker.__dict__["_jineng_replay"].events) > 1
+        got = ours(tracker, domain)
+        got[-1].clear()                            # callers may change what they get
+        assert ours(tracker, domain) == original(tracker, domain)
+    assert steps > 600 and continued > 150
+
+
+def test_continued_replay_starts_over_when_earlier_events_were_rewound():
+    """Between two calls a rewind removed a turn and more events came than were removed:
+    the tracker is longer, but no longer continues what was replayed."""
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered, UserUtteranceReverted
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from bot.rasa_patches import install_past_states_memo
+
+    domain = Domain.load("domain.yml")
+    install_past_states_memo()
+    original = DialogueStateTracker.past_states._jineng_original
+    tracker = DialogueStateTracker("rewound", domain.slots)
+    for event in [ActionExecuted("action_listen"), UserUttered("技师", {"name": "inform"}),
+                  SlotSet("skill_grade", "技师"), ActionExecuted("eligibility_form")]:
+        tracker.update(event)
+    assert tracker.past_states(domain) == original(tracker, domain)
+    for event in [UserUtteranceReverted(), UserUttered("高级工", {"name": "inform"}),
+                  SlotSet("skill_grade", "高级工"), ActionExecuted("eligibility_form"),
+                  ActionExecuted("action_listen"), UserUttered("你好", {"name": "greet"})]:
+        tracker.update(event)
+    assert tracker.past_states(domain) == original(tracker, domain)
