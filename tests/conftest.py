@@ -19,3 +19,31 @@ def _pinned_today():
     from rules_engine import clock
     with clock.pinned(PINNED_TODAY):
         yield
+
+
+# ---- counts of the reliability tests, printed at the end of `make test` ------------------
+# pytest -q captures what a passing test prints; these lines are shown in the summary and
+# written to build/test-artifacts/reliability.txt, so every run reports them.
+
+def pytest_configure(config):
+    config._jineng_counts = []
+
+
+@pytest.fixture
+def report_counts(request):
+    """``report_counts("what", "figures")``: one line for the end-of-run summary."""
+    def report(what, figures):
+        request.config._jineng_counts.append(f"{what}: {figures}")
+    return report
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    lines = getattr(config, "_jineng_counts", [])
+    if not lines:
+        return
+    terminalreporter.section("reliability counts")
+    for line in lines:
+        terminalreporter.write_line(line)
+    out = ROOT / "build" / "test-artifacts" / "reliability.txt"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")

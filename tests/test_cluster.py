@@ -72,7 +72,7 @@ async def _conversation(session, bases, i, results):
     results["conversations"].append((sender, f, replies))
 
 
-def test_200_conversations_x_10_turns_across_two_instances(cluster):
+def test_200_conversations_x_10_turns_across_two_instances(cluster, report_counts):
     bases = [cluster.rasa_url(0), cluster.rasa_url(1)]
     results = {"sent": 0, "answered": 0, "latency": [], "conversations": []}
 
@@ -108,6 +108,9 @@ def test_200_conversations_x_10_turns_across_two_instances(cluster):
           f"conversations intact, {answers_ok}/{CONVERSATIONS} final answers match the rules engine; "
           f"{elapsed:.1f}s, {results['sent'] / elapsed:.1f} turns/s, p50 {lat[len(lat) // 2] * 1000:.0f} ms, "
           f"p95 {lat[int(len(lat) * .95)] * 1000:.0f} ms")
+    report_counts("200 conversations x 10 turns across two instances",
+                  f"{results['sent']} turns sent, {results['answered']} answered, {intact}/{CONVERSATIONS} "
+                  f"conversations intact, {answers_ok}/{CONVERSATIONS} final answers match the rules engine")
     cluster.load_report = dict(results, intact=intact, answers_ok=answers_ok)
     assert results["sent"] == CONVERSATIONS * TURNS
     assert results["answered"] == CONVERSATIONS * TURNS
@@ -146,7 +149,7 @@ def test_rate_limit_holds_across_instances(cluster):
     assert sum(r == [TOO_FAST] for r in replies) >= 5        # burst 30 shared through Redis
 
 
-def test_kill9_instance_mid_form(cluster):
+def test_kill9_instance_mid_form(cluster, report_counts):
     sender = f"k9-{uuid.uuid4().hex[:6]}"
     cluster.say(sender, "你好，想了解一下技能人才评职称的事", base=cluster.rasa_url(0))
     cluster.say(sender, "技师", base=cluster.rasa_url(0))
@@ -161,9 +164,11 @@ def test_kill9_instance_mid_form(cluster):
     s = requests.get(f"{cluster.rasa_url(0)}/conversations/{sender}/tracker?token=test-rasa-token",
                      timeout=30).json()["slots"]
     assert s["skill_grade"] == "技师"
+    report_counts("Rasa instance kill -9 mid-form (cluster)", "next turn answered by the other instance, "
+                  "slots intact in PostgreSQL, restarted instance sees them")
 
 
-def test_database_briefly_down(cluster):
+def test_database_briefly_down(cluster, report_counts):
     sender = f"db-{uuid.uuid4().hex[:6]}"
     cluster.say(sender, "你好，想了解一下技能人才评职称的事")
     cluster.pg("stop")
@@ -177,6 +182,8 @@ def test_database_briefly_down(cluster):
     assert cluster.tracker(sender)["slots"]["skill_grade"] == "高级技师"
     for port in cluster.rasa_ports:
         assert requests.get(f"http://127.0.0.1:{port}/status?token=test-rasa-token", timeout=10).status_code == 200
+    report_counts("PostgreSQL stopped mid-conversation", "1 turn got the apology, replayed after the restart, "
+                  "facts intact, both instances still up")
 
 
 def test_pii_not_in_postgres(cluster):

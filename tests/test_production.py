@@ -85,7 +85,7 @@ def test_entity_injection_is_not_a_shortcut(stack):
 # ------------------------------------------------------------------------ resilience
 
 
-def test_action_server_down_then_back(stack):
+def test_action_server_down_then_back(stack, report_counts):
     sender = sid()
     stack.say(sender, "你好，想了解一下技能人才评职称的事")
     stack.say(sender, "高级工")
@@ -104,9 +104,11 @@ def test_action_server_down_then_back(stack):
     assert float(facts["skill_grade_year"]) == 2023
     users = [e["text"] for e in stack.tracker(sender)["events"] if e["event"] == "user"]
     assert users[-2:] == ["2023年考的", "在赤峰市"]
+    report_counts("action server stopped mid-form", "1 turn got the apology and was rewound; after the restart "
+                  f"it was replayed: {len(users)} user turns stored, facts intact")
 
 
-def test_rasa_killed_mid_form_keeps_the_facts(stack):
+def test_rasa_killed_mid_form_keeps_the_facts(stack, report_counts):
     sender = sid()
     stack.say(sender, "你好，想了解一下技能人才评职称的事")
     stack.say(sender, "技师")
@@ -121,6 +123,7 @@ def test_rasa_killed_mid_form_keeps_the_facts(stack):
     reply = " ".join(stack.say(sender, "2022年考的"))
     assert "地区" in reply                          # the form goes on with the next question
     assert float(slots(stack, sender)["skill_grade_year"]) == 2022
+    report_counts("Rasa kill -9 mid-form (SQLite)", "slots and active form intact after the restart, form continued")
 
 
 # ------------------------------------------------------------------------------ PII
