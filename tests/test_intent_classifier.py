@@ -105,3 +105,40 @@ def test_count_rows_have_sklearns_type_and_order(featurised):
             ours, theirs = count_row(vectorizer, document), vectorizer.transform([document]).tocoo()
             assert ours.dtype == theirs.dtype and ours.shape == theirs.shape
             assert list(ours.col) == sorted(theirs.col) and np.array_equal(ours.toarray(), theirs.toarray())
+
+
+def test_regex_sentence_rows_equal_rasas_on_the_training_examples(featurised):
+    """Our regex featurizer's sentence row against Rasa's RegexFeaturizer, message by message."""
+    import copy
+    import re
+    from pathlib import Path
+
+    import yaml
+    from rasa.core.agent import Agent
+    from rasa.nlu.featurizers.sparse_featurizer.regex_featurizer import RegexFeaturizer
+    from rasa.shared.nlu.constants import TEXT
+    from bot.nlu.sentence_features import SentenceRegexFeaturizer
+
+    texts = list(TEXTS)
+    for path in sorted(Path("data/nlu").glob("*.yml")):
+        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
+            for line in str(block.get("examples", "")).splitlines():
+                line = re.sub(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\{[^}]*\}", lambda m: m.group(1) or m.group(2), line)
+                if line.strip().startswith("- "):
+                    texts.append(line.strip()[2:])
+    texts = texts[::max(1, len(texts) // 600)]
+    agent = Agent.load(os.environ.get("JINENG_TEST_MODEL", "models/current.tar.gz"))
+    runner = agent.processor.graph_runner
+    name, node = next((n, node) for n, node in runner._instantiated_nodes.items()
+                      if isinstance(node._component, SentenceRegexFeaturizer))
+    featurizer = node._component
+    parent = agent.processor.model_metadata.predict_schema.nodes[name].needs["messages"]
+    matched = 0
+    for text in texts:
+        message = runner.run(inputs={"__message__": [UserMessage(text)]}, targets=[parent])[parent][0]
+        _, ours = featurizer._features_for_patterns(copy.deepcopy(message), TEXT)
+        _, rasas = RegexFeaturizer._features_for_patterns(featurizer, copy.deepcopy(message), TEXT)
+        assert ours.dtype == rasas.dtype and ours.shape == rasas.shape
+        assert np.array_equal(ours.toarray(), rasas.toarray()), text
+        matched += ours.nnz > 0
+    assert len(texts) > 300 and matched > len(texts) // 4

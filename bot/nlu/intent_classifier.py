@@ -49,7 +49,9 @@ def sentence_row(message: Message) -> csr_matrix:
     if not data:
         return csr_matrix((1, 0))
     values, cols = np.concatenate(data), np.concatenate(columns)
-    return csr_matrix((values, (np.zeros(len(cols), dtype=np.int32), cols)), shape=(1, width))
+    if len(cols) > 1 and not (cols[1:] > cols[:-1]).all():       # not sorted and unique: let scipy sort
+        return csr_matrix((values, (np.zeros(len(cols), dtype=np.int32), cols)), shape=(1, width))
+    return csr_matrix((values, cols, np.array([0, len(cols)], dtype=cols.dtype)), shape=(1, width))
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
@@ -86,5 +88,10 @@ def predict_proba(clf, X: csr_matrix) -> np.ndarray:
     width, computed as sklearn does; anything else goes to sklearn itself."""
     if not (isinstance(X, csr_matrix) and _is_multinomial(clf) and X.shape[1] == clf.n_features_in_):
         return clf.predict_proba(X)
-    scores = X @ clf.coef_.T + clf.intercept_            # sklearn: safe_sparse_dot + intercept_
+    cached = clf.__dict__.get("_jineng_weights")
+    if cached is None or cached[0] is not clf.coef_:        # a refit assigns a new coef_
+        # ``coef_.T`` is a transposed view: scipy copied all of it into row order on every
+        # product (a few MB per message). The same numbers, in row order, once per fit.
+        cached = clf.__dict__["_jineng_weights"] = (clf.coef_, np.ascontiguousarray(clf.coef_.T))
+    scores = X @ cached[1] + clf.intercept_                # sklearn: safe_sparse_dot + intercept_
     return softmax(scores, copy=False)
