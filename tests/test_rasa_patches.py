@@ -398,3 +398,31 @@ def test_continued_replay_starts_over_when_earlier_events_were_rewound():
                   ActionExecuted("action_listen"), UserUttered("你好", {"name": "greet"})]:
         tracker.update(event)
     assert tracker.past_states(domain) == original(tracker, domain)
+
+
+def test_rule_lookup_shortcut_on_rules_of_every_shape():
+    """Conversation starters, rules after an action text, `should_not_be_set`, empty and
+    mixed previous actions: shapes our trained rules happen not to have."""
+    import itertools
+    import json
+    from rasa.core.policies.rule_policy import RulePolicy
+    from bot.rasa_patches import install_rule_lookup_shortcut
+
+    install_rule_lookup_shortcut()
+    shortcut, original = RulePolicy._get_possible_keys, RulePolicy._get_possible_keys._jineng_original
+    policy = RulePolicy.__new__(RulePolicy)
+    listen, greet = {"action_name": "action_listen"}, {"intent": "greet"}
+    rules = [[], [{"user": greet}], [{"prev_action": {}, "user": greet}],
+             [{"prev_action": listen, "user": greet}], [{"prev_action": {"action_name": "should_not_be_set"}}],
+             [{"prev_action": {"action_text": "hi"}}], [{"prev_action": {"action_name": "a", "action_text": "b"}}],
+             [{"user": greet}, {"prev_action": listen, "user": greet}], [{"prev_action": {"action_name": "a"}}]]
+    lookup = {json.dumps(rule, sort_keys=True): f"action_{i}" for i, rule in enumerate(rules)}
+    states = [{}, {"user": greet}, {"prev_action": listen}, {"prev_action": listen, "user": greet},
+              {"prev_action": {"action_text": "hi"}}, {"prev_action": {"action_name": "a", "action_text": "b"}},
+              {"prev_action": {"action_name": "a"}}]
+    seen = set()
+    for history in itertools.chain.from_iterable(itertools.product(states, repeat=n) for n in (1, 2, 3)):
+        ours = shortcut(policy, lookup, list(history))
+        assert ours == original(policy, lookup, list(history))
+        seen.add(frozenset(ours))
+    assert len(seen) > 5
