@@ -255,6 +255,34 @@ def install_past_states_memo() -> None:
     DialogueStateTracker.past_states = past_states
 
 
+def install_applied_events_memo() -> None:
+    """`DialogueStateTracker.applied_events` walks the whole conversation (rewinds, restarts,
+    form loops) and is asked for again and again on the same events within a turn: session
+    expiry, the states of each prediction, the last user message (5% of the CPU per turn).
+    The answer depends only on the events, so the last one is kept on the tracker with the
+    events it came from and handed out as a new list while the events are the same objects."""
+    import operator
+
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    original = DialogueStateTracker.applied_events
+    if getattr(original, "_jineng_memo", False):
+        return
+
+    def applied_events(self):
+        events = tuple(self.events)
+        memo = self.__dict__.get("_jineng_applied")
+        if memo is not None and len(memo[0]) == len(events) and all(map(operator.is_, memo[0], events)):
+            return list(memo[1])
+        result = original(self)
+        self.__dict__["_jineng_applied"] = (events, list(result))
+        return result
+
+    applied_events._jineng_memo = True
+    applied_events._jineng_original = original
+    DialogueStateTracker.applied_events = applied_events
+
+
 def install_rule_lookup_shortcut() -> None:
     """`RulePolicy._get_possible_keys` filters every rule against every state of the whole
     conversation, newest first, although a rule can only fail on its own length of states:
@@ -484,3 +512,4 @@ def install() -> None:
     install_domain_is_empty_cache()
     install_past_states_memo()
     install_rule_lookup_shortcut()
+    install_applied_events_memo()

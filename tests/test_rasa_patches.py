@@ -426,3 +426,34 @@ def test_rule_lookup_shortcut_on_rules_of_every_shape():
         assert ours == original(policy, lookup, list(history))
         seen.add(frozenset(ours))
     assert len(seen) > 5
+
+
+def test_applied_events_memo_follows_the_events():
+    """Rasa's applied events after every step of every story (rewinds, restarts, forms),
+    asked twice per step; the list handed out is the caller's own."""
+    from rasa.core.training import load_data
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import Restarted, UserUtteranceReverted
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from bot.rasa_patches import install_applied_events_memo
+
+    domain = Domain.load("domain.yml")
+    install_applied_events_memo()
+    original = DialogueStateTracker.applied_events._jineng_original
+    stories = [t for path in ("data/stories.yml", "tests/test_stories.yml")
+               for t in load_data(path, domain, augmentation_factor=0)]
+    steps = 0
+    for number, story in enumerate(stories):
+        events = list(story.events)
+        events = events[:len(events) // 2] + [UserUtteranceReverted()] + events[len(events) // 3:] \
+            + [Restarted()] + events[1:]
+        tracker = DialogueStateTracker(story.sender_id, domain.slots)
+        for event in events:
+            tracker.update(event)
+            expected = original(tracker)
+            first = tracker.applied_events()
+            assert [id(e) for e in first] == [id(e) for e in expected]
+            first.clear()                                  # the caller's own list
+            assert [id(e) for e in tracker.applied_events()] == [id(e) for e in expected]
+            steps += 1
+    assert steps > 400
