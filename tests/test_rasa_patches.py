@@ -457,3 +457,46 @@ def test_applied_events_memo_follows_the_events():
             assert [id(e) for e in tracker.applied_events()] == [id(e) for e in expected]
             steps += 1
     assert steps > 400
+
+
+def _tracker_state(tracker):
+    """Everything a tracker holds, comparable (slots by their attributes, events by identity)."""
+    state = {k: v for k, v in vars(tracker).items() if not k.startswith("_jineng")}
+    state["events"] = [id(e) for e in tracker.events]
+    state["slots"] = {name: (type(slot), vars(slot)) for name, slot in tracker.slots.items()}
+    return state
+
+
+def test_fast_copy_is_the_replayed_copy_at_every_step_of_every_story():
+    from rasa.core.training import load_data
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import (ActionExecutionRejected, ActiveLoop, BotUttered, ConversationPaused,
+                                         ConversationResumed, FollowupAction, LoopInterrupted, Restarted,
+                                         UserUtteranceReverted)
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from bot.rasa_patches import install_fast_tracker_copy
+
+    domain = Domain.load("domain.yml")
+    install_fast_tracker_copy()
+    original = DialogueStateTracker.copy._jineng_original
+    stories = [t for path in ("data/stories.yml", "data/rules.yml", "tests/test_stories.yml")
+               for t in load_data(path, domain, augmentation_factor=0)]
+    extra = [ActiveLoop("eligibility_form"), LoopInterrupted(True), ActionExecutionRejected("eligibility_form"),
+             ConversationPaused(), ConversationResumed(), UserUtteranceReverted(), Restarted(),
+             BotUttered("您好"), FollowupAction("utter_greet")]
+    steps = 0
+    for number, story in enumerate(stories):
+        events = list(story.events)
+        events = events[:len(events) // 2] + [extra[number % len(extra)]] + events[len(events) // 2:]
+        tracker = DialogueStateTracker(story.sender_id, domain.slots)
+        for event in events:
+            tracker.update(event)
+            ours, rasas = tracker.copy(), original(tracker)
+            assert _tracker_state(ours) == _tracker_state(rasas)
+            if ours.active_loop is not None:
+                ours.active_loop.rejected = not tracker.active_loop.rejected     # independent
+                assert ours.active_loop.rejected != tracker.active_loop.rejected
+            ours.update(ActiveLoop("x"))
+            assert len(tracker.events) == len(ours.events) - 1 and tracker.active_loop_name != "x"
+            steps += 1
+    assert steps > 450
