@@ -223,6 +223,27 @@ def write_section(md: Path, section: str) -> None:
     md.write_text(text)
 
 
+def speed_reference_ms() -> float:
+    """A fixed pure-Python workload, best of 3: how fast this machine is right now. The
+    same code measured minutes apart here differed by up to 30% in turns/s, and this
+    figure moves with it, so runs can be compared."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        sum(i * i for i in range(2_000_000))
+        best = min(best, time.perf_counter() - started)
+    return best * 1000
+
+
+def cpu_seconds(pid: int) -> Optional[float]:
+    """User + system CPU time of one process (all its threads), from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--single", help="base URL of one Rasa instance (default: start one)")
@@ -261,11 +282,18 @@ def main() -> None:
         args.cluster = cluster.url
     try:
         results: Dict[str, List[Dict]] = {}
+        speed_before = speed_reference_ms()
+        rasa_pid = stack.procs["rasa"].pid if stack_cm is not None else None
+
         def measure(name: str, base: str) -> None:
             asyncio.run(run_level(base, 10, args.turns, 3))        # warm-up (first parses, pools), not counted
             results[name] = []
             for level in levels:
+                cpu_before = cpu_seconds(rasa_pid) if name == "single" and rasa_pid else None
                 row = asyncio.run(run_level(base, level, args.turns, args.duration))
+                cpu_after = cpu_seconds(rasa_pid) if cpu_before is not None else None
+                row["rasa_cpu_ms"] = (1000 * (cpu_after - cpu_before) / row["turns"]
+                                      if cpu_after is not None and row["turns"] else None)
                 results[name].append(row)
                 print(f"{name:8} c={level:<3} turns={row['turns']:<5} err={row['errors']:<3} "
                       f"{row['tps']:6.1f} turns/s  p50 {row['p50']:6.0f}  p95 {row['p95']:6.0f}  "
@@ -277,6 +305,7 @@ def main() -> None:
                 measure("single, 2 workers", url)
         if args.cluster:
             measure("cluster", args.cluster)
+        speed_after = speed_reference_ms()
         nlu = nlu_parse_ms(single, args.token)
         port = int(single.rsplit(":", 1)[1].split("/")[0])
         rss = rss_mb(port)
@@ -307,6 +336,11 @@ def main() -> None:
               f"- NLU parse (`POST /model/parse`, sequential, n={nlu['n']}): p50 {nlu['p50']:.1f} ms, "
               f"p95 {nlu['p95']:.1f} ms",
               f"- Rasa server RSS after the run: {rss:.0f} MB" if rss else "- Rasa server RSS: not measured",
+              "- Rasa server CPU per turn (one instance): " + ", ".join(
+                  f"c={r['concurrency']} {r['rasa_cpu_ms']:.1f} ms" for r in results.get("single", [])
+                  if r.get("rasa_cpu_ms") is not None),
+              f"- Machine speed reference (`speed_reference_ms`, a fixed pure-Python loop; lower is "
+              f"faster): {speed_before:.0f} ms before the load, {speed_after:.0f} ms after",
               f"- Rules engine: {rules}", f"- `rasa train`: {train}", f"- Cold start: {cold}"]
     write_section(Path(args.out), "\n".join(lines))
     print(f"wrote {args.out} and {png}")
