@@ -5,6 +5,7 @@ each docstring says what it cost before, measured with py-spy on a loaded server
 from __future__ import annotations
 
 import copy
+import operator
 from typing import Any, Dict, FrozenSet, List, Optional, Text, Tuple
 
 
@@ -181,6 +182,12 @@ def install_domain_is_empty_cache() -> None:
     Domain.is_empty = is_empty
 
 
+def _begins_with(events, prefix) -> bool:
+    """Whether ``events`` starts with the very event objects of ``prefix`` (identity, not
+    equality: events compare equal across conversations)."""
+    return len(prefix) <= len(events) and all(map(operator.is_, prefix, events))
+
+
 def _copy_states(states: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
     """States are lists of ``{sub-state name: {feature: str | tuple}}``; Rasa's callers
     delete features from the sub-states (e.g. the last user intent), never deeper."""
@@ -209,8 +216,7 @@ def states_by_replay(tracker, domain, omit_unset_slots: bool = False) -> List[Di
     applied = tracker.applied_events()
     last = tracker.__dict__.get("_jineng_replay")
     if (last is not None and last.domain is domain and last.omit_unset_slots == omit_unset_slots
-            and len(last.events) <= len(applied)
-            and all(a is b for a, b in zip(last.events, applied))):
+            and _begins_with(applied, last.events)):
         replay, states, start = last.tracker, last.states, len(last.events)
     else:
         replay, states, start = tracker.init_copy(), [], 0
@@ -228,8 +234,8 @@ def install_past_states_memo() -> None:
     event, and RulePolicy asks for it twice per prediction and three or four predictions
     per turn (9% of the server's CPU per turn, growing with the conversation). Within a
     turn the tracker only grows, so the replay is continued where the last call stopped
-    (``states_by_replay``) instead of started over; the exact same answer is also kept,
-    keyed by the identities of the tracker's events, and handed out as a copy. The rare
+    (``states_by_replay``) instead of started over; the exact same answer is also kept
+    with the events it came from, and handed out as a copy while they are the same objects. The rare
     call that hides rule-only turns is Rasa's own."""
     from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -238,16 +244,19 @@ def install_past_states_memo() -> None:
         return
 
     def past_states(self, domain, omit_unset_slots=False, ignore_rule_only_turns=False, rule_only_data=None):
-        key = (id(domain), tuple(map(id, self.events)), omit_unset_slots, ignore_rule_only_turns)
+        events = tuple(self.events)
+        key = (omit_unset_slots, ignore_rule_only_turns)
         memo = self.__dict__.get("_jineng_past_states")
-        if memo is not None and memo[0] == key and memo[1] == rule_only_data and memo[2] is domain:
+        if (memo is not None and memo[0] == key and memo[1] == rule_only_data and memo[2] is domain
+                and len(memo[4]) == len(events) and _begins_with(events, memo[4])):
             return _copy_states(memo[3])
         if ignore_rule_only_turns:
             states = original(self, domain, omit_unset_slots=omit_unset_slots,
                               ignore_rule_only_turns=ignore_rule_only_turns, rule_only_data=rule_only_data)
         else:
             states = states_by_replay(self, domain, omit_unset_slots)
-        self.__dict__["_jineng_past_states"] = (key, copy.deepcopy(rule_only_data), domain, _copy_states(states))
+        self.__dict__["_jineng_past_states"] = (key, copy.deepcopy(rule_only_data), domain, _copy_states(states),
+                                                events)
         return states
 
     past_states._jineng_memo = True
@@ -261,8 +270,6 @@ def install_applied_events_memo() -> None:
     expiry, the states of each prediction, the last user message (5% of the CPU per turn).
     The answer depends only on the events, so the last one is kept on the tracker with the
     events it came from and handed out as a new list while the events are the same objects."""
-    import operator
-
     from rasa.shared.core.trackers import DialogueStateTracker
 
     original = DialogueStateTracker.applied_events
@@ -272,7 +279,7 @@ def install_applied_events_memo() -> None:
     def applied_events(self):
         events = tuple(self.events)
         memo = self.__dict__.get("_jineng_applied")
-        if memo is not None and len(memo[0]) == len(events) and all(map(operator.is_, memo[0], events)):
+        if memo is not None and len(memo[0]) == len(events) and _begins_with(events, memo[0]):
             return list(memo[1])
         result = original(self)
         self.__dict__["_jineng_applied"] = (events, list(result))

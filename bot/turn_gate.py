@@ -48,7 +48,7 @@ class TurnGate:
         return sum(1 for _, future in self._waiting if not future.done())
 
     async def acquire(self, ticket: int) -> None:
-        if self._free > 0 and not self.waiting:
+        if self._free > 0:          # free slots only exist while nobody waits (see release)
             self._free -= 1
             return
         future = asyncio.get_running_loop().create_future()
