@@ -7,7 +7,7 @@ For each target (one Rasa instance; the nginx entry of scripts/cluster.sh) and e
 concurrency level: N concurrent conversations, each of ``--turns`` fixed turns, run
 back-to-back for ``--duration`` seconds at most; per-turn latency p50/p95/p99 and turns/s.
 Also: NLU parse time (POST /model/parse), rules-engine time (rules_engine.bench.measure),
-Rasa server RSS (/proc, by port), with ``--train`` the time of a `rasa train` into
+Rasa server memory and CPU (/proc, by port; its NLU helper too), with ``--train`` the time of a `rasa train` into
 build/bench-train, and with ``--cold-start`` the time from `make run` in a fresh clone to
 the first answer. Writes its sections of docs/benchmarks.md between
 ``<!-- load:begin -->``/``<!-- load:end -->`` (other sections are kept) and
@@ -117,17 +117,36 @@ def nlu_parse_ms(base: str, token: str, n: int = 200) -> Dict:
     return {"p50": pct(times, 50), "p95": pct(times, 95), "n": n}
 
 
-def rss_mb(port: int) -> Optional[float]:
-    """RSS of the process listening on 127.0.0.1:port (Linux /proc)."""
+def listening_pid(port: int) -> Optional[int]:
+    """The process listening on 127.0.0.1:port (``ss``)."""
     try:
         out = subprocess.run(["ss", "-ltnpH", f"sport = :{port}"], capture_output=True, text=True, timeout=10).stdout
-        pid = int(re.search(r"pid=(\d+)", out).group(1))
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
+        return int(re.search(r"pid=(\d+)", out).group(1))
     except Exception:
         return None
-    return None
+
+
+def children(pid: int) -> List[int]:
+    """Direct child processes (the NLU helper of a Rasa server, bot/parse_helper.py)."""
+    try:
+        return [int(c) for task in Path(f"/proc/{pid}/task").iterdir()
+                for c in (task / "children").read_text().split()]
+    except OSError:
+        return []
+
+
+def memory_mb(pid: Optional[int]) -> Dict[str, float]:
+    """RSS and private memory (pages not shared with any other process), from /proc."""
+    figures: Dict[str, float] = {}
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key in ("Rss", "Private_Clean", "Private_Dirty"):
+                figures[key] = int(value.split()[0]) / 1024
+    except (OSError, ValueError, TypeError):
+        return {}
+    return {"rss": figures.get("Rss", 0.0),
+            "private": figures.get("Private_Clean", 0.0) + figures.get("Private_Dirty", 0.0)}
 
 
 def rules_engine_figures() -> str:
@@ -289,11 +308,14 @@ def main() -> None:
             asyncio.run(run_level(base, 10, args.turns, 3))        # warm-up (first parses, pools), not counted
             results[name] = []
             for level in levels:
-                cpu_before = cpu_seconds(rasa_pid) if name == "single" and rasa_pid else None
+                watched = {"rasa_cpu_ms": [rasa_pid], "helper_cpu_ms": children(rasa_pid)} \
+                    if name == "single" and rasa_pid else {}
+                before = {key: [cpu_seconds(pid) for pid in pids] for key, pids in watched.items()}
                 row = asyncio.run(run_level(base, level, args.turns, args.duration))
-                cpu_after = cpu_seconds(rasa_pid) if cpu_before is not None else None
-                row["rasa_cpu_ms"] = (1000 * (cpu_after - cpu_before) / row["turns"]
-                                      if cpu_after is not None and row["turns"] else None)
+                for key, pids in watched.items():
+                    spent = [b - a for a, b in zip(before[key], (cpu_seconds(pid) for pid in pids))
+                             if a is not None and b is not None]
+                    row[key] = 1000 * sum(spent) / row["turns"] if spent and row["turns"] else None
                 results[name].append(row)
                 print(f"{name:8} c={level:<3} turns={row['turns']:<5} err={row['errors']:<3} "
                       f"{row['tps']:6.1f} turns/s  p50 {row['p50']:6.0f}  p95 {row['p95']:6.0f}  "
@@ -308,7 +330,9 @@ def main() -> None:
         speed_after = speed_reference_ms()
         nlu = nlu_parse_ms(single, args.token)
         port = int(single.rsplit(":", 1)[1].split("/")[0])
-        rss = rss_mb(port)
+        server_pid = listening_pid(port)
+        memory = memory_mb(server_pid)
+        helper_memory = [memory_mb(pid) for pid in children(server_pid)] if server_pid else []
         rules = rules_engine_figures()
         train = time_train() if args.train else "not run (pass --train)"
         cold = time_cold_start() if args.cold_start else "not run (pass --cold-start)"
@@ -335,10 +359,14 @@ def main() -> None:
     lines += ["", f"![latency]({png.name})", "",
               f"- NLU parse (`POST /model/parse`, sequential, n={nlu['n']}): p50 {nlu['p50']:.1f} ms, "
               f"p95 {nlu['p95']:.1f} ms",
-              f"- Rasa server RSS after the run: {rss:.0f} MB" if rss else "- Rasa server RSS: not measured",
-              "- Rasa server CPU per turn (one instance): " + ", ".join(
-                  f"c={r['concurrency']} {r['rasa_cpu_ms']:.1f} ms" for r in results.get("single", [])
-                  if r.get("rasa_cpu_ms") is not None),
+              (f"- Rasa server memory after the run: RSS {memory['rss']:.0f} MB" if memory
+               else "- Rasa server memory: not measured") + "".join(
+                  f"; its NLU helper process: RSS {m['rss']:.0f} MB, of which {m['private']:.0f} MB "
+                  "its own (the rest is shared with the server, forked after the model loaded)"
+                  for m in helper_memory if m),
+              "- CPU per turn of one instance, server process + NLU helper: " + ", ".join(
+                  f"c={r['concurrency']} {r['rasa_cpu_ms']:.1f} + {r.get('helper_cpu_ms') or 0:.1f} ms"
+                  for r in results.get("single", []) if r.get("rasa_cpu_ms") is not None),
               f"- Machine speed reference (`speed_reference_ms`, a fixed pure-Python loop; lower is "
               f"faster): {speed_before:.0f} ms before the load, {speed_after:.0f} ms after",
               f"- Rules engine: {rules}", f"- `rasa train`: {train}", f"- Cold start: {cold}"]
