@@ -209,7 +209,7 @@ class ActionWhatIf(Action):
         if extra_years:
             what.append(f"再干{extra_years}年（到{profile['application_year']}年）")
         if changes:
-            what.append("、".join(str(v if not isinstance(v, list) else "、".join(v)) for v in changes.values()))
+            what.append("、".join(replies.hypothesis_words(k, v) for k, v in changes.items()))
         intro = f"如果{'，'.join(what) or '情况不变'}：" if what else "按目前的情况："
         for message in replies.eligibility_messages(decision, intro=intro, with_steps=False):
             dispatcher.utter_message(text=message)

@@ -68,20 +68,30 @@ def eligibility_messages(decision: Dict[str, Any], region_note: Optional[str] = 
     return messages
 
 
+def value_words(key: str, value: Any) -> str:
+    """A fact's value as the applicant reads it (是/否, region names, lists joined)."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    if key == "region":
+        return {"national": "其他地区（按国家规定）", "nei_mongol": "内蒙古", "baise": "百色"}.get(value, str(value))
+    return str(value)
+
+
+def hypothesis_words(key: str, value: Any) -> str:
+    """What a what-if assumes: a grade, title or award reads as itself (“高级技师”),
+    anything else as its label and value (“近3年年度考核是否均合格为“是””)."""
+    if (isinstance(value, str) and key != "region") or isinstance(value, list):
+        return value_words(key, value)
+    return f"{label(key)}为“{value_words(key, value)}”"
+
+
 def profile_summary(profile: Dict[str, Any]) -> str:
     """One line per known fact, for the hotline agent taking over."""
     if not profile:
         return "（尚未收集到信息）"
-    lines = []
-    for key, value in profile.items():
-        if isinstance(value, bool):
-            value = "是" if value else "否"
-        elif isinstance(value, list):
-            value = "、".join(value)
-        elif key == "region":
-            value = {"national": "其他地区（按国家规定）", "nei_mongol": "内蒙古", "baise": "百色"}[value]
-        lines.append(f"{label(key)}：{value}")
-    return "\n".join(lines)
+    return "\n".join(f"{label(key)}：{value_words(key, value)}" for key, value in profile.items())
 
 
 def faq_messages(answers: List[Dict[str, Any]], region_label: Optional[str] = None) -> List[str]:

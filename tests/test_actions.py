@@ -130,6 +130,16 @@ def test_what_if_new_grade():
     assert "中级职称" in texts(msgs) and "2029" in texts(msgs)
 
 
+def test_what_if_words_the_hypothesis_as_the_applicant_would():
+    slots = {"region": "baise", "skill_grade": "技师", "skill_years": 7.0}
+    t = tracker(slots, text="要是考核都合格呢", intent="what_if", entities=[{"entity": "assessment_ok", "value": True}])
+    msgs, events = run(ActionWhatIf(), t)
+    assert texts(msgs).startswith("如果近3年年度考核是否均合格为“是”：") and "True" not in texts(msgs)
+    assert events == []
+    t = tracker(slots, text="要是在内蒙古呢", intent="what_if", entities=[{"entity": "region", "value": "nei_mongol"}])
+    assert texts(run(ActionWhatIf(), t)[0]).startswith("如果工作所在地区为“内蒙古”：")
+
+
 def test_faq_fee_with_region():
     msgs, _ = run(ActionAnswerFaq(), tracker({"region": "baise"}, text="评中级要多少钱", intent="faq_fee"))
     assert "230元" in texts(msgs) and "第十一条（六）" in texts(msgs)
