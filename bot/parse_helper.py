@@ -213,10 +213,6 @@ class ParseHelper:
 _HELPER: Optional[ParseHelper] = None
 
 
-def current() -> Optional[ParseHelper]:
-    return _HELPER
-
-
 def start(agent: Any) -> None:
     """Forks the helper for the loaded model (once per server process)."""
     global _HELPER
