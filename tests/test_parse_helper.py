@@ -42,31 +42,24 @@ def in_server(processor, msg):
     return processor._parse_message_with_graph(msg, DialogueStateTracker.from_events(msg.sender_id, []), True)
 
 
-def run(coroutine_function):
+def run(processor, scenario):
+    """Runs ``scenario(helper)`` with a fresh helper of ``processor``, stopped afterwards."""
     async def with_helper():
-        helper = parse_helper.ParseHelper(coroutine_function.processor)
+        helper = parse_helper.ParseHelper(processor)
         helper.start()
         try:
-            return await coroutine_function(helper)
+            return await scenario(helper)
         finally:
             helper.stop("test over")
     return asyncio.run(with_helper())
 
 
-def with_processor(processor):
-    def decorate(function):
-        function.processor = processor
-        return function
-    return decorate
-
-
 def test_the_helper_parses_exactly_as_the_server(processor):
-    @with_processor(processor)
     async def both(helper):
         answers = await asyncio.gather(*(helper.parse(message(t, i)) for i, t in enumerate(TEXTS)))
         return answers, helper.pid
 
-    answers, pid = run(both)
+    answers, pid = run(processor, both)
     assert pid and pid != os.getpid()
     for i, (text, answer) in enumerate(zip(TEXTS, answers)):
         expected = in_server(processor, message(text, i))
@@ -80,7 +73,6 @@ def test_a_message_rasa_cannot_parse_fails_the_same_way(processor, monkeypatch):
     parse_helper.install()
     original = type(processor).parse_message._jineng_original
 
-    @with_processor(processor)
     async def scenario(helper):
         monkeypatch.setattr(parse_helper, "_HELPER", helper)
         with pytest.raises(parse_helper.HelperUnavailable, match="GraphComponentException"):
@@ -92,7 +84,7 @@ def test_a_message_rasa_cannot_parse_fails_the_same_way(processor, monkeypatch):
             errors.append((type(error.value), str(error.value)))
         return errors, helper.alive, await helper.parse(message("你好"))
 
-    errors, alive, answer = run(scenario)
+    errors, alive, answer = run(processor, scenario)
     assert errors[0] == errors[1]
     assert alive and answer == in_server(processor, message("你好"))
 
@@ -103,7 +95,6 @@ def test_parse_message_uses_the_helper_and_falls_back_when_it_is_killed(processo
     original = type(processor).parse_message._jineng_original
     texts = TEXTS[:6]
 
-    @with_processor(processor)
     async def scenario(helper):
         monkeypatch.setattr(parse_helper, "_HELPER", helper)
         sent = []
@@ -120,7 +111,7 @@ def test_parse_message_uses_the_helper_and_falls_back_when_it_is_killed(processo
         in_process = [await original(processor, message(t, i)) for i, t in enumerate(texts)]
         return sent, through_helper, after_kill, in_process, helper.alive
 
-    sent, through_helper, after_kill, in_process, alive = run(scenario)
+    sent, through_helper, after_kill, in_process, alive = run(processor, scenario)
     assert sent[:len(texts)] == texts                   # the helper did parse them
     assert through_helper == in_process
     assert after_kill == in_process                     # nothing lost once it was killed
@@ -130,7 +121,6 @@ def test_parse_message_uses_the_helper_and_falls_back_when_it_is_killed(processo
 def test_a_dead_helper_is_started_again(processor, monkeypatch):
     monkeypatch.setattr(parse_helper, "RESTART_AFTER", 0.0)
 
-    @with_processor(processor)
     async def scenario(helper):
         first = helper.pid
         os.kill(first, signal.SIGKILL)
@@ -139,7 +129,7 @@ def test_a_dead_helper_is_started_again(processor, monkeypatch):
         answer = await helper.parse(message("评职称要交多少钱", 2))
         return first, helper.pid, answer
 
-    first, second, answer = run(scenario)
+    first, second, answer = run(processor, scenario)
     assert second and second != first
     assert answer == in_server(processor, message("评职称要交多少钱", 2))
 
@@ -148,7 +138,6 @@ def test_a_hung_helper_is_stopped_after_the_timeout(processor, monkeypatch):
     monkeypatch.setattr(parse_helper, "TIMEOUT", 0.5)
     monkeypatch.setattr(parse_helper, "RESTART_AFTER", 3600.0)
 
-    @with_processor(processor)
     async def scenario(helper):
         pid = helper.pid
         os.kill(pid, signal.SIGSTOP)
@@ -157,7 +146,7 @@ def test_a_hung_helper_is_stopped_after_the_timeout(processor, monkeypatch):
             await helper.parse(message("你好"))
         return pid, time.monotonic() - started, helper.alive
 
-    pid, waited, alive = run(scenario)
+    pid, waited, alive = run(processor, scenario)
     assert waited < 5 and not alive
     assert not Path(f"/proc/{pid}").exists() or "Z" in Path(f"/proc/{pid}/stat").read_text().split()[2]
 
@@ -166,7 +155,6 @@ def test_the_turn_slot_is_free_while_the_helper_parses(processor, monkeypatch):
     parse_helper.install()
     order = []
 
-    @with_processor(processor)
     async def scenario(helper):
         monkeypatch.setattr(parse_helper, "_HELPER", helper)
         monkeypatch.setattr(turn_gate, "_GATE", turn_gate.TurnGate(1))
@@ -183,7 +171,7 @@ def test_the_turn_slot_is_free_while_the_helper_parses(processor, monkeypatch):
 
         await asyncio.gather(parsing_turn(), other_turn())
 
-    run(scenario)
+    run(processor, scenario)
     assert order == ["other turn ran", "parse done"]
 
 
@@ -192,12 +180,11 @@ def test_the_helper_keeps_no_inherited_descriptor(processor):
     listener.bind(("127.0.0.1", 0))
     listener.listen()
     try:
-        @with_processor(processor)
         async def scenario(helper):
             await helper.parse(message("你好"))
             return sorted(int(fd) for fd in os.listdir(f"/proc/{helper.pid}/fd"))
 
-        fds = run(scenario)
+        fds = run(processor, scenario)
     finally:
         listener.close()
     assert fds[:3] == [0, 1, 2] and len(fds) == 4       # stdio and its socket to the server
