@@ -519,6 +519,75 @@ def install_kept_alive_endpoint_requests() -> None:
     EndpointConfig.request = request
 
 
+class _DeepcopyOnlyWhenDebugging:
+    """Stands in for the ``copy`` module inside Rasa modules whose every ``deepcopy`` is an
+    argument of a debug log (rasa.core.processor, rasa.core.actions.forms,
+    rasa.core.policies.rule_policy: checked by tests/test_rasa_patches.py). Python
+    evaluates those arguments even when debug logs are off: deep copies of events, the
+    latest message and the rule states, 2% of the server's CPU per turn. With debug logs
+    on, they are Rasa's own deep copies."""
+
+    def __init__(self, logger_name: Text) -> None:
+        import logging
+
+        self._logger = logging.getLogger(logger_name)
+
+    def deepcopy(self, value: Any, memo: Any = None) -> Any:
+        import logging
+
+        return copy.deepcopy(value, memo) if self._logger.isEnabledFor(logging.DEBUG) else value
+
+    def __getattr__(self, name: Text) -> Any:
+        return getattr(copy, name)
+
+
+DEBUG_ONLY_DEEPCOPY_MODULES = ("rasa.core.processor", "rasa.core.actions.forms", "rasa.core.policies.rule_policy")
+
+
+def install_debug_only_deepcopy() -> None:
+    import importlib
+
+    for name in DEBUG_ONLY_DEEPCOPY_MODULES:
+        module = importlib.import_module(name)
+        if module.copy is copy:
+            module.copy = _DeepcopyOnlyWhenDebugging(name)
+
+
+def install_shallow_active_loop_state() -> None:
+    """`DialogueStateTracker.current_state`, which Rasa sends to the action server on every
+    call, turns the active loop into a dict with ``dataclasses.asdict``, which deep-copies
+    the loop's trigger message (its whole parse data): 1.5% of the server's CPU per turn.
+    Callers serialise the state at once and never change it, so this is Rasa's method
+    with the loop's four fields given as they are."""
+    from rasa.shared.core.constants import ACTIVE_LOOP, FOLLOWUP_ACTION
+    from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
+
+    if getattr(DialogueStateTracker.current_state, "_jineng_shallow", False):
+        return
+
+    def current_state(self, event_verbosity: EventVerbosity = EventVerbosity.NONE) -> Dict[Text, Any]:
+        events = self._events_for_verbosity(event_verbosity)
+        loop = self.active_loop
+        return {
+            "sender_id": self.sender_id,
+            "slots": self.current_slot_values(),
+            "latest_message": self._latest_message_data(),
+            "latest_event_time": self.events[-1].timestamp if len(self.events) > 0 else None,
+            FOLLOWUP_ACTION: self.followup_action,
+            "paused": self.is_paused(),
+            "events": [e.as_dict() for e in events] if events is not None else None,
+            "latest_input_channel": self.get_latest_input_channel(),
+            ACTIVE_LOOP: ({"name": loop.name, "is_interrupted": loop.is_interrupted, "rejected": loop.rejected,
+                           "trigger_message": loop.trigger_message} if loop else {}),
+            "latest_action": self.latest_action,
+            "latest_action_name": self.latest_action_name,
+        }
+
+    current_state._jineng_shallow = True
+    current_state._jineng_original = DialogueStateTracker.current_state
+    DialogueStateTracker.current_state = current_state
+
+
 _FROZEN = False
 
 
@@ -553,3 +622,5 @@ def install() -> None:
     install_rule_lookup_shortcut()
     install_applied_events_memo()
     install_fast_tracker_copy()
+    install_debug_only_deepcopy()
+    install_shallow_active_loop_state()
