@@ -10,8 +10,10 @@ Speed (profiled: Rasa's retrieve + save were 30% of the server's CPU per turn):
   reads and inserts go through a plain connection, not an ORM session (half the cost);
 - the number of stored events is remembered on the retrieved tracker, so ``save`` does
   not count them again with a second query. This is exact because Rasa holds the
-  conversation's lock from retrieve to save (and the guard's rewind takes the same lock);
-  a tracker that was not retrieved here falls back to Rasa's count query;
+  conversation's lock from retrieve to save (and the guard's rewind takes the same lock).
+  A new conversation's tracker is not the retrieved one (Rasa creates it when retrieve
+  finds nothing): the sender found without events is remembered until its first save,
+  which then starts from 0. Any other tracker falls back to Rasa's count query;
 - SQLite runs in WAL mode with ``synchronous=NORMAL`` on one kept connection per thread:
   a commit no longer waits for fsync, and a killed process still loses nothing that was
   committed (only a power cut could lose the last turns, which a laptop default accepts).
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+from collections import OrderedDict
 from typing import Any, Dict, List, Optional, Text
 
 import orjson
@@ -44,6 +47,8 @@ logger = logging.getLogger(__name__)
 # Attribute set on trackers this store retrieved or saved: how many of the tracker's
 # events (since its session start) are already in the database.
 STORED_EVENTS = "_jineng_stored_events"
+# Senders whose retrieve found no event and that were not saved since (bounded, oldest out).
+MAX_SENDERS_WITHOUT_EVENTS = 10_000
 
 
 def _sqlite_fast_durable(dbapi_connection: Any, _record: Any) -> None:
@@ -81,6 +86,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             self.engine = engine
             self.sessionmaker = sa.orm.session.sessionmaker(bind=engine)
         self._statements = self._build_statements()
+        self._senders_without_events: "OrderedDict[Text, None]" = OrderedDict()
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         try:
@@ -96,6 +102,11 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         statement = self._statements["all_sessions" if fetch_events_from_all_sessions else "last_session"]
         with self.engine.connect() as connection:
             rows = connection.execute(statement, {"sender_id": sender_id}).fetchall()
+        self._senders_without_events.pop(sender_id, None)
+        if not rows:
+            self._senders_without_events[sender_id] = None
+            if len(self._senders_without_events) > MAX_SENDERS_WITHOUT_EVENTS:
+                self._senders_without_events.popitem(last=False)
         if not (self.domain and rows):
             return None
         events = [orjson.loads(data) for (data,) in rows]
@@ -122,6 +133,10 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     def _new_events(self, tracker: DialogueStateTracker) -> List[Any]:
         """The tracker's events not yet in the database (Rasa counts them with a query)."""
         stored = getattr(tracker, STORED_EVENTS, None)
+        if sender_had_no_events := tracker.sender_id in self._senders_without_events:
+            del self._senders_without_events[tracker.sender_id]
+        if stored is None and sender_had_no_events:
+            stored = 0
         if stored is None or stored > len(tracker.events) or tracker.events.maxlen is not None:
             with self.session_scope() as session:
                 return list(super()._additional_events(session, tracker))

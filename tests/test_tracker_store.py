@@ -109,6 +109,52 @@ def test_tracker_not_loaded_here_falls_back_to_counting(stores, domain):
     assert dumped(run(ours.retrieve("c"))) == dumped(copy)
 
 
+def count_queries(store):
+    """Statements that count a sender's stored events (Rasa's fallback), as executed."""
+    import sqlalchemy as sa
+    seen = []
+    sa.event.listen(store.engine, "before_cursor_execute",
+                    lambda conn, cursor, statement, *rest: seen.append(statement) if "count(" in statement.lower() else None)
+    return seen
+
+
+def test_new_conversation_is_stored_from_its_first_event_without_counting(stores, domain):
+    """As Rasa does for a sender it has never seen: retrieve finds nothing, a fresh tracker
+    is created and saved (here through Rasa's own get_or_create_tracker)."""
+    ours, rasas, db = stores
+    counted = count_queries(ours)
+    tracker = run(ours.get_or_create_tracker("new"))
+    for e in session_start() + turn("你好"):
+        tracker.update(e)
+    run(ours.save(tracker))
+    assert counted == []
+    assert len(rows(db, "new")) == 1 + 3 + 3 == len(tracker.events)
+    assert dumped(run(rasas.retrieve_full_tracker("new"))) == dumped(tracker)
+    assert "new" not in ours._senders_without_events            # used once, then forgotten
+
+
+def test_sender_seen_without_events_but_stored_since_is_counted(stores, domain):
+    """The memory of an empty retrieve is dropped by the next retrieve that finds events
+    and by the first save; a tracker made elsewhere after it is still counted."""
+    ours, rasas, db = stores
+    assert run(ours.retrieve("late")) is None and "late" in ours._senders_without_events
+    run(rasas.save(tracker_with("late", session_start(), domain)))     # another writer
+    assert run(ours.retrieve("late")) is not None and "late" not in ours._senders_without_events
+    counted = count_queries(ours)
+    copy = tracker_with("late", session_start() + turn("一"), domain)  # not retrieved here
+    run(ours.save(copy))
+    assert len(counted) == 1 and len(rows(db, "late")) == 3 + 3
+
+
+def test_memory_of_senders_without_events_is_bounded(stores, monkeypatch):
+    import bot.tracker_store as module
+    ours, _, _ = stores
+    monkeypatch.setattr(module, "MAX_SENDERS_WITHOUT_EVENTS", 3)
+    for i in range(5):
+        run(ours.retrieve(f"none{i}"))
+    assert list(ours._senders_without_events) == ["none2", "none3", "none4"]
+
+
 def test_redaction_and_wal(stores, domain):
     ours, _, db = stores
     tracker = tracker_with("d", session_start() + turn("电话13812345678，身份证110101199003071234"), domain)
