@@ -82,7 +82,7 @@ test-rules: install
 # Figures go to docs/benchmarks.md (never into timed test assertions), all from one run:
 # the load part starts its own single instance and its own cluster (free ports, data under
 # build/), times `rasa train` and a cold `make run` in a fresh clone. ~15 min.
-BENCH_ARGS ?= --two-workers --start-cluster --train --cold-start
+BENCH_ARGS ?= --repeat 6 --two-workers --start-cluster --train --cold-start
 bench: $(MODEL) $(APT_STAMP)
 	$(PY) -m rules_engine.bench --out docs/benchmarks.md
 	$(PY) scripts/bench_load.py --out docs/benchmarks.md $(BENCH_ARGS)
