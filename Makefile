@@ -33,7 +33,7 @@ $(STAMP): requirements.txt scripts/find_python310.sh
 # The spaCy pipeline (blank zh + jieba + entity ruler) and jieba dictionary, generated
 # from the rules engine's vocabulary; nothing is downloaded.
 # Debian packages the tests use (servers run on loopback only). Installs only what is missing.
-APT_PACKAGES := redis-server postgresql nginx-light curl iproute2 chromium fonts-wqy-microhei fonts-noto-color-emoji
+APT_PACKAGES := redis-server postgresql nginx-light curl iproute2 chromium fonts-wqy-microhei fonts-noto-color-emoji wrk
 APT_STAMP := build/.apt-$(shell echo $(APT_PACKAGES) | md5sum | cut -c1-8)
 $(APT_STAMP):
 	@mkdir -p build

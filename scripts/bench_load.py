@@ -7,7 +7,8 @@
 For each target (one Rasa instance; the nginx entry of scripts/cluster.sh) and each
 concurrency level: N concurrent conversations, each of ``--turns`` fixed turns, run
 back-to-back for ``--duration`` seconds at most; per-turn latency p50/p95/p99 and turns/s.
-Also: NLU parse time (POST /model/parse), rules-engine time (rules_engine.bench.measure),
+Load comes from wrk (scripts/bench_conversations.lua, the same conversations) when it is
+installed, else from this script's asyncio client (``--driver``). Also: NLU parse time (POST /model/parse), rules-engine time (rules_engine.bench.measure),
 Rasa server memory and CPU (/proc, by port; its NLU helper too), with ``--train`` the time of a `rasa train` into
 build/bench-train, and with ``--cold-start`` the time from `make run` in a fresh clone to
 the first answer; with ``--repeat N`` one instance at c=10 (the goal's level) N more times,
@@ -23,6 +24,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import os
 import re
 import shutil
@@ -84,6 +86,27 @@ async def run_level(base: str, concurrency: int, turns: int, duration: float) ->
     return {"concurrency": concurrency, "turns": len(ms), "errors": errors, "seconds": elapsed,
             "tps": len(ms) / elapsed, "p50": pct(ms, 50), "p95": pct(ms, 95), "p99": pct(ms, 99),
             "mean": statistics.mean(ms), "latencies": ms}
+
+
+WRK_SCRIPT = ROOT / "scripts" / "bench_conversations.lua"
+
+
+def run_level_wrk(base: str, concurrency: int, turns: int, duration: float) -> Dict:
+    """``run_level``'s conversations driven by wrk (C; scripts/bench_conversations.lua), one
+    connection and thread per conversation slot. The load generator shares the machine's
+    2 cores with the server: the Python driver took 0.6–0.8 ms of CPU per turn and answered
+    its sockets late when the cores were busy, which showed in the figures as server time."""
+    args = [str(concurrency), str(turns), str(len(SCRIPT)), *SCRIPT, str(len(GRADES)), *GRADES,
+            str(len(PLACES)), *PLACES]
+    done = subprocess.run(["wrk", "-t", str(concurrency), "-c", str(concurrency), "-d", f"{max(1, round(duration))}s",
+                           "--timeout", "60s", "-s", str(WRK_SCRIPT), f"{base}/webhooks/rest/webhook", "--", *args],
+                          capture_output=True, text=True, timeout=duration + 120)
+    lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
+    if done.returncode != 0 or not lines:
+        raise RuntimeError(f"wrk failed (exit {done.returncode}): {done.stderr.strip() or done.stdout.strip()}")
+    row = json.loads(lines[-1])
+    row.update(concurrency=concurrency, tps=row["turns"] / row["seconds"] if row["seconds"] else 0.0)
+    return row
 
 
 @contextlib.contextmanager
@@ -275,6 +298,10 @@ def main() -> None:
     ap.add_argument("--levels", default="1,10,50")
     ap.add_argument("--turns", type=int, default=10)
     ap.add_argument("--duration", type=float, default=30.0, help="seconds per level (at most)")
+    ap.add_argument("--driver", choices=["wrk", "python"], default="wrk" if shutil.which("wrk") else "python",
+                    help="load generator: wrk with scripts/bench_conversations.lua (default when installed) "
+                         "or this script's asyncio client; with wrk, one instance at c=10 is also measured "
+                         "with the asyncio client, for comparison")
     ap.add_argument("--repeat", type=int, default=0,
                     help="measure one instance at c=10 this many more times (the goal's level), each with "
                          "the machine's speed reference: how often the goal holds, not just once")
@@ -285,6 +312,11 @@ def main() -> None:
     ap.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
     args = ap.parse_args()
     levels = [int(x) for x in args.levels.split(",")]
+
+    def level(base: str, concurrency: int) -> Dict:
+        if args.driver == "wrk":
+            return run_level_wrk(base, concurrency, args.turns, args.duration)
+        return asyncio.run(run_level(base, concurrency, args.turns, args.duration))
 
     stack_cm = None
     single = args.single
@@ -312,25 +344,30 @@ def main() -> None:
         def measure(name: str, base: str) -> None:
             asyncio.run(run_level(base, 10, args.turns, 3))        # warm-up (first parses, pools), not counted
             results[name] = []
-            for level in levels:
+            for concurrency in levels:
                 watched = {"rasa_cpu_ms": [rasa_pid], "helper_cpu_ms": children(rasa_pid)} \
                     if name == "single" and rasa_pid else {}
                 before = {key: [cpu_seconds(pid) for pid in pids] for key, pids in watched.items()}
-                row = asyncio.run(run_level(base, level, args.turns, args.duration))
+                row = level(base, concurrency)
                 for key, pids in watched.items():
                     spent = [b - a for a, b in zip(before[key], (cpu_seconds(pid) for pid in pids))
                              if a is not None and b is not None]
                     row[key] = 1000 * sum(spent) / row["turns"] if spent and row["turns"] else None
                 results[name].append(row)
-                print(f"{name:8} c={level:<3} turns={row['turns']:<5} err={row['errors']:<3} "
+                print(f"{name:8} c={concurrency:<3} turns={row['turns']:<5} err={row['errors']:<3} "
                       f"{row['tps']:6.1f} turns/s  p50 {row['p50']:6.0f}  p95 {row['p95']:6.0f}  "
                       f"p99 {row['p99']:6.0f} ms", flush=True)
 
         measure("single", single)
+        python_driver = None
+        if args.driver == "wrk":
+            python_driver = asyncio.run(run_level(single, 10, args.turns, args.duration))
+            print(f"python   c=10  turns={python_driver['turns']:<5} err={python_driver['errors']:<3} "
+                  f"{python_driver['tps']:6.1f} turns/s  p95 {python_driver['p95']:6.0f} ms", flush=True)
         repeats = []
         for _ in range(args.repeat):
             speed = speed_reference_ms()
-            row = asyncio.run(run_level(single, 10, args.turns, args.duration))
+            row = level(single, 10)
             row["speed_ms"] = speed
             repeats.append(row)
             print(f"repeat   c=10  turns={row['turns']:<5} err={row['errors']:<3} {row['tps']:6.1f} turns/s  "
@@ -362,13 +399,22 @@ def main() -> None:
              f"Measured {time.strftime('%Y-%m-%d %H:%M')} on {os.cpu_count()} cores; each conversation "
              f"{args.turns} fixed turns (facts → FAQ → answer), conversations run back-to-back for "
              f"≤{args.duration:.0f} s per level after a 3 s warm-up; latency = one POST /webhooks/rest/webhook "
-             "round trip; the load generator runs on the same 2 cores.", "",
+             "round trip; the load generator runs on the same 2 cores. Load generator: " + (
+                 "wrk (`scripts/bench_conversations.lua`, one connection per conversation slot)."
+                 if args.driver == "wrk" else "this script's asyncio + aiohttp client."), "",
              "| target | concurrent | turns | errors | turns/s | p50 ms | p95 ms | p99 ms |",
              "|---|---|---|---|---|---|---|---|"]
     for name, rows in results.items():
         for r in rows:
             lines.append(f"| {name} | {r['concurrency']} | {r['turns']} | {r['errors']} | {r['tps']:.1f} | "
                          f"{r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} |")
+    if python_driver:
+        r = python_driver
+        lines += ["", "The same conversations with this script's asyncio + aiohttp client instead of wrk, one "
+                  f"instance at c=10, right after the table: {r['turns']} turns, {r['errors']} errors, "
+                  f"{r['tps']:.1f} turns/s, p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, p99 {r['p99']:.0f} ms. "
+                  "The difference is the Python client's own CPU on the 2 shared cores and its late reading "
+                  "of answers when they are busy."]
     if repeats:
         meeting = sum(r["p95"] < 100 and r["tps"] >= 100 for r in repeats)
         lines += ["", f"One instance at c=10 again, {len(repeats)} more runs of ≤{args.duration:.0f} s right after "
