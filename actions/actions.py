@@ -23,6 +23,10 @@ logger = logging.getLogger(__name__)
 
 FORM = "eligibility_form"
 YEARS_SLOTS = ("skill_years", "title_years", "professional_years")
+# “再干两年”, “再过一年”, “三年以后”, “明年”: a number of years from now.
+YEARS_LATER = re.compile(r"[再多过还].{0,3}年|年(?:以|之)?后|明年|后年")
+# “再干呢”, “以后呢”: later, without a number.
+LATER = re.compile(r"再干|再等|再过|多干|以后|之后|将来|到时候")
 YEAR_SLOTS = ("skill_grade_year", "graduation_year", "fraud_year")
 # Messages that cannot be an answer to the question asked (a side question, a what-if,
 # a request for help). Anything else can: a bare place name such as “在杭州” carries
@@ -188,6 +192,9 @@ class ActionWhatIf(Action):
         changes = {e["entity"]: e.get("value") for e in tracker.latest_message.get("entities", [])
                    if e.get("entity") in PROFILE_KEYS and e.get("entity") not in YEARS_SLOTS}
         extra_years = self._extra_years(tracker)
+        if not changes and not extra_years:
+            dispatcher.utter_message(text=replies.unrecognised_hypothesis(tracker.latest_message.get("text") or ""))
+            return []
         if "skill_grade" in changes and changes["skill_grade"] != profile.get("skill_grade"):
             profile.pop("skill_grade_year", None)
             profile["skill_years"] = 0
@@ -221,13 +228,17 @@ class ActionWhatIf(Action):
             if e.get("entity") in YEARS_SLOTS and isinstance(e.get("value"), (int, float)) and e["value"] > 0:
                 return int(round(e["value"]))
         text = tracker.latest_message.get("text") or ""
-        number = _bare_number(text) if re.search(r"[再多过还].{0,3}年|明年|后年", text) else None
+        number = _bare_number(text) if YEARS_LATER.search(text) else None
         if "后年" in text:
             return 2
         if number and 0 < number <= 10:
             return int(number)
         has_other_change = any(e.get("entity") in PROFILE_KEYS for e in tracker.latest_message.get("entities", []))
-        return 0 if has_other_change else 1
+        if has_other_change:
+            return 0
+        # “再干呢？”, “以后呢？”: one more year. Without any word of time the what-if is
+        # about something not recognised (an award by another name …): nothing is assumed.
+        return 1 if YEARS_LATER.search(text) or LATER.search(text) else 0
 
 
 class ActionAnswerFaq(Action):

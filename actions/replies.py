@@ -3,6 +3,7 @@ article it rests on, then the next steps. No policy logic here: everything said 
 from the rules engine's decision and knowledge base."""
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Optional
 
 from rules_engine.explain import cite, level_words
@@ -85,6 +86,19 @@ def hypothesis_words(key: str, value: Any) -> str:
     if (isinstance(value, str) and key != "region") or isinstance(value, list):
         return value_words(key, value)
     return f"{label(key)}为“{value_words(key, value)}”"
+
+
+AWARD_WORDS = re.compile(r"奖|大赛|竞赛|能手|津贴|工作室|带头人")
+
+
+def unrecognised_hypothesis(text: str) -> str:
+    """A what-if whose condition was not recognised: say so rather than answer another
+    question. An award is only counted under a name the documents list, so they are named."""
+    if AWARD_WORDS.search(text):
+        return ("您说的这个奖项我没能对应到文件列出的奖项，所以没法替您算。文件里算数的奖项有："
+                + "、".join(vocabulary.awards()) + "。如果是其中之一，请说出它的名称，我再帮您看。")
+    return ("这个假设我没能对应到评审条件，所以没法替您算。可以这样问：“再干两年呢？”"
+            "“要是拿到技师呢？”“要是考核都合格呢？”“要是获得全国技术能手呢？”")
 
 
 def profile_summary(profile: Dict[str, Any]) -> str:

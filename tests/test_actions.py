@@ -140,6 +140,24 @@ def test_what_if_words_the_hypothesis_as_the_applicant_would():
     assert texts(run(ActionWhatIf(), t)[0]).startswith("如果工作所在地区为“内蒙古”：")
 
 
+def test_what_if_later_without_a_number_is_one_more_year_and_with_one_that_many():
+    slots = {"region": "national", "skill_grade": "技师", "skill_years": 1.0}
+    assert texts(run(ActionWhatIf(), tracker(slots, text="那以后呢", intent="what_if"))[0]).startswith("如果再干1年")
+    assert texts(run(ActionWhatIf(), tracker(slots, text="那要是三年以后呢", intent="what_if"))[0]).startswith("如果再干3年")
+    assert texts(run(ActionWhatIf(), tracker(slots, text="再过两年能评吗", intent="what_if"))[0]).startswith("如果再干2年")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("要是我拿过省级技能大赛一等奖呢", "全国技术能手"),     # an award the documents do not name
+    ("假如情况变了呢", "再干两年呢"),
+])
+def test_what_if_without_a_recognised_condition_says_so_instead_of_guessing(text, expected):
+    slots = {"region": "nei_mongol", "skill_grade": "高级工", "skill_years": 6.0}
+    msgs, events = run(ActionWhatIf(), tracker(slots, text=text, intent="what_if"))
+    assert len(msgs) == 1 and "没能对应" in msgs[0]["text"] and expected in msgs[0]["text"]
+    assert "如果" not in msgs[0]["text"][:3] and "再干1年" not in msgs[0]["text"] and events == []
+
+
 def test_faq_fee_with_region():
     msgs, _ = run(ActionAnswerFaq(), tracker({"region": "baise"}, text="评中级要多少钱", intent="faq_fee"))
     assert "230元" in texts(msgs) and "第十一条（六）" in texts(msgs)
