@@ -5,6 +5,7 @@ each docstring says what it cost before, measured with py-spy on a loaded server
 from __future__ import annotations
 
 import copy
+import logging
 import operator
 from typing import Any, Dict, FrozenSet, List, Optional, Text, Tuple
 
@@ -528,13 +529,9 @@ class _DeepcopyOnlyWhenDebugging:
     on, they are Rasa's own deep copies."""
 
     def __init__(self, logger_name: Text) -> None:
-        import logging
-
         self._logger = logging.getLogger(logger_name)
 
     def deepcopy(self, value: Any, memo: Any = None) -> Any:
-        import logging
-
         return copy.deepcopy(value, memo) if self._logger.isEnabledFor(logging.DEBUG) else value
 
     def __getattr__(self, name: Text) -> Any:
@@ -599,7 +596,6 @@ def freeze_loaded_objects(agent: Any) -> None:
     a full collection takes ~3 ms. Once per process, and only when a model is loaded."""
     global _FROZEN
     import gc
-    import logging
 
     if _FROZEN or agent is None or not agent.is_ready():
         return
