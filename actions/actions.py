@@ -228,7 +228,8 @@ class ActionWhatIf(Action):
             if e.get("entity") in YEARS_SLOTS and isinstance(e.get("value"), (int, float)) and e["value"] > 0:
                 return int(round(e["value"]))
         text = tracker.latest_message.get("text") or ""
-        number = _bare_number(text) if YEARS_LATER.search(text) else None
+        years_later = YEARS_LATER.search(text) is not None
+        number = _bare_number(text) if years_later else None
         if "后年" in text:
             return 2
         if number and 0 < number <= 10:
@@ -238,7 +239,7 @@ class ActionWhatIf(Action):
             return 0
         # “再干呢？”, “以后呢？”: one more year. Without any word of time the what-if is
         # about something not recognised (an award by another name …): nothing is assumed.
-        return 1 if YEARS_LATER.search(text) or LATER.search(text) else 0
+        return 1 if years_later or LATER.search(text) else 0
 
 
 class ActionAnswerFaq(Action):
