@@ -197,35 +197,71 @@ def _copy_states(states: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
 
 class _Replay:
     """Where the last state computation of a tracker stopped: the applied events it had
-    replayed (kept, so their identities stay valid), the replayed copy after them, and
-    the states before each action among them."""
+    replayed (kept, so their identities stay valid), the replayed copy after them, the
+    states before each action among them, and copies of the replay just after the last
+    few form runs (``_Snapshot``)."""
 
-    __slots__ = ("domain", "omit_unset_slots", "events", "tracker", "states")
+    __slots__ = ("domain", "omit_unset_slots", "events", "tracker", "states", "snapshots")
 
-    def __init__(self, domain, omit_unset_slots, events, tracker, states) -> None:
+    def __init__(self, domain, omit_unset_slots, events, tracker, states, snapshots) -> None:
         self.domain, self.omit_unset_slots = domain, omit_unset_slots
-        self.events, self.tracker, self.states = events, tracker, states
+        self.events, self.tracker, self.states, self.snapshots = events, tracker, states, snapshots
+
+
+class _Snapshot:
+    """The replay after the first ``position`` applied events, which held ``states`` states."""
+
+    __slots__ = ("position", "states", "tracker")
+
+    def __init__(self, position: int, states: int, tracker) -> None:
+        self.position, self.states, self.tracker = position, states, tracker
+
+
+# Form runs after which the replay is copied: a form's next run drops the user turn that
+# followed its previous run from the applied events (Rasa's loop compaction), so the next
+# replay restarts from the latest copy before what was dropped instead of from the start.
+SNAPSHOTS_KEPT = 3
+
+
+def _common_prefix(a, b) -> int:
+    """How many leading items of ``a`` and ``b`` are the very same objects."""
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x is not y:
+            return i
+    return min(len(a), len(b))
 
 
 def states_by_replay(tracker, domain, omit_unset_slots: bool = False) -> List[Dict[Text, Any]]:
     """``domain.states_for_tracker_history(tracker, omit_unset_slots)`` (rule-only turns
-    kept), continuing the replay of the tracker's last call when its applied events then
-    are the start of its applied events now; otherwise (a new tracker, a rewind, a form's
-    events compacted) replaying from the start, as Rasa does."""
+    kept), continuing the replay of the tracker's last call from the longest start its
+    applied events then and now share: to its end when nothing was dropped, else from the
+    latest copy taken after a form run within that start (a form's compaction); from the
+    very start for a new tracker, a rewind or a restart, as Rasa does."""
     from rasa.shared.core.events import ActionExecuted
 
     applied = tracker.applied_events()
     last = tracker.__dict__.get("_jineng_replay")
-    if (last is not None and last.domain is domain and last.omit_unset_slots == omit_unset_slots
-            and _begins_with(applied, last.events)):
-        replay, states, start = last.tracker, last.states, len(last.events)
-    else:
-        replay, states, start = tracker.init_copy(), [], 0
-    for event in applied[start:]:
+    replay = None
+    if last is not None and last.domain is domain and last.omit_unset_slots == omit_unset_slots:
+        shared = _common_prefix(applied, last.events)
+        if shared == len(last.events):
+            replay, states, start, snapshots = last.tracker, last.states, shared, last.snapshots
+        else:
+            usable = [snap for snap in last.snapshots if snap.position <= shared]
+            if usable:
+                snap = usable[-1]
+                replay, states, start = snap.tracker.copy(), last.states[:snap.states], snap.position
+                snapshots = usable
+    if replay is None:
+        replay, states, start, snapshots = tracker.init_copy(), [], 0, []
+    forms = domain.form_names
+    for position, event in enumerate(applied[start:], start + 1):
         if isinstance(event, ActionExecuted):
             states.append(domain._clean_state(domain.get_active_state(replay, omit_unset_slots=omit_unset_slots)))
         replay.update(event)
-    tracker.__dict__["_jineng_replay"] = _Replay(domain, omit_unset_slots, applied, replay, states)
+        if isinstance(event, ActionExecuted) and event.action_name in forms:
+            snapshots = snapshots[-(SNAPSHOTS_KEPT - 1):] + [_Snapshot(position, len(states), replay.copy())]
+    tracker.__dict__["_jineng_replay"] = _Replay(domain, omit_unset_slots, applied, replay, states, snapshots)
     final = domain._clean_state(domain.get_active_state(replay, omit_unset_slots=omit_unset_slots))
     return _copy_states(states) + [final]
 
@@ -265,12 +301,51 @@ def install_past_states_memo() -> None:
     DialogueStateTracker.past_states = past_states
 
 
+class _Applied:
+    """The applied events of a tracker's events, and the loop names those events held."""
+
+    __slots__ = ("events", "applied", "loop_names")
+
+    def __init__(self, events, applied, loop_names) -> None:
+        self.events, self.applied, self.loop_names = events, applied, loop_names
+
+
+def _fold_applied_events(tracker, applied: List[Any], events, loop_names) -> None:
+    """Rasa's ``applied_events`` loop (rasa/shared/core/trackers.py, 3.6), from ``applied``
+    on over ``events``. ``loop_names`` must be the loops of the whole conversation."""
+    from rasa.shared.core.events import (ActionExecuted, ActionReverted, Restarted, SessionStarted,
+                                         UserUttered, UserUtteranceReverted)
+
+    for event in events:
+        if isinstance(event, (Restarted, SessionStarted)):
+            applied.clear()
+        elif isinstance(event, ActionReverted):
+            tracker._undo_till_previous(ActionExecuted, applied)
+        elif isinstance(event, UserUtteranceReverted):
+            tracker._undo_till_previous(UserUttered, applied)
+            tracker._undo_till_previous(ActionExecuted, applied)
+        elif (isinstance(event, ActionExecuted) and event.action_name in loop_names
+              and not tracker._first_loop_execution_or_unhappy_path(event.action_name, applied)):
+            tracker._undo_till_previous_loop_execution(event.action_name, applied)
+        else:
+            applied.append(event)
+
+
+def _loop_names(events) -> set:
+    from rasa.shared.core.events import ActiveLoop
+
+    return {event.name for event in events if isinstance(event, ActiveLoop) and event.name}
+
+
 def install_applied_events_memo() -> None:
     """`DialogueStateTracker.applied_events` walks the whole conversation (rewinds, restarts,
-    form loops) and is asked for again and again on the same events within a turn: session
-    expiry, the states of each prediction, the last user message (5% of the CPU per turn).
-    The answer depends only on the events, so the last one is kept on the tracker with the
-    events it came from and handed out as a new list while the events are the same objects."""
+    form loops) and is asked for again and again within a turn as events are added:
+    session expiry, the states of each prediction, the last user message (5% of the CPU
+    per turn). The answer depends only on the events; Rasa's walk is a fold over them,
+    except that it first collects the loop names of all of them. So the last answer is kept
+    on the tracker with the events it came from: handed out as a new list while the events
+    are the same objects, and continued over the new events only when the events grew and
+    the new ones name no new loop (else walked again from the start)."""
     from rasa.shared.core.trackers import DialogueStateTracker
 
     original = DialogueStateTracker.applied_events
@@ -280,11 +355,20 @@ def install_applied_events_memo() -> None:
     def applied_events(self):
         events = tuple(self.events)
         memo = self.__dict__.get("_jineng_applied")
-        if memo is not None and len(memo[0]) == len(events) and _begins_with(events, memo[0]):
-            return list(memo[1])
-        result = original(self)
-        self.__dict__["_jineng_applied"] = (events, list(result))
-        return result
+        if memo is not None and _begins_with(events, memo.events):
+            if len(memo.events) == len(events):
+                return list(memo.applied)
+            new = events[len(memo.events):]
+            if _loop_names(new) <= memo.loop_names:
+                applied = list(memo.applied)
+                _fold_applied_events(self, applied, new, memo.loop_names)
+                self.__dict__["_jineng_applied"] = _Applied(events, list(applied), memo.loop_names)
+                return applied
+        loop_names = _loop_names(events)
+        applied = []
+        _fold_applied_events(self, applied, events, loop_names)
+        self.__dict__["_jineng_applied"] = _Applied(events, list(applied), loop_names)
+        return applied
 
     applied_events._jineng_memo = True
     applied_events._jineng_original = original
@@ -298,6 +382,7 @@ def install_fast_tracker_copy() -> None:
     its events gives, so the copy takes that state directly: the same events, the slots
     as they are, the loop, the latest action and messages; mutable parts are copied so
     the two trackers stay independent. Subclasses keep Rasa's replay."""
+    from rasa.shared.constants import DEFAULT_SENDER_ID
     from rasa.shared.core.trackers import DialogueStateTracker
 
     original = DialogueStateTracker.copy
@@ -307,7 +392,10 @@ def install_fast_tracker_copy() -> None:
     def copy_tracker(self):
         if type(self) is not DialogueStateTracker:
             return original(self)
-        clone = self.init_copy()
+        # init_copy() without the slots: it would copy and reset each one, only for us
+        # to replace them all below
+        clone = DialogueStateTracker(self.sender_id or DEFAULT_SENDER_ID, None, self._max_event_history,
+                                     is_rule_tracker=self.is_rule_tracker)
         clone.events.extend(self.events)
         clone.slots = {name: copy.copy(slot) for name, slot in self.slots.items()}
         clone._paused = self._paused

@@ -429,8 +429,9 @@ def test_rule_lookup_shortcut_on_rules_of_every_shape():
 
 
 def test_applied_events_memo_follows_the_events():
-    """Rasa's applied events after every step of every story (rewinds, restarts, forms),
-    asked twice per step; the list handed out is the caller's own."""
+    """Rasa's applied events after every step (or every few steps) of every story (rewinds,
+    restarts, forms), asked twice; the list handed out is the caller's own. Most answers
+    continue the previous one over the new events."""
     from rasa.core.training import load_data
     from rasa.shared.core.domain import Domain
     from rasa.shared.core.events import Restarted, UserUtteranceReverted
@@ -442,21 +443,65 @@ def test_applied_events_memo_follows_the_events():
     original = DialogueStateTracker.applied_events._jineng_original
     stories = [t for path in ("data/stories.yml", "tests/test_stories.yml")
                for t in load_data(path, domain, augmentation_factor=0)]
-    steps = 0
+    import random
+    steps = continued = 0
     for number, story in enumerate(stories):
         events = list(story.events)
         events = events[:len(events) // 2] + [UserUtteranceReverted()] + events[len(events) // 3:] \
             + [Restarted()] + events[1:]
         tracker = DialogueStateTracker(story.sender_id, domain.slots)
+        asked = random.Random(number)
         for event in events:
             tracker.update(event)
+            if number % 2 and asked.random() < 0.5:    # several events between two calls
+                continue
             expected = original(tracker)
+            before = tracker.__dict__.get("_jineng_applied")
             first = tracker.applied_events()
+            after = tracker.__dict__["_jineng_applied"]
+            continued += before is not None and after is not before and after.loop_names is before.loop_names
             assert [id(e) for e in first] == [id(e) for e in expected]
             first.clear()                                  # the caller's own list
             assert [id(e) for e in tracker.applied_events()] == [id(e) for e in expected]
             steps += 1
-    assert steps > 400
+    assert steps > 250 and continued > 100
+
+
+def test_replay_resumes_after_a_form_compaction_from_the_copy_after_the_form_run():
+    """Each run of an active form drops the user turn after its previous run from the
+    applied events; the states still equal Rasa's, and the replay is started from scratch
+    only once (it resumes from the copy taken after the previous form run)."""
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+    from bot.rasa_patches import install_applied_events_memo, install_fast_tracker_copy, install_past_states_memo
+
+    domain = Domain.load("domain.yml")
+    install_past_states_memo()
+    install_applied_events_memo()
+    install_fast_tracker_copy()
+    original = DialogueStateTracker.past_states._jineng_original
+    events = [ActionExecuted("action_listen"), UserUttered("我能评什么", {"name": "ask_eligibility"}),
+              ActionExecuted("eligibility_form"), ActiveLoop("eligibility_form"),
+              SlotSet("requested_slot", "skill_grade"), ActionExecuted("action_listen")]
+    for slot, value in [("skill_grade", "技师"), ("skill_years", 3), ("region", "赤峰市"), ("assessment_ok", True)]:
+        events += [UserUttered(str(value), {"name": "inform"}), SlotSet(slot, value),
+                   ActionExecuted("eligibility_form"), SlotSet("requested_slot", "x"), ActionExecuted("action_listen")]
+    tracker = DialogueStateTracker("form", domain.slots)
+    fresh, compacted = [], 0
+    init_copy = DialogueStateTracker.init_copy
+    counting = lambda self: fresh.append(1) or init_copy(self)    # noqa: E731
+    for event in events:
+        before = tracker.applied_events()
+        tracker.update(event)
+        compacted += len(tracker.applied_events()) <= len(before)
+        expected = original(tracker, domain)
+        try:
+            DialogueStateTracker.init_copy = counting
+            assert tracker.past_states(domain) == expected
+        finally:
+            DialogueStateTracker.init_copy = init_copy
+    assert compacted >= 4 and len(fresh) == 1
 
 
 def _tracker_state(tracker):
