@@ -15,6 +15,7 @@ never touched.
 from __future__ import annotations
 
 import logging
+import operator
 import re
 from typing import Any
 
@@ -41,8 +42,8 @@ def redact(text: Any) -> Any:
     # Cheap pre-check: at least 11 digits somewhere, else nothing can match.
     if sum(ch.isdigit() for ch in text) < 11:
         return text
-    text = ID_RE.sub(ID_MASK, text)
-    return PHONE_RE.sub(PHONE_MASK, text)
+    redacted = PHONE_RE.sub(PHONE_MASK, ID_RE.sub(ID_MASK, text))
+    return text if redacted == text else redacted
 
 
 def contains_pii(text: Any) -> bool:
@@ -50,15 +51,18 @@ def contains_pii(text: Any) -> bool:
 
 
 def redact_deep(value: Any) -> Any:
-    """Redacts every string inside dicts/lists (event dicts, parse data)."""
+    """Redacts every string inside dicts/lists (event dicts, parse data). What holds
+    nothing to redact is returned as the same object, so callers can tell."""
     if isinstance(value, str):
         return redact(value)
     if isinstance(value, dict):
-        return {k: redact_deep(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [redact_deep(v) for v in value]
-    if isinstance(value, tuple):
-        return tuple(redact_deep(v) for v in value)
+        redacted = {k: redact_deep(v) for k, v in value.items()}
+        return value if all(map(operator.is_, redacted.values(), value.values())) else redacted
+    if isinstance(value, (list, tuple)):
+        redacted = [redact_deep(v) for v in value]
+        if all(map(operator.is_, redacted, value)):
+            return value
+        return redacted if isinstance(value, list) else tuple(redacted)
     return value
 
 

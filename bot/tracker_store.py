@@ -14,6 +14,13 @@ Speed (profiled: Rasa's retrieve + save were 30% of the server's CPU per turn):
   A new conversation's tracker is not the retrieved one (Rasa creates it when retrieve
   finds nothing): the sender found without events is remembered until its first save,
   which then starts from 0. Any other tracker falls back to Rasa's count query;
+- the tracker just saved is kept in memory (the last ``MAX_KEPT_TRACKERS`` conversations)
+  and handed back by the next retrieve of that conversation if the database still holds
+  exactly the data strings it was saved as, and the tracker has not changed since: then
+  decoding those strings would rebuild the same tracker. Anything else (another instance
+  wrote or rewound the conversation, a new session, a turn that failed before its save, a
+  new model, PII redacted on save so that the stored text differs) decodes as usual. The
+  kept tracker brings along what its turn computed (applied events, rule states);
 - SQLite runs in WAL mode with ``synchronous=NORMAL`` on one kept connection per thread:
   a commit no longer waits for fsync, and a killed process still loses nothing that was
   committed (only a power cut could lose the last turns, which a laptop default accepts).
@@ -29,8 +36,9 @@ from __future__ import annotations
 
 import itertools
 import logging
+import operator
 from collections import OrderedDict
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 import orjson
 import sqlalchemy as sa
@@ -47,8 +55,28 @@ logger = logging.getLogger(__name__)
 # Attribute set on trackers this store retrieved or saved: how many of the tracker's
 # events (since its session start) are already in the database.
 STORED_EVENTS = "_jineng_stored_events"
+# ... and the stored ``data`` strings of those events, in order.
+STORED_DATA = "_jineng_stored_data"
 # Senders whose retrieve found no event and that were not saved since (bounded, oldest out).
 MAX_SENDERS_WITHOUT_EVENTS = 10_000
+# Trackers kept in memory after their save, for the next turn of the same conversation.
+MAX_KEPT_TRACKERS = 200
+
+
+class _Kept:
+    """A saved tracker, the data strings its events were stored as, and the events it had."""
+
+    __slots__ = ("tracker", "data", "events", "domain")
+
+    def __init__(self, tracker: DialogueStateTracker, data: List[Text], domain: Any) -> None:
+        self.tracker, self.data, self.domain = tracker, data, domain
+        self.events = tuple(tracker.events)
+
+    def still_matches(self, data: List[Text], domain: Any) -> bool:
+        """The database holds exactly what was saved, and the tracker was not changed since."""
+        events = self.tracker.events
+        return (domain is self.domain and data == self.data and len(events) == len(self.events)
+                and all(map(operator.is_, events, self.events)))
 
 
 def _sqlite_fast_durable(dbapi_connection: Any, _record: Any) -> None:
@@ -87,6 +115,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             self.sessionmaker = sa.orm.session.sessionmaker(bind=engine)
         self._statements = self._build_statements()
         self._senders_without_events: "OrderedDict[Text, None]" = OrderedDict()
+        self._kept: "OrderedDict[Text, _Kept]" = OrderedDict()
 
     async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
         try:
@@ -107,12 +136,16 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             self._senders_without_events[sender_id] = None
             if len(self._senders_without_events) > MAX_SENDERS_WITHOUT_EVENTS:
                 self._senders_without_events.popitem(last=False)
+        kept = None if fetch_events_from_all_sessions else self._kept.pop(sender_id, None)
         if not (self.domain and rows):
             return None
-        events = [orjson.loads(data) for (data,) in rows]
-        tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
-        if not fetch_events_from_all_sessions and len(tracker.events) == len(events):
-            setattr(tracker, STORED_EVENTS, len(events))
+        data = [text for (text,) in rows]
+        if kept is not None and kept.still_matches(data, self.domain):
+            return kept.tracker
+        tracker = DialogueStateTracker.from_dict(sender_id, [orjson.loads(text) for text in data], self.domain.slots)
+        if not fetch_events_from_all_sessions and len(tracker.events) == len(data):
+            setattr(tracker, STORED_EVENTS, len(data))
+            setattr(tracker, STORED_DATA, data)
         return tracker
 
     def _build_statements(self) -> Dict[Text, Any]:
@@ -130,17 +163,19 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             "insert": events.insert(),
         }
 
-    def _new_events(self, tracker: DialogueStateTracker) -> List[Any]:
-        """The tracker's events not yet in the database (Rasa counts them with a query)."""
+    def _new_events(self, tracker: DialogueStateTracker) -> Tuple[List[Any], Optional[List[Text]]]:
+        """The tracker's events not yet in the database (Rasa counts them with a query),
+        and the data strings of those already there, if known."""
         stored = getattr(tracker, STORED_EVENTS, None)
+        stored_data = getattr(tracker, STORED_DATA, None)
         if sender_had_no_events := tracker.sender_id in self._senders_without_events:
             del self._senders_without_events[tracker.sender_id]
         if stored is None and sender_had_no_events:
-            stored = 0
+            stored, stored_data = 0, []
         if stored is None or stored > len(tracker.events) or tracker.events.maxlen is not None:
             with self.session_scope() as session:
-                return list(super()._additional_events(session, tracker))
-        return list(itertools.islice(tracker.events, stored, len(tracker.events)))
+                return list(super()._additional_events(session, tracker)), None
+        return list(itertools.islice(tracker.events, stored, len(tracker.events))), stored_data
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         try:
@@ -153,8 +188,12 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         """As ``SQLTrackerStore.save``, with every string of each event redacted."""
         await self.stream_events(tracker)
         rows = []
-        for event in self._new_events(tracker):
-            data = redact_deep(event.as_dict())
+        new_events, stored_data = self._new_events(tracker)
+        all_unredacted = True
+        for event in new_events:
+            plain = event.as_dict()
+            data = redact_deep(plain)
+            all_unredacted = all_unredacted and data is plain
             rows.append(dict(
                 sender_id=tracker.sender_id,
                 type_name=event.type_name,
@@ -168,7 +207,18 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                 connection.execute(self._statements["insert"], rows)
         if tracker.events.maxlen is None:
             setattr(tracker, STORED_EVENTS, len(tracker.events))
+            if stored_data is not None and len(stored_data) + len(rows) == len(tracker.events):
+                stored_data = stored_data + [row["data"] for row in rows]
+                setattr(tracker, STORED_DATA, stored_data)
+                if all_unredacted:
+                    self._keep(tracker, stored_data)
         logger.debug("Tracker with sender_id '%s' stored to database", tracker.sender_id)
+
+    def _keep(self, tracker: DialogueStateTracker, data: List[Text]) -> None:
+        self._kept.pop(tracker.sender_id, None)
+        self._kept[tracker.sender_id] = _Kept(tracker, data, self.domain)
+        if len(self._kept) > MAX_KEPT_TRACKERS:
+            self._kept.popitem(last=False)
 
     async def forget_last_turn(self, sender_id: Text) -> bool:
         """Deletes the conversation's last user turn (the ``user`` event and everything

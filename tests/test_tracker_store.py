@@ -164,3 +164,74 @@ def test_redaction_and_wal(stores, domain):
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert "13812345678" not in data and "110101199003071234" not in data
     assert "电话" in data
+
+
+def saved_turns(store, sender, domain, turns):
+    """Each turn as Rasa runs it: retrieve (or create), add the turn's events, save."""
+    trackers = []
+    for events in turns:
+        tracker = run(store.retrieve(sender)) or DialogueStateTracker(sender, domain.slots)
+        for event in events:
+            tracker.update(event)
+        run(store.save(tracker))
+        trackers.append(tracker)
+    return trackers
+
+
+def test_saved_tracker_is_handed_back_while_the_database_holds_what_it_saved(stores, domain):
+    """The kept tracker is the one decoding the rows would give (same events, same slots),
+    turn after turn, from a new conversation's first save on."""
+    ours, rasas, db = stores
+    trackers = saved_turns(ours, "k", domain, [session_start() + turn("你好"), turn("技师", "skill_grade", "技师"),
+                                                turn("三年", "skill_years", 3), turn("赤峰", "region", "赤峰市")])
+    assert trackers[3] is trackers[2] is trackers[1] is trackers[0]
+    decoded = run(rasas.retrieve("k"))
+    assert dumped(trackers[3]) == dumped(decoded) and trackers[3].current_state() == decoded.current_state()
+    assert run(ours.retrieve("k")) is trackers[3]
+
+
+def test_kept_tracker_is_not_handed_back_when_the_rows_or_the_tracker_changed(stores, domain):
+    ours, rasas, db = stores
+    kept = saved_turns(ours, "w", domain, [session_start() + turn("一"), turn("二")])[-1]
+    other = run(rasas.retrieve("w"))                     # another instance adds a turn
+    for e in turn("三", "region", "包头"):
+        other.update(e)
+    run(rasas.save(other))
+    again = run(ours.retrieve("w"))
+    assert again is not kept and dumped(again) == dumped(other) and again.get_slot("region") == "包头"
+
+    kept = saved_turns(ours, "w", domain, [turn("四")])[-1]
+    assert run(ours.forget_last_turn("w"))               # the guard rewinds a failed turn
+    assert run(ours.retrieve("w")) is not kept
+
+    kept = saved_turns(ours, "w", domain, [turn("五")])[-1]
+    assert run(ours.retrieve("w")) is kept
+    kept.update(UserUttered("六"))                        # a turn that failed before its save
+    run(ours.save(saved_turns(ours, "v", domain, [session_start()])[-1]))
+    assert run(ours.retrieve("w")) is not kept
+
+
+def test_tracker_whose_text_was_redacted_on_save_is_not_kept(stores, domain):
+    """Its stored text differs from what it holds: the next turn gets the stored, redacted text."""
+    ours, _, db = stores
+    trackers = saved_turns(ours, "p", domain, [session_start() + turn("你好"), turn("电话13812345678")])
+    again = run(ours.retrieve("p"))
+    assert again is not trackers[-1]
+    assert [e.text for e in again.events if isinstance(e, UserUttered)] == ["你好", "电话[手机号已隐藏]"]
+
+
+def test_full_tracker_reads_neither_use_nor_drop_the_kept_tracker(stores, domain):
+    ours, _, _ = stores
+    kept = saved_turns(ours, "f", domain, [session_start() + turn("一"), turn("二")])[-1]
+    full = run(ours.retrieve_full_tracker("f"))
+    assert full is not kept and dumped(full) == dumped(kept)
+    assert run(ours.retrieve("f")) is kept
+
+
+def test_kept_trackers_are_bounded(stores, domain, monkeypatch):
+    import bot.tracker_store as module
+    ours, _, _ = stores
+    monkeypatch.setattr(module, "MAX_KEPT_TRACKERS", 2)
+    kept = {s: saved_turns(ours, s, domain, [session_start() + turn("一"), turn("二")])[-1] for s in "abc"}
+    assert list(ours._kept) == ["b", "c"]
+    assert run(ours.retrieve("a")) is not kept["a"] and run(ours.retrieve("c")) is kept["c"]
