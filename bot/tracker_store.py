@@ -55,7 +55,8 @@ logger = logging.getLogger(__name__)
 # Attribute set on trackers this store retrieved or saved: how many of the tracker's
 # events (since its session start) are already in the database.
 STORED_EVENTS = "_jineng_stored_events"
-# ... and the stored ``data`` strings of those events, in order.
+# ... and the stored ``data`` strings of those events, in order (None when the count
+# came from Rasa's count query).
 STORED_DATA = "_jineng_stored_data"
 # Senders whose retrieve found no event and that were not saved since (bounded, oldest out).
 MAX_SENDERS_WITHOUT_EVENTS = 10_000
@@ -206,12 +207,12 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             with self.engine.begin() as connection:
                 connection.execute(self._statements["insert"], rows)
         if tracker.events.maxlen is None:
+            # set together, so that the strings, when known, are always those of the count
+            stored_data = None if stored_data is None else stored_data + [row["data"] for row in rows]
             setattr(tracker, STORED_EVENTS, len(tracker.events))
-            if stored_data is not None and len(stored_data) + len(rows) == len(tracker.events):
-                stored_data = stored_data + [row["data"] for row in rows]
-                setattr(tracker, STORED_DATA, stored_data)
-                if all_unredacted:
-                    self._keep(tracker, stored_data)
+            setattr(tracker, STORED_DATA, stored_data)
+            if stored_data is not None and all_unredacted:
+                self._keep(tracker, stored_data)
         logger.debug("Tracker with sender_id '%s' stored to database", tracker.sender_id)
 
     def _keep(self, tracker: DialogueStateTracker, data: List[Text]) -> None:
