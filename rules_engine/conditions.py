@@ -26,7 +26,10 @@ class Result:
 
 def check(cond: Condition, facts: Dict[str, Any]) -> Result:
     if cond.op == "known":
-        return Result(True if facts.get(cond.fact) is not None else None)
+        given = facts.get(cond.fact) is not None
+        if cond.value is False:
+            return Result(not given)
+        return Result(True if given else None)
     value = facts.get(cond.fact)
     if value is None:
         return Result(None)

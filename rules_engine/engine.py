@@ -5,6 +5,10 @@ Each route is a small program of typed conditions:
   requires  — facts the decision needs; unknown → `undecided`, time-short → `not_yet`;
   presumes  — what most applicants meet; unknown → listed in `assumptions`.
 Bars work on a whole direction (title / skill) and become `blockers`.
+
+How options combine (docs/interpretations.md): a level already held is never offered;
+lower levels that are open now are offered beside the highest, which is the usual choice;
+a lower level that is not open yet is left out once a higher one of its kind is open.
 """
 from __future__ import annotations
 
@@ -13,8 +17,9 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from . import clock, explain, vocabulary
 from .conditions import check
+from .drafts import ActiveBar, Draft
 from .loader import rules_for
-from .model import Bar, Citation, Condition, Knowledge, Route
+from .model import Bar, Knowledge, Route
 from .profile import facts_for_evaluation, schema, validate
 
 STATUS_ORDER = {s: i for i, s in enumerate(vocabulary.STATUSES)}
@@ -25,35 +30,6 @@ ENTRY_FACTS = ("skill_grade", "title_level")
 
 
 @dataclass
-class Draft:
-    """An option while it is being decided; explain.py turns it into words."""
-    route: Route
-    level: str
-    status: str = "eligible"
-    earliest_year: Optional[int] = None
-    assumptions: Dict[str, List[Citation]] = field(default_factory=dict)
-    unknown: List[Condition] = field(default_factory=list)
-    failing: List[Condition] = field(default_factory=list)
-    waiting: List[Tuple[Condition, int]] = field(default_factory=list)
-    blockers: List["ActiveBar"] = field(default_factory=list)
-
-    @property
-    def kind(self) -> str:
-        return self.route.kind
-
-
-@dataclass
-class ActiveBar:
-    bar: Bar
-    until_year: Optional[int]
-    until_unknown: bool = False
-
-    @property
-    def permanent(self) -> bool:
-        return self.until_year is None and not self.until_unknown
-
-
-@dataclass
 class _Missing:
     """Facts to ask about, most decisive first: those an option waits for, the region
     (local rules may change everything), the presumed ones, then those that could open
@@ -61,6 +37,7 @@ class _Missing:
     undecided: List[str] = field(default_factory=list)
     partial: List[str] = field(default_factory=list)
     presumed: List[str] = field(default_factory=list)
+    lower_hints: List[Draft] = field(default_factory=list)
 
     def ordered(self, facts: Dict[str, Any], has_options: bool, region_known: bool) -> List[str]:
         out = list(self.undecided)
@@ -88,10 +65,16 @@ def evaluate_valid(checked: Dict[str, Any]) -> Dict[str, Any]:
 
     drafts = [d for route in rules.routes for d in _apply_route(route, facts, missing)]
     active = _apply_bars(rules.bars, facts, drafts, missing)
+    all_drafts = _best_per_level(drafts)
+    drafts = _worth_offering(all_drafts, facts)
+    title_held_only = any(d.kind == "title" for d in all_drafts) and not any(d.kind == "title" for d in drafts)
+    _attach_lower_hints(drafts, missing.lower_hints)
+    for d in drafts:
+        if d.status == "undecided":
+            missing.undecided.extend(c.fact for c in d.unknown)
     # A bar on a direction the applicant is not asking about is noise, unless nothing
     # else is known yet — then it is the most useful thing to say.
     active = [a for a in active if not drafts or any(d.kind in a.bar.applies_to for d in drafts)]
-    drafts = _best_per_level(drafts)
     for d in drafts:
         if d.status in ("eligible", "not_yet", "undecided"):
             missing.presumed.extend(d.assumptions)
@@ -105,7 +88,8 @@ def evaluate_valid(checked: Dict[str, Any]) -> Dict[str, Any]:
     if equivalent:
         decision["education_equivalent"] = equivalent
     decision["missing"] = missing.ordered(facts, bool(drafts), "region" in checked)
-    decision["next_steps"] = _next_steps(rules.knowledge, drafts, facts)
+    held_note = _held_title_note(rules.knowledge, facts) if title_held_only else []
+    decision["next_steps"] = held_note + _next_steps(rules.knowledge, drafts, facts)
     return decision
 
 
@@ -126,11 +110,19 @@ def _apply_route(route: Route, facts: Dict[str, Any], missing: _Missing) -> List
     if route.next_grade:
         nxt = vocabulary.next_grade(facts["skill_grade"])
         levels = (nxt,) if nxt else ()
-    return [_decide(route, level, facts, missing) for level in levels]
+    via_higher = route.base_grade is not None and facts.get("skill_grade") != route.base_grade
+    if via_higher:
+        # Years since the higher grade are only a lower bound of the years since the
+        # route's grade: offer the level when they already suffice, say nothing otherwise
+        # (the applicant's own grade's route asks for what is missing).
+        drafts = [_decide(route, level, facts, via_higher=True) for level in levels]
+        missing.lower_hints.extend(d for d in drafts if d.status == "not_yet")
+        return [d for d in drafts if d.status == "eligible"]
+    return [_decide(route, level, facts) for level in levels]
 
 
-def _decide(route: Route, level: str, facts: Dict[str, Any], missing: _Missing) -> Draft:
-    draft = Draft(route, level)
+def _decide(route: Route, level: str, facts: Dict[str, Any], via_higher: bool = False) -> Draft:
+    draft = Draft(route, level, via_higher_grade=via_higher)
     if route.outcome == "ineligible":
         draft.status = "ineligible"
         return draft
@@ -153,7 +145,6 @@ def _decide(route: Route, level: str, facts: Dict[str, Any], missing: _Missing) 
         draft.status = "ineligible"
     elif draft.unknown:
         draft.status = "undecided"
-        missing.undecided.extend(c.fact for c in draft.unknown)
     elif draft.waiting:
         draft.status = "not_yet"
         draft.earliest_year = year + max(short for _, short in draft.waiting)
@@ -221,6 +212,43 @@ def _best_per_level(drafts: List[Draft]) -> List[Draft]:
     return list(best.values())
 
 
+def _worth_offering(drafts: List[Draft], facts: Dict[str, Any]) -> List[Draft]:
+    """Never a level the applicant holds or one below it; below an open level, only the
+    open ones (a lower level "not yet" or "no" says nothing useful then). The highest open
+    level is the usual choice; lower open ones say so."""
+    held = {"title": facts.get("title_level"), "skill": facts.get("skill_grade")}
+    kept = [d for d in drafts
+            if held[d.kind] is None or vocabulary.level_rank(d.kind, d.level) > vocabulary.level_rank(d.kind, held[d.kind])]
+    best: Dict[str, str] = {}
+    for d in kept:
+        if d.status == "eligible":
+            top = best.get(d.kind)
+            if top is None or vocabulary.level_rank(d.kind, d.level) > vocabulary.level_rank(d.kind, top):
+                best[d.kind] = d.level
+    out = []
+    for d in kept:
+        top = best.get(d.kind)
+        if top is not None and vocabulary.level_rank(d.kind, d.level) < vocabulary.level_rank(d.kind, top):
+            if d.status != "eligible":
+                continue
+            d.below_best = top
+        out.append(d)
+    for d in out:
+        d.lower_open = d.status == "eligible" and any(o.below_best == d.level and o.kind == d.kind for o in out)
+    return out
+
+
+def _attach_lower_hints(drafts: List[Draft], hints: List[Draft]) -> None:
+    """A lower level that may be open already goes, as a hint, on the regular option of
+    the applicant's own grade when that one is not open and the lower level is not offered."""
+    offered = {(d.kind, d.level) for d in drafts}
+    for d in drafts:
+        if (d.route.path == "regular" and d.status in ("not_yet", "undecided") and not d.blockers
+                and not d.via_higher_grade and d.route.base_grade):
+            d.lower_hints = [h for h in hints if h.kind == d.kind and (h.kind, h.level) not in offered
+                             and vocabulary.level_rank(h.kind, h.level) < vocabulary.level_rank(d.kind, d.level)]
+
+
 def _favour(d: Draft) -> Tuple[int, int]:
     return STATUS_ORDER[d.status], d.earliest_year or 9999
 
@@ -234,6 +262,8 @@ def _sorted(drafts: List[Draft]) -> List[Draft]:
 def _education_equivalent(equivalents, facts: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     cls = facts.get("skill_school_class")
     for eq in equivalents:
+        if any(check(c, facts).value is False for c in eq.when):
+            continue          # e.g. 内蒙古 二（二） speaks of 毕业的高技能人才 only
         if cls in eq.classes:
             return {"level": eq.classes[cls], "citations": [c.to_json() for c in eq.citations]}
     return None
@@ -247,9 +277,27 @@ def _next_steps(knowledge: List[Knowledge], drafts: List[Draft], facts: Dict[str
         kinds = [k for k in entry.step_for if open_levels[k]]
         if not kinds or any(check(c, facts).value is False for c in entry.when):
             continue
+        if entry.skip_when and all(check(c, facts).value is True for c in entry.skip_when):
+            continue
+        if entry.only_if_any and not any(check(c, facts).value is True for c in entry.only_if_any):
+            continue
         text = explain.step_text(entry, open_levels[kinds[0]], facts, clock.today())
         steps.append({"text": text, "citations": [c.to_json() for c in entry.citations]})
     return steps
+
+
+PROMOTION_TOPIC = "promotion_after_title"
+
+
+def _held_title_note(knowledge: List[Knowledge], facts: Dict[str, Any]) -> List[Dict[str, Any]]:
+    """A skilled worker whose 贯通 title levels are all at or below the title held: where
+    the next level comes from instead (the series' ordinary conditions)."""
+    held = facts["title_level"]
+    for entry in knowledge:
+        if PROMOTION_TOPIC in entry.topics:
+            return [{"text": explain.promotion_text(entry, held),
+                     "citations": [c.to_json() for c in entry.citations]}]
+    return []
 
 
 def _step_rank(entry: Knowledge) -> int:

@@ -4,15 +4,13 @@ that decide it ("because" / "why not / what is missing"), and any reading we cho
 from __future__ import annotations
 
 import datetime as _dt
-from typing import TYPE_CHECKING, Any, Dict, List
+from typing import Any, Dict, List
 
 from . import vocabulary
+from .drafts import ActiveBar, Draft
 from .loader import short_name
 from .model import Citation, Condition, Knowledge
 from .profile import label, schema
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .engine import ActiveBar, Draft
 
 KIND_WORDS = {"title": "职称评审", "skill": "职业技能评价"}
 PATH_WORDS = {"regular": "", "green_channel": "（绿色通道）", "exception": "（直接或破格参加）"}
@@ -33,7 +31,7 @@ def level_words(kind: str, level: str) -> str:
     return f"{level}（{vocabulary.grade_number(level)}）职业技能评价"
 
 
-def _basis(d: "Draft") -> str:
+def _basis(d: Draft) -> str:
     text = f"依据{cite(d.route.citation)}：“{d.route.quote}”。"
     if d.route.interpretation:
         text += f"（本助手的理解：{d.route.interpretation}）"
@@ -54,22 +52,49 @@ def _fact_phrase(cond: Condition, facts: Dict[str, Any]) -> str:
     return f"{label(cond.fact)}：{value}"
 
 
-def _because(d: "Draft", facts: Dict[str, Any]) -> str:
+def _because(d: Draft, facts: Dict[str, Any]) -> str:
     shown = [c for c in d.route.when if c.fact in ("awards", "skill_grade", "title_level", "degree")]
     shown += [c for c in d.route.requires if c not in d.unknown and c not in d.failing]
     phrases = [_fact_phrase(c, facts) for c in shown]
     return f"您的情况：{'；'.join(phrases)}。" if phrases else ""
 
 
-def _assumption_clause(d: "Draft") -> str:
-    if not d.assumptions:
-        return ""
+def _assumption_clause(d: Draft) -> str:
     spec = schema()
-    presumed = "；".join(spec[f].get("presumed_as", label(f)) for f in d.assumptions)
-    return f"前提是：{presumed}（如有不符，请告诉我）。"
+    presumed = [spec[f].get("presumed_as", label(f)) for f in d.assumptions]
+    presumed += [f"{p.text}（{cite(p.citation)}）" for p in d.route.presumes_text]
+    if not presumed:
+        return ""
+    return f"前提是：{'；'.join(presumed)}（如有不符，请告诉我）。"
 
 
-def _blocker_clause(d: "Draft") -> str:
+def _higher_grade_note(d: Draft, facts: Dict[str, Any]) -> str:
+    if not d.via_higher_grade:
+        return ""
+    return (f"（您持有的{facts['skill_grade']}高于{d.route.base_grade}，取得{d.route.base_grade}后的工作年限"
+            f"不会少于取得{facts['skill_grade']}后的年限，所以这一条已经满足。）")
+
+
+def _choice_note(d: Draft) -> str:
+    if d.below_best:
+        return f"这不是您能申报的最高级别：您现在已可申报{level_words(d.kind, d.below_best)}，通常按可申报的最高级别申报。"
+    if d.lower_open:
+        return "这是您现在可申报的最高级别，通常按这一级申报。"
+    return ""
+
+
+def _lower_hint_clause(d: Draft) -> str:
+    parts = []
+    for h in d.lower_hints:
+        years = next((c.value for c in h.route.requires if c.fact == "skill_years"), None)
+        if years is None:
+            continue
+        parts.append(f"如取得{h.route.base_grade}后已从事技术技能工作满{number(years)}年，"
+                     f"现在就可以先申报{level_words(h.kind, h.level)}（{cite(h.route.citation)}）")
+    return "另外，" + "；".join(parts) + "。" if parts else ""
+
+
+def _blocker_clause(d: Draft) -> str:
     parts = []
     for a in d.blockers:
         if a.until_year:
@@ -81,7 +106,7 @@ def _blocker_clause(d: "Draft") -> str:
     return "；".join(parts) + "。" if parts else ""
 
 
-def option_text(d: "Draft", facts: Dict[str, Any]) -> str:
+def option_text(d: Draft, facts: Dict[str, Any]) -> str:
     what = level_words(d.kind, d.level) + PATH_WORDS[d.route.path]
     if d.status == "eligible":
         head = f"可以申报{what}。"
@@ -102,14 +127,15 @@ def option_text(d: "Draft", facts: Dict[str, Any]) -> str:
     elif d.waiting:
         short = max(s for _, s in d.waiting)
         tail = f"还差{short}年。"
-    text = head + _basis(d) + _because(d, facts) + tail + _blocker_clause(d)
+    text = head + _basis(d) + _because(d, facts) + _higher_grade_note(d, facts) + tail + _blocker_clause(d)
     if d.status in ("eligible", "not_yet"):
         text += _assumption_clause(d)
-    return text
+    return text + _choice_note(d) + _lower_hint_clause(d)
 
 
-def option_json(d: "Draft", facts: Dict[str, Any]) -> Dict[str, Any]:
-    citations = list(dict.fromkeys([*d.route.citations, *(c.citation for c in d.route.requires)]))
+def option_json(d: Draft, facts: Dict[str, Any]) -> Dict[str, Any]:
+    citations = list(dict.fromkeys([*d.route.citations, *(c.citation for c in d.route.requires),
+                                    *(p.citation for p in d.route.presumes_text)]))
     return {
         "kind": d.kind,
         "level": d.level,
@@ -123,7 +149,7 @@ def option_json(d: "Draft", facts: Dict[str, Any]) -> Dict[str, Any]:
     }
 
 
-def blocker_text(a: "ActiveBar", facts: Dict[str, Any]) -> str:
+def blocker_text(a: ActiveBar, facts: Dict[str, Any]) -> str:
     bar = a.bar
     kinds = "、".join(KIND_WORDS[k] for k in bar.applies_to)
     text = f"{cite(bar.citation)}规定：“{bar.quote}”。"
@@ -140,7 +166,7 @@ def blocker_text(a: "ActiveBar", facts: Dict[str, Any]) -> str:
     return text
 
 
-def blocker_json(a: "ActiveBar", facts: Dict[str, Any]) -> Dict[str, Any]:
+def blocker_json(a: ActiveBar, facts: Dict[str, Any]) -> Dict[str, Any]:
     return {
         "code": a.bar.code,
         "applies_to": list(a.bar.applies_to),
@@ -148,6 +174,11 @@ def blocker_json(a: "ActiveBar", facts: Dict[str, Any]) -> Dict[str, Any]:
         "citations": [c.to_json() for c in a.bar.citations],
         "explanation": blocker_text(a, facts),
     }
+
+
+def promotion_text(entry: Knowledge, held_level: str) -> str:
+    """The held-title note: `{held}` in the entry's answer is the title level held."""
+    return entry.answer.replace("{held}", held_level)
 
 
 def step_text(entry: Knowledge, levels: List[str], facts: Dict[str, Any], today: _dt.date) -> str:

@@ -14,8 +14,8 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple, TypeVar
 import yaml
 
 from . import articles, vocabulary
-from .model import (Bar, Citation, Condition, EducationEquivalent, Item, Knowledge, Layer, Route,
-                    RuleSet, YearFormula)
+from .model import (Bar, Citation, Condition, EducationEquivalent, Item, Knowledge, Layer, Presumption,
+                    Route, RuleSet, YearFormula)
 from .profile import schema
 
 LAYER_ORDER = ("national", "nei_mongol", "baise")
@@ -62,14 +62,25 @@ def _check_condition_values(fact: str, op: str, value, where: str) -> None:
             raise RuleDataError(f"{where}: {fact} values {bad} are not canonical")
 
 
+def _check_verbatim(cite: Citation, quote: str, where: str) -> None:
+    text = articles.normalise(articles.load_documents()[cite.doc].full_text(cite.article))
+    if articles.normalise(quote) not in text:
+        raise RuleDataError(f"{where}: quote is not verbatim in {cite.doc} {cite.article}: {quote}")
+
+
+def _presumption(doc: str, spec: dict, where: str) -> Presumption:
+    """A presumed condition with no profile fact: its words, and the article that sets it."""
+    cite = _citation(doc, spec, where)
+    _check_verbatim(cite, spec["quote"], where)
+    return Presumption(spec["text"], cite)
+
+
 def _common(doc: str, spec: dict, where: str) -> dict:
     if "article" not in spec or "quote" not in spec:
         raise RuleDataError(f"{where}: every item needs an article and a verbatim quote")
     citations = [_citation(doc, spec, where)] + [_citation(doc, c, where) for c in spec.get("also_cite", [])]
     quote = spec["quote"]
-    text = articles.normalise(articles.load_documents()[citations[0].doc].full_text(citations[0].article))
-    if articles.normalise(quote) not in text:
-        raise RuleDataError(f"{where}: quote is not verbatim in {citations[0].doc} {citations[0].article}: {quote}")
+    _check_verbatim(citations[0], quote, where)
     replaces = tuple(spec.get("replaces", ()))
     adds = spec.get("adds_route", spec.get("adds"))
     return dict(
@@ -86,7 +97,12 @@ def _common(doc: str, spec: dict, where: str) -> dict:
 def _routes(doc: str, spec: dict) -> List[Route]:
     where = f"{doc}.yaml route {spec.get('id')}"
     common = _common(doc, spec, where)
+    base_grade = None
+    if spec.get("also_higher_grades"):
+        common["when"], base_grade = _with_higher_grades(common["when"], where)
     fields = dict(
+        base_grade=base_grade,
+        presumes_text=[_presumption(doc, c, where) for c in spec.get("presumes_text", [])],
         kind=spec["kind"],
         path=spec["path"],
         outcome=spec.get("outcome"),
@@ -113,6 +129,18 @@ def _routes(doc: str, spec: dict) -> List[Route]:
         per_award = dict(common, when=[award_when, *common["when"]])
         out.append(Route(id=f"{doc}:{spec['id']}/{award}", levels=tuple(levels), **per_award, **fields))
     return out
+
+
+def _with_higher_grades(when: List[Condition], where: str) -> Tuple[List[Condition], str]:
+    """`also_higher_grades: true`: the route's one grade and every grade above it."""
+    grade_conds = [c for c in when if c.fact == "skill_grade" and c.op == "in" and len(c.value) == 1]
+    if len(grade_conds) != 1:
+        raise RuleDataError(f"{where}: also_higher_grades needs exactly one `skill_grade in [one grade]` trigger")
+    cond = grade_conds[0]
+    base = cond.value[0]
+    grades = vocabulary.skill_grades()
+    widened = Condition(cond.fact, "in", grades[grades.index(base):], cond.citation)
+    return [widened if c is cond else c for c in when], base
 
 
 def _check_levels(kind: str, levels: Iterable[str], where: str) -> None:
@@ -147,6 +175,8 @@ def _knowledge(doc: str, spec: dict) -> Knowledge:
         answer=spec["answer"],
         fees=dict(spec.get("fees", {})),
         window_months=tuple(spec.get("window_months", ())),
+        skip_when=[_condition(doc, c, where) for c in spec.get("skip_when", [])],
+        only_if_any=[_condition(doc, c, where) for c in spec.get("only_if_any", [])],
         **_common(doc, spec, where),
     )
 
@@ -258,11 +288,16 @@ def _layer_items(base: List[T], local: List[T], where: str) -> List[T]:
 
 
 def _route_signatures(route: Route) -> List[Tuple]:
-    """The cases a route speaks about: kind, path and each combination of its trigger values."""
+    """The cases a route speaks about: kind, path and each combination of its trigger
+    values. A route widened to higher grades speaks for its own grade only: for the higher
+    ones it offers a lower level beside theirs, it does not decide their case."""
     choices = []
     for cond in route.when:
+        values = cond.value
+        if route.base_grade and cond.fact == "skill_grade":
+            values = (route.base_grade,)
         if cond.op in ("in", "has_any"):
-            choices.append([(cond.fact, v) for v in cond.value])
+            choices.append([(cond.fact, v) for v in values])
         elif cond.op == "equals":
             choices.append([(cond.fact, cond.value)])
     return [(route.kind, route.path, frozenset(combo)) for combo in itertools.product(*choices)]
@@ -317,6 +352,7 @@ def all_citations() -> List[Citation]:
             out.extend(item.citations)
             for cond in item.when + getattr(item, "requires", []) + getattr(item, "presumes", []):
                 out.append(cond.citation)
+            out.extend(p.citation for p in getattr(item, "presumes_text", []))
             if isinstance(item, Bar) and item.until_year:
                 out.append(item.until_year.citation)
     return out

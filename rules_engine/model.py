@@ -19,6 +19,8 @@ class Condition:
     """One typed test of one profile fact, with the article it comes from.
 
     op is one of: in, not_in, equals, at_least, at_most, has_any, known, within_years.
+    `known: true` is unknown (None) while the fact is not given; `known: false` is true
+    exactly while it is not given.
     """
     fact: str
     op: str
@@ -31,6 +33,14 @@ class YearFormula:
     """until_year = profile[fact] + plus (e.g. a fraud finding bars three application years)."""
     fact: str
     plus: int
+    citation: Citation
+
+
+@dataclass(frozen=True)
+class Presumption:
+    """A condition a document sets that no profile fact records (e.g. 申报专业与技能等级证书
+    专业相近、相符): always presumed, said in the explanation and cited."""
+    text: str
     citation: Citation
 
 
@@ -61,6 +71,11 @@ class Route(Item):
     why_not: Optional[str] = None
     requires: List[Condition] = field(default_factory=list)
     presumes: List[Condition] = field(default_factory=list)
+    presumes_text: List[Presumption] = field(default_factory=list)
+    # Set when the route also speaks for holders of a higher grade than `base_grade`: their
+    # years since `base_grade` are at least their years since their own grade, so the route
+    # is offered to them only when those years already suffice.
+    base_grade: Optional[str] = None
 
 
 @dataclass
@@ -78,6 +93,8 @@ class Knowledge(Item):
     answer: str = ""
     fees: Dict[str, int] = field(default_factory=dict)
     window_months: Tuple[int, ...] = ()
+    skip_when: List[Condition] = field(default_factory=list)   # all true → not a next step
+    only_if_any: List[Condition] = field(default_factory=list)  # none true → not a next step
 
 
 @dataclass

@@ -24,6 +24,9 @@ def _matches(item: dict, spec: dict) -> bool:
         elif key == "assumes":
             if want not in [a["fact"] for a in item.get("assumptions", [])]:
                 return False
+        elif key == "says":
+            if any(text not in item["explanation"] for text in ([want] if isinstance(want, str) else want)):
+                return False
         elif item.get(key) != want:
             return False
     return True
@@ -50,6 +53,8 @@ def test_case(case):
     steps = " ".join(s["text"] for s in d["next_steps"])
     for text in case.get("steps_mention", []):
         assert text in steps, f"{text!r} not in next steps: {steps}"
+    for text in case.get("steps_lack", []):
+        assert text not in steps, f"{text!r} should not be in next steps: {steps}"
     if "education" in case:
         if case["education"] is None:
             assert "education_equivalent" not in d
