@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
-import json
 import logging
 import os
 import re
@@ -33,7 +32,8 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 
 from bot.privacy import install_log_filter, redact
-from bot import rasa_patches, turn_gate
+from bot import parse_helper, rasa_patches, turn_gate
+from bot.kvstore import KeyValueStore, store_from_env
 from bot.ratelimit import limiter_from_env
 
 logger = logging.getLogger(__name__)
@@ -89,52 +89,38 @@ def install_action_watch() -> None:
 # ----------------------------------------------------------------- pending turns
 
 
-class MemoryPending:
-    def __init__(self) -> None:
-        self._store: Dict[Text, List[Text]] = {}
+class PendingTurns:
+    """Each sender's texts of failed turns, oldest first (at most ``PENDING_MAX``, kept a
+    day), in the shared key-value store so any instance can replay them."""
+
+    def __init__(self, store: KeyValueStore) -> None:
+        self.store = store
 
     async def get(self, sender: Text) -> List[Text]:
-        return list(self._store.get(sender, []))
+        texts = await self.store.get(sender)
+        return [t for t in texts if isinstance(t, str)] if isinstance(texts, list) else []
 
     async def set(self, sender: Text, texts: List[Text]) -> None:
         if texts:
-            self._store[sender] = texts[-PENDING_MAX:]
+            await self.store.set(sender, texts[-PENDING_MAX:], PENDING_TTL)
         else:
-            self._store.pop(sender, None)
+            await self.store.delete(sender)
 
 
-class RedisPending:
-    def __init__(self, url: Text, prefix: Text = "jineng:pending:") -> None:
-        self.url, self.prefix, self._redis = url, prefix, None
-
-    def _client(self):
-        if self._redis is None:
-            import redis.asyncio as redis_asyncio
-
-            self._redis = redis_asyncio.from_url(self.url, socket_timeout=1, socket_connect_timeout=1)
-        return self._redis
-
-    async def get(self, sender: Text) -> List[Text]:
-        try:
-            raw = await self._client().get(self.prefix + sender)
-            return json.loads(raw) if raw else []
-        except Exception as exc:
-            logger.warning("pending turns: redis unavailable (%s)", type(exc).__name__)
-            return []
-
-    async def set(self, sender: Text, texts: List[Text]) -> None:
-        try:
-            if texts:
-                await self._client().set(self.prefix + sender, json.dumps(texts[-PENDING_MAX:]), ex=PENDING_TTL)
-            else:
-                await self._client().delete(self.prefix + sender)
-        except Exception as exc:
-            logger.warning("pending turns: redis unavailable (%s)", type(exc).__name__)
+def pending_from_env() -> PendingTurns:
+    return PendingTurns(store_from_env("pending turns", "jineng:pending:"))
 
 
-def pending_from_env():
-    url = os.environ.get("REDIS_URL")
-    return RedisPending(url) if url else MemoryPending()
+def runtime_started(app: Any) -> None:
+    """Once the model is in: keep it out of the garbage collector's reach, then fork the
+    NLU helper process (bot/parse_helper.py), which so shares the frozen pages. Every
+    public channel's start listener calls this; both steps happen once per server process,
+    whichever channel comes first."""
+    agent = getattr(getattr(app, "ctx", None), "agent", None)
+    if agent is None or not callable(getattr(agent, "is_ready", None)):
+        return
+    rasa_patches.freeze_loaded_objects(agent)
+    parse_helper.start(agent)
 
 
 # ----------------------------------------------------------------------- guard
@@ -151,7 +137,7 @@ async def _forward(messages: List[Dict[Text, Any]], out: OutputChannel, sender: 
 
 
 class Guard:
-    """Shared by the REST and socket.io channels (one instance per channel)."""
+    """Shared by every public channel — REST, socket.io, WeChat (one instance per channel)."""
 
     def __init__(self, channel: Text, max_chars: int = MAX_CHARS, limiter=None, pending=None) -> None:
         self.channel = channel
@@ -165,6 +151,10 @@ class Guard:
     @property
     def agent(self) -> Any:
         return getattr(getattr(self.app, "ctx", None), "agent", None)
+
+    async def forget(self, sender: Text) -> None:
+        """Drops the sender's kept texts (e.g. a WeChat follower who unsubscribed)."""
+        await self.pending.set(sender, [])
 
     async def _say(self, out: OutputChannel, sender: Text, text: Text) -> None:
         await out.send_text_message(sender, text)

@@ -1,8 +1,9 @@
 """Per-sender token bucket for the public channels.
 
-In-process by default; with ``REDIS_URL`` set the bucket lives in Redis (one Lua script,
-atomic), so the limit holds across every Rasa instance behind the load balancer. If Redis
-is unreachable the limiter fails open (logs a warning) — a rate limit must not take the
+The buckets live in the shared key-value store (bot/kvstore.py): in this process by
+default, in Redis with ``REDIS_URL`` set, so the limit holds across every Rasa instance
+behind the load balancer. Each take is one atomic read-modify-write; if Redis is
+unreachable the store fails open (a warning is logged) — a rate limit must not take the
 assistant down.
 
 Settings (environment): ``RATE_LIMIT_BURST`` (bucket size, default 20 messages) and
@@ -13,8 +14,9 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections import OrderedDict
-from typing import Optional, Text, Tuple
+from typing import Any, List, Optional, Text, Tuple
+
+from bot.kvstore import KeyValueStore, store_from_env
 
 logger = logging.getLogger(__name__)
 
@@ -27,75 +29,29 @@ def _env_float(name: Text, default: float) -> float:
         return default
 
 
-class MemoryTokenBucket:
-    """One bucket per key, kept in an LRU of at most ``max_keys`` senders."""
+class TokenBucket:
+    """``burst`` messages at once, refilled at ``per_second``; one bucket per key."""
 
-    def __init__(self, burst: float, per_second: float, max_keys: int = 100_000) -> None:
-        self.burst, self.rate, self.max_keys = burst, per_second, max_keys
-        self._buckets: "OrderedDict[Text, Tuple[float, float]]" = OrderedDict()
-
-    async def allow(self, key: Text, now: Optional[float] = None) -> bool:
-        if self.burst <= 0:
-            return True
-        now = time.monotonic() if now is None else now
-        tokens, last = self._buckets.pop(key, (self.burst, now))
-        tokens = min(self.burst, tokens + (now - last) * self.rate)
-        allowed = tokens >= 1
-        if allowed:
-            tokens -= 1
-        self._buckets[key] = (tokens, now)
-        while len(self._buckets) > self.max_keys:
-            self._buckets.popitem(last=False)
-        return allowed
-
-
-# KEYS[1] bucket key; ARGV: burst, rate per second, now (s), ttl (s)
-_LUA = """
-local b = redis.call('HMGET', KEYS[1], 't', 'ts')
-local burst, rate, now = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-local tokens, ts = tonumber(b[1]), tonumber(b[2])
-if tokens == nil then tokens = burst; ts = now end
-tokens = math.min(burst, tokens + math.max(0, now - ts) * rate)
-local allowed = 0
-if tokens >= 1 then tokens = tokens - 1; allowed = 1 end
-redis.call('HSET', KEYS[1], 't', tokens, 'ts', now)
-redis.call('EXPIRE', KEYS[1], tonumber(ARGV[4]))
-return allowed
-"""
-
-
-class RedisTokenBucket:
-    def __init__(self, url: Text, burst: float, per_second: float, prefix: Text = "jineng:rl:") -> None:
-        self.url, self.burst, self.rate, self.prefix = url, burst, per_second, prefix
-        self._redis = None
-        self._script = None
-
-    def _client(self):
-        if self._redis is None:
-            import redis.asyncio as redis_asyncio
-
-            self._redis = redis_asyncio.from_url(self.url, socket_timeout=1, socket_connect_timeout=1)
-            self._script = self._redis.register_script(_LUA)
-        return self._redis
+    def __init__(self, store: KeyValueStore, burst: float, per_second: float) -> None:
+        self.store, self.burst, self.rate = store, burst, per_second
+        # Idle long enough to be full again: the bucket may be forgotten.
+        self.ttl = burst / per_second + 60 if per_second > 0 else 3600
 
     async def allow(self, key: Text, now: Optional[float] = None) -> bool:
         if self.burst <= 0:
             return True
-        try:
-            self._client()
-            ttl = int(self.burst / self.rate) + 60 if self.rate > 0 else 3600
-            result = await self._script(keys=[self.prefix + key],
-                                        args=[self.burst, self.rate, time.time() if now is None else now, ttl])
-            return bool(int(result))
-        except Exception as exc:  # Redis down: fail open
-            logger.warning("rate limit: redis unavailable (%s); allowing", type(exc).__name__)
-            return True
+        now = time.time() if now is None else now
+
+        def take(state: Any) -> Tuple[List[float], bool]:
+            tokens, last = state if isinstance(state, list) and len(state) == 2 else (self.burst, now)
+            tokens = min(self.burst, tokens + max(0.0, now - last) * self.rate)
+            allowed = tokens >= 1
+            return [tokens - 1 if allowed else tokens, now], allowed
+
+        return await self.store.update(key, take, self.ttl)
 
 
-def limiter_from_env():
+def limiter_from_env() -> TokenBucket:
     burst = _env_float("RATE_LIMIT_BURST", 20)
     per_second = _env_float("RATE_LIMIT_PER_MINUTE", 60) / 60.0
-    url = os.environ.get("REDIS_URL")
-    if url:
-        return RedisTokenBucket(url, burst, per_second)
-    return MemoryTokenBucket(burst, per_second)
+    return TokenBucket(store_from_env("rate limit", "jineng:rl:"), burst, per_second)

@@ -32,22 +32,12 @@ from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, Us
 from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketIOInput
 
-from bot import parse_helper, rasa_patches
-from bot.guard import APOLOGY, Guard
+from bot.guard import APOLOGY, Guard, runtime_started
 
 logger = logging.getLogger(__name__)
 
 MAX_BODY = int(os.environ.get("REST_MAX_BODY_BYTES", str(64 * 1024)))
 MAX_SENDER = 128
-
-
-def _model_loaded(app: Any) -> None:
-    """Once the model is in: keep it out of the garbage collector's reach, then fork the
-    NLU helper process (bot/parse_helper.py), which so shares the frozen pages. Both
-    steps happen once per server process, whichever channel's listener comes first."""
-    agent = getattr(app.ctx, "agent", None)
-    rasa_patches.freeze_loaded_objects(agent)
-    parse_helper.start(agent)
 
 
 def _error(status: int, message: Text) -> HTTPResponse:
@@ -74,7 +64,7 @@ class GuardedRestInput(RestInput):
         @bp.listener("after_server_start")
         async def remember_app(app, _loop) -> None:
             self.guard.app = app
-            _model_loaded(app)
+            runtime_started(app)
 
         @bp.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -151,6 +141,6 @@ class GuardedSocketIOInput(SocketIOInput):
         @bp.listener("after_server_start")
         async def remember_app(app, _loop) -> None:
             self.guard.app = app
-            _model_loaded(app)
+            runtime_started(app)
 
         return bp
