@@ -90,13 +90,18 @@ def annotate(text: str) -> str:
             continue     # overlapping facts cannot be written inline
         surface = text[s:e]
         out.append(text[pos:s])
-        if isinstance(f["value"], str) and f["value"] == surface:
+        if isinstance(f["value"], str) and f["value"] == surface and not f.get("role"):
             out.append(f"[{surface}]({f['entity']})")
         else:
             value = f["value"]
             if isinstance(value, bool):      # Rasa's schema allows string or number only
                 value = "true" if value else "false"
-            ann = json.dumps({"entity": f["entity"], "value": value}, ensure_ascii=False)
+            spec = {"entity": f["entity"]}
+            if value != surface:
+                spec["value"] = value
+            if f.get("role"):
+                spec["role"] = f["role"]     # "要是拿到技师呢": a condition, not a stated fact
+            ann = json.dumps(spec, ensure_ascii=False)
             out.append(f"[{surface}]{ann}")
         pos = e
     out.append(text[pos:])

@@ -1,0 +1,256 @@
+"""Clause by clause: is a mention a fact the applicant states about themself?
+
+A message is cut into clauses at punctuation and at contrast words (不过, 但是, 可是, 而是 …),
+so that a negation, a condition ("如果", "要是") or a subject ("我爸") covers its own clause
+only: "技师干了五年，不过退休了" states both facts; "不是技师，是高级工" negates only 技师.
+
+For every fact the clause decides one of:
+
+* **stated** – the applicant says it about themself (我是…, 我拿过…, …毕业的, 干了…年);
+* **hypothetical** – said under a condition ("要是我考上技师呢", "那在百色呢"): emitted with
+  ``role: hypothetical`` for the what-if dialogue; slot mappings ignore that role;
+* **a target or topic** – a level named inside a question about it ("能考技师吗",
+  "中级职称评审费多少", "评副高要几年", "助理工程师算哪一级"): no level fact;
+* **negated** or **about someone else** ("我同事是技师"): no fact.
+
+Words that contain 不/没 without negating anything (不过, 不然, 不是很, 不少, 可不可以 and
+every A-not-A question such as 是不是, 有没有) are masked before negation is looked for.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Dict, List, Optional, Tuple
+
+from bot.nlu.lexicon import DEGREE, SCHOOL_CLASS, SERIES, SKILL_GRADE, TITLE, TITLE_LEVEL, Mention
+
+HYPOTHETICAL = "hypothetical"
+
+
+@dataclass
+class Fact:
+    entity: str
+    value: Any
+    start: int
+    end: int
+    role: Optional[str] = None
+
+    def as_dict(self) -> Dict[str, Any]:
+        out = {"entity": self.entity, "value": self.value, "start": self.start, "end": self.end}
+        if self.role:
+            out["role"] = self.role
+        return out
+
+
+def fold(text: str) -> str:
+    """Same-length normalisation: full-width ASCII → ASCII, control chars → space."""
+    out = []
+    for ch in text:
+        o = ord(ch)
+        if 0xFF01 <= o <= 0xFF5E:
+            out.append(chr(o - 0xFEE0))
+        elif ch == "\u3000":
+            out.append(" ")
+        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs") and ch not in "\n\r\t":
+            out.append(" ")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+# ---------------------------------------------------------------------------------------
+# Clauses
+
+PUNCTUATION = "，。,;；!！?？\n\r…~～"
+_PUNCT = re.compile("[" + re.escape(PUNCTUATION) + "]")
+# a contrast word starts a new clause (and belongs to it)
+_CONTRAST = re.compile(r"不过|(?<![不])但是|(?<![不])但(?!凡|愿)|可是|然而|而是|只是|却")
+
+
+@lru_cache(maxsize=128)
+def _clause_spans(text: str) -> Tuple[Tuple[int, ...], Tuple[int, ...]]:
+    starts, ends = [], []
+    start = 0
+    cuts = sorted([(m.start(), m.end()) for m in _PUNCT.finditer(text)]
+                  + [(m.start(), m.start()) for m in _CONTRAST.finditer(text)])
+    for cut_start, cut_end in cuts:
+        if cut_start > start:
+            starts.append(start)
+            ends.append(cut_start)
+        start = max(start, cut_end)
+    starts.append(start)
+    ends.append(len(text))
+    return tuple(starts), tuple(ends)
+
+
+def clause_bounds(text: str, pos: int) -> Tuple[int, int]:
+    """[start, end) of the clause holding ``pos``."""
+    starts, ends = _clause_spans(text)
+    i = max(0, bisect_right(starts, pos) - 1)
+    return starts[i], max(ends[i], min(pos, len(text)))
+
+
+def clause_before(text: str, pos: int) -> str:
+    cs, _ = clause_bounds(text, pos)
+    return text[cs:pos]
+
+
+def clause_at(text: str, pos: int) -> str:
+    cs, ce = clause_bounds(text, pos)
+    return text[cs:ce]
+
+
+# ---------------------------------------------------------------------------------------
+# Negation
+
+_NOT_NEGATING = re.compile(
+    r"不过|要不然|不然|要不|不是很|不太|不少|不管|不论|无论|不仅|不但|不光|不只|不久|不错|不一定|"
+    r"不知道|不清楚|不记得|不确定|不如|差不多|不用|不必|不好意思|了不起|不断|不得不|"
+    r"(.)[不没]\1")    # A-not-A questions: 是不是, 有没有, 能不能, 可不可(以), 算不算
+_NEG = r"(没有|没|未|无|不|从没|从来没|从未|并未|并没有|还没|还没有|尚未|不是|不曾|非|别)"
+
+
+def mask_non_negating(s: str) -> str:
+    """Same length, with the 不/没 of words that negate nothing blanked out."""
+    return _NOT_NEGATING.sub(lambda m: "＿" * len(m.group(0)), s)
+
+
+def negated_before(text: str, pos: int, window: int = 6, reach: int = 5) -> bool:
+    """A negation in the ``window`` characters before ``pos``, inside its own clause,
+    at most ``reach`` characters before ``pos``."""
+    before = mask_non_negating(clause_before(text, pos))[-window:]
+    return re.search(_NEG + r"[^" + re.escape(PUNCTUATION) + r"]{0,%d}$" % reach, before) is not None
+
+
+def ends_negated(before: str, reach: int) -> bool:
+    """``before`` (a clause's start up to a word) ends in a negation ``reach`` chars away at most."""
+    return re.search(_NEG + r"[^" + re.escape(PUNCTUATION) + r"]{0,%d}$" % reach,
+                     mask_non_negating(before)) is not None
+
+
+# ---------------------------------------------------------------------------------------
+# Conditions, questions, subjects
+
+_CONDITION = re.compile(r"如果|如若|要是|假如|假设|假使|倘若|万一|一旦|等我|等到|要能|换成|换作|若是|若")
+_RESULT_VERB = re.compile(r"拿到|考上|评上|考到|升到|评到|拿了|考了|评了|有了|达到|干满|满了")
+_WHAT_IF_OPENER = re.compile(r"^(那|那么|那要|那我|那如果|那要是)")
+_QUESTION_END = re.compile(r"(吗|呢|么|嘛|没)\s*$")
+_QUESTION_WORDS = re.compile(r"(.)[不没]\1|能否|可否|多少|多久|几|什么|啥|怎么|怎样|如何|哪")
+
+
+def is_question(text: str, pos: int) -> bool:
+    cs, ce = clause_bounds(text, pos)
+    clause = text[cs:ce]
+    follows = text[ce:ce + 1]
+    return bool(_QUESTION_END.search(clause) or follows in ("?", "？") or _QUESTION_WORDS.search(clause))
+
+
+def is_hypothetical(text: str, pos: int) -> bool:
+    """"要是我考上技师", "那在百色呢", "拿到技师呢": the fact at ``pos`` is a condition."""
+    cs, ce = clause_bounds(text, pos)
+    before = text[cs:pos]
+    if _CONDITION.search(before):
+        return True
+    clause = text[cs:ce].strip()
+    if clause.endswith("呢") and (_WHAT_IF_OPENER.search(clause) or _RESULT_VERB.search(before)):
+        return True
+    return False
+
+
+# who a clause is about: the last subject said before the fact wins
+_SUBJECTS = re.compile(
+    r"(?P<other>(?:我的?|俺)?(?:爸爸?|妈妈?|父亲|母亲|老爸|老妈|爱人|老婆|老公|丈夫|妻子|媳妇|儿子|女儿|孩子|"
+    r"同事|朋友|师傅|师父|徒弟|领导|同学|亲戚|哥哥?|姐姐?|弟弟?|妹妹?|别人|人家|有人|有的人)"
+    r"|(?<![其])(?:他|她)(?:们)?)"
+    r"|(?P<self>我|本人|俺|自己)")
+
+
+def about_someone_else(text: str, pos: int) -> bool:
+    last = None
+    for m in _SUBJECTS.finditer(clause_before(text, pos)):
+        last = m
+    return last is not None and last.group("other") is not None
+
+
+CORRECTION = re.compile(r"不对|说错|错了|搞错|更正|纠正|应该是|改成|改一下|不是.{0,8}?是")
+
+# ---------------------------------------------------------------------------------------
+# Levels: held, or a target / topic of a question
+
+_MENTION_NEG_BEFORE = re.compile(r"(没有|没|未|不是|不在|并非|并不是|无|从没|从来没)[^，。,;；]{0,4}$")
+_MODAL = re.compile(r"想|要|能|可以|可不可以|怎么|如何|才能|准备|打算|希望|需要|咋")
+_TARGET_VERB = re.compile(r"(评|申报|报考|报|考|参评|晋升|申请|评审|转评|冲|升|直接评|去评|评个|考个|申报个)(个|一个)?$")
+_TARGET_VERB_RESULT = re.compile(r"(评上|考上|升到|评到|考到|拿到|升为|晋升为|晋升到|转到|转为|转成)(个|一个)?$")
+_TARGET_AFTER = re.compile(r"^(职称)?(怎么|如何|咋)(评|考|申报|报|拿|弄|办)|^(职称)?(的|需要的|要的)?(条件|要求)|^(后|以后|之后)")
+# "技师待遇", "技师考试考什么": the grade/title as a topic, not the caller's own
+_GENERIC_AFTER = re.compile(r"^(职称)?(的)?(待遇|津贴|补贴|工资|评价|考试|考评|鉴定|报名|标准|评审费|评审|材料|学时)")
+# "助理工程师算哪一级", "副高要几年", "中级职称是什么级别": a question about the level itself
+_ASKED_ABOUT_AFTER = re.compile(
+    r"^(职称)?(算|属于|相当于|对应|等于|等同于?|是)(哪|什么|啥|几|多少)|^(职称)?(的)?(要|需要|得|需)(几|多|什么|啥|哪)"
+    r"|^(职称)?(是什么|是啥|什么意思|啥意思|多少钱|收费)")
+# "我是…", "本人技师", "我已经有…": the applicant's own, whatever follows
+_OWN_BEFORE = re.compile(r"(我|本人|俺)(现在|目前|已经|已|早就|就|也)?(是|有|拿了|拿过|考了|考过|评了|评上了|取得了?|获得了?)?$")
+_DEGREE_COMPARE_BEFORE = re.compile(r"(相当于|算|算不算|算是|等于|等同于?|视同|和|跟|与|按|同|享受|当)$")
+_DEGREE_COMPARE_AFTER = re.compile(r"^(学历)?(一样|待遇|同等|文凭吗|吗)")
+_GRADE_GUARD_AFTER = re.compile(r"^(学院|学校|院校|班|工作室)")
+_SERIES_GUARD_AFTER = re.compile(r"^(员|工|专业|学院|大学|学校|公司|局|厅|队|处|部|施工|项目|建设|管理|行业|单位)")
+_LEVEL_GUARD_AFTER = re.compile(r"^(建造师|注册|消防|造价|心理|人力资源|健康管理|律师|医院|甲等|资质|企业|公路|运动员)")
+_BARE_NUMBER_GRADE = re.compile(r"(\d|[一二三四五])级")
+
+
+def _reading(before: str, after: str, label: str, hypothetical: bool) -> str:
+    """'held'; 'topic' (a question about the level itself: "技师待遇", "副高要几年");
+    'target' (what the applicant wants: "想评工程师", "工程师怎么评")."""
+    if _OWN_BEFORE.search(before):
+        return "held"
+    if label in (SKILL_GRADE, TITLE, TITLE_LEVEL) and (_GENERIC_AFTER.match(after) or _ASKED_ABOUT_AFTER.match(after)):
+        return "topic"
+    if hypothetical:     # "要是评上中级呢": the condition, not a target
+        return "held"
+    if _TARGET_VERB.search(before) or (_TARGET_VERB_RESULT.search(before) and _MODAL.search(before)) \
+            or _TARGET_AFTER.match(after):
+        return "target"
+    return "held"
+
+
+def classify_mentions(text: str, mentions: List[Mention]) -> List[Mention]:
+    """Drops words that are no fact at all (技师学院, 哪一级 …) and marks the rest."""
+    out = []
+    for m in mentions:
+        after = text[m.end:m.end + 8]
+        before = clause_before(text, m.start)
+        label = m.term.label
+        bare_number = label == SKILL_GRADE and _BARE_NUMBER_GRADE.fullmatch(m.term.surface)
+        if label == SKILL_GRADE and _GRADE_GUARD_AFTER.match(after):
+            continue
+        if bare_number and (_LEVEL_GUARD_AFTER.match(after) or re.search(r"[哪那这几第每]$", before)):
+            continue   # "三级建造师", "能报哪一级"
+        if label == SERIES and _SERIES_GUARD_AFTER.match(after):
+            continue
+        if label == DEGREE and (_DEGREE_COMPARE_BEFORE.search(before) or _DEGREE_COMPARE_AFTER.match(after)):
+            continue   # "相当于本科吗", "和大专一样吗": an equivalence question, not the caller's degree
+        masked = mask_non_negating(before)
+        if _MENTION_NEG_BEFORE.search(masked) and not re.search(r"(只有|就是)", before[-4:]):
+            m.negated = True
+        m.someone_else = about_someone_else(text, m.start)
+        if label in (SKILL_GRADE, TITLE, TITLE_LEVEL, DEGREE, SCHOOL_CLASS):
+            reading = _reading(before, after, label, is_hypothetical(text, m.start))
+            m.held, m.topic = reading == "held", reading == "topic"
+        out.append(m)
+    _compared_topics(text, out)
+    return out
+
+
+_COMPARED_WITH = re.compile(r"^(和|跟|与|同|及|还是|或者?|比)$")
+
+
+def _compared_topics(text: str, mentions: List[Mention]) -> None:
+    """"技师和工程师待遇一样吗": both sides of a compared topic are topics."""
+    for left, right in zip(reversed(mentions[:-1]), reversed(mentions[1:])):
+        if right.topic and left.term.label in (SKILL_GRADE, TITLE, TITLE_LEVEL) \
+                and _COMPARED_WITH.match(text[left.end:right.start]) and not _OWN_BEFORE.search(clause_before(text, left.start)):
+            left.held, left.topic = False, True
+

@@ -1,0 +1,244 @@
+"""Numbers, durations and calendar years, each attached to the fact of its own clause.
+
+* **Numbers** are read with ``cn2an`` ("十二"→12, "两"→2); the domain's colloquial forms
+  are handled around it: "3年多"→3, "两年半"→2.5, "七八年"→7 (lower bound, the
+  conservative reading), "十几年"→10, "半年"→0.5, "18个月"→1.5.
+* **Which years?**  A duration becomes ``professional_years`` when its clause talks about
+  专业技术工作; ``title_years`` when its clause talks about a held title (职称, 评上, a title
+  name) or the nearest earlier fact is a title; otherwise ``skill_years`` (拿证/干了/
+  技师两年 …).  Durations that are not the applicant's record are ignored: "近三年考核",
+  "再干一年", "还差一年", "三年内", "需要几年", and clauses about 退休/毕业/处分/造假.
+  "X年前" is a calendar year.
+* **Calendar years** ("2019年拿的", "19年考的", "二〇一九年", "去年", "前年", "今年刚考",
+  "五年前") are resolved against today's date and become ``skill_grade_year`` – or
+  ``graduation_year`` (毕业), ``fraud_year`` (造假), ``title_years`` (= this year − year,
+  when the clause is about a title) and ``application_year`` for future years.  A year said
+  in a clause about another fact ("去年被记过", "前年考核没合格") belongs to that fact and
+  sets no grade year.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from typing import Any, List, Optional, Sequence, Tuple
+
+import cn2an
+
+from bot.nlu.clauses import Fact, clause_bounds
+from bot.nlu.lexicon import LEVEL_LABELS, SERIES, SKILL_GRADE, TITLE, TITLE_LEVEL, Mention
+
+_RANGE_DIGITS = "一二三四五六七八九"
+
+
+def parse_number(s: str) -> Optional[float]:
+    """Chinese or Arabic numeral → number (cn2an), with colloquial ranges: 七八→7, 十几→10."""
+    if not s:
+        return None
+    s = s.strip()
+    if re.fullmatch(r"\d+(\.\d+)?", s):
+        return float(s)
+    if len(s) == 2 and s[0] in _RANGE_DIGITS and s[1] in _RANGE_DIGITS \
+            and _RANGE_DIGITS.index(s[1]) == _RANGE_DIGITS.index(s[0]) + 1:
+        return float(_RANGE_DIGITS.index(s[0]) + 1)          # 七八 → 7
+    s = re.sub(r"[几来]$", "", s)                             # 十几 → 十, 十来 → 十
+    if not s or "几" in s or "来" in s:
+        return None
+    try:
+        return float(cn2an.cn2an(s, "smart"))
+    except (ValueError, KeyError, TypeError, IndexError):    # cn2an refuses odd digit mixes ("二二十")
+        return None
+
+
+def num_out(x: float) -> Any:
+    x = round(float(x), 2)
+    return int(x) if x == int(x) else x
+
+
+_DURATION = re.compile(
+    r"(?P<num>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百几来]+)"
+    r"(?P<more1>多)?(?P<unit>个多月|个半月|个月|年)(?P<half>半)?(?P<more2>多)?"
+    r"|(?P<halfyear>半年)"
+)
+_DUR_SKIP_BEFORE = re.compile(
+    r"(近|最近|再|又|还要|还差|还得|还需|还需要|需要|要求|需|要|差|满足|每|第|离|距|距离|头|过去|这|那|隔|不到|不满|够|够了)"
+    r"(满|干|工作|做|有|了|等|过|待)?$")
+_DUR_SKIP_AFTER = re.compile(r"^(内|以内|之内|以上|以后|后|之后|期间|考核|的考核|时间|才能|就能|才可以|才行)")
+_DUR_SKIP_CLAUSE = re.compile(r"退休|毕业|处分|造假|作假|弄虚|诚信|考核|合格|称职|岁|年龄|以后|之后|再过|还有")
+_PROFESSIONAL = re.compile(r"专业技术|专技|专业工作|技术岗位工作|专业岗位")
+# 取得…资格 is a title's qualification; …职业资格 is a skill grade's old name
+_TITLE_CUE = re.compile(r"职称|评上|评的|聘上|聘任|聘的|评了|取得.{0,6}?(?<!职业)资格")
+_SKILL_CUE = re.compile(r"证|技能|等级|技工|工种|技师|高级工|中级工|初级工|职业资格")
+
+_REL_YEAR = {"大前年": -3, "前年": -2, "去年": -1, "上一年": -1, "上年": -1, "今年": 0, "明年": 1, "后年": 2, "大后年": 3}
+_CAL_YEAR = re.compile(
+    r"(?P<y4>(?:19|20)\d{2})(?:\s*年)?"
+    r"|(?P<cn4>[零〇一二三四五六七八九]{4})年"
+    r"|(?P<y2>(?<![\d.])\d{2})年(?=(拿|考|取|评|获|毕业|底|初|中|上半年|下半年|\d{1,2}月|[一二三四五六七八九十]{1,2}月|的时候|那年|被|的证|的))"
+    r"|(?P<rel>大前年|前年|去年|上一年|今年|明年|大后年|后年)"
+)
+_PAST_EVENT = re.compile(r"拿|考的|考了|考过|考上|考到|考下|取得|获得|获|评上|评的|评了|下证|发证|发的|刚考|刚拿|毕业|造假|作假|弄虚|的证|通过|到手|聘")
+_FUTURE_EVENT = re.compile(r"明年|后年|如果|要是|假如|能不能|能评|可以评|申报|报名|想")
+# facts whose clause a year may be said in without being the grade's year
+_YEARLESS_FACTS = ("awards", "assessment_ok", "retired", "under_investigation", "demerit_punishment", "integrity_record",
+                   "stayed_in_region", "overseas_talent", "related_diploma")
+
+
+def _previous_level_mention(mentions: Sequence[Mention], pos: int) -> Optional[str]:
+    best = None
+    for m in mentions:
+        if m.end <= pos and not m.negated and m.held and m.term.label in LEVEL_LABELS:
+            best = m.term.label
+    return best
+
+
+def _clause_has_held(mentions: Sequence[Mention], cs: int, ce: int, labels: Tuple[str, ...]) -> bool:
+    return any(cs <= m.start < ce and m.term.label in labels and m.held and not m.negated for m in mentions)
+
+
+def years_kind(text: str, mentions: Sequence[Mention], start: int, end: int) -> str:
+    """For a duration/year at [start,end): 'professional' | 'title' | 'skill'."""
+    cs, ce = clause_bounds(text, start)
+    clause = text[cs:ce]
+    if _PROFESSIONAL.search(clause):
+        return "professional"
+    series_here = any(cs <= m.start < ce and m.term.label == SERIES for m in mentions)
+    title_here = _clause_has_held(mentions, cs, ce, (TITLE, TITLE_LEVEL)) or bool(_TITLE_CUE.search(clause))
+    skill_here = _clause_has_held(mentions, cs, ce, (SKILL_GRADE,)) or bool(
+        _SKILL_CUE.search(re.sub(r"职称证|资格证|证书.{0,2}职称|(技师|技工)(学院|学校|院校)", "", clause)))
+    if series_here and not title_here and not skill_here:
+        return "professional"     # "在技校任教十年": years of the profession the series names
+    if title_here and not skill_here:
+        return "title"
+    if skill_here and not title_here:
+        return "skill"
+    prev = _previous_level_mention(mentions, start if (title_here and skill_here) else end)
+    if prev in (TITLE, TITLE_LEVEL):
+        return "title"
+    if prev == SKILL_GRADE:
+        return "skill"
+    if title_here:
+        return "title"
+    return "skill"
+
+
+def _other_fact_in_clause(text: str, s: int, e: int, mentions: Sequence[Mention], others: Sequence[Fact]) -> bool:
+    """The clause of [s, e) states a fact of its own (记过, 没合格 …) and names no level."""
+    cs, ce = clause_bounds(text, s)
+    if any(cs <= m.start < ce and m.term.label in LEVEL_LABELS for m in mentions):
+        return False
+    return any(cs <= f.start < ce and f.entity in _YEARLESS_FACTS for f in others)
+
+
+def durations(text: str, mentions: Sequence[Mention], taken: List[Tuple[int, int]], today: _dt.date,
+              others: Sequence[Fact] = ()) -> List[Fact]:
+    facts: List[Fact] = []
+    for m in _DURATION.finditer(text):
+        s, e = m.span()
+        if any(a < e and s < b for a, b in taken):
+            continue
+        if m.group("halfyear"):
+            value = 0.5
+            if s > 0 and re.match(r"[\d零〇一二两三四五六七八九十]", text[s - 1]):
+                continue
+        else:
+            num = m.group("num")
+            if re.fullmatch(r"\d{3,}", num) or re.fullmatch(r"[零〇一二三四五六七八九]{4}", num):
+                continue  # calendar year, handled elsewhere
+            if s > 0 and re.match(r"[\d.]", text[s - 1]):
+                continue
+            value = parse_number(num)
+            if value is None:
+                continue
+            unit = m.group("unit")
+            if m.group("half"):
+                value += 0.5
+            if unit != "年":
+                if unit == "个半月":
+                    value += 0.5
+                value = value / 12.0
+        before = text[max(0, s - 6):s]
+        after = text[e:e + 6]
+        cs, ce = clause_bounds(text, s)
+        clause = text[cs:ce]
+        if after.startswith("前") and not m.group("halfyear") and m.group("unit") == "年":
+            # "五年前拿的证": a calendar year
+            year = today.year - int(value)
+            facts.extend(_calendar_fact(text, mentions, s, e + 1, year, today, others))
+            continue
+        if _DUR_SKIP_BEFORE.search(before) or _DUR_SKIP_AFTER.match(after):
+            continue
+        if re.search(r"(不是|并非|而不是)$", before):
+            continue   # "是六年不是五年"
+        if _DUR_SKIP_CLAUSE.search(clause) or value > 60 or _other_fact_in_clause(text, s, e, mentions, others):
+            continue
+        facts.append(Fact(years_kind(text, mentions, s, e) + "_years", num_out(value), s, e))
+    return facts
+
+
+def _calendar_fact(text: str, mentions: Sequence[Mention], s: int, e: int, year: int,
+                   today: _dt.date, others: Sequence[Fact], relative: Optional[str] = None) -> List[Fact]:
+    cs, ce = clause_bounds(text, s)
+    clause = text[cs:ce]
+    if len(clause) - (e - s) <= 2 and cs > 1:
+        # "…造假过一次，2021年": a bare year continues the previous clause
+        ps, _ = clause_bounds(text, cs - 2)
+        clause = text[ps:ce]
+    if re.search(r"毕业", clause):
+        return [Fact("graduation_year", year, s, e)]
+    if re.search(r"造假|作假|弄虚|虚假", clause):
+        return [Fact("fraud_year", year, s, e)]
+    if re.search(r"退休|考核|处分|岁|出生|生的", clause) or _other_fact_in_clause(text, s, e, mentions, others):
+        return []
+    if year > today.year:
+        return [Fact("application_year", year, s, e)]
+    if relative == "今年" and not _PAST_EVENT.search(clause):
+        return []   # "今年能评吗": the application year, which defaults to this year anyway
+    if year == today.year and _FUTURE_EVENT.search(clause) and not _PAST_EVENT.search(clause):
+        return []
+    if year < 1950:
+        return []
+    kind = years_kind(text, mentions, s, e)
+    if kind == "title":
+        return [Fact("title_years", today.year - year, s, e)]
+    if kind == "professional":
+        return []
+    return [Fact("skill_grade_year", year, s, e)]
+
+
+def calendar_years(text: str, mentions: Sequence[Mention], today: _dt.date,
+                   others: Sequence[Fact] = ()) -> Tuple[List[Fact], List[Tuple[int, int]]]:
+    """Calendar-year facts, and the spans of every year said (durations must not reuse them)."""
+    facts: List[Fact] = []
+    spans: List[Tuple[int, int]] = []
+    for m in _CAL_YEAR.finditer(text):
+        s, e = m.span()
+        year: Optional[int] = None
+        rel = None
+        if m.group("y4"):
+            if e < len(text) and text[e - 1] != "年" and not re.match(r"\s*(拿|考|取|评|获|毕业|年)", text[e:e + 3]):
+                # a bare 4-digit number without 年 or an event verb: not a year
+                continue
+            if s > 0 and re.match(r"[\d.]", text[s - 1]):
+                continue
+            if text[e - 1] != "年" and e < len(text) and re.match(r"[\d.]", text[e]):
+                continue
+            year = int(m.group("y4"))
+        elif m.group("cn4"):
+            v = parse_number(m.group("cn4"))
+            if v is None:
+                continue
+            year = int(v)
+        elif m.group("y2"):
+            yy = int(m.group("y2"))
+            before = text[max(0, s - 3):s]
+            if re.search(r"(了|干|做|工作|满|近)$", before):
+                continue
+            year = 2000 + yy if yy <= today.year % 100 else 1900 + yy
+        elif m.group("rel"):
+            rel = m.group("rel")
+            year = today.year + _REL_YEAR[rel]
+        if year is None:
+            continue
+        spans.append((s, e))
+        facts.extend(_calendar_fact(text, mentions, s, e, year, today, others, relative=rel))
+    return facts, spans

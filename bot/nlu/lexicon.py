@@ -1,0 +1,201 @@
+"""Vocabulary words found in a text: the lexicon and its longest-match scan.
+
+Every surface form comes from :mod:`rules_engine.vocabulary` (the single source the spaCy
+``entity_ruler`` and the jieba dictionary are also generated from, ``bot.nlu.build_spacy``);
+the forms built here are regular variations of those words (numbered grades, a level word
+glued to a title name, "高级职业资格", "在技校教书"), never a second list of names.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Dict, Iterable, List, Optional, Tuple
+
+import cn2an
+
+from rules_engine import vocabulary as vocab
+
+logger = logging.getLogger(__name__)
+
+# Labels of the spaCy ruler / lexicon; bot.nlu.normalise says which profile key each feeds.
+SKILL_GRADE = "SKILL_GRADE"
+TITLE = "TITLE"
+TITLE_LEVEL = "TITLE_LEVEL"
+AWARD = "AWARD"
+SERIES = "SERIES"
+PLACE = "PLACE"
+DEGREE = "DEGREE"
+SCHOOL_CLASS = "SCHOOL_CLASS"
+LABELS = (SKILL_GRADE, TITLE, TITLE_LEVEL, AWARD, SERIES, PLACE, DEGREE, SCHOOL_CLASS)
+LEVEL_LABELS = (SKILL_GRADE, TITLE, TITLE_LEVEL)
+
+
+@dataclass(frozen=True)
+class Term:
+    surface: str
+    label: str
+    value: str            # canonical value (region for PLACE, title level for TITLE)
+    series: Optional[str] = None   # TITLE only
+    note: Optional[str] = None     # PLACE only
+
+
+@dataclass
+class Mention:
+    """A lexicon word found at [start, end) and what its clause makes of it."""
+    term: Term
+    start: int
+    end: int
+    held: bool = True      # False: a target or a topic ("想评工程师", "工程师怎么评") – no level fact
+    topic: bool = False    # a question about the level itself ("工程师算哪一级"): not even a series
+    negated: bool = False
+    someone_else: bool = False   # "我爸是技师": not the applicant's
+
+
+# Ways of saying a numbered grade besides the vocabulary's own aliases ("三级证书").
+_LEVEL_SUFFIXES = ("", "技能", "证书", "证", "技能证书", "技能等级", "等级证书")
+_LEVEL_PREFIXES = ("", "国家职业资格", "职业资格", "国家")
+# "高级职业资格", "中级职业资格证": the pre-2019 name of a skill grade (never a title).
+_QUALIFICATION_SUFFIXES = ("职业资格", "职业资格证", "职业资格证书")
+# "在技校教书", "技工学校的老师": teaching at a kind of school names the teachers' series.
+_TEACHING_WORDS = ("教书", "任教", "当老师", "当教师", "做老师", "老师", "教课")
+
+
+def _numbered_grade_forms() -> List[Tuple[str, str]]:
+    out = []
+    for grade in vocab.skill_grades():
+        number = vocab.grade_number(grade)          # 三级
+        digit = str(cn2an.cn2an(number[0], "smart")) + "级"   # 3级
+        for base in (number, digit):
+            for pre in _LEVEL_PREFIXES:
+                for suf in _LEVEL_SUFFIXES:
+                    out.append((pre + base + suf, grade))
+    return out
+
+
+def _qualification_forms() -> List[Tuple[str, str]]:
+    """高级职业资格 → 高级工: the level word of every "…技能" alias (高级技能) + 职业资格."""
+    out = []
+    for grade, forms in vocab.aliases("skill_grades").items():
+        for f in forms:
+            if f.endswith("技能") and len(f) > 2:
+                out.extend((f[:-2] + suffix, grade) for suffix in _QUALIFICATION_SUFFIXES)
+    return out
+
+
+def _teaching_forms() -> List[Tuple[str, str]]:
+    """技校教师 (a series alias ending in 教师) → 技校 + 教书/任教/老师 …"""
+    out = []
+    for canon, forms in vocab.aliases("series").items():
+        for f in forms:
+            if f.endswith("教师") and len(f) > 2:
+                out.extend((f[:-2] + word, canon) for word in _TEACHING_WORDS)
+                out.append((f[:-2] + "的老师", canon))
+    return out
+
+
+@lru_cache(maxsize=None)
+def lexicon() -> Dict[str, Term]:
+    """surface form → Term, generated from rules_engine.vocabulary (never retyped)."""
+    lex: Dict[str, Term] = {}
+
+    def add(surface: str, term: Term) -> None:
+        if surface and surface not in lex:
+            lex[surface] = term
+
+    for t in vocab.title_names():
+        add(t.name, Term(t.name, TITLE, t.level, series=t.series))
+    # "中级工程师", "副高级农艺师", "初级会计师": a level word glued to a title name; the
+    # level word decides the level (longest match must beat 中级工 / 初级工 …)
+    for level, forms in vocab.aliases("title_levels").items():
+        for f in forms:
+            if f.endswith("职称"):
+                continue
+            for t in vocab.title_names():
+                if not t.name.startswith(("助理", "副", "正高级", "高级", "一级", "二级", "三级", "四级")):
+                    add(f + t.name, Term(f + t.name, TITLE, level, series=t.series))
+    for surface, grade in _qualification_forms():
+        add(surface, Term(surface, SKILL_GRADE, grade))
+    for surface, series in _teaching_forms():
+        add(surface, Term(surface, SERIES, series))
+    for section, label in (("skill_school_classes", SCHOOL_CLASS), ("awards", AWARD), ("skill_grades", SKILL_GRADE),
+                           ("title_levels", TITLE_LEVEL), ("series", SERIES), ("degrees", DEGREE)):
+        for canon, forms in vocab.aliases(section).items():
+            for f in forms:
+                add(f, Term(f, label, canon))
+        if section == "skill_grades":
+            for surface, grade in _numbered_grade_forms():
+                add(surface, Term(surface, SKILL_GRADE, grade))
+    # Every place of the vocabulary (its 盟市/旗县, 百色's counties, other provinces and
+    # cities, full and unambiguous short forms) → its region.
+    for name, place in vocab.places().items():
+        add(name, Term(name, PLACE, place.region, note=place.note))
+    return lex
+
+
+@lru_cache(maxsize=None)
+def _max_len() -> int:
+    return max(len(s) for s in lexicon())
+
+
+MEDALS = ("金牌", "银牌", "铜牌", "优胜奖", "冠军")
+
+
+@lru_cache(maxsize=None)
+def medal_combos() -> List[Tuple["re.Pattern[str]", str]]:
+    """'世赛…拿了金牌' → 世界技能大赛金牌: competition + medal said apart (from vocabulary)."""
+    combos: Dict[str, Dict[str, str]] = {}
+    for canon, forms in vocab.aliases("awards").items():
+        for f in forms:
+            for m in MEDALS:
+                if f.endswith(m) and len(f) > len(m):
+                    combos.setdefault(f[: -len(m)], {})[m] = canon
+    out = []
+    for comp, by_medal in combos.items():
+        for medal, canon in by_medal.items():
+            out.append((re.compile(re.escape(comp) + r"[^，。,;；!！?？]{1,8}?" + medal), canon))
+    return out
+
+
+def lexicon_matches(text: str, ruler_entities: Optional[Iterable[Dict[str, Any]]]) -> List[Mention]:
+    """Longest match, left to right, merged with the spans the spaCy ruler found."""
+    lex = lexicon()
+    maxlen = _max_len()
+    found: List[Mention] = []
+    i, n = 0, len(text)
+    while i < n:
+        hit = None
+        for length in range(min(maxlen, n - i), 0, -1):
+            term = lex.get(text[i:i + length])
+            if term is not None:
+                hit = Mention(term, i, i + length)
+                break
+        if hit:
+            found.append(hit)
+            i = hit.end
+        else:
+            i += 1
+    # spans the spaCy ruler found that the scan did not (token-based extras)
+    for ent in ruler_entities or ():
+        try:
+            s, e = int(ent["start"]), int(ent["end"])
+        except (KeyError, TypeError, ValueError) as err:
+            logger.warning("ignored a malformed ruler span %r: %s", ent, err)
+            continue
+        term = lex.get(text[s:e]) if 0 <= s < e <= n else None
+        if term is None or any(m.start < e and s < m.end for m in found):
+            continue
+        found.append(Mention(term, s, e))
+    found.sort(key=lambda m: m.start)
+    # "中级工程师", "副高级工程师": a level word glued to a title name is one title
+    merged: List[Mention] = []
+    for m in found:
+        prev = merged[-1] if merged else None
+        if prev is not None and prev.end == m.start and prev.term.label == TITLE_LEVEL \
+                and m.term.label == TITLE:
+            t = Term(text[prev.start:m.end], TITLE, prev.term.value, series=m.term.series)
+            merged[-1] = Mention(t, prev.start, m.end)
+            continue
+        merged.append(m)
+    return merged

@@ -1,0 +1,115 @@
+"""The per-clause decision of the normaliser as a table: sentence → the facts it states.
+
+A fact the applicant states about themself is a fact whatever the sentence asks; a level
+named inside a question is not; a condition is marked ``hypothetical``; a negation covers
+its own clause only; a year belongs to the fact of its own clause. Keys are
+``entity`` or ``entity/hypothetical``.
+"""
+import datetime as dt
+
+import pytest
+
+from bot.nlu.normalise import extract_facts
+
+TODAY = dt.date(2026, 11, 21)
+
+
+def facts(text):
+    out = {}
+    for f in extract_facts(text, today=TODAY):
+        key = f["entity"] + ("/" + f["role"] if f.get("role") else "")
+        if f["entity"] == "awards":
+            out.setdefault(key, []).append(f["value"])
+        else:
+            out[key] = f["value"]
+    return out
+
+
+STATED = [
+    ("我是技师", {"skill_grade": "技师"}),
+    ("本人技师", {"skill_grade": "技师"}),
+    ("我是技师，评副高要几年", {"skill_grade": "技师"}),
+    ("我拿过全国技术能手", {"awards": ["全国技术能手"]}),
+    ("还在全国职业技能大赛上拿过铜牌", {"awards": ["全国职业技能大赛铜牌"]}),
+    ("我是2015年大专毕业的", {"degree": "大专", "graduation_year": 2015}),
+    ("干了七年多", {"skill_years": 7}),
+    ("已经退休了", {"retired": True}),
+    ("我想走农业系列", {"series": "农业"}),
+    ("我是技校预备技师班出来的", {"degree": "中专", "skill_school_class": "预备技师班"}),
+    ("我有中级职称能考技师吗", {"title_level": "中级"}),
+    ("我打算明年申报", {"application_year": 2027}),
+]
+
+ASKED_ABOUT = [      # a level named inside a question about it is not held
+    ("中级职称评审费多少？", {}),
+    ("评副高要几年？", {}),
+    ("能考技师吗", {}),
+    ("高级技师的条件是什么", {}),
+    ("助理工程师算哪一级？", {}),
+    ("副高需要几年", {}),
+    ("技师和工程师待遇一样吗", {}),
+    ("高级工想评助理工程师", {"skill_grade": "高级工", "series": "工程"}),   # a target still names the series
+]
+
+HYPOTHETICAL = [     # conditions are marked, never stated
+    ("要是我考上技师呢", {"skill_grade/hypothetical": "技师"}),
+    ("我是高级工，要是拿到技师呢", {"skill_grade": "高级工", "skill_grade/hypothetical": "技师"}),
+    ("那在百色呢", {"region/hypothetical": "baise"}),
+    ("如果考核都合格呢", {"assessment_ok/hypothetical": True}),
+    ("换成内蒙古呢", {"region/hypothetical": "nei_mongol"}),
+    ("假如我拿了中华技能大奖", {"awards/hypothetical": ["中华技能大奖"]}),
+    ("明年能评吗", {"application_year/hypothetical": 2027}),
+    ("我在包头，如果我没退休呢", {"region": "nei_mongol", "retired/hypothetical": False}),
+]
+
+NEGATION = [         # a negation covers its own clause; 不过/不少/可不可以 … negate nothing
+    ("技师干了五年，不过退休了", {"skill_grade": "技师", "skill_years": 5, "retired": True}),
+    ("技师干了五年不过退休了", {"skill_grade": "技师", "skill_years": 5, "retired": True}),
+    ("不过我已经退休", {"retired": True}),
+    ("可不可以评工程师，我没退休", {"series": "工程", "retired": False}),
+    ("我没有受过处分，但是已经退休了", {"demerit_punishment": False, "retired": True}),
+    ("不是技师，是高级工", {"skill_grade": "高级工"}),
+    ("我不是很清楚，应该是高级工", {"skill_grade": "高级工"}),
+    ("考核不少年份都合格", {"assessment_ok": True}),
+    ("要不然我说我是技师", {"skill_grade": "技师"}),
+    ("没拿到技师证", {}),
+    ("我还没退休", {"retired": False}),
+]
+
+SOMEONE_ELSE = [     # facts about another person are not the applicant's
+    ("我同事是技师", {}),
+    ("我爸在百色，我在包头", {"region": "nei_mongol"}),
+    ("我师傅拿过全国技术能手，我是高级工", {"skill_grade": "高级工"}),
+    ("其他地方我不清楚，我是技师", {"skill_grade": "技师"}),
+]
+
+YEARS = [            # a year belongs to the fact of its own clause
+    ("去年被记过了", {"demerit_punishment": True}),
+    ("就前年没合格", {"assessment_ok": False}),
+    ("2019年拿的技师，去年被记过", {"skill_grade_year": 2019, "skill_grade": "技师", "demerit_punishment": True}),
+    ("前年拿的证", {"skill_grade_year": 2024}),
+    ("2020年取得高级职业资格", {"skill_grade_year": 2020, "skill_grade": "高级工"}),
+    ("取得技师职业资格三年了", {"skill_grade": "技师", "skill_years": 3}),
+    ("中级职业资格", {"skill_grade": "中级工"}),
+]
+
+SHORTHAND = [        # shorthand generated from the vocabulary
+    ("拿过全国大赛银牌", {"awards": ["全国职业技能大赛银牌"]}),
+    ("国赛拿了铜牌", {"awards": ["全国职业技能大赛铜牌"]}),
+    ("去年世赛拿了金牌", {"awards": ["世界技能大赛金牌"]}),
+    ("在技工学校教书", {"series": "技工院校教师"}),
+    ("我在技校当老师", {"series": "技工院校教师"}),
+    ("在技师学院任教十年", {"series": "技工院校教师", "professional_years": 10}),
+]
+
+
+@pytest.mark.parametrize("text,expected", STATED + ASKED_ABOUT + HYPOTHETICAL + NEGATION + SOMEONE_ELSE
+                         + YEARS + SHORTHAND)
+def test_facts_per_clause(text, expected):
+    assert facts(text) == expected
+
+
+def test_a_condition_and_a_stated_fact_of_the_same_key_are_both_kept():
+    got = extract_facts("我是高级工，要是拿到技师呢", today=TODAY)
+    assert [(f["entity"], f["value"], f.get("role")) for f in got] == [
+        ("skill_grade", "高级工", None), ("skill_grade", "技师", "hypothetical")]
