@@ -23,6 +23,7 @@ logger = logging.getLogger(__name__)
 
 FORM = "eligibility_form"
 YEARS_SLOTS = ("skill_years", "title_years", "professional_years")
+HYPOTHETICAL = "hypothetical"     # the entity role of a condition (bot.nlu.clauses)
 # “再干两年”, “再过一年”, “三年以后”, “明年”: a number of years from now.
 YEARS_LATER = re.compile(r"[再多过还].{0,3}年|年(?:以|之)?后|明年|后年")
 # “再干呢”, “以后呢”: later, without a number.
@@ -189,8 +190,7 @@ class ActionWhatIf(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
         profile = current_profile(tracker)
-        changes = {e["entity"]: e.get("value") for e in tracker.latest_message.get("entities", [])
-                   if e.get("entity") in PROFILE_KEYS and e.get("entity") not in YEARS_SLOTS}
+        changes = self._conditions(tracker, profile)
         extra_years = self._extra_years(tracker)
         if not changes and not extra_years:
             dispatcher.utter_message(text=replies.unrecognised_hypothesis(tracker.latest_message.get("text") or ""))
@@ -221,6 +221,20 @@ class ActionWhatIf(Action):
         for message in replies.eligibility_messages(decision, intro=intro, with_steps=False):
             dispatcher.utter_message(text=message)
         return []
+
+    @staticmethod
+    def _conditions(tracker: Tracker, profile: Dict[str, Any]) -> Dict[str, Any]:
+        """The facts supposed: those the NLU marked hypothetical ("要是拿到技师呢"). A fact
+        stated in the same message already filled its slot, so a role-less entity counts
+        only where it differs from the profile (a condition the NLU did not mark)."""
+        changes: Dict[str, Any] = {}
+        for e in tracker.latest_message.get("entities", []):
+            key = e.get("entity")
+            if key not in PROFILE_KEYS or key in YEARS_SLOTS:
+                continue
+            if e.get("role") == HYPOTHETICAL or profile.get(key) != e.get("value"):
+                changes[key] = e.get("value")
+        return changes
 
     @staticmethod
     def _extra_years(tracker: Tracker) -> int:

@@ -8,25 +8,24 @@ from rules_engine import ProfileError, validate
 from rules_engine.profile import schema
 
 PROFILE_KEYS = tuple(schema())
-# A hypothetical is never a fact; a side question names the level asked about, not the one
-# held. The domain's slot mappings (scripts/gen_domain_slots.py) and the assist API both
-# follow these lists.
-HYPOTHETICAL_INTENTS = ("what_if",)
+# Side questions: a message with one of these intents is not an answer to the form's
+# question (actions.actions). Which facts a message states is the NLU's decision, not theirs.
 FAQ_INTENTS = ("faq_fee", "faq_window", "faq_where", "faq_materials", "faq_continuing_education",
                "faq_education_equivalent", "faq_post", "faq_scope", "faq_degree", "faq_evaluation")
-FACTS_KEPT_FROM_FAQ = ("region",)
 
 
-def intents_not_filling(key: str) -> List[str]:
-    return list(HYPOTHETICAL_INTENTS) + ([] if key in FACTS_KEPT_FROM_FAQ else list(FAQ_INTENTS))
+def is_stated(entity: Dict[str, Any]) -> bool:
+    """A fact the applicant states: a profile key without a role (a condition such as
+    "要是拿到技师呢" carries the role ``hypothetical``). Same rule as the slot mappings."""
+    return entity.get("entity") in PROFILE_KEYS and not entity.get("role")
 
 
-def facts_from_entities(intent: str, entities: List[Dict[str, Any]]) -> Dict[str, Any]:
-    """The facts a parsed message states, under the same rules as the slot mappings."""
+def facts_from_entities(entities: List[Dict[str, Any]]) -> Dict[str, Any]:
+    """The facts a parsed message states, whatever its intent (as the slot mappings)."""
     facts: Dict[str, Any] = {}
     for ent in entities:
         key = ent.get("entity")
-        if key not in PROFILE_KEYS or intent in intents_not_filling(key):
+        if not is_stated(ent):
             continue
         if schema()[key]["type"] == "list":
             value = ent.get("value")

@@ -240,7 +240,7 @@ class AssistInput(InputChannel):
             agent = request.app.ctx.agent
             parse = await agent.parse_message(text) if text.strip() else {"intent": {}, "entities": []}
             intent = (parse.get("intent") or {}).get("name") or ""
-            facts = facts_from_entities(intent, parse.get("entities", []))
+            facts = facts_from_entities(parse.get("entities", []))
             profile = merge(self.profiles.get(conversation_id), facts)
             profile, dropped = profile_from_slots(profile)
             self.profiles.put(conversation_id, profile)
