@@ -16,7 +16,7 @@ export JINENG_TEST_MODEL := $(abspath $(MODEL))
 # crash would otherwise hang on retries to sentry.io).
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: install build train run run-cluster stop-cluster shell test test-rules bench eval vendor-web clean
+.PHONY: install build train run run-cluster stop-cluster shell test test-rules bench eval vendor-web wechat-menu clean
 
 install: $(STAMP)
 
@@ -78,6 +78,11 @@ test: $(MODEL) $(APT_STAMP)
 
 test-rules: install
 	$(PY) -m pytest -q tests/test_rules_*.py
+
+# Pushes the official account's custom menu (deploy/wechat_menu.json) with wechatpy's menu
+# API; needs WECHAT_APPID and WECHAT_APPSECRET (WECHAT_API_BASE: another API host, for tests).
+wechat-menu: install
+	$(PY) -m bot.channels.wechat.menu deploy/wechat_menu.json
 
 # Figures go to docs/benchmarks.md (never into timed test assertions), all from one run:
 # the load part starts its own single instance and its own cluster (free ports, data under

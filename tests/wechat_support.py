@@ -237,7 +237,8 @@ class Harness:
         else:
             app = Sanic(f"wechat_test_{uuid.uuid4().hex}", configure_logging=False)
             register([self.channel], app, route="/webhooks/")  # as `rasa run` does
-        app.ctx.agent = SimpleNamespace(handle_message=self.bot.handle_message)
+        # no tracker store: the guard's rewind of a failed turn logs that it cannot
+        app.ctx.agent = SimpleNamespace(handle_message=self.bot.handle_message, tracker_store=None)
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", 0))
