@@ -27,7 +27,7 @@ $(STAMP): requirements.txt scripts/find_python310.sh
 	    rm -rf $(VENV); echo "creating $(VENV) with $$py310"; "$$py310" -m venv $(VENV); fi
 	$(PIP) install --disable-pip-version-check -q --upgrade "pip<24.1" 2>&1 | grep -v "^WARNING: Location" || true
 	$(PIP) install --disable-pip-version-check -q -r requirements.txt 2>&1 | grep -v "^WARNING: Location" || true
-	$(PY) -c "import rasa, rasa_sdk, spacy, jieba, cn2an, wechatpy" # fails here if an install above failed
+	$(PY) -c "import rasa, rasa_sdk, spacy, jieba, cn2an, opencc, wechatpy" # fails here if an install above failed
 	touch $(STAMP)
 
 # The spaCy pipeline (blank zh + jieba + entity ruler) and jieba dictionary, generated
