@@ -16,7 +16,7 @@ export JINENG_TEST_MODEL := $(abspath $(MODEL))
 # crash would otherwise hang on retries to sentry.io).
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: install build train run run-cluster stop-cluster shell test test-rules bench eval vendor-web wechat-menu clean
+.PHONY: install build train run run-cluster stop-cluster shell test test-rules sheets bench eval vendor-web review-export wechat-menu clean
 
 install: $(STAMP)
 
@@ -79,6 +79,10 @@ test: $(MODEL) $(APT_STAMP)
 test-rules: install
 	$(PY) -m pytest -q tests/test_rules_*.py
 
+# The sign-off sheets (docs/answers/): one answer per distinct outcome, per region.
+sheets: install
+	for r in national nei_mongol baise; do $(PY) -m rules_engine sheet --region $$r --write; done
+
 # Pushes the official account's custom menu (deploy/wechat_menu.json) with wechatpy's menu
 # API; needs WECHAT_APPID and WECHAT_APPSECRET (WECHAT_API_BASE: another API host, for tests).
 wechat-menu: install
@@ -95,7 +99,13 @@ bench: $(MODEL) $(APT_STAMP)
 eval: $(SPACY)
 	$(PY) scripts/eval_nlu.py
 
-# Re-vendors the socket.io client into bot/web/static/vendor/ (committed; run/test do not need npm).
+# The review console's annotations as Rasa NLU data (data/nlu/reviewed.yml), from the event
+# broker's database that endpoints.yml names (the same defaults as `make run`).
+review-export: install
+	TRACKER_DB=$${TRACKER_DB:-build/tracker.db} ACTION_ENDPOINT_URL=$${ACTION_ENDPOINT_URL:-http://localhost:5055/webhook} \
+	  EVENT_BROKER_DB=$${EVENT_BROKER_DB:-build/events.db} $(PY) -m bot.channels.review.export
+
+# Re-vendors the socket.io client and Chart.js into bot/web/static/vendor/ (committed; run/test do not need npm).
 vendor-web:
 	scripts/vendor_web.sh
 
