@@ -17,7 +17,8 @@ from rules_engine.knowledge import answer_education_equivalent
 from rules_engine.vocabulary import resolve_place
 
 from . import replies
-from .profile_slots import FAQ_INTENTS, PROFILE_KEYS, profile_from_slots
+from .general import GENERAL_INTENTS, own_case
+from .profile_slots import PROFILE_KEYS, profile_from_slots
 
 logger = logging.getLogger(__name__)
 
@@ -32,15 +33,16 @@ YEAR_SLOTS = ("skill_grade_year", "graduation_year", "fraud_year")
 # Messages that cannot be an answer to the question asked (a side question, a what-if,
 # a request for help). Anything else can: a bare place name such as “在杭州” carries
 # little for the intent classifier and may come out as any intent.
-NOT_ANSWER_INTENTS = {"what_if", "human_handoff", "restart", "help", "goodbye", "thank", "out_of_scope",
-                      *FAQ_INTENTS}
-DONT_KNOW = re.compile(r"不知道|不清楚|不记得|忘了|说不清|不确定|跳过")
 FAQ_TOPICS = {
     "faq_fee": "fee", "faq_window": "window", "faq_where": "where", "faq_materials": "materials",
     "faq_continuing_education": "continuing_education", "faq_post": "post", "faq_scope": "scope",
     "faq_degree": "degree", "faq_evaluation": "evaluation",
 }
-HOTLINE = "12333"
+SIDE_QUESTION_INTENTS = (*FAQ_TOPICS, "faq_education_equivalent")
+NOT_ANSWER_INTENTS = {"what_if", "human_handoff", "restart", "help", "goodbye", "thank", "out_of_scope",
+                      *SIDE_QUESTION_INTENTS, *GENERAL_INTENTS}
+DONT_KNOW = re.compile(r"不知道|不清楚|不记得|忘了|说不清|不确定|跳过")
+HOTLINE = replies.HOTLINE
 
 
 def questions_to_ask(decision: Dict[str, Any], declined: List[str]) -> List[str]:
@@ -268,11 +270,14 @@ class ActionAnswerFaq(Action):
         profile = current_profile(tracker)
         region = profile.get("region")
         kind = "skill" if profile.get("title_level") and not profile.get("skill_grade") else "title"
+        # A side question from someone who told us about themself goes on to their own
+        # question afterwards (the rules read `own_case`).
+        events = [SlotSet("own_case", own_case(tracker, profile))]
         if region:
             answers = self._answers(intent, region, kind, profile)
             for message in replies.faq_messages(answers[:2]):
                 dispatcher.utter_message(text=message)
-            return []
+            return events
         # Region unknown: what each local document says, then what holds elsewhere.
         silent = []
         for r in ("baise", "nei_mongol", "national"):
@@ -286,7 +291,7 @@ class ActionAnswerFaq(Action):
         if silent:
             dispatcher.utter_message(text=f"{'、'.join(silent)}：文件未作具体规定，以当地当年通知为准，可拨打{HOTLINE}咨询。")
         dispatcher.utter_message(response="utter_faq_region_hint")
-        return []
+        return events
 
     @staticmethod
     def _answers(intent: str, region: str, kind: str, profile: Dict[str, Any]) -> List[Dict[str, Any]]:

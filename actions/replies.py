@@ -7,10 +7,12 @@ import re
 from typing import Any, Dict, List, Optional
 
 from rules_engine.explain import cite, level_words
+from rules_engine.loader import short_name
 from rules_engine.model import Citation
 from rules_engine.profile import label
 from rules_engine import vocabulary
 
+HOTLINE = "12333"
 MAX_OTHER_OPTIONS = 3
 MAX_STEPS = 4
 ICONS = {"eligible": "✅", "not_yet": "⏳", "undecided": "❓", "ineligible": "❌"}
@@ -54,8 +56,10 @@ def eligibility_messages(decision: Dict[str, Any], region_note: Optional[str] = 
         messages.append(f"{ICONS[top['status']]} {top['explanation']}")
         if others:
             messages.append("另外：\n" + "\n".join(headline(o) for o in others))
+    elif decision["missing"]:
+        messages.append(still_needed(decision["missing"]))
     else:
-        messages.append("根据目前的信息，还没有找到适用的贯通申报途径。")
+        messages.append("按您说的情况，文件里没有对应的贯通申报途径。")
     for blocker in decision["blockers"]:
         messages.append(f"⚠️ {blocker['explanation']}")
     if "education_equivalent" in decision:
@@ -110,7 +114,7 @@ def profile_summary(profile: Dict[str, Any]) -> str:
 
 def faq_messages(answers: List[Dict[str, Any]], region_label: Optional[str] = None) -> List[str]:
     if not answers:
-        return ["这个问题文件里没有具体规定，建议咨询当地人社部门或拨打12333。"]
+        return [f"这个问题文件里没有具体规定，建议咨询当地人社部门或拨打{HOTLINE}。"]
     prefix = f"（{region_label}）" if region_label else ""
     return [f"{prefix}{a['text']}（{a['source']}）" for a in answers]
 
@@ -121,3 +125,66 @@ def region_label(region: str) -> str:
 
 def grade_words(grade: str) -> str:
     return f"{grade}（{vocabulary.grade_number(grade)}）"
+
+
+def still_needed(missing: List[str]) -> str:
+    """An undecided answer is a question, never a refusal: what is missing, asked for."""
+    facts = "、".join(label(k) for k in missing[:3])
+    return f"还不能下结论：还需要知道您的{facts}。请告诉我，我再按文件帮您算。"
+
+
+# ── general questions and questions outside the documents ─────────────────────────
+
+# “工人评不了工程师吧？”: an old belief stated as a question; the answer corrects it first.
+MISBELIEF = re.compile(r"评不了|评不上|不能评|不可以评|没法评|不让评|没资格|不能参加职称|只有.{0,8}才能评")
+
+
+def level_lead(text: str) -> Optional[str]:
+    """“助理工程师算哪一级？”: what the named title or grade is, from the vocabulary."""
+    for name in sorted((t for t in vocabulary.title_names()), key=lambda t: -len(t.name)):
+        if name.name in text:
+            return f"{name.name}属于{name.level}职称（职称从低到高：{'、'.join(vocabulary.title_levels())}）。"
+    for grade, words in sorted(vocabulary.aliases("skill_grades").items(), key=lambda kv: -len(kv[0])):
+        if grade in text:
+            return f"{grade}是技能等级的{vocabulary.grade_number(grade)}（从低到高：{'、'.join(grade_words(g) for g in vocabulary.skill_grades())}）。"
+    return None
+
+
+def general_messages(intent: str, text: str, answers: List[Dict[str, Any]], label_local: bool = False) -> List[str]:
+    """The general answer: a lead that fits the question, then the documents' words (a
+    local document's rule labelled with its region when the user's region is unknown)."""
+    messages: List[str] = []
+    if intent == "faq_guantong" and MISBELIEF.search(text):
+        messages.append("不是这样的：2020年起，技能人才（工人）也可以评职称。")
+    if intent == "faq_levels":
+        lead = level_lead(text)
+        if lead:
+            messages.append(lead)
+    for a in answers:
+        doc = a["topic_entry"].split(":")[0]
+        prefix = f"（{region_label(doc)}）" if label_local and doc != "national" else ""
+        messages.append(f"{prefix}{a['text']}（{a['source']}）")
+    return messages or faq_messages([])
+
+
+def offer_own_case(profile: Dict[str, Any]) -> str:
+    """After a general answer: the user's own case is one message away."""
+    held = profile.get("skill_grade") or profile.get("title_level")
+    if held:
+        return f"要我按您的情况（{held}）算一下能申报什么吗？"
+    return "想知道您本人能申报什么？告诉我您的技能等级（或职称）、取得几年了、在哪个地区，我按文件帮您算。"
+
+
+def documents() -> str:
+    return "、".join(short_name(doc) for doc in ("national", "nei_mongol", "baise"))
+
+
+def out_of_scope_messages() -> List[str]:
+    """What the documents cover and what they do not, and where to ask instead."""
+    return [
+        f"这个问题超出了我收录的文件范围，我不能给您准确答复。我收录的是{documents()}，"
+        "讲的是高技能人才与专业技术人才的职业发展贯通：技能人才凭技能等级申报职称、专业技术人才参加职业技能评价，"
+        "以及相关的申报时间、地点、材料、费用。",
+        "工勤岗与管理岗之间的转岗、技能等级本身的晋级条件、不走贯通的普通职称评审条件、其他省份的本地细则、"
+        f"社保养老等，这些文件没有规定，请咨询当地人社局或拨打{HOTLINE}人社服务热线。",
+    ]

@@ -201,3 +201,92 @@ def test_numbers_carried_as_text_are_understood():
 def test_only_the_offending_key_is_dropped():
     profile, dropped = profile_from_slots({"skill_grade": "技师", "skill_grade_year": 2031.0})
     assert dropped == ["skill_grade_year"] and profile == {"skill_grade": "技师"}
+
+
+# ── general questions and questions outside the documents (issue 13) ─────────────
+
+from actions.general import ActionAnswerGeneral, ActionAnswerOutOfScope  # noqa: E402
+from actions.replies import eligibility_messages  # noqa: E402
+
+
+def outside_form(slots=None, text="", intent="faq_levels"):
+    return Tracker("test-user", dict(slots or {}), {"text": text, "intent": {"name": intent, "confidence": 0.9},
+                                                     "entities": []}, [], False, None, {}, "action_listen")
+
+
+def own_case_value(events):
+    return next(e["value"] for e in events if e.get("name") == "own_case")
+
+
+def test_a_level_question_is_answered_with_the_article_then_the_own_case_is_offered():
+    msgs, events = run(ActionAnswerGeneral(), outside_form(text="助理工程师算哪一级", intent="faq_levels"))
+    out = texts(msgs)
+    assert out.startswith("助理工程师属于助理级职称")
+    assert "《百色市实施细则》第四条" in out and "《百色市实施细则》第五条" in out
+    assert "告诉我您的技能等级" in msgs[-1]["text"] and own_case_value(events) is False
+
+
+def test_the_old_belief_that_workers_cannot_get_titles_is_corrected_citing_the_national_text():
+    msgs, _ = run(ActionAnswerGeneral(), outside_form(text="工人评不了工程师吧", intent="faq_guantong"))
+    assert msgs[0]["text"].startswith("不是这样的") and "2020年" in msgs[0]["text"]
+    assert "《实施意见》二（二）1" in texts(msgs)
+
+
+def test_the_two_ladders_cite_the_articles_defining_them():
+    msgs, _ = run(ActionAnswerGeneral(), outside_form(text="技能人才和专技人才有啥不同", intent="faq_ladders"))
+    assert "第四条" in msgs[0]["text"] and "第五条" in msgs[1]["text"]
+
+
+def test_discipline_names_the_bars_explains_the_period_and_says_the_documents_give_no_length():
+    msgs, _ = run(ActionAnswerGeneral(), outside_form(text="处分期满多久能评", intent="faq_discipline"))
+    out = texts(msgs)
+    assert "《百色市实施细则》第七条（三）" in out and "《百色市实施细则》第十四条" in out
+    assert "“影响期”是" in out and "没有写" in out
+    assert "（百色市）" in out            # a local rule is labelled when the region is unknown
+
+
+def test_a_fraud_question_leads_with_the_fraud_bar():
+    msgs, _ = run(ActionAnswerGeneral(), outside_form({"region": "baise"}, "弄虚作假被查出来多久不能评", "faq_discipline"))
+    assert "《百色市实施细则》第七条（二）" in msgs[0]["text"] and "3年内不得申报" in msgs[0]["text"]
+
+
+def test_years_follow_the_region_in_force():
+    msgs, _ = run(ActionAnswerGeneral(), outside_form({"region": "baise"}, "评副高要几年", "faq_years"))
+    assert "《百色市实施细则》第八条" in texts(msgs) and "《百色市实施细则》第十条" in texts(msgs)
+
+
+def test_a_general_question_from_someone_who_said_who_they_are_goes_on_to_their_question():
+    msgs, events = run(ActionAnswerGeneral(), outside_form({"skill_grade": "技师"}, "评副高要几年", "faq_years"))
+    assert own_case_value(events) is True
+    assert "告诉我" not in msgs[-1]["text"]          # no offer: the form asks next
+
+
+def test_inside_the_form_a_general_answer_neither_offers_nor_restarts():
+    msgs, events = run(ActionAnswerGeneral(), tracker({"skill_grade": "技师"}, text="技师相当于什么职称", intent="faq_levels"))
+    assert own_case_value(events) is False and "告诉我" not in texts(msgs)
+
+
+def test_after_the_answer_there_is_no_offer_again():
+    t = outside_form({"skill_grade": "技师", "answered": True}, "副高是什么意思", "faq_levels")
+    msgs, events = run(ActionAnswerGeneral(), t)
+    assert own_case_value(events) is False and "告诉我" not in texts(msgs)
+
+
+def test_out_of_scope_says_what_the_documents_cover_and_where_to_ask():
+    msgs, events = run(ActionAnswerOutOfScope(), outside_form(text="事业单位工勤岗能转管理岗吗", intent="out_of_scope"))
+    out = texts(msgs)
+    assert "《实施意见》" in out and "《百色市实施细则》" in out and "12333" in out and "工勤岗" in out
+    assert not any((m.get("response") or "").startswith("utter_ask_") for m in msgs)
+    assert own_case_value(events) is False
+
+
+def test_an_undecided_answer_asks_for_what_is_missing_instead_of_refusing():
+    decision = {"options": [], "blockers": [], "missing": ["skill_years"], "next_steps": []}
+    out = "\n".join(eligibility_messages(decision))
+    assert "没有找到" not in out and "没有对应" not in out
+    assert "还需要知道" in out and "年限" in out
+
+
+def test_a_side_question_from_someone_who_said_who_they_are_goes_on_to_their_question():
+    _, events = run(ActionAnswerFaq(), outside_form({"skill_grade": "技师", "region": "national"}, "职称怎么评", "faq_evaluation"))
+    assert own_case_value(events) is True

@@ -1,0 +1,124 @@
+"""General policy questions and questions outside the documents (issue 13).
+
+“助理工程师算哪一级？”, “工人评不了工程师吧？”, “处分期满多久能评？” are answered from the
+knowledge base with their articles before anything is asked; then the user is offered a
+check of their own case. A question the documents do not cover is said to be so, with
+where to ask instead. Neither starts the form by itself: only when the user has told us
+about themself (a grade, a title, an award, a 技工院校 class) does the dialogue go on to
+their own question, which the rules decide on the `own_case` slot this module sets.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, List, Optional, Text, Tuple
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from rules_engine import answer_topic
+from rules_engine.loader import LAYER_ORDER, find_item
+
+from . import replies
+from .profile_slots import profile_from_slots
+
+# intent → knowledge topics, in the order they answer the question. Definitions (levels,
+# ladders, what 贯通 allows) are the same everywhere and are answered from every document;
+# the others depend on the region's documents.
+DEFINITIONS: Dict[str, Tuple[str, ...]] = {
+    "faq_levels": ("title_levels", "skill_levels", "level_correspondence"),
+    "faq_ladders": ("ladders", "guantong"),
+    "faq_guantong": ("guantong", "ladders"),
+}
+REGIONAL: Dict[str, Tuple[str, ...]] = {
+    "faq_years": ("years",),
+    "faq_discipline": ("discipline",),
+}
+GENERAL_INTENTS = (*DEFINITIONS, *REGIONAL)
+# “弄虚作假被查出来多久不能评” is a discipline question about the fraud bar in particular.
+FRAUD = re.compile(r"造假|弄虚作假|伪造|剽窃|骗取")
+MAX_ANSWERS = 3
+# Facts that say the user asks about themself, not about the policy in general.
+OWN_CASE_FACTS = ("skill_grade", "title_level", "awards", "skill_school_class")
+
+
+def knowledge_answers(topics: Tuple[str, ...], region: Optional[str]) -> List[Dict[str, Any]]:
+    """What the documents say on `topics`: those in force in `region`, or, with no region,
+    what a local document says of its own (it is more specific) and the national text,
+    each with its source."""
+    out: Dict[str, Dict[str, Any]] = {}
+    for topic in topics:
+        if region:
+            found = _topic(topic, region)
+        else:
+            found = []
+            for doc in LAYER_ORDER[1:]:
+                found += [a for a in _topic(topic, doc)
+                          if a["topic_entry"].startswith(f"{doc}:") and getattr(find_item(a["topic_entry"]), "adds", None) == "new"]
+            found += [a for a in _topic(topic, "national") if a["topic_entry"].startswith("national:")]
+        for answer in found:
+            out.setdefault(answer["topic_entry"], answer)
+    return list(out.values())
+
+
+def _topic(topic: str, region: str) -> List[Dict[str, Any]]:
+    try:
+        return answer_topic(topic, region)
+    except KeyError:              # a topic no document in force speaks about
+        return []
+
+
+def own_case(tracker: Tracker, profile: Dict[str, Any]) -> bool:
+    """Go on to the user's own question after answering: they told us about themself,
+    have not had their answer yet, and no question of the form is pending."""
+    return (tracker.active_loop.get("name") is None and not tracker.get_slot("answered")
+            and any(profile.get(k) for k in OWN_CASE_FACTS))
+
+
+def after_answer(tracker: Tracker, dispatcher: CollectingDispatcher, profile: Dict[str, Any]) -> List[Dict]:
+    """The offer (or nothing, inside the form) and the slot the rules read."""
+    going_on = own_case(tracker, profile)
+    if not going_on and tracker.active_loop.get("name") is None and not tracker.get_slot("answered"):
+        dispatcher.utter_message(text=replies.offer_own_case(profile))
+    return [SlotSet("own_case", going_on)]
+
+
+def _profile(tracker: Tracker) -> Dict[str, Any]:
+    return profile_from_slots(tracker.slots)[0]
+
+
+class ActionAnswerGeneral(Action):
+    """A general policy question, answered from the documents with their articles."""
+
+    def name(self) -> Text:
+        return "action_answer_general"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        text = tracker.latest_message.get("text") or ""
+        profile = _profile(tracker)
+        if intent in REGIONAL:
+            region = profile.get("region")
+            topics = ("fraud", *REGIONAL[intent]) if intent == "faq_discipline" and FRAUD.search(text) else REGIONAL[intent]
+            answers = knowledge_answers(topics, region)
+        else:
+            region, answers = None, knowledge_answers(DEFINITIONS.get(intent, DEFINITIONS["faq_guantong"]), None)
+        label_local = intent in REGIONAL and not region
+        for message in replies.general_messages(intent, text, answers[:MAX_ANSWERS], label_local):
+            dispatcher.utter_message(text=message)
+        if intent in REGIONAL and not region and (tracker.get_slot("answered") or tracker.active_loop.get("name")):
+            dispatcher.utter_message(response="utter_faq_region_hint")   # the offer asks for it otherwise
+        return after_answer(tracker, dispatcher, profile)
+
+
+class ActionAnswerOutOfScope(Action):
+    """Outside the documents: say what they cover and what not, and where to ask."""
+
+    def name(self) -> Text:
+        return "action_answer_out_of_scope"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
+        for message in replies.out_of_scope_messages():
+            dispatcher.utter_message(text=message)
+        return after_answer(tracker, dispatcher, _profile(tracker))
