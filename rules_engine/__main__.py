@@ -1,4 +1,4 @@
-"""Command line: `python -m rules_engine evaluate|explain|articles|topic`.
+"""Command line: `python -m rules_engine evaluate|explain|articles|topic|sheet`.
 
 evaluate reads one profile (JSON) on stdin and prints the decision as JSON; explain
 prints the same decision as readable Chinese. Bad input: message on stderr, exit 2.
@@ -37,6 +37,9 @@ def main(argv=None) -> int:
     top = sub.add_parser("topic", help="按问题类别回答（费用、时间、材料……）")
     top.add_argument("topic", help="、".join(topics()))
     top.add_argument("--region", default="national", choices=["national", "nei_mongol", "baise"])
+    sh = sub.add_parser("sheet", help="答复核对表：每种不同结论一个代表情形（供人社局审核签字）")
+    sh.add_argument("--region", required=True, choices=["national", "nei_mongol", "baise"])
+    sh.add_argument("--write", action="store_true", help="写入 docs/answers/<region>.md 而不是打印")
     args = parser.parse_args(argv)
 
     try:
@@ -53,6 +56,15 @@ def main(argv=None) -> int:
             else:
                 for a in rows:
                     print(f"{short_name(a['doc'])}{a['article']}\n  {a['text']}\n")
+        elif args.command == "sheet":
+            from .sheet import render as render_sheet, sheet_path
+            text = render_sheet(args.region)
+            if args.write:
+                sheet_path(args.region).parent.mkdir(parents=True, exist_ok=True)
+                sheet_path(args.region).write_text(text, encoding="utf-8")
+                print(f"wrote {sheet_path(args.region)}")
+            else:
+                print(text, end="")
         elif args.command == "topic":
             for ans in answer_topic(args.topic, args.region):
                 print(f"{ans['text']}（{ans['source']}）")

@@ -213,9 +213,9 @@ def _best_per_level(drafts: List[Draft]) -> List[Draft]:
 
 
 def _worth_offering(drafts: List[Draft], facts: Dict[str, Any]) -> List[Draft]:
-    """Never a level the applicant holds or one below it; below an open level, only the
-    open ones (a lower level "not yet" or "no" says nothing useful then). The highest open
-    level is the usual choice; lower open ones say so."""
+    """Never a level the applicant holds or one below it; at or below an open level, only
+    the open ones (a "not yet" or "no" there says nothing useful). The highest open level
+    is the usual choice; lower open ones say so."""
     held = {"title": facts.get("title_level"), "skill": facts.get("skill_grade")}
     kept = [d for d in drafts
             if held[d.kind] is None or vocabulary.level_rank(d.kind, d.level) > vocabulary.level_rank(d.kind, held[d.kind])]
@@ -228,10 +228,11 @@ def _worth_offering(drafts: List[Draft], facts: Dict[str, Any]) -> List[Draft]:
     out = []
     for d in kept:
         top = best.get(d.kind)
-        if top is not None and vocabulary.level_rank(d.kind, d.level) < vocabulary.level_rank(d.kind, top):
+        if top is not None and vocabulary.level_rank(d.kind, d.level) <= vocabulary.level_rank(d.kind, top):
             if d.status != "eligible":
-                continue
-            d.below_best = top
+                continue      # open already, at this level or above, by another route
+            if d.level != top:
+                d.below_best = top
         out.append(d)
     for d in out:
         d.lower_open = d.status == "eligible" and any(o.below_best == d.level and o.kind == d.kind for o in out)
@@ -244,7 +245,7 @@ def _attach_lower_hints(drafts: List[Draft], hints: List[Draft]) -> None:
     offered = {(d.kind, d.level) for d in drafts}
     for d in drafts:
         if (d.route.path == "regular" and d.status in ("not_yet", "undecided") and not d.blockers
-                and not d.via_higher_grade and d.route.base_grade):
+                and not d.via_higher_grade and d.kind == "title"):
             d.lower_hints = [h for h in hints if h.kind == d.kind and (h.kind, h.level) not in offered
                              and vocabulary.level_rank(h.kind, h.level) < vocabulary.level_rank(d.kind, d.level)]
 

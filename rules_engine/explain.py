@@ -33,7 +33,8 @@ def level_words(kind: str, level: str) -> str:
 
 def _basis(d: Draft) -> str:
     text = f"依据{cite(d.route.citation)}：“{d.route.quote}”。"
-    if d.route.interpretation:
+    # A route widened to higher grades says its reading concretely (_higher_grade_note).
+    if d.route.interpretation and not d.route.base_grade:
         text += f"（本助手的理解：{d.route.interpretation}）"
     return text
 
@@ -184,7 +185,8 @@ def promotion_text(entry: Knowledge, held_level: str) -> str:
 def step_text(entry: Knowledge, levels: List[str], facts: Dict[str, Any], today: _dt.date) -> str:
     """A next step; fees are given for the levels in question, windows against today's date."""
     if entry.fees:
-        fees = [f"{lv}{entry.fees[lv]}元/人" for lv in dict.fromkeys(levels) if lv in entry.fees]
+        ordered = sorted(set(levels) & set(entry.fees), key=vocabulary.title_rank, reverse=True)
+        fees = [f"{lv}{entry.fees[lv]}元/人" for lv in ordered]
         if fees:
             return f"职称评审费：{'、'.join(fees)}（审核通过后在线缴纳）。"
     text = entry.answer
