@@ -9,7 +9,9 @@ the message's entities with canonical profile-key entities::
 
 One entity per profile key, several for ``awards`` (one per award).  ``value`` is already
 canonical (str / int / float / bool), so slots filled ``from_entity`` carry the rules
-engine's values directly.
+engine's values directly.  A fact said as a condition ("要是拿到技师呢") carries
+``"role": "hypothetical"``: the slot mappings (role-less) skip it, the what-if action reads it.
+The same key may come twice, once stated and once supposed ("我是高级工，要是拿到技师呢").
 
 How ``rasa test nlu`` sees them: ``rasa.nlu.test.get_eval_data`` parses every test message
 through the whole graph and ``_get_active_entity_extractors`` collects the ``extractor``
@@ -33,6 +35,7 @@ from rasa.shared.nlu.constants import (
     ENTITIES,
     ENTITY_ATTRIBUTE_CONFIDENCE,
     ENTITY_ATTRIBUTE_END,
+    ENTITY_ATTRIBUTE_ROLE,
     ENTITY_ATTRIBUTE_START,
     ENTITY_ATTRIBUTE_TYPE,
     ENTITY_ATTRIBUTE_VALUE,
@@ -105,16 +108,19 @@ class ProfileFactExtractor(GraphComponent, EntityExtractorMixin):
             ruler_entities=self._ruler_entities(message),
             with_implied=bool(self._config.get("implied_series", True)),
         )
-        entities = [
-            {
+        entities = []
+        for f in facts:
+            entity = {
                 ENTITY_ATTRIBUTE_TYPE: f["entity"],
                 ENTITY_ATTRIBUTE_VALUE: f["value"],
                 ENTITY_ATTRIBUTE_START: f["start"],
                 ENTITY_ATTRIBUTE_END: f["end"],
                 ENTITY_ATTRIBUTE_CONFIDENCE: 1.0,
             }
-            for f in facts
-        ]
+            if f.get("role"):
+                # a condition ("要是拿到技师呢"): role-less slot mappings do not take it
+                entity[ENTITY_ATTRIBUTE_ROLE] = f["role"]
+            entities.append(entity)
         return self.add_extractor_name(entities)
 
     def process(self, messages: List[Message]) -> List[Message]:
