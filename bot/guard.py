@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import hashlib
 import logging
 import os
 import re
@@ -84,6 +85,14 @@ def install_action_watch() -> None:
 
     run._jineng_watched = True  # type: ignore[attr-defined]
     rasa_action.RemoteAction.run = run
+
+
+def pseudonym(sender: Optional[Text]) -> Text:
+    """Short, stable stand-in for a sender id (a WeChat OpenID is personal data), so logs
+    can follow one conversation without holding the id itself."""
+    if not sender:
+        return "-"
+    return hashlib.sha256(str(sender).encode("utf-8")).hexdigest()[:12]
 
 
 # ----------------------------------------------------------------- pending turns
@@ -168,7 +177,7 @@ class Guard:
         message.text = text
         sender, out = message.sender_id, message.output_channel
         if not await self.limiter.allow(f"{self.channel}:{sender}"):
-            logger.info("rate limit: sender %s refused", sender)
+            logger.info("rate limit: sender %s refused", pseudonym(sender))
             await self._say(out, sender, TOO_FAST)
             return
         if len(message.text) > self.max_chars:
@@ -201,13 +210,13 @@ class Guard:
         try:
             await on_new_message(message)
         except Exception as exc:   # e.g. tracker store database down: nothing was stored
-            logger.error("turn of %s failed in Rasa: %s: %s", message.sender_id, type(exc).__name__, exc)
+            logger.error("turn of %s failed in Rasa: %s: %s", pseudonym(message.sender_id), type(exc).__name__, exc)
             return False
         finally:
             ACTION_FAILURES.reset(token)
             message.output_channel = real_out
         if failures:
-            logger.error("turn of %s failed (%s); turn rewound and kept", message.sender_id, failures)
+            logger.error("turn of %s failed (%s); turn rewound and kept", pseudonym(message.sender_id), failures)
             await self._rewind(message.sender_id)
             return False
         await _forward(buffer.messages, real_out, message.sender_id)
@@ -219,7 +228,7 @@ class Guard:
 
         agent = self.agent
         if agent is None or agent.tracker_store is None:
-            logger.warning("cannot rewind the turn of %s: no agent", sender)
+            logger.warning("cannot rewind the turn of %s: no agent", pseudonym(sender))
             return
         store = agent.tracker_store
         while not hasattr(store, "forget_last_turn") and hasattr(store, "_tracker_store"):
@@ -234,4 +243,4 @@ class Guard:
                     tracker.update(UserUtteranceReverted())
                     await agent.tracker_store.save(tracker)
         except Exception as exc:
-            logger.error("rewinding the turn of %s failed: %s", sender, exc)
+            logger.error("rewinding the turn of %s failed: %s", pseudonym(sender), exc)

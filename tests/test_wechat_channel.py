@@ -31,10 +31,9 @@ from bot.channels.wechat import (
     MalformedXMLError,
     UnsafeXMLError,
     ensure_safe_xml,
-    openid_hash,
     split_utf8,
 )
-from bot.guard import APOLOGY, MAX_CHARS, TOO_LONG
+from bot.guard import APOLOGY, MAX_CHARS, TOO_LONG, pseudonym
 from wechat_support import (  # noqa: F401  (redis_url is a fixture)
     ACCOUNT,
     AES_KEY,
@@ -700,7 +699,7 @@ async def test_info_logs_carry_no_message_text_or_openid(caplog) -> None:
             await h.channel.drain()
     logs = "\n".join(r.getMessage() for r in caplog.records)
     assert "msg_id=888" in logs
-    assert openid_hash(OPENID) in logs
+    assert pseudonym(OPENID) in logs
     assert secret_text not in logs
     assert OPENID not in logs
 

@@ -6,9 +6,10 @@ pending customer-service pushes and the kept texts of failed turns."""
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from bot.channels.wechat import WELCOME_TEXT
-from bot.guard import ACTION_FAILURES, APOLOGY, TOO_FAST, Guard
+from bot.guard import ACTION_FAILURES, APOLOGY, TOO_FAST, Guard, pseudonym
 from bot.kvstore import MemoryStore
 from bot.ratelimit import TokenBucket
 from wechat_support import (
@@ -39,8 +40,15 @@ async def content(h: Harness, body: str) -> str:
     return reply_fields(await resp.text())["Content"]
 
 
+def test_a_flood_from_one_follower_is_limited_while_others_are_served(caplog) -> None:
+    caplog.set_level(logging.INFO, logger="bot.guard")
+    flood_from_one_follower()
+    logs = "\n".join(r.getMessage() for r in caplog.records)
+    assert f"sender {pseudonym(OPENID)} refused" in logs and OPENID not in logs
+
+
 @run
-async def test_a_flood_from_one_follower_is_limited_while_others_are_served() -> None:
+async def flood_from_one_follower() -> None:
     bot = StubBot()
     async with Harness(make_channel(guard=limited_guard(3)), bot) as h:
         flood = [await content(h, text_xml(f"第{i}条", msg_id=100 + i)) for i in range(6)]

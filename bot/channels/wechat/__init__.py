@@ -41,11 +41,10 @@ from bot.channels.wechat.messages import (
 from bot.channels.wechat.parser import MalformedXMLError, UnsafeXMLError, ensure_safe_xml
 from bot.channels.wechat.replies import WECHAT_TEXT_MAX_BYTES, collected_text, split_for_wechat, split_utf8
 from bot.channels.wechat.session import DedupStore, MemoryDedupStore, RedisDedupStore
-from bot.channels.wechat.utils import openid_hash
 
 __all__ = [
     "DEFAULT_API_BASE", "DedupStore", "MalformedXMLError", "MemoryDedupStore", "NOT_HEARD_TEXT",
     "RedisDedupStore", "SUCCESS_RESULT", "TEXT_ONLY_TEXT", "UNKNOWN_MENU_TEXT", "UnsafeXMLError",
     "WECHAT_TEXT_MAX_BYTES", "WELCOME_TEXT", "WeChatAPIClient", "WeChatInput", "collected_text",
-    "ensure_safe_xml", "heard_line", "openid_hash", "split_for_wechat", "split_utf8",
+    "ensure_safe_xml", "heard_line", "split_for_wechat", "split_utf8",
 ]

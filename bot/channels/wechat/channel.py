@@ -50,8 +50,7 @@ from bot.channels.wechat.session import (
     RedisDedupStore,
     Unsubscribed,
 )
-from bot.channels.wechat.utils import openid_hash
-from bot.guard import APOLOGY, Guard, runtime_started
+from bot.guard import APOLOGY, Guard, pseudonym, runtime_started
 
 logger = logging.getLogger(__name__)
 
@@ -331,7 +330,7 @@ class WeChatInput(InputChannel):
                         deadline: float, encrypted: bool) -> Dict[Text, Text]:
         data = message._data  # raw strings: never trust field converters
         openid = data["FromUserName"]
-        incoming = interpret(data, openid_hash(openid), self.click_keys, encrypted, self.welcome_text)
+        incoming = interpret(data, pseudonym(openid), self.click_keys, encrypted, self.welcome_text)
         logger.info("wechat: received %s", incoming.log_id)
         if incoming.event == "subscribe":
             await self.unsubscribed.discard(openid)

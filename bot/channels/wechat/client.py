@@ -15,7 +15,7 @@ from typing import Callable, Optional, Text
 
 import aiohttp
 
-from bot.channels.wechat.utils import openid_hash
+from bot.guard import pseudonym
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +105,7 @@ class WeChatAPIClient:
             except Exception as exc:
                 logger.warning(
                     "wechat custom/send failed for user=%s: %s",
-                    openid_hash(openid),
+                    pseudonym(openid),
                     exc,
                 )
                 return False
@@ -117,7 +117,7 @@ class WeChatAPIClient:
                 continue
             logger.warning(
                 "wechat custom/send rejected for user=%s: errcode=%s errmsg=%s",
-                openid_hash(openid),
+                pseudonym(openid),
                 errcode,
                 data.get("errmsg") if isinstance(data, dict) else None,
             )
