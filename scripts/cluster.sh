@@ -9,7 +9,7 @@
 #   CLUSTER_DIR [build/cluster]  PG_PORT [5433]  REDIS_PORT [6380]
 #   RASA_PORTS ["5011 5012"]  ACTION_PORTS ["5061 5062"]
 #   NGINX_PORT [8080] (public entry)  ACTIONS_LB_PORT [8085] (action endpoint for Rasa)
-#   MODEL [models/current.tar.gz]  RASA_TOKEN / ASSIST_TOKEN / WECHAT_TOKEN [dev defaults]
+#   MODEL [models/current.tar.gz]  RASA_TOKEN / ASSIST_TOKEN / WECHAT_TOKEN / REVIEW_TOKEN [dev defaults]
 #   DB_PASSWORD [generated once into $CLUSTER_DIR/secrets/db_password]
 #   RATE_LIMIT_BURST / RATE_LIMIT_PER_MINUTE (bot/ratelimit.py)
 # Data and logs stay under $CLUSTER_DIR (pg/, redis/, logs/, run/).
@@ -29,7 +29,7 @@ START_TIMEOUT=${START_TIMEOUT:-240}
 PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)}
 RUN="$DIR/run"; LOGS="$DIR/logs"
 
-for var in RASA_TOKEN:dev-rasa-token ASSIST_TOKEN:dev-assist-token WECHAT_TOKEN:dev-wechat-token; do
+for var in RASA_TOKEN:dev-rasa-token ASSIST_TOKEN:dev-assist-token WECHAT_TOKEN:dev-wechat-token REVIEW_TOKEN:dev-review-token; do
   name=${var%%:*}; default=${var#*:}
   if [ -z "${!name:-}" ]; then export "$name=$default"; [ "${1:-}" = start ] && echo "note: $name not set, using the development default '$default'"; fi
 done
@@ -55,6 +55,7 @@ db_password() {
 
 common_env() {
   export DB_HOST=127.0.0.1 DB_PORT=$PG_PORT DB_NAME=rasa DB_USER=rasa DB_PASSWORD=$(db_password)
+  export EVENT_BROKER_DB_NAME=rasa_events      # the review console's event broker (created on first use)
   export REDIS_HOST=127.0.0.1 REDIS_PORT LOCK_REDIS_DB=0
   export WECHAT_DEDUP_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/1" REDIS_URL="redis://127.0.0.1:$REDIS_PORT/2"
   export ACTION_ENDPOINT_URL="http://127.0.0.1:$ACTIONS_LB_PORT/webhook"
@@ -144,6 +145,7 @@ start() {
 技能贯通助手 cluster up:
   REST channel  POST http://127.0.0.1:$NGINX_PORT/webhooks/rest/webhook
   HTTP API      http://127.0.0.1:$NGINX_PORT/conversations/<id>/tracker?token=\$RASA_TOKEN
+  review        http://127.0.0.1:$NGINX_PORT/webhooks/review/  (API: Bearer \$REVIEW_TOKEN; events in PostgreSQL rasa_events)
   rasa          127.0.0.1:{$(echo $RASA_PORTS | tr ' ' ,)}   actions 127.0.0.1:{$(echo $ACTION_PORTS | tr ' ' ,)}
   logs          $LOGS
 MSG

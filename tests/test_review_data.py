@@ -14,7 +14,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
 
 from bot.channels.review.annotations import AnnotationError, AnnotationStore, check
-from bot.channels.review.broker import ReviewEventBroker
+from bot.channels.review.broker import ReviewEventBroker, stored_sender
 from bot.channels.review.events import EventLog, sender_hash
 from bot.channels.review.export import main as export_main, render
 from bot.channels.review.figures import figures, to_csv
@@ -78,7 +78,7 @@ def test_broker_stores_rasa_rows_redacted(broker, tmp_path):
                                BotUttered(f"您说的是{PHONE}吗")])
     with sqlite3.connect(tmp_path / "events.db") as db:
         rows = db.execute("select sender_id, data from events order by id").fetchall()
-    assert [r[0] for r in rows] == ["u1", "u1"]
+    assert [r[0] for r in rows] == [stored_sender("u1")] * 2 and json.loads(rows[0][1])["sender_id"] == stored_sender("u1")
     stored = "".join(r[1] for r in rows)
     assert PHONE not in stored and ID_NUMBER not in stored
     assert "[手机号已隐藏]" in stored and "[身份证号已隐藏]" in stored
@@ -154,7 +154,7 @@ def test_inbox_reasons_newest_first_with_context(log):
     }
     assert [item["text"] for item in items][0] == "我是技师长"
     dropped = items[0]
-    assert dropped["dropped"] == ["skill_grade"] and dropped["sender"] == sender_hash("u1") != "u1"
+    assert dropped["dropped"] == ["skill_grade"] and dropped["sender"] == stored_sender("u1")[:12] == sender_hash(stored_sender("u1"))
     fallback = next(i for i in items if i["text"] == "阿斯顿发生地方")
     current = [line for line in fallback["context"] if line.get("current")]
     assert current and current[0]["text"] == "阿斯顿发生地方"

@@ -7,8 +7,10 @@ that is down raises there, so a turn would fail with it. This subclass keeps Ras
 rows are written:
 
 - ``publish`` redacts every string of the event (bot.privacy: no 身份证号 or 手机号 is ever
-  stored, whatever channel built the message), serialises it and puts it on a bounded queue;
-  it never raises and never touches the database;
+  stored, whatever channel built the message), replaces the sender id by its SHA-256 (a
+  REST client may use a phone number as sender id; the console needs only to group by it),
+  serialises the event and puts it on a bounded queue; it never raises and never touches
+  the database;
 - one writer thread inserts what is queued in batches (one transaction per batch), creating
   the table on its first success; when the database is unreachable it keeps the batch and
   retries with a growing pause, and when the queue is full new events are dropped and
@@ -20,13 +22,15 @@ endpoints.yml::
     event_broker:
       type: bot.channels.review.broker.ReviewEventBroker
       dialect: sqlite          # db: from EVENT_BROKER_DB, default build/events.db
-      # or dialect: postgresql + url/port/db/username/password (deploy/endpoints.cluster.yml)
+      # or dialect: postgresql + url/port/db/username/password (deploy/endpoints.cluster.yml);
+      # login_db: a database to log in to first and create `db` from, as Rasa's SQL tracker store
 
 The database must not be the tracker store's: both use a table named ``events``.
 """
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import os
 import queue
@@ -55,6 +59,11 @@ CLOSE_TIMEOUT = 5.0
 _STOP = object()
 
 TABLE: sa.Table = SQLEventBroker.SQLBrokerEvent.__table__
+
+
+def stored_sender(sender_id: Any) -> Text:
+    """What the broker stores as sender id: the SHA-256 (hex) of the real one."""
+    return hashlib.sha256(str(sender_id or "").encode("utf-8")).hexdigest()
 
 
 def default_sqlite_db() -> Text:
@@ -95,6 +104,9 @@ def make_engine(dialect: Text = "sqlite", host: Optional[Text] = None, port: Opt
     return engine
 
 
+CONFIG_KEYS = ("dialect", "port", "db", "username", "password", "login_db", "queue_size")
+
+
 def engine_from_endpoints(path: Text = "endpoints.yml") -> Optional[sa.engine.Engine]:
     """The broker database named in an endpoints file (for `make review-export`), or None."""
     from rasa.core.utils import read_endpoints_from_path
@@ -103,7 +115,7 @@ def engine_from_endpoints(path: Text = "endpoints.yml") -> Optional[sa.engine.En
     config = endpoints.event_broker
     if config is None:
         return None
-    kwargs = {k: v for k, v in config.kwargs.items() if k in ("dialect", "port", "db", "username", "password")}
+    kwargs = {k: v for k, v in config.kwargs.items() if k in CONFIG_KEYS[:5]}
     return make_engine(host=config.url, **kwargs)
 
 
@@ -112,10 +124,13 @@ class ReviewEventBroker(SQLEventBroker):
 
     def __init__(self, dialect: Text = "sqlite", host: Optional[Text] = None, port: Optional[int] = None,
                  db: Optional[Text] = None, username: Optional[Text] = None, password: Optional[Text] = None,
-                 queue_size: int = QUEUE_SIZE) -> None:
+                 login_db: Optional[Text] = None, queue_size: int = QUEUE_SIZE) -> None:
         # Not SQLEventBroker.__init__: it connects and creates the table right away, which
         # would stop the server from starting while the database is down.
         self.engine = make_engine(dialect, host, port, db, username, password)
+        # PostgreSQL: where to log in first to create the database if it is missing (writer thread)
+        self._login = ((make_engine(dialect, host, port, login_db, username, password), db)
+                       if login_db and dialect == "postgresql" else None)
         self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
         self.dropped = 0
         self.written = 0
@@ -128,8 +143,7 @@ class ReviewEventBroker(SQLEventBroker):
     @classmethod
     async def from_endpoint_config(cls, broker_config: EndpointConfig,
                                    event_loop: Optional[AbstractEventLoop] = None) -> "ReviewEventBroker":
-        kwargs = {k: v for k, v in broker_config.kwargs.items()
-                  if k in ("dialect", "port", "db", "username", "password", "queue_size")}
+        kwargs = {k: v for k, v in broker_config.kwargs.items() if k in CONFIG_KEYS}
         return cls(host=broker_config.url, **kwargs)
 
     # ------------------------------------------------------------------ the hot path
@@ -137,7 +151,8 @@ class ReviewEventBroker(SQLEventBroker):
     def publish(self, event: Dict[Text, Any]) -> None:
         """Queues the redacted event; never raises, never waits."""
         try:
-            row = {"sender_id": event.get("sender_id"), "data": dumps_json(redact_deep(event))}
+            sender = stored_sender(event.get("sender_id"))
+            row = {"sender_id": sender, "data": dumps_json({**redact_deep(event), "sender_id": sender})}
             self._queue.put_nowait(row)
         except queue.Full:
             self.dropped += 1
@@ -160,6 +175,13 @@ class ReviewEventBroker(SQLEventBroker):
 
     def _insert(self, rows: List[Dict[Text, Any]]) -> None:
         if not self._table_ready:
+            if self._login is not None:
+                from rasa.core.tracker_store import SQLTrackerStore
+
+                login_engine, name = self._login
+                SQLTrackerStore._create_database(login_engine, name)
+                login_engine.dispose()
+                self._login = None
             TABLE.create(self.engine, checkfirst=True)
             self._table_ready = True
         with self.engine.begin() as connection:

@@ -147,7 +147,11 @@ class ReviewInput(InputChannel):
             return asset("chart.umd.min.js")
 
         async def data_or_503(request: Request):
-            log, annotations = await self._refreshed(request)
+            try:
+                log, annotations = await self._refreshed(request)
+            except Exception as exc:          # the broker's database is down or unreadable
+                logger.warning("review console: event database unavailable (%s: %s)", type(exc).__name__, exc)
+                return None, None, _error(503, "事件库暂时无法读取，请稍后再试")
             if log is None:
                 return None, None, _error(503, "没有配置事件代理（endpoints.yml 的 event_broker）")
             return log, annotations, None
@@ -196,7 +200,11 @@ class ReviewInput(InputChannel):
                 record = check(body, event, self._intents(request))
             except AnnotationError as err:
                 return _error(400, str(err))
-            saved = await request.app.loop.run_in_executor(None, annotations.save, record)
+            try:
+                saved = await request.app.loop.run_in_executor(None, annotations.save, record)
+            except Exception as exc:
+                logger.warning("review console: annotation not saved (%s: %s)", type(exc).__name__, exc)
+                return _error(503, "标注暂时无法保存（事件库不可用），请稍后再试")
             return _json(saved)
 
         @bp.route("/api/annotations/<event_id:int>", methods=["DELETE"])

@@ -12,7 +12,6 @@ clears them), so a turn knows the facts the dialogue held when it was answered.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import threading
 from dataclasses import dataclass, field
@@ -28,8 +27,9 @@ CHINA_TIME = dt.timezone(dt.timedelta(hours=8))
 
 
 def sender_hash(sender_id: Optional[str]) -> str:
-    """What the console shows instead of a sender id (a WeChat openid, a widget session)."""
-    return hashlib.sha256((sender_id or "").encode("utf-8")).hexdigest()[:12]
+    """What the console shows for a sender id the broker stored (already its SHA-256,
+    bot/channels/review/broker.py): the first 12 hex digits."""
+    return (sender_id or "")[:12]
 
 
 def local_day(ts: float) -> dt.date:

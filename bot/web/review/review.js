@@ -66,7 +66,7 @@
     if ($("unreviewed-only").checked) q += "&unreviewed=1";
     return call("GET", q).then(function (list) {
       items = list;
-      $("updated").textContent = new Date().toLocaleTimeString("zh-CN", { hour12: false });
+      $("updated").textContent = new Date().toLocaleTimeString("zh-CN", { hour12: false, timeZone: "Asia/Shanghai" });
       renderInbox();
     }).catch(function (err) { if (err.message !== "401") toast("读取失败：" + err.message); });
   }
