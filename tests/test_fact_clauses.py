@@ -81,6 +81,7 @@ SOMEONE_ELSE = [     # facts about another person are not the applicant's
     ("我爸在百色，我在包头", {"region": "nei_mongol"}),
     ("我师傅拿过全国技术能手，我是高级工", {"skill_grade": "高级工"}),
     ("其他地方我不清楚，我是技师", {"skill_grade": "技师"}),
+    ("来电人说他是百色的技师", {"region": "baise", "skill_grade": "技师"}),   # an agent's words (assist)
 ]
 
 YEARS = [            # a year belongs to the fact of its own clause

@@ -160,11 +160,11 @@ def is_hypothetical(text: str, pos: int) -> bool:
     return False
 
 
-# who a clause is about: the last subject said before the fact wins
+# who a clause is about: the last subject said before the fact wins. Not 他/她: a hotline
+# agent typing into the assist console says "来电人说他是技师" of the applicant.
 _SUBJECTS = re.compile(
     r"(?P<other>(?:我的?|俺)?(?:爸爸?|妈妈?|父亲|母亲|老爸|老妈|爱人|老婆|老公|丈夫|妻子|媳妇|儿子|女儿|孩子|"
-    r"同事|朋友|师傅|师父|徒弟|领导|同学|亲戚|哥哥?|姐姐?|弟弟?|妹妹?|别人|人家|有人|有的人)"
-    r"|(?<![其])(?:他|她)(?:们)?)"
+    r"同事|朋友|师傅|师父|徒弟|领导|同学|亲戚|哥哥?|姐姐?|弟弟?|妹妹?|别人|人家|有人|有的人))"
     r"|(?P<self>我|本人|俺|自己)")
 
 
