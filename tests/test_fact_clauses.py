@@ -35,7 +35,8 @@ STATED = [
     ("干了七年多", {"skill_years": 7}),
     ("已经退休了", {"retired": True}),
     ("我想走农业系列", {"series": "农业"}),
-    ("我是技校预备技师班出来的", {"degree": "中专", "skill_school_class": "预备技师班"}),
+    ("我是技校预备技师班出来的", {"skill_school_class": "预备技师班"}),
+    ("我是技校毕业的", {"degree": "中专"}),
     ("我有中级职称能考技师吗", {"title_level": "中级"}),
     ("我打算明年申报", {"application_year": 2027}),
 ]
@@ -48,6 +49,11 @@ ASKED_ABOUT = [      # a level named inside a question about it is not held
     ("助理工程师算哪一级？", {}),
     ("副高需要几年", {}),
     ("技师和工程师待遇一样吗", {}),
+    ("技师是不是等于工程师", {}),
+    ("从技师到工程师要多少年", {}),
+    ("正高级工程师是不是最高一级", {}),
+    ("高级技师相当于副高职称吗", {}),
+    ("我想从技师转到工程师，可以吗", {"skill_grade": "技师", "series": "工程"}),
     ("高级工想评助理工程师", {"skill_grade": "高级工", "series": "工程"}),   # a target still names the series
 ]
 

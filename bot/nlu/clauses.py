@@ -190,7 +190,9 @@ _GENERIC_AFTER = re.compile(r"^(职称)?(的)?(待遇|津贴|补贴|工资|评�
 # "助理工程师算哪一级", "副高要几年", "中级职称是什么级别": a question about the level itself
 _ASKED_ABOUT_AFTER = re.compile(
     r"^(职称)?(算|属于|相当于|对应|等于|等同于?|是)(哪|什么|啥|几|多少)|^(职称)?(的)?(要|需要|得|需)(几|多|什么|啥|哪)"
-    r"|^(职称)?(是什么|是啥|什么意思|啥意思|多少钱|收费)")
+    r"|^(职称)?(是什么|是啥|什么意思|啥意思|多少钱|收费)|^(职称)?(是不是|算不算|属不属于|等不等于|对不对应)")
+# "…相当于工程师", "从技师到工程师": the other side of a comparison or a path
+_COMPARED_BEFORE = re.compile(r"(相当于|等于|等同于?|对应|视同|比|是不是|算不算)$|^[^我俺]*从$")
 # "我是…", "本人技师", "我已经有…": the applicant's own, whatever follows
 _OWN_BEFORE = re.compile(r"(我|本人|俺)(现在|目前|已经|已|早就|就|也)?(是|有|拿了|拿过|考了|考过|评了|评上了|取得了?|获得了?)?$")
 _DEGREE_COMPARE_BEFORE = re.compile(r"(相当于|算|算不算|算是|等于|等同于?|视同|和|跟|与|按|同|享受|当)$")
@@ -206,7 +208,8 @@ def _reading(before: str, after: str, label: str, hypothetical: bool) -> str:
     'target' (what the applicant wants: "想评工程师", "工程师怎么评")."""
     if _OWN_BEFORE.search(before):
         return "held"
-    if label in (SKILL_GRADE, TITLE, TITLE_LEVEL) and (_GENERIC_AFTER.match(after) or _ASKED_ABOUT_AFTER.match(after)):
+    if label in (SKILL_GRADE, TITLE, TITLE_LEVEL) and (
+            _GENERIC_AFTER.match(after) or _ASKED_ABOUT_AFTER.match(after) or _COMPARED_BEFORE.search(before)):
         return "topic"
     if hypothetical:     # "要是评上中级呢": the condition, not a target
         return "held"
@@ -226,8 +229,8 @@ def classify_mentions(text: str, mentions: List[Mention]) -> List[Mention]:
         bare_number = label == SKILL_GRADE and _BARE_NUMBER_GRADE.fullmatch(m.term.surface)
         if label == SKILL_GRADE and _GRADE_GUARD_AFTER.match(after):
             continue
-        if bare_number and (_LEVEL_GUARD_AFTER.match(after) or re.search(r"[哪那这几第每]$", before)):
-            continue   # "三级建造师", "能报哪一级"
+        if bare_number and (_LEVEL_GUARD_AFTER.match(after) or re.search(r"[哪那这几第每高低上下]$", before)):
+            continue   # "三级建造师", "能报哪一级", "最高一级"
         if label == SERIES and _SERIES_GUARD_AFTER.match(after):
             continue
         if label == DEGREE and (_DEGREE_COMPARE_BEFORE.search(before) or _DEGREE_COMPARE_AFTER.match(after)):
@@ -241,10 +244,22 @@ def classify_mentions(text: str, mentions: List[Mention]) -> List[Mention]:
             m.held, m.topic = reading == "held", reading == "topic"
         out.append(m)
     _compared_topics(text, out)
-    return out
+    return _school_of_a_class(text, out)
 
 
-_COMPARED_WITH = re.compile(r"^(和|跟|与|同|及|还是|或者?|比)$")
+def _school_of_a_class(text: str, mentions: List[Mention]) -> List[Mention]:
+    """"技校预备技师班出来的": 技校 is where the class was, not a degree of its own."""
+    keep = []
+    for m in mentions:
+        if m.term.label == DEGREE and any(
+                n.term.label == SCHOOL_CLASS and n.start >= m.end and clause_bounds(text, n.start) == clause_bounds(text, m.start)
+                for n in mentions):
+            continue
+        keep.append(m)
+    return keep
+
+
+_COMPARED_WITH = re.compile(r"^(和|跟|与|同|及|还是|或者?|比|对应|相当于|等于|等同于?|是不是|算不算|算是|就是)$")
 
 
 def _compared_topics(text: str, mentions: List[Mention]) -> None:
