@@ -98,6 +98,12 @@ YEARS = [            # a year belongs to the fact of its own clause
     ("2020年取得高级职业资格", {"skill_grade_year": 2020, "skill_grade": "高级工"}),
     ("取得技师职业资格三年了", {"skill_grade": "技师", "skill_years": 3}),
     ("中级职业资格", {"skill_grade": "中级工"}),
+    # without punctuation (voice input), each time goes with the fact said next to it
+    ("我在通辽高级工2020年取得高级职业资格就前年考核没合格",
+     {"region": "nei_mongol", "skill_grade": "高级工", "skill_grade_year": 2020, "assessment_ok": False}),
+    ("技师干了六年考核都合格没退休", {"skill_grade": "技师", "skill_years": 6, "assessment_ok": True, "retired": False}),
+    ("退休三年了", {"retired": True}),
+    ("大专毕业五年了", {"degree": "大专"}),
 ]
 
 SHORTHAND = [        # shorthand generated from the vocabulary

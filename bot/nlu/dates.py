@@ -62,8 +62,11 @@ _DURATION = re.compile(
 _DUR_SKIP_BEFORE = re.compile(
     r"(近|最近|再|又|还要|还差|还得|还需|还需要|需要|要求|需|要|差|满足|每|第|离|距|距离|头|过去|这|那|隔|不到|不满|够|够了)"
     r"(满|干|工作|做|有|了|等|过|待)?$")
-_DUR_SKIP_AFTER = re.compile(r"^(内|以内|之内|以上|以后|后|之后|期间|考核|的考核|时间|才能|就能|才可以|才行)")
-_DUR_SKIP_CLAUSE = re.compile(r"退休|毕业|处分|造假|作假|弄虚|诚信|考核|合格|称职|岁|年龄|以后|之后|再过|还有")
+_DUR_SKIP_AFTER = re.compile(r"^(内|以内|之内|以上|以后|后|之后|期间|时间|才能|就能|才可以|才行)")
+# "干了六年", "从事技术工作八年": years of work, whatever fact is said next
+_WORKED = re.compile(r"(干|做|工作|从事[^，。,;；]{0,6}|当|拿证|拿了证)(了|满|足)?$")
+# time to come, not the record (the facts a duration may be said with are its anchors below)
+_DUR_SKIP_CLAUSE = re.compile(r"年龄|以后|之后|再过|还有")
 _PROFESSIONAL = re.compile(r"专业技术|专技|专业工作|技术岗位工作|专业岗位")
 # 取得…资格 is a title's qualification; …职业资格 is a skill grade's old name
 _TITLE_CUE = re.compile(r"职称|评上|评的|聘上|聘任|聘的|评了|取得.{0,6}?(?<!职业)资格")
@@ -121,12 +124,46 @@ def years_kind(text: str, mentions: Sequence[Mention], start: int, end: int) -> 
     return "skill"
 
 
-def _other_fact_in_clause(text: str, s: int, e: int, mentions: Sequence[Mention], others: Sequence[Fact]) -> bool:
-    """The clause of [s, e) states a fact of its own (记过, 没合格 …) and names no level."""
+# What a year or a duration can be said with, and what it then means.
+_ANCHOR_CUES = (
+    ("graduation", re.compile(r"毕业")),
+    ("fraud", re.compile(r"造假|作假|弄虚|虚假")),
+    ("other", re.compile(r"退休|考核|处分|记过|诚信|合格|称职|岁|出生|生的")),
+    ("level", re.compile(r"拿|考(?!核)|取得|获得|评上|评的|聘|证")),
+)
+_KIND_OF_FACT = {"fraud_count": "fraud", "fraud_year": "fraud", "graduation_year": "graduation"}
+
+
+def _anchors(text: str, cs: int, ce: int, mentions: Sequence[Mention], others: Sequence[Fact]) -> List[Tuple[int, int, str]]:
+    """(start, end, kind) of every fact or fact word in text[cs:ce]: a level held, a yes/no
+    fact, an award, 毕业, 造假, or a word of getting a grade (拿证, 考的, 评上 …)."""
+    out = [(m.start, m.end, "level") for m in mentions
+           if cs <= m.start < ce and m.term.label in LEVEL_LABELS and m.held and not m.negated]
+    out += [(f.start, f.end, _KIND_OF_FACT.get(f.entity, "other")) for f in others if cs <= f.start < ce]
+    clause = text[cs:ce]
+    for kind, cue in _ANCHOR_CUES:
+        out += [(cs + m.start(), cs + m.end(), kind) for m in cue.finditer(clause)]
+    return sorted(out)
+
+
+def said_with(text: str, s: int, e: int, mentions: Sequence[Mention], others: Sequence[Fact],
+              prefer_after: bool) -> Optional[str]:
+    """The kind of fact [s, e) is said with: the nearest fact of its clause ("去年被记过" →
+    'other', "2020年取得高级职业资格" → 'level'); a time said first goes with what follows
+    ("前年考核没合格"), so with ``prefer_after`` the next fact wins whatever the distance."""
     cs, ce = clause_bounds(text, s)
-    if any(cs <= m.start < ce and m.term.label in LEVEL_LABELS for m in mentions):
-        return False
-    return any(cs <= f.start < ce and f.entity in _YEARLESS_FACTS for f in others)
+    if len(text[cs:ce].strip()) - (e - s) <= 2 and cs > 1:
+        cs, _ = clause_bounds(text, cs - 2)     # "…造假过一次，2021年": a bare year continues the previous clause
+    anchors = [a for a in _anchors(text, cs, ce, mentions, others) if a[1] <= s or a[0] >= e]
+    after = [a for a in anchors if a[0] >= e]
+    before = [a for a in anchors if a[1] <= s]
+    if prefer_after and after:
+        return after[0][2]
+    if after and before:
+        return after[0][2] if after[0][0] - e < s - before[-1][1] else before[-1][2]
+    if after or before:
+        return (after[0] if after else before[-1])[2]
+    return None
 
 
 def durations(text: str, mentions: Sequence[Mention], taken: List[Tuple[int, int]], today: _dt.date,
@@ -169,8 +206,11 @@ def durations(text: str, mentions: Sequence[Mention], taken: List[Tuple[int, int
             continue
         if re.search(r"(不是|并非|而不是)$", before):
             continue   # "是六年不是五年"
-        if _DUR_SKIP_CLAUSE.search(clause) or value > 60 or _other_fact_in_clause(text, s, e, mentions, others):
+        if _DUR_SKIP_CLAUSE.search(clause) or value > 60:
             continue
+        if not _WORKED.search(before) \
+                and said_with(text, s, e, mentions, others, prefer_after=False) not in (None, "level"):
+            continue     # "退休三年了", "三年考核都合格": not years of the grade or title
         facts.append(Fact(years_kind(text, mentions, s, e) + "_years", num_out(value), s, e))
     return facts
 
@@ -179,16 +219,13 @@ def _calendar_fact(text: str, mentions: Sequence[Mention], s: int, e: int, year:
                    today: _dt.date, others: Sequence[Fact], relative: Optional[str] = None) -> List[Fact]:
     cs, ce = clause_bounds(text, s)
     clause = text[cs:ce]
-    if len(clause) - (e - s) <= 2 and cs > 1:
-        # "…造假过一次，2021年": a bare year continues the previous clause
-        ps, _ = clause_bounds(text, cs - 2)
-        clause = text[ps:ce]
-    if re.search(r"毕业", clause):
+    kind = said_with(text, s, e, mentions, others, prefer_after=True)
+    if kind == "graduation":
         return [Fact("graduation_year", year, s, e)]
-    if re.search(r"造假|作假|弄虚|虚假", clause):
+    if kind == "fraud":
         return [Fact("fraud_year", year, s, e)]
-    if re.search(r"退休|考核|处分|岁|出生|生的", clause) or _other_fact_in_clause(text, s, e, mentions, others):
-        return []
+    if kind == "other":
+        return []     # "去年被记过", "前年考核没合格": that fact's year, not the grade's
     if year > today.year:
         return [Fact("application_year", year, s, e)]
     if relative == "今年" and not _PAST_EVENT.search(clause):
