@@ -102,3 +102,25 @@ def test_greeting_with_a_question_starts_asking(stack):
 def test_a_city_elsewhere_gets_the_national_rules(stack):
     _, replies = chat(stack, "我是技师，拿证三年了", "在杭州")
     assert "可以申报中级职称" in replies[1] and "《实施意见》二（二）1" in replies[1]
+
+
+def test_a_fact_said_with_a_side_question_after_the_answer_still_counts(stack):
+    sender, replies = chat(stack, "百色的技师，拿证两年", "对了，前年的国赛我拿过银牌，这个待遇怎么样",
+                           "那我现在能评什么")
+    assert "中级" in replies[0]
+    assert stack.tracker(sender)["slots"]["awards"] == ["全国职业技能大赛银牌"]
+    assert "副高级" in replies[2] and "第十条" in replies[2]
+
+
+def test_traditional_characters_are_understood_and_kept_as_typed(stack):
+    sender, replies = chat(stack, "我在百色是技師，幹了四年")
+    assert "可以申报中级职称" in replies[0]
+    tracker = stack.tracker(sender)
+    assert tracker["slots"]["skill_grade"] == "技师" and tracker["slots"]["skill_years"] == 4
+    assert [e["text"] for e in tracker["events"] if e["event"] == "user"] == ["我在百色是技師，幹了四年"]
+
+
+def test_a_condition_is_answered_but_not_stored(stack):
+    sender, replies = chat(stack, "高级工，在赤峰干了三年", "那换到百色呢")
+    assert replies[1].startswith("如果工作所在地区为“百色”") and "《百色市实施细则》" in replies[1]
+    assert stack.tracker(sender)["slots"]["region"] == "nei_mongol"
