@@ -17,7 +17,7 @@ from rules_engine.knowledge import answer_education_equivalent
 from rules_engine.vocabulary import resolve_place
 
 from . import replies
-from .general import GENERAL_INTENTS, own_case
+from .general import GENERAL_INTENTS, ActionAnswerGeneral, ActionAnswerOutOfScope, own_case
 from .profile_slots import PROFILE_KEYS, profile_from_slots
 
 logger = logging.getLogger(__name__)
@@ -90,11 +90,42 @@ def _region_note(tracker: Tracker) -> Optional[str]:
     return None
 
 
+def _question_asked_in_form(tracker: Tracker) -> Optional[str]:
+    """The intent of a side, general or out-of-scope question the user has just asked
+    inside the form together with a fact (the form then validates instead of rejecting),
+    else None — also when the question was already answered by its rule this turn."""
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    if intent not in ANSWERS_INSIDE_FORM or not tracker.active_loop.get("name"):
+        return None
+    if not any(k != "requested_slot" for k in tracker.slots_to_validate()):
+        return None
+    form = tracker.active_loop.get("name")
+    last_action = next((e.get("name") for e in reversed(tracker.events)
+                        if e.get("event") == "action" and e.get("name") != form), None)
+    return intent if last_action == "action_listen" else None
+
+
 class ValidateEligibilityForm(FormValidationAction):
     """Asks only what the rules engine still needs for the question asked."""
 
     def name(self) -> Text:
         return "validate_eligibility_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
+        """A question asked in the middle of the form that also states a fact (“我是技师，
+        评中级要交多少钱？”) is answered here: the fact fills its slot, so the form goes on
+        instead of stepping aside for the question's rule, and the answer would be lost."""
+        question = _question_asked_in_form(tracker)
+        declined_before = tracker.get_slot("declined_slots")
+        events = await super().run(dispatcher, tracker, domain)
+        # rasa_sdk keeps only the validated slots the form still requires, which drops a
+        # declined question (“不知道”): without it the form would reject the answer.
+        declined = tracker.slots.get("declined_slots")
+        if declined != declined_before and not any(e.get("name") == "declined_slots" for e in events):
+            events.insert(0, SlotSet("declined_slots", declined))
+        if question:
+            await ANSWERS_INSIDE_FORM[question]().run(dispatcher, tracker, domain)
+        return events
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
         declined = tracker.get_slot("declined_slots") or []
@@ -115,6 +146,8 @@ class ValidateEligibilityForm(FormValidationAction):
             return {}
         if DONT_KNOW.search(text):
             return {"declined_slots": self._decline(tracker, "region")}
+        if any(e.get("entity") in PROFILE_KEYS for e in tracker.latest_message.get("entities", [])):
+            return {}          # “嗯，我是技师”: other facts, not the name of an unlisted place
         # A place we do not list is "anywhere else": the national rules apply.
         dispatcher.utter_message(response="utter_region_national")
         return {"region": "national"}
@@ -301,6 +334,14 @@ class ActionAnswerFaq(Action):
             return answer_topic(FAQ_TOPICS.get(intent, "evaluation"), region, kind)
         except KeyError:
             return []
+
+
+# Questions answered inside the form when they also state a fact (see _question_asked_in_form).
+ANSWERS_INSIDE_FORM = {
+    **dict.fromkeys(SIDE_QUESTION_INTENTS, ActionAnswerFaq),
+    **dict.fromkeys(GENERAL_INTENTS, ActionAnswerGeneral),
+    "out_of_scope": ActionAnswerOutOfScope,
+}
 
 
 class ActionHandoff(Action):

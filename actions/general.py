@@ -32,9 +32,11 @@ DEFINITIONS: Dict[str, Tuple[str, ...]] = {
     "faq_guantong": ("guantong", "ladders"),
 }
 REGIONAL: Dict[str, Tuple[str, ...]] = {
-    "faq_years": ("years",),
+    "faq_years": ("years_title",),
     "faq_discipline": ("discipline",),
 }
+# “工程师几年能考技师？”: years of the other direction (专业技术人才 → 技能等级).
+SKILL_DIRECTION = re.compile(r"考.{0,4}(技能|技师|高级工|等级|证)|技能评价|技能等级评价")
 GENERAL_INTENTS = (*DEFINITIONS, *REGIONAL)
 # “弄虚作假被查出来多久不能评” is a discipline question about the fraud bar in particular.
 FRAUD = re.compile(r"造假|弄虚作假|伪造|剽窃|骗取")
@@ -60,6 +62,15 @@ def knowledge_answers(topics: Tuple[str, ...], region: Optional[str]) -> List[Di
         for answer in found:
             out.setdefault(answer["topic_entry"], answer)
     return list(out.values())
+
+
+def _regional_topics(intent: str, text: str, profile: Dict[str, Any]) -> Tuple[str, ...]:
+    """The knowledge topics that answer this particular question."""
+    if intent == "faq_discipline" and FRAUD.search(text):
+        return ("fraud", "discipline")
+    if intent == "faq_years" and (SKILL_DIRECTION.search(text) or (profile.get("title_level") and not profile.get("skill_grade"))):
+        return ("years_skill", "years")
+    return REGIONAL[intent]
 
 
 def _topic(topic: str, region: str) -> List[Dict[str, Any]]:
@@ -100,7 +111,7 @@ class ActionAnswerGeneral(Action):
         profile = _profile(tracker)
         if intent in REGIONAL:
             region = profile.get("region")
-            topics = ("fraud", *REGIONAL[intent]) if intent == "faq_discipline" and FRAUD.search(text) else REGIONAL[intent]
+            topics = _regional_topics(intent, text, profile)
             answers = knowledge_answers(topics, region)
         else:
             region, answers = None, knowledge_answers(DEFINITIONS.get(intent, DEFINITIONS["faq_guantong"]), None)

@@ -290,3 +290,28 @@ def test_an_undecided_answer_asks_for_what_is_missing_instead_of_refusing():
 def test_a_side_question_from_someone_who_said_who_they_are_goes_on_to_their_question():
     _, events = run(ActionAnswerFaq(), outside_form({"skill_grade": "技师", "region": "national"}, "职称怎么评", "faq_evaluation"))
     assert own_case_value(events) is True
+
+
+def test_years_of_the_other_direction_answer_the_skill_ladder():
+    msgs, _ = run(ActionAnswerGeneral(), outside_form({}, "工程师几年能考技师", "faq_years"))
+    assert "《实施意见》二（四）" in msgs[0]["text"] and "晋级评价" in msgs[0]["text"]
+
+
+def test_a_question_with_a_fact_inside_the_form_is_answered_and_the_form_goes_on():
+    events = [{"event": "action", "name": "action_listen"},
+              {"event": "user", "text": "我是技师 评中级要交多少钱"},
+              {"event": "slot", "name": "skill_grade", "value": "技师"},
+              {"event": "action", "name": "eligibility_form"},
+              {"event": "slot", "name": "skill_grade", "value": "技师"}]
+    t = Tracker("test-user", {"skill_grade": "技师", "region": "baise", "requested_slot": "skill_grade"},
+                {"text": "我是技师 评中级要交多少钱", "intent": {"name": "faq_fee"}, "entities": []},
+                events, False, None, {"name": "eligibility_form"}, "eligibility_form")
+    msgs, out = run(ValidateEligibilityForm(), t)
+    assert "230元" in texts(msgs)              # the question is answered …
+    assert {"event": "slot", "timestamp": None, "name": "requested_slot", "value": "skill_years"} in out  # … the form goes on
+
+
+def test_dont_know_declines_inside_the_form_run():
+    t = tracker({"region": "national", "skill_grade": "技师", "requested_slot": "skill_years"}, text="不知道", intent="deny")
+    _, events = run(ValidateEligibilityForm(), t)
+    assert any(e.get("name") == "declined_slots" and e.get("value") == ["skill_years"] for e in events)
