@@ -80,6 +80,11 @@ NEGATION = [         # a negation covers its own clause; 不过/不少/可不可
     ("要不然我说我是技师", {"skill_grade": "技师"}),
     ("没拿到技师证", {}),
     ("我还没退休", {"retired": False}),
+    ("技师证我是有的，只是没干满三年", {"skill_grade": "技师"}),
+    ("说错了，不是三年是四年", {"skill_years": 4}),
+    ("有没有处分影响？我没受过处分", {"demerit_punishment": False}),
+    ("我不清楚有没有退休年龄限制，我五十八了还没退休", {"retired": False}),
+    ("如果我不在百色在内蒙古呢", {"region/hypothetical": "nei_mongol"}),
 ]
 
 SOMEONE_ELSE = [     # facts about another person are not the applicant's

@@ -141,6 +141,14 @@ _QUESTION_END = re.compile(r"(吗|呢|么|嘛|没)\s*$")
 _QUESTION_WORDS = re.compile(r"(.)[不没]\1|能否|可否|多少|多久|几|什么|啥|怎么|怎样|如何|哪")
 
 
+_ASKED_WHETHER = re.compile(r"(.)[不没]\1[^" + re.escape(PUNCTUATION) + r"]{0,2}$")
+
+
+def asked_whether(text: str, pos: int) -> bool:
+    """"有没有处分影响", "是不是退休了就不能评": the word at ``pos`` is asked about, not stated."""
+    return _ASKED_WHETHER.search(clause_before(text, pos)) is not None
+
+
 def is_question(text: str, pos: int) -> bool:
     cs, ce = clause_bounds(text, pos)
     clause = text[cs:ce]
@@ -235,9 +243,11 @@ def classify_mentions(text: str, mentions: List[Mention]) -> List[Mention]:
             continue
         if label == DEGREE and (_DEGREE_COMPARE_BEFORE.search(before) or _DEGREE_COMPARE_AFTER.match(after)):
             continue   # "相当于本科吗", "和大专一样吗": an equivalence question, not the caller's degree
-        masked = mask_non_negating(before)
-        if _MENTION_NEG_BEFORE.search(masked) and not re.search(r"(只有|就是)", before[-4:]):
-            m.negated = True
+        neg = _MENTION_NEG_BEFORE.search(mask_non_negating(before))
+        if neg and not re.search(r"(只有|就是)", before[-4:]):
+            # "不在百色在内蒙古": a negation belongs to the first word after it
+            neg_at = m.start - len(before) + neg.start()
+            m.negated = not any(neg_at < n.start < m.start for n in mentions)
         m.someone_else = about_someone_else(text, m.start)
         if label in (SKILL_GRADE, TITLE, TITLE_LEVEL, DEGREE, SCHOOL_CLASS):
             reading = _reading(before, after, label, is_hypothetical(text, m.start))

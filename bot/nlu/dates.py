@@ -24,7 +24,7 @@ from typing import Any, List, Optional, Sequence, Tuple
 
 import cn2an
 
-from bot.nlu.clauses import Fact, clause_bounds
+from bot.nlu.clauses import Fact, clause_before, clause_bounds, ends_negated
 from bot.nlu.lexicon import LEVEL_LABELS, SERIES, SKILL_GRADE, TITLE, TITLE_LEVEL, Mention
 
 _RANGE_DIGITS = "一二三四五六七八九"
@@ -204,8 +204,8 @@ def durations(text: str, mentions: Sequence[Mention], taken: List[Tuple[int, int
             continue
         if _DUR_SKIP_BEFORE.search(before) or _DUR_SKIP_AFTER.match(after):
             continue
-        if re.search(r"(不是|并非|而不是)$", before):
-            continue   # "是六年不是五年"
+        if re.search(r"(不是|并非|而不是)$", before) or ends_negated(clause_before(text, s), 2):
+            continue   # "是六年不是五年", "没干满三年"
         if _DUR_SKIP_CLAUSE.search(clause) or value > 60:
             continue
         if not _WORKED.search(before) \

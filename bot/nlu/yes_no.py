@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import List
 
-from bot.nlu.clauses import Fact, clause_bounds, ends_negated, mask_non_negating, negated_before
+from bot.nlu.clauses import Fact, asked_whether, clause_bounds, ends_negated, mask_non_negating, negated_before
 from bot.nlu.dates import parse_number
 
 
@@ -41,8 +41,8 @@ def _retired(text: str) -> List[Fact]:
     facts: List[Fact] = []
     for m in re.finditer(r"退休|退了休|内退|离休|在职", text):
         s, e = m.span()
-        if re.match(r"(金|工资|费|待遇|手续|后|以后|之后|人员的|证)", text[e:e + 3]):
-            continue   # 退休金, "退休后还能评吗": not the caller's status
+        if re.match(r"(金|工资|费|待遇|手续|后|以后|之后|人员的|证|年龄限制|年龄的|政策|规定)", text[e:e + 4]):
+            continue   # 退休金, "退休后还能评吗", "退休年龄限制": not the caller's status
         cs, ce = clause_bounds(text, s)
         before, after = text[cs:s], text[e:ce]
         if m.group(0) == "在职":
@@ -137,4 +137,4 @@ def yes_no_facts(text: str) -> List[Fact]:
     facts += _discipline(text)
     facts += _integrity_and_fraud(text)
     facts += _background(text)
-    return facts
+    return [f for f in facts if not asked_whether(text, f.start)]
