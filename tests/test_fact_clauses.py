@@ -95,6 +95,17 @@ SOMEONE_ELSE = [     # facts about another person are not the applicant's
     ("来电人说他是百色的技师", {"region": "baise", "skill_grade": "技师"}),   # an agent's words (assist)
 ]
 
+ASKED_ABOUT_BARS = [     # a bar named in a question about it, or about people in general
+    ("处分期满多久能评", {}),
+    ("记过处分影响期是多久", {}),
+    ("诚信档案是什么", {}),
+    ("被立案调查的能申报吗", {}),
+    ("弄虚作假的几年内不能评", {}),
+    ("我被记过了，影响期多长", {"demerit_punishment": True}),
+    ("我受过记过处分，多久能评", {"demerit_punishment": True}),
+    ("工人评不了工程师吧", {"series": "工程"}),
+]
+
 YEARS = [            # a year belongs to the fact of its own clause
     ("去年被记过了", {"demerit_punishment": True}),
     ("就前年没合格", {"assessment_ok": False}),
@@ -122,7 +133,7 @@ SHORTHAND = [        # shorthand generated from the vocabulary
 
 
 @pytest.mark.parametrize("text,expected", STATED + ASKED_ABOUT + HYPOTHETICAL + NEGATION + SOMEONE_ELSE
-                         + YEARS + SHORTHAND)
+                         + ASKED_ABOUT_BARS + YEARS + SHORTHAND)
 def test_facts_per_clause(text, expected):
     assert facts(text) == expected
 

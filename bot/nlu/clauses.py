@@ -149,6 +149,28 @@ def asked_whether(text: str, pos: int) -> bool:
     return _ASKED_WHETHER.search(clause_before(text, pos)) is not None
 
 
+# "影响期是多久", "诚信档案是什么", "处分期满多久能评": the word is what the question is about
+_ASKED_ABOUT_WORD = re.compile(
+    r"^(处分)?(的)?(影响期|期)?(满)?(是什么|是啥|什么意思|啥意思|是多久|多久|多长|多少年|几年|有多长|怎么算|怎么认定|"
+    r"会怎样|会怎么样|怎么办|有什么影响|有啥影响|影响多久|算不算)")
+# "被立案调查的能申报吗", "退休的还能评吗": those who …, not the applicant
+_THOSE_WHO = re.compile(r"^[^的，。,;；?？]{0,4}?(的|了的)(人|人员|同志)?(能|可以|还能|怎么|要|会|也|就|不能|是否|几年)")
+_SELF = re.compile(r"我|本人|俺|自己|咱")
+
+
+def word_asked_about(text: str, start: int, end: int) -> bool:
+    """A yes/no word named in a question about it, or about people in general."""
+    cs, ce = clause_bounds(text, start)
+    after = text[end:ce]
+    if _ASKED_ABOUT_WORD.match(after) or _THOSE_WHO.match(after):
+        return True
+    # a question with nobody in it ("受了处分多久能评？") asks about the rule, not a case
+    return not _SELF.search(text) and is_question(text, start) and _GENERAL_QUESTION.search(text[cs:ce]) is not None
+
+
+_GENERAL_QUESTION = re.compile(r"多久|多长|几年|会怎样|会怎么样|有什么影响|有啥影响|怎么办|怎么算")
+
+
 def is_question(text: str, pos: int) -> bool:
     cs, ce = clause_bounds(text, pos)
     clause = text[cs:ce]
@@ -190,7 +212,8 @@ CORRECTION = re.compile(r"不对|说错|错了|搞错|更正|纠正|应该是|�
 
 _MENTION_NEG_BEFORE = re.compile(r"(没有|没|未|不是|不在|并非|并不是|无|从没|从来没)[^，。,;；]{0,4}$")
 _MODAL = re.compile(r"想|要|能|可以|可不可以|怎么|如何|才能|准备|打算|希望|需要|咋")
-_TARGET_VERB = re.compile(r"(评|申报|报考|报|考|参评|晋升|申请|评审|转评|冲|升|直接评|去评|评个|考个|申报个)(个|一个)?$")
+_TARGET_VERB = re.compile(
+    r"(评|申报|报考|报|考|参评|晋升|申请|评审|转评|冲|升|直接评|去评|评个|考个|申报个)(得了|不了|得上|不上|得到|不到)?(个|一个)?$")
 _TARGET_VERB_RESULT = re.compile(r"(评上|考上|升到|评到|考到|拿到|升为|晋升为|晋升到|转到|转为|转成)(个|一个)?$")
 _TARGET_AFTER = re.compile(r"^(职称)?(怎么|如何|咋)(评|考|申报|报|拿|弄|办)|^(职称)?(的|需要的|要的)?(条件|要求)|^(后|以后|之后)")
 # "技师待遇", "技师考试考什么": the grade/title as a topic, not the caller's own

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from typing import List
 
-from bot.nlu.clauses import Fact, asked_whether, clause_bounds, ends_negated, mask_non_negating, negated_before
+from bot.nlu.clauses import (Fact, asked_whether, clause_bounds, ends_negated, mask_non_negating, negated_before,
+                             word_asked_about)
 from bot.nlu.dates import parse_number
 
 
@@ -137,4 +138,4 @@ def yes_no_facts(text: str) -> List[Fact]:
     facts += _discipline(text)
     facts += _integrity_and_fraud(text)
     facts += _background(text)
-    return [f for f in facts if not asked_whether(text, f.start)]
+    return [f for f in facts if not asked_whether(text, f.start) and not word_asked_about(text, f.start, f.end)]
