@@ -144,8 +144,13 @@ def test_annotations_are_checked_by_name(stack):
 
 def test_figures_and_csv(stack):
     stack.say("review-figures", "我是包头的高级工，干了五年")
-    figures = api(stack, "figures", headers=AUTH).json()
-    tables = figures["tables"]
+    deadline = time.monotonic() + INBOX_WAIT          # the broker writes within a second
+    while True:
+        figures = api(stack, "figures", headers=AUTH).json()
+        tables = figures["tables"]
+        if any(row[2] == "nei_mongol" for row in tables["conversations"]["rows"]) or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
     assert set(tables) == {"conversations", "topics", "decisions", "rates", "first_answer"}
     assert sum(row[3] for row in tables["conversations"]["rows"] if row[1] == "rest") >= 1
     assert any(row[2] == "nei_mongol" for row in tables["conversations"]["rows"])
