@@ -163,6 +163,19 @@ def test_inbox_reasons_newest_first_with_context(log):
     assert [i["text"] for i in inbox(log, {}, reason="handoff")] == ["转人工，我电话[手机号已隐藏]"]
 
 
+def test_inbox_follows_new_events_and_annotations(log, broker):
+    assert len(inbox(log, {})) == 5
+    publish_all(broker, "u1", [user("qwerty", "nlu_fallback", confidence=0.3, ts=DAY + 9000),
+                               ActionExecuted("action_default_fallback", timestamp=DAY + 9000)])
+    assert len(inbox(log, {})) == 5                       # not read yet
+    log.refresh()
+    items = inbox(log, {})
+    assert items[0]["text"] == "qwerty" and [r["code"] for r in items[0]["reasons"]] == ["fallback"]
+    done = {items[0]["id"]: {"intent": "out_of_scope"}}
+    assert inbox(log, done)[0]["annotation"] == {"intent": "out_of_scope"}
+    assert items[0]["id"] not in [i["id"] for i in inbox(log, done, include_reviewed=False)]
+
+
 def test_figures_tables(log):
     f = figures(log, "2026-11-25", "2026-11-25")
     t = f["tables"]

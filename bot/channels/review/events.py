@@ -128,6 +128,8 @@ class EventLog:
         self.by_sender: Dict[str, List[Event]] = {}
         self.by_id: Dict[int, Event] = {}
         self.last_id = 0
+        # per sender: (event count, inbox items) — bot/channels/review/inbox.py
+        self.inbox_memo: Dict[str, Any] = {}
         self._lock = threading.Lock()
 
     def refresh(self) -> None:

@@ -19,7 +19,7 @@ import re
 from typing import Any, Dict, List, Optional
 
 from actions.profile_slots import PROFILE_KEYS, profile_from_slots
-from bot.channels.review.events import EventLog, Turn, iso_time, sender_hash
+from bot.channels.review.events import EventLog, Turn, iso_time, sender_hash, turns_of
 
 LOW_CONFIDENCE = float(os.environ.get("REVIEW_LOW_CONFIDENCE", "0.5"))
 CORRECTION = re.compile(r"不对|不是|说错了|搞错了|弄错了")
@@ -86,34 +86,48 @@ def context_of(turns: List[Turn], index: int) -> List[Dict[str, Any]]:
     return lines[max(0, here - CONTEXT_BEFORE): here + 1 + CONTEXT_AFTER]
 
 
+def _items_of(turns: List[Turn]) -> List[Dict[str, Any]]:
+    items: List[Dict[str, Any]] = []
+    for index, turn in enumerate(turns):
+        codes = reasons_for(turn)
+        if not codes:
+            continue
+        user = turn.user
+        items.append({
+            "id": user.id,
+            "time": iso_time(user.ts),
+            "ts": user.ts,
+            "sender": sender_hash(user.sender),
+            "channel": user.channel or "",
+            "text": user.text or "",
+            "intent": user.intent or "",
+            "confidence": user.confidence,
+            "entities": user.entities or [],
+            "reasons": [{"code": c, "label": REASONS[c]} for c in codes],
+            "dropped": dropped_facts(turn),
+            "reply": [e.text for e in turn.after if e.type == "bot"],
+            "context": context_of(turns, index),
+        })
+    return items
+
+
 def inbox(log: EventLog, annotations: Dict[int, Dict[str, Any]], limit: int = 200,
           reason: Optional[str] = None, include_reviewed: bool = True) -> List[Dict[str, Any]]:
-    """The messages to review, newest first."""
+    """The messages to review, newest first. A sender's items are recomputed only when the
+    sender has new events (the console asks every few seconds)."""
+    memo = log.inbox_memo
     items: List[Dict[str, Any]] = []
-    for turns in log.conversations():
-        for index, turn in enumerate(turns):
-            codes = reasons_for(turn)
-            if not codes or (reason and reason not in codes):
+    for sender, events in list(log.by_sender.items()):
+        count = len(events)
+        cached = memo.get(sender)
+        if cached is None or cached[0] != count:
+            cached = memo[sender] = (count, _items_of(turns_of(events[:count])))
+        for item in cached[1]:
+            if reason and reason not in [r["code"] for r in item["reasons"]]:
                 continue
-            user = turn.user
-            annotation = annotations.get(user.id)
+            annotation = annotations.get(item["id"])
             if annotation and not include_reviewed:
                 continue
-            items.append({
-                "id": user.id,
-                "time": iso_time(user.ts),
-                "ts": user.ts,
-                "sender": sender_hash(user.sender),
-                "channel": user.channel or "",
-                "text": user.text or "",
-                "intent": user.intent or "",
-                "confidence": user.confidence,
-                "entities": user.entities or [],
-                "reasons": [{"code": c, "label": REASONS[c]} for c in codes],
-                "dropped": dropped_facts(turn),
-                "reply": [e.text for e in turn.after if e.type == "bot"],
-                "context": context_of(turns, index),
-                "annotation": annotation,
-            })
+            items.append({**item, "annotation": annotation})
     items.sort(key=lambda item: (item["ts"], item["id"]), reverse=True)
     return items[:limit]
