@@ -80,16 +80,36 @@ def _topic(topic: str, region: str) -> List[Dict[str, Any]]:
         return []
 
 
-def own_case(tracker: Tracker, profile: Dict[str, Any]) -> bool:
+# “我是技师，评副高要几年？” is about the asker; “技师评副高要几年？” may be about anyone.
+FIRST_PERSON = re.compile(r"我|本人|俺|咱|自己")
+
+
+def own_case(tracker: Tracker, profile: Dict[str, Any], general: bool = False) -> bool:
     """Go on to the user's own question after answering: they told us about themself,
-    have not had their answer yet, and no question of the form is pending."""
-    return (tracker.active_loop.get("name") is None and not tracker.get_slot("answered")
-            and any(profile.get(k) for k in OWN_CASE_FACTS))
+    have not had their answer yet, and no question of the form is pending. For a general
+    question, a grade said in that same message counts only when they speak of themself."""
+    if tracker.active_loop.get("name") is not None or tracker.get_slot("answered"):
+        return False
+    if not any(profile.get(k) for k in OWN_CASE_FACTS):
+        return False
+    text = tracker.latest_message.get("text") or ""
+    return not general or bool(FIRST_PERSON.search(text)) or _known_before_this_message(tracker)
+
+
+def _known_before_this_message(tracker: Tracker) -> bool:
+    """An own-case fact was set before the latest user message."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_user = True
+        elif seen_user and event.get("event") == "slot" and event.get("name") in OWN_CASE_FACTS and event.get("value"):
+            return True
+    return False
 
 
 def after_answer(tracker: Tracker, dispatcher: CollectingDispatcher, profile: Dict[str, Any]) -> List[Dict]:
     """The offer (or nothing, inside the form) and the slot the rules read."""
-    going_on = own_case(tracker, profile)
+    going_on = own_case(tracker, profile, general=True)
     if not going_on and tracker.active_loop.get("name") is None and not tracker.get_slot("answered"):
         dispatcher.utter_message(text=replies.offer_own_case(profile))
     return [SlotSet("own_case", going_on)]

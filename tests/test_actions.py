@@ -256,7 +256,7 @@ def test_years_follow_the_region_in_force():
 
 
 def test_a_general_question_from_someone_who_said_who_they_are_goes_on_to_their_question():
-    msgs, events = run(ActionAnswerGeneral(), outside_form({"skill_grade": "技师"}, "评副高要几年", "faq_years"))
+    msgs, events = run(ActionAnswerGeneral(), outside_form({"skill_grade": "技师"}, "我是技师，评副高要几年", "faq_years"))
     assert own_case_value(events) is True
     assert "告诉我" not in msgs[-1]["text"]          # no offer: the form asks next
 
@@ -315,3 +315,12 @@ def test_dont_know_declines_inside_the_form_run():
     t = tracker({"region": "national", "skill_grade": "技师", "requested_slot": "skill_years"}, text="不知道", intent="deny")
     _, events = run(ValidateEligibilityForm(), t)
     assert any(e.get("name") == "declined_slots" and e.get("value") == ["skill_years"] for e in events)
+
+
+def test_a_grade_named_in_a_general_question_without_speaking_of_oneself_only_gets_the_offer():
+    _, events = run(ActionAnswerGeneral(), outside_form({"skill_grade": "技师"}, "技师评副高要几年", "faq_years"))
+    assert own_case_value(events) is False
+    earlier = [{"event": "slot", "name": "skill_grade", "value": "技师"}, {"event": "user", "text": "评副高要几年"}]
+    t = Tracker("test-user", {"skill_grade": "技师"}, {"text": "评副高要几年", "intent": {"name": "faq_years"}, "entities": []},
+                earlier, False, None, {}, "action_listen")
+    assert own_case_value(run(ActionAnswerGeneral(), t)[1]) is True     # said before: their own case
