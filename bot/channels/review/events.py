@@ -130,6 +130,8 @@ class EventLog:
         self.last_id = 0
         # per sender: (event count, inbox items) — bot/channels/review/inbox.py
         self.inbox_memo: Dict[str, Any] = {}
+        # per answered turn: (outcome, route) — bot/channels/review/figures.py
+        self.decision_memo: Dict[Any, Any] = {}
         self._lock = threading.Lock()
 
     def refresh(self) -> None:

@@ -121,7 +121,10 @@ def figures(log: EventLog, start: Optional[str] = None, end: Optional[str] = Non
                 fallbacks += is_fallback(turn)
                 topics[turn.user.intent or "unknown"] += 1
                 if "action_answer_eligibility" in turn.actions:
-                    decisions[decision_of(turn.slots_after, local_day(turn.user.ts).year)] += 1
+                    key = (turn.user.id, len(turn.after))
+                    if key not in log.decision_memo:
+                        log.decision_memo[key] = decision_of(turn.slots_after, local_day(turn.user.ts).year)
+                    decisions[log.decision_memo[key]] += 1
     rate = lambda n, d: round(n / d, 4) if d else None  # noqa: E731
     answered = [n for n in first_answer if n is not None]
     return {
