@@ -213,12 +213,13 @@ def _best_per_level(drafts: List[Draft]) -> List[Draft]:
 
 
 def _worth_offering(drafts: List[Draft], facts: Dict[str, Any]) -> List[Draft]:
-    """Never a level the applicant holds or one below it; at or below an open level, only
-    the open ones (a "not yet" or "no" there says nothing useful). The highest open level
-    is the usual choice; lower open ones say so."""
+    """Never a level the applicant holds or one below it, nor a lower grade's level that a
+    bar closes; at or below an open level, only the open ones (a "not yet" or "no" there
+    says nothing useful). The highest open level is the usual choice; lower ones say so."""
     held = {"title": facts.get("title_level"), "skill": facts.get("skill_grade")}
     kept = [d for d in drafts
-            if held[d.kind] is None or vocabulary.level_rank(d.kind, d.level) > vocabulary.level_rank(d.kind, held[d.kind])]
+            if (held[d.kind] is None or vocabulary.level_rank(d.kind, d.level) > vocabulary.level_rank(d.kind, held[d.kind]))
+            and not (d.via_higher_grade and d.status == "ineligible")]   # barred: the own grade's option says why
     best: Dict[str, str] = {}
     for d in kept:
         if d.status == "eligible":
