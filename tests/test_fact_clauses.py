@@ -65,6 +65,9 @@ HYPOTHETICAL = [     # conditions are marked, never stated
     ("换成内蒙古呢", {"region/hypothetical": "nei_mongol"}),
     ("假如我拿了中华技能大奖", {"awards/hypothetical": ["中华技能大奖"]}),
     ("明年能评吗", {"application_year/hypothetical": 2027}),
+    ("我主要是技师", {"skill_grade": "技师"}),             # 主要是 is no condition
+    ("若干年前考的高级工", {"skill_grade": "高级工"}),      # nor 若干
+    ("我需要是高级技师吗", {}),
     ("我在包头，如果我没退休呢", {"region": "nei_mongol", "retired/hypothetical": False}),
 ]
 
@@ -120,6 +123,8 @@ YEARS = [            # a year belongs to the fact of its own clause
     ("技师干了六年考核都合格没退休", {"skill_grade": "技师", "skill_years": 6, "assessment_ok": True, "retired": False}),
     ("退休三年了", {"retired": True}),
     ("大专毕业五年了", {"degree": "大专"}),
+    ("去年拿了全国技术能手", {"awards": ["全国技术能手"]}),
+    ("前年拿的证考核都合格", {"skill_grade_year": 2024, "assessment_ok": True}),
 ]
 
 SHORTHAND = [        # shorthand generated from the vocabulary

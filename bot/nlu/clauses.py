@@ -134,7 +134,7 @@ def ends_negated(before: str, reach: int) -> bool:
 # ---------------------------------------------------------------------------------------
 # Conditions, questions, subjects
 
-_CONDITION = re.compile(r"如果|如若|要是|假如|假设|假使|倘若|万一|一旦|等我|等到|要能|换成|换作|若是|若")
+_CONDITION = re.compile(r"如果|如若|(?<![主需重还想])要是|假如|假设|假使|倘若|万一|一旦|等我|等到|(?<![主需重还想])要能|换成|换作|若是|若(?!干)")
 _RESULT_VERB = re.compile(r"拿到|考上|评上|考到|升到|评到|拿了|考了|评了|有了|达到|干满|满了")
 _WHAT_IF_OPENER = re.compile(r"^(那|那么|那要|那我|那如果|那要是)")
 _QUESTION_END = re.compile(r"(吗|呢|么|嘛|没)\s*$")
@@ -223,7 +223,7 @@ _ASKED_ABOUT_AFTER = re.compile(
     r"^(职称)?(算|属于|相当于|对应|等于|等同于?|是)(哪|什么|啥|几|多少)|^(职称)?(的)?(要|需要|得|需)(几|多|什么|啥|哪)"
     r"|^(职称)?(是什么|是啥|什么意思|啥意思|多少钱|收费)|^(职称)?(是不是|算不算|属不属于|等不等于|对不对应)")
 # "…相当于工程师", "从技师到工程师": the other side of a comparison or a path
-_COMPARED_BEFORE = re.compile(r"(相当于|等于|等同于?|对应|视同|比|是不是|算不算)$|^[^我俺]*从$")
+_COMPARED_BEFORE = re.compile(r"(相当于|等于|等同于?|对应|视同|比|是不是|算不算|需要是|要求是|必须是|得是)$|^[^我俺]*从$")
 # "我是…", "本人技师", "我已经有…": the applicant's own, whatever follows
 _OWN_BEFORE = re.compile(r"(我|本人|俺)(现在|目前|已经|已|早就|就|也)?(是|有|拿了|拿过|考了|考过|评了|评上了|取得了?|获得了?)?$")
 _DEGREE_COMPARE_BEFORE = re.compile(r"(相当于|算|算不算|算是|等于|等同于?|视同|和|跟|与|按|同|享受|当)$")

@@ -131,6 +131,7 @@ _ANCHOR_CUES = (
     ("other", re.compile(r"退休|考核|处分|记过|诚信|合格|称职|岁|出生|生的")),
     ("level", re.compile(r"拿|考(?!核)|取得|获得|评上|评的|聘|证")),
 )
+_GETTING = re.compile(r"拿|考|取得|获得")
 _KIND_OF_FACT = {"fraud_count": "fraud", "fraud_year": "fraud", "graduation_year": "graduation"}
 
 
@@ -143,7 +144,14 @@ def _anchors(text: str, cs: int, ce: int, mentions: Sequence[Mention], others: S
     clause = text[cs:ce]
     for kind, cue in _ANCHOR_CUES:
         out += [(cs + m.start(), cs + m.end(), kind) for m in cue.finditer(clause)]
-    return sorted(out)
+    out.sort()
+    # a verb of getting (拿, 考, 获得 …) goes with its object when one follows closely:
+    # "去年拿了全国技术能手" is the award's year, "前年拿的证" the grade's
+    for i in range(len(out) - 2, -1, -1):
+        start, end, kind = out[i]
+        if kind == "level" and _GETTING.fullmatch(text[start:end]) and out[i + 1][0] - end <= 4:
+            out[i] = (start, end, out[i + 1][2])
+    return out
 
 
 def said_with(text: str, s: int, e: int, mentions: Sequence[Mention], others: Sequence[Fact],
