@@ -265,16 +265,19 @@ class ActionWhatIf(Action):
         changes: Dict[str, Any] = {}
         for e in tracker.latest_message.get("entities", []):
             key = e.get("entity")
-            if key not in PROFILE_KEYS or key in YEARS_SLOTS:
+            if key not in PROFILE_KEYS:
                 continue
-            if e.get("role") == HYPOTHETICAL or profile.get(key) != e.get("value"):
+            if e.get("role") == HYPOTHETICAL:
+                changes[key] = e.get("value")   # "如果我已经干满五年了呢": 5 years in all, not 5 more
+            elif key not in YEARS_SLOTS and profile.get(key) != e.get("value"):
                 changes[key] = e.get("value")
         return changes
 
     @staticmethod
     def _extra_years(tracker: Tracker) -> int:
         for e in tracker.latest_message.get("entities", []):
-            if e.get("entity") in YEARS_SLOTS and isinstance(e.get("value"), (int, float)) and e["value"] > 0:
+            if e.get("entity") in YEARS_SLOTS and e.get("role") != HYPOTHETICAL \
+                    and isinstance(e.get("value"), (int, float)) and e["value"] > 0:
                 return int(round(e["value"]))
         text = tracker.latest_message.get("text") or ""
         years_later = YEARS_LATER.search(text) is not None

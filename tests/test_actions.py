@@ -221,7 +221,7 @@ def own_case_value(events):
 def test_a_level_question_is_answered_with_the_article_then_the_own_case_is_offered():
     msgs, events = run(ActionAnswerGeneral(), outside_form(text="助理工程师算哪一级", intent="faq_levels"))
     out = texts(msgs)
-    assert out.startswith("助理工程师属于助理级职称")
+    assert out.startswith("助理工程师是助理级职称")
     assert "《百色市实施细则》第四条" in out and "《百色市实施细则》第五条" in out
     assert "告诉我您的技能等级" in msgs[-1]["text"] and own_case_value(events) is False
 
@@ -324,3 +324,20 @@ def test_a_grade_named_in_a_general_question_without_speaking_of_oneself_only_ge
     t = Tracker("test-user", {"skill_grade": "技师"}, {"text": "评副高要几年", "intent": {"name": "faq_years"}, "entities": []},
                 earlier, False, None, {}, "action_listen")
     assert own_case_value(run(ActionAnswerGeneral(), t)[1]) is True     # said before: their own case
+
+
+def test_what_if_with_a_supposed_total_of_years_sets_them_instead_of_adding():
+    slots = {"region": "national", "skill_grade": "技师", "skill_years": 1.0}
+    t = tracker(slots, text="如果我已经干满三年了呢", intent="what_if",
+                entities=[{"entity": "skill_years", "value": 3, "role": "hypothetical"}])
+    msgs, events = run(ActionWhatIf(), t)
+    assert "可以申报中级职称" in texts(msgs) and "再干" not in texts(msgs) and events == []
+
+
+def test_what_if_takes_the_supposed_facts_not_the_stated_ones():
+    slots = {"region": "national", "skill_grade": "高级工", "skill_years": 5.0}
+    t = tracker(slots, text="我是高级工，要是拿到技师呢", intent="what_if",
+                entities=[{"entity": "skill_grade", "value": "高级工"},
+                          {"entity": "skill_grade", "value": "技师", "role": "hypothetical"}])
+    msgs, _ = run(ActionWhatIf(), t)
+    assert texts(msgs).startswith("如果技师") and "中级职称" in texts(msgs)
