@@ -221,7 +221,7 @@ def own_case_value(events):
 def test_a_level_question_is_answered_with_the_article_then_the_own_case_is_offered():
     msgs, events = run(ActionAnswerGeneral(), outside_form(text="助理工程师算哪一级", intent="faq_levels"))
     out = texts(msgs)
-    assert out.startswith("助理工程师是助理级职称")
+    assert out.startswith("助理工程师属于助理级职称")
     assert "《百色市实施细则》第四条" in out and "《百色市实施细则》第五条" in out
     assert "告诉我您的技能等级" in msgs[-1]["text"] and own_case_value(events) is False
 
