@@ -24,6 +24,7 @@ entity, which is the ``title_level``.
 """
 from __future__ import annotations
 
+import logging
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -46,6 +47,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.normalise import extract_facts
 
+logger = logging.getLogger(__name__)
 SPACY_DOC_KEY = "text_spacy_doc"     # rasa.nlu.constants.SPACY_DOCS[TEXT]
 
 
@@ -98,7 +100,8 @@ class ProfileFactExtractor(GraphComponent, EntityExtractorMixin):
                 {"start": e.start_char, "end": e.end_char, "label": e.label_, "id": e.ent_id_}
                 for e in doc.ents
             ]
-        except Exception:
+        except AttributeError as err:    # a doc without spaCy's span attributes: the scan alone is used
+            logger.warning("spaCy ruler spans unreadable (%s); facts from the lexicon scan only", err)
             return None
 
     def entities_for(self, message: Message) -> List[Dict[Text, Any]]:
