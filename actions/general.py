@@ -69,7 +69,7 @@ def _regional_topics(intent: str, text: str, profile: Dict[str, Any]) -> Tuple[s
     if intent == "faq_discipline" and FRAUD.search(text):
         return ("fraud", "discipline")
     if intent == "faq_years" and (SKILL_DIRECTION.search(text) or (profile.get("title_level") and not profile.get("skill_grade"))):
-        return ("years_skill", "years")
+        return ("years_skill",)
     return REGIONAL[intent]
 
 

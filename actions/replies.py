@@ -4,7 +4,7 @@ from the rules engine's decision and knowledge base."""
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from rules_engine.explain import cite, level_words
 from rules_engine.loader import short_name
@@ -139,15 +139,44 @@ def still_needed(missing: List[str]) -> str:
 MISBELIEF = re.compile(r"评不了|评不上|不能评|不可以评|没法评|不让评|没资格|不能参加职称|只有.{0,8}才能评")
 
 
-def level_lead(text: str) -> Optional[str]:
-    """“助理工程师算哪一级？”: what the named title or grade is, from the vocabulary."""
-    for name in sorted((t for t in vocabulary.title_names()), key=lambda t: -len(t.name)):
-        if name.name in text:
-            return f"{name.name}属于{name.level}职称（职称从低到高：{'、'.join(vocabulary.title_levels())}）。"
-    for grade, words in sorted(vocabulary.aliases("skill_grades").items(), key=lambda kv: -len(kv[0])):
-        if grade in text:
-            return f"{grade}是技能等级的{vocabulary.grade_number(grade)}（从低到高：{'、'.join(grade_words(g) for g in vocabulary.skill_grades())}）。"
+def _first_named(text: str, names: Dict[str, str]) -> Optional[Tuple[str, str]]:
+    """The longest of `names` (said → canonical) that occurs in `text`."""
+    for said in sorted(names, key=len, reverse=True):
+        if said in text:
+            return said, names[said]
     return None
+
+
+def level_lead(text: str) -> Optional[str]:
+    """“助理工程师算哪一级？” / “技师证跟中级职称是一个档次吗？”: what the named title and
+    grade are, from the vocabulary (the correspondence itself comes with its article)."""
+    grades = {a: grade for grade, said in vocabulary.aliases("skill_grades").items() for a in said
+              if not a.endswith("级") or a.startswith(("初", "中", "高"))}
+    titles = {t.name: t.level for t in vocabulary.title_names()}
+    titles.update({a: level for level, said in vocabulary.aliases("title_levels").items() for a in said
+                   if not any(g.startswith(a) for g in grades)})          # “中级” is also 中级工
+    levels = vocabulary.title_levels()
+    parts = []
+    title = _first_named(text, titles)
+    if title:
+        said, level = title
+        rank = f"第{levels.index(level) + 1}级（共{len(levels)}级）"
+        parts.append(f"{said}是{level}职称，职称的{rank}" if level not in said else f"{said}是职称的{rank}")
+    grade = _first_named(text.replace(title[0], "") if title else text, grades)
+    if grade:
+        parts.append(f"{grade[1]}是技能等级的{vocabulary.grade_number(grade[1])}")
+    if not parts:
+        return None
+    ladders = []
+    if title:
+        ladders.append(f"职称从低到高：{'、'.join(vocabulary.title_levels())}")
+    if grade:
+        ladders.append(f"技能等级从低到高：{'、'.join(grade_words(g) for g in vocabulary.skill_grades())}")
+    return f"{'；'.join(parts)}（{'；'.join(ladders)}）。"
+
+
+# “贯通是什么意思？”: the word explained before the articles that give its content.
+MEANING = re.compile(r"意思|是什么|是啥|指的|指什么|啥叫|什么叫|何谓|怎么理解")
 
 
 def general_messages(intent: str, text: str, answers: List[Dict[str, Any]], label_local: bool = False) -> List[str]:
@@ -156,6 +185,9 @@ def general_messages(intent: str, text: str, answers: List[Dict[str, Any]], labe
     messages: List[str] = []
     if intent == "faq_guantong" and MISBELIEF.search(text):
         messages.append("不是这样的：2020年起，技能人才（工人）也可以评职称。")
+    elif intent == "faq_guantong" and MEANING.search(text):
+        messages.append("“贯通”就是打通技能人才（走技能等级）和专业技术人才（走职称）两条职业发展通道，"
+                        "让两类人才可以互评互通：")
     if intent == "faq_levels":
         lead = level_lead(text)
         if lead:

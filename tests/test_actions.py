@@ -221,7 +221,7 @@ def own_case_value(events):
 def test_a_level_question_is_answered_with_the_article_then_the_own_case_is_offered():
     msgs, events = run(ActionAnswerGeneral(), outside_form(text="助理工程师算哪一级", intent="faq_levels"))
     out = texts(msgs)
-    assert out.startswith("助理工程师属于助理级职称")
+    assert out.startswith("助理工程师是助理级职称")
     assert "《百色市实施细则》第四条" in out and "《百色市实施细则》第五条" in out
     assert "告诉我您的技能等级" in msgs[-1]["text"] and own_case_value(events) is False
 
@@ -294,7 +294,8 @@ def test_a_side_question_from_someone_who_said_who_they_are_goes_on_to_their_que
 
 def test_years_of_the_other_direction_answer_the_skill_ladder():
     msgs, _ = run(ActionAnswerGeneral(), outside_form({}, "工程师几年能考技师", "faq_years"))
-    assert "《实施意见》二（四）" in msgs[0]["text"] and "晋级评价" in msgs[0]["text"]
+    assert "《实施意见》二（四）" in msgs[0]["text"] and "技师职业技能评价" in msgs[0]["text"]
+    assert "晋级评价" in texts(msgs) and "评副高" not in texts(msgs)
 
 
 def test_a_question_with_a_fact_inside_the_form_is_answered_and_the_form_goes_on():
