@@ -18,13 +18,12 @@ from rules_engine.vocabulary import resolve_place
 
 from . import replies
 from .general import GENERAL_INTENTS, ActionAnswerGeneral, ActionAnswerOutOfScope, own_case
-from .profile_slots import PROFILE_KEYS, profile_from_slots
+from .profile_slots import HYPOTHETICAL, PROFILE_KEYS, profile_from_slots
 
 logger = logging.getLogger(__name__)
 
 FORM = "eligibility_form"
 YEARS_SLOTS = ("skill_years", "title_years", "professional_years")
-HYPOTHETICAL = "hypothetical"     # the entity role of a condition (bot.nlu.clauses)
 # “再干两年”, “再过一年”, “三年以后”, “明年”: a number of years from now.
 YEARS_LATER = re.compile(r"[再多过还].{0,3}年|年(?:以|之)?后|明年|后年")
 # “再干呢”, “以后呢”: later, without a number.

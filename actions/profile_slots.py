@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Tuple
 
+from bot.nlu.clauses import HYPOTHETICAL  # noqa: F401 - the role of a condition, for the actions
 from rules_engine import ProfileError, validate
 from rules_engine.profile import schema
 

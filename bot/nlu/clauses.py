@@ -98,11 +98,6 @@ def clause_before(text: str, pos: int) -> str:
     return text[cs:pos]
 
 
-def clause_at(text: str, pos: int) -> str:
-    cs, ce = clause_bounds(text, pos)
-    return text[cs:ce]
-
-
 # ---------------------------------------------------------------------------------------
 # Negation
 
@@ -119,8 +114,8 @@ def mask_non_negating(s: str) -> str:
 
 
 def negated_before(text: str, pos: int, window: int = 6, reach: int = 5) -> bool:
-    """A negation in the ``window`` characters before ``pos``, inside its own clause,
-    at most ``reach`` characters before ``pos``."""
+    """A negation among the last ``window`` characters of the clause before ``pos``, with
+    at most ``reach`` characters between it and ``pos``."""
     before = mask_non_negating(clause_before(text, pos))[-window:]
     return re.search(_NEG + r"[^" + re.escape(PUNCTUATION) + r"]{0,%d}$" % reach, before) is not None
 
@@ -139,8 +134,6 @@ _RESULT_VERB = re.compile(r"拿到|考上|评上|考到|升到|评到|拿了|考
 _WHAT_IF_OPENER = re.compile(r"^(那|那么|那要|那我|那如果|那要是)")
 _QUESTION_END = re.compile(r"(吗|呢|么|嘛|没)\s*$")
 _QUESTION_WORDS = re.compile(r"(.)[不没]\1|能否|可否|多少|多久|几|什么|啥|怎么|怎样|如何|哪")
-
-
 _ASKED_WHETHER = re.compile(r"(.)[不没]\1[^" + re.escape(PUNCTUATION) + r"]{0,2}$")
 
 
@@ -156,6 +149,7 @@ _ASKED_ABOUT_WORD = re.compile(
 # "被立案调查的能申报吗", "退休的还能评吗": those who …, not the applicant
 _THOSE_WHO = re.compile(r"^[^的，。,;；?？]{0,4}?(的|了的)(人|人员|同志)?(能|可以|还能|怎么|要|会|也|就|不能|是否|几年)")
 _SELF = re.compile(r"我|本人|俺|自己|咱")
+_GENERAL_QUESTION = re.compile(r"多久|多长|几年|会怎样|会怎么样|有什么影响|有啥影响|怎么办|怎么算")
 
 
 def word_asked_about(text: str, start: int, end: int) -> bool:
@@ -166,9 +160,6 @@ def word_asked_about(text: str, start: int, end: int) -> bool:
         return True
     # a question with nobody in it ("受了处分多久能评？") asks about the rule, not a case
     return not _SELF.search(text) and is_question(text, start) and _GENERAL_QUESTION.search(text[cs:ce]) is not None
-
-
-_GENERAL_QUESTION = re.compile(r"多久|多长|几年|会怎样|会怎么样|有什么影响|有啥影响|怎么办|怎么算")
 
 
 def is_question(text: str, pos: int) -> bool:
