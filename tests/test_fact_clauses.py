@@ -95,6 +95,7 @@ SOMEONE_ELSE = [     # facts about another person are not the applicant's
     ("我爸在百色，我在包头", {"region": "nei_mongol"}),
     ("我师傅拿过全国技术能手，我是高级工", {"skill_grade": "高级工"}),
     ("其他地方我不清楚，我是技师", {"skill_grade": "技师"}),
+    ("老家是百色的，现在在包头上班", {"region": "nei_mongol"}),     # where they were is not where they work
     ("来电人说他是百色的技师", {"region": "baise", "skill_grade": "技师"}),   # an agent's words (assist)
 ]
 
@@ -114,6 +115,8 @@ YEARS = [            # a year belongs to the fact of its own clause
     ("就前年没合格", {"assessment_ok": False}),
     ("2019年拿的技师，去年被记过", {"skill_grade_year": 2019, "skill_grade": "技师", "demerit_punishment": True}),
     ("前年拿的证", {"skill_grade_year": 2024}),
+    ("一九年拿的技师", {"skill_grade_year": 2019, "skill_grade": "技师"}),
+    ("〇八年考的高级工", {"skill_grade_year": 2008, "skill_grade": "高级工"}),
     ("2020年取得高级职业资格", {"skill_grade_year": 2020, "skill_grade": "高级工"}),
     ("取得技师职业资格三年了", {"skill_grade": "技师", "skill_years": 3}),
     ("中级职业资格", {"skill_grade": "中级工"}),

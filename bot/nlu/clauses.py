@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Dict, List, Optional, Tuple
 
-from bot.nlu.lexicon import DEGREE, SCHOOL_CLASS, SERIES, SKILL_GRADE, TITLE, TITLE_LEVEL, Mention
+from bot.nlu.lexicon import DEGREE, PLACE, SCHOOL_CLASS, SERIES, SKILL_GRADE, TITLE, TITLE_LEVEL, Mention
 
 HYPOTHETICAL = "hypothetical"
 
@@ -223,6 +223,7 @@ _GRADE_GUARD_AFTER = re.compile(r"^(学院|学校|院校|班|工作室)")
 _SERIES_GUARD_AFTER = re.compile(r"^(员|工|专业|学院|大学|学校|公司|局|厅|队|处|部|施工|项目|建设|管理|行业|单位)")
 _LEVEL_GUARD_AFTER = re.compile(r"^(建造师|注册|消防|造价|心理|人力资源|健康管理|律师|医院|甲等|资质|企业|公路|运动员)")
 _BARE_NUMBER_GRADE = re.compile(r"(\d|[一二三四五])级")
+_FORMER_PLACE = re.compile(r"老家|户口|户籍|籍贯|出生在|出生于|以前在|原来在|之前在|从前在|曾经在|祖籍")
 
 
 def _reading(before: str, after: str, label: str, hypothetical: bool) -> str:
@@ -257,6 +258,8 @@ def classify_mentions(text: str, mentions: List[Mention]) -> List[Mention]:
             continue
         if label == DEGREE and (_DEGREE_COMPARE_BEFORE.search(before) or _DEGREE_COMPARE_AFTER.match(after)):
             continue   # "相当于本科吗", "和大专一样吗": an equivalence question, not the caller's degree
+        if label == PLACE and _FORMER_PLACE.search(before):
+            continue   # "老家百色的，现在在包头": where they work now decides
         neg = _MENTION_NEG_BEFORE.search(mask_non_negating(before))
         if neg and not re.search(r"(只有|就是)", before[-4:]):
             # "不在百色在内蒙古": a negation belongs to the first word after it

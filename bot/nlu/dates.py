@@ -72,11 +72,13 @@ _PROFESSIONAL = re.compile(r"专业技术|专技|专业工作|技术岗位工作
 _TITLE_CUE = re.compile(r"职称|评上|评的|聘上|聘任|聘的|评了|取得.{0,6}?(?<!职业)资格")
 _SKILL_CUE = re.compile(r"证|技能|等级|技工|工种|技师|高级工|中级工|初级工|职业资格")
 
+_CHINESE_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
 _REL_YEAR = {"大前年": -3, "前年": -2, "去年": -1, "上一年": -1, "上年": -1, "今年": 0, "明年": 1, "后年": 2, "大后年": 3}
 _CAL_YEAR = re.compile(
     r"(?P<y4>(?:19|20)\d{2})(?:\s*年)?"
     r"|(?P<cn4>[零〇一二三四五六七八九]{4})年"
-    r"|(?P<y2>(?<![\d.])\d{2})年(?=(拿|考|取|评|获|毕业|底|初|中|上半年|下半年|\d{1,2}月|[一二三四五六七八九十]{1,2}月|的时候|那年|被|的证|的))"
+    r"|(?P<y2>(?<![\d.])\d{2}|(?<![零〇一二三四五六七八九十两])[零〇一二三四五六七八九]{2})年"
+    r"(?=(拿|考|取|评|获|毕业|底|初|中|上半年|下半年|\d{1,2}月|[一二三四五六七八九十]{1,2}月|的时候|那年|被|的证|的))"
     r"|(?P<rel>大前年|前年|去年|上一年|今年|明年|大后年|后年)"
 )
 _PAST_EVENT = re.compile(r"拿|考的|考了|考过|考上|考到|考下|取得|获得|获|评上|评的|评了|下证|发证|发的|刚考|刚拿|毕业|造假|作假|弄虚|的证|通过|到手|聘")
@@ -274,7 +276,8 @@ def calendar_years(text: str, mentions: Sequence[Mention], today: _dt.date,
                 continue
             year = int(v)
         elif m.group("y2"):
-            yy = int(m.group("y2"))
+            two = m.group("y2")      # "19年拿的", "一九年考的"
+            yy = int(two) if two.isdigit() else int("".join(str(_CHINESE_DIGITS[c]) for c in two))
             before = text[max(0, s - 3):s]
             if re.search(r"(了|干|做|工作|满|近)$", before):
                 continue
