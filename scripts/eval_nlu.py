@@ -104,6 +104,27 @@ def fact_level_score() -> dict:
     return {"precision": p, "recall": r, "f1": f, "tp": tp, "fp": fp, "fn": fn, "misses": misses}
 
 
+GENERAL_TEST = ROOT / "tests" / "nlu" / "test_data_general.yml"
+
+
+def general_heldout_section(env) -> list:
+    """Held-out questions for the general intents (kept apart from the asserted split)."""
+    if not GENERAL_TEST.exists():
+        return []
+    out = BUILD / "results_general"
+    if out.exists():
+        shutil.rmtree(out)
+    run([RASA, "test", "nlu", "--nlu", str(GENERAL_TEST), "--model", str(BUILD / "ours.tar.gz"), "--out", str(out)],
+        BUILD / "test_general.log", env)
+    rep = report(out / "intent_report.json")
+    rows = [(k, v) for k, v in sorted(rep.items()) if isinstance(v, dict) and k.startswith("faq_") and v.get("support")]
+    return ["## General questions (held out, `tests/nlu/test_data_general.yml`, ours)", "",
+            f"{sum(int(v['support']) for _, v in rows)} questions written apart from the training data for the general",
+            "intents; any confusion among them still gets a general answer from the documents.", "",
+            "| intent | precision | recall | F1 | support |", "|---|---|---|---|---|"] + [
+        f"| {k} | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1-score']:.3f} | {v['support']} |" for k, v in rows] + [""]
+
+
 def blind_section(systems: dict, skip_dialogues: bool) -> list:
     """The blind set's figures: facts for each trained NLU model, dialogues with the full model."""
     from scripts import eval_blind
@@ -224,6 +245,7 @@ def main() -> int:
         for text, missed, extra in facts["misses"]:
             lines.append(f"- `{text}` — missed {missed or '[]'}; extra {extra or '[]'}")
         lines.append("")
+    lines += general_heldout_section(env)
     lines += blind_section(systems, skip_dialogues=args.skip_dialogues)
     for name, r in results.items():
         lines += [f"## Per-entity report ({name})", "", "| entity | precision | recall | F1 | support |", "|---|---|---|---|---|"]
