@@ -67,15 +67,16 @@ def current_profile(tracker: Tracker) -> Dict[str, Any]:
     return profile
 
 
-def _bare_number(text: str) -> Optional[float]:
-    """“三年”, “3”, “两年半” as an answer to a question about years."""
+def _bare_number(text: str, last: bool = False) -> Optional[float]:
+    """“三年”, “3”, “两年半” as an answer to a question about years (the last number said
+    with ``last``)."""
     text = text.replace("两", "二").replace("半", ".5")
     try:
         text = cn2an.transform(text, "cn2an")
     except Exception:  # cn2an raises on odd mixes; the raw text is tried below
         pass
-    m = re.search(r"\d+(?:\.\d+)?", text.replace("年.5", ".5"))
-    return float(m.group()) if m else None
+    numbers = re.findall(r"\d+(?:\.\d+)?", text.replace("年.5", ".5"))
+    return float(numbers[-1 if last else 0]) if numbers else None
 
 
 def _region_note(tracker: Tracker) -> Optional[str]:
@@ -225,7 +226,7 @@ class ActionWhatIf(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
         profile = current_profile(tracker)
         changes = self._conditions(tracker, profile)
-        extra_years = self._extra_years(tracker)
+        extra_years = self._extra_years(tracker, bool(changes))
         if not changes and not extra_years:
             dispatcher.utter_message(text=replies.unrecognised_hypothesis(tracker.latest_message.get("text") or ""))
             return []
@@ -273,20 +274,18 @@ class ActionWhatIf(Action):
         return changes
 
     @staticmethod
-    def _extra_years(tracker: Tracker) -> int:
-        for e in tracker.latest_message.get("entities", []):
-            if e.get("entity") in YEARS_SLOTS and e.get("role") != HYPOTHETICAL \
-                    and isinstance(e.get("value"), (int, float)) and e["value"] > 0:
-                return int(round(e["value"]))
+    def _extra_years(tracker: Tracker, has_condition: bool) -> int:
+        """Years from now: “再干两年呢”, “三年以后呢”, read around the words of time. A number
+        of years the message states (“干了两年”) is the record, already in its slot."""
         text = tracker.latest_message.get("text") or ""
-        years_later = YEARS_LATER.search(text) is not None
-        number = _bare_number(text) if years_later else None
+        later = YEARS_LATER.search(text)
+        years_later = later is not None
+        number = _bare_number(text[max(0, later.start() - 3):later.end()], last=True) if later else None
         if "后年" in text:
             return 2
         if number and 0 < number <= 10:
             return int(number)
-        has_other_change = any(e.get("entity") in PROFILE_KEYS for e in tracker.latest_message.get("entities", []))
-        if has_other_change:
+        if has_condition:
             return 0
         # “再干呢？”, “以后呢？”: one more year. Without any word of time the what-if is
         # about something not recognised (an award by another name …): nothing is assumed.

@@ -342,3 +342,14 @@ def test_what_if_takes_the_supposed_facts_not_the_stated_ones():
                           {"entity": "skill_grade", "value": "技师", "role": "hypothetical"}])
     msgs, _ = run(ActionWhatIf(), t)
     assert texts(msgs).startswith("如果技师") and "中级职称" in texts(msgs)
+
+
+def test_what_if_does_not_take_the_stated_years_for_years_to_come():
+    slots = {"region": "nei_mongol", "skill_grade": "技师", "skill_years": 2.0}
+    t = tracker(slots, text="我是技师在包头干了两年 要是考核都合格呢", intent="what_if",
+                entities=[{"entity": "skill_grade", "value": "技师"}, {"entity": "region", "value": "nei_mongol"},
+                          {"entity": "skill_years", "value": 2},
+                          {"entity": "assessment_ok", "value": True, "role": "hypothetical"}])
+    assert texts(run(ActionWhatIf(), t)[0]).startswith("如果近3年年度考核是否均合格为“是”：")
+    t = tracker(slots, text="干了两年了，要是再干一年呢", intent="what_if", entities=[{"entity": "skill_years", "value": 2}])
+    assert texts(run(ActionWhatIf(), t)[0]).startswith("如果再干1年")
