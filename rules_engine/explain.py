@@ -135,8 +135,10 @@ def option_text(d: Draft, facts: Dict[str, Any]) -> str:
 
 
 def option_json(d: Draft, facts: Dict[str, Any]) -> Dict[str, Any]:
+    # A barred option also cites what bars it: that article decides its status.
     citations = list(dict.fromkeys([*d.route.citations, *(c.citation for c in d.route.requires),
-                                    *(p.citation for p in d.route.presumes_text)]))
+                                    *(p.citation for p in d.route.presumes_text),
+                                    *(c for a in d.blockers for c in a.bar.citations)]))
     return {
         "kind": d.kind,
         "level": d.level,
