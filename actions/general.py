@@ -21,7 +21,7 @@ from rules_engine import answer_topic
 from rules_engine.loader import LAYER_ORDER, find_item
 
 from . import replies
-from .profile_slots import profile_from_slots
+from .profile_slots import PROFILE_KEYS, profile_from_slots
 
 # intent → knowledge topics, in the order they answer the question. Definitions (levels,
 # ladders, what 贯通 allows) are the same everywhere and are answered from every document;
@@ -85,15 +85,34 @@ FIRST_PERSON = re.compile(r"我|本人|俺|咱|自己")
 
 
 def own_case(tracker: Tracker, profile: Dict[str, Any], general: bool = False) -> bool:
-    """Go on to the user's own question after answering: they told us about themself,
-    have not had their answer yet, and no question of the form is pending. For a general
-    question, a grade said in that same message counts only when they speak of themself."""
-    if tracker.active_loop.get("name") is not None or tracker.get_slot("answered"):
+    """Go on to the user's own question after answering: they told us about themself and
+    have not had their answer yet — or, after it, this message changed a fact (“还拿过国赛
+    铜牌，这个有什么待遇？”), so the answer is given again — and no question of the form is
+    pending. For a general question, a grade said in that same message counts only when
+    they speak of themself."""
+    if tracker.active_loop.get("name") is not None:
         return False
+    if tracker.get_slot("answered"):
+        return bool(_changed_by_this_message(tracker))
     if not any(profile.get(k) for k in OWN_CASE_FACTS):
         return False
     text = tracker.latest_message.get("text") or ""
     return not general or bool(FIRST_PERSON.search(text)) or _known_before_this_message(tracker)
+
+
+def _changed_by_this_message(tracker: Tracker) -> List[str]:
+    """Profile facts the latest user message set to a new value."""
+    events = tracker.events
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=None)
+    if last_user is None:
+        return []
+    before: Dict[str, Any] = {}
+    for e in events[:last_user]:
+        if e.get("event") == "slot":
+            before[e.get("name")] = e.get("value")
+    return [e["name"] for e in events[last_user + 1:]
+            if e.get("event") == "slot" and e.get("name") in PROFILE_KEYS and e.get("value") not in (None, [])
+            and e.get("value") != before.get(e.get("name"))]
 
 
 def _known_before_this_message(tracker: Tracker) -> bool:

@@ -353,3 +353,17 @@ def test_what_if_does_not_take_the_stated_years_for_years_to_come():
     assert texts(run(ActionWhatIf(), t)[0]).startswith("如果近3年年度考核是否均合格为“是”：")
     t = tracker(slots, text="干了两年了，要是再干一年呢", intent="what_if", entities=[{"entity": "skill_years", "value": 2}])
     assert texts(run(ActionWhatIf(), t)[0]).startswith("如果再干1年")
+
+
+def test_a_new_fact_said_with_a_side_question_after_the_answer_leads_to_a_new_answer():
+    answered = [{"event": "slot", "name": "skill_grade", "value": "技师"}, {"event": "slot", "name": "answered", "value": True},
+                {"event": "user", "text": "还在全国职业技能大赛上拿过铜牌 有什么待遇"},
+                {"event": "slot", "name": "awards", "value": ["全国职业技能大赛铜牌"]}]
+    slots = {"skill_grade": "技师", "region": "baise", "answered": True, "awards": ["全国职业技能大赛铜牌"]}
+    t = Tracker("test-user", slots, {"text": "还在全国职业技能大赛上拿过铜牌 有什么待遇", "intent": {"name": "faq_post"},
+                                     "entities": []}, answered, False, None, {}, "action_listen")
+    assert own_case_value(run(ActionAnswerFaq(), t)[1]) is True
+    unchanged = answered[:3]
+    t = Tracker("test-user", slots, {"text": "有什么待遇", "intent": {"name": "faq_post"}, "entities": []},
+                unchanged, False, None, {}, "action_listen")
+    assert own_case_value(run(ActionAnswerFaq(), t)[1]) is False
