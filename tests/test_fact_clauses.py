@@ -54,6 +54,21 @@ ASKED_ABOUT = [      # a level named inside a question about it is not held
     ("正高级工程师是不是最高一级", {}),
     ("高级技师相当于副高职称吗", {}),
     ("我想从技师转到工程师，可以吗", {"skill_grade": "技师", "series": "工程"}),
+    ("中级职称能直接评吗", {}),
+    ("请问高级技师和工程师哪个高", {}),
+    ("高工证属于几级", {}),
+    ("二级是不是就是技师", {}),
+    ("职称从低到高：助理级、中级、副高级、正高级", {}),
+    ("农艺师是中级还是副高", {}),
+    # nobody in it and a question about the rules: about the rule, not a case
+    ("技师满几年可以评中级", {}),
+    ("高级工考技师需要什么条件", {}),
+    ("江西有没有自己的贯通细则", {}),
+    ("受过记过处分还能评吗", {}),
+    ("高级技师能评什么", {"skill_grade": "高级技师"}),          # how people ask about their own case
+    ("技师拿证四年了在乌海考核合格没处分能评副高吗",
+     {"skill_grade": "技师", "skill_years": 4, "region": "nei_mongol", "assessment_ok": True,
+      "demerit_punishment": False}),
     ("高级工想评助理工程师", {"skill_grade": "高级工", "series": "工程"}),   # a target still names the series
 ]
 
@@ -107,7 +122,7 @@ ASKED_ABOUT_BARS = [     # a bar named in a question about it, or about people i
     ("弄虚作假的几年内不能评", {}),
     ("我被记过了，影响期多长", {"demerit_punishment": True}),
     ("我受过记过处分，多久能评", {"demerit_punishment": True}),
-    ("工人评不了工程师吧", {"series": "工程"}),
+    ("工人评不了工程师吧", {}),                             # about workers in general
 ]
 
 YEARS = [            # a year belongs to the fact of its own clause

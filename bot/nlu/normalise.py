@@ -42,7 +42,7 @@ from rules_engine import clock
 from rules_engine import vocabulary as vocab
 
 from bot.nlu.clauses import (CORRECTION, HYPOTHETICAL, Fact, about_someone_else, classify_mentions, fold,
-                             is_hypothetical, is_question, negated_before)
+                             is_hypothetical, is_question, negated_before, tells_own_case)
 from bot.nlu.dates import calendar_years, durations, parse_number
 from bot.nlu.lexicon import (AWARD, DEGREE, LABELS, PLACE, SCHOOL_CLASS, SERIES, SKILL_GRADE, TITLE, TITLE_LEVEL,
                              Mention, Term, lexicon, lexicon_matches, medal_combos)
@@ -151,7 +151,7 @@ def _extract(text: Any, ruler_entities, today, with_implied) -> List[Dict[str, A
     mentions = classify_mentions(text, lexicon_matches(text, ruler_entities))
     facts = _mention_facts(mentions)
     facts += _combo_awards(text, [(f.start, f.end) for f in facts])
-    yes_no = yes_no_facts(text)
+    yes_no = yes_no_facts(text, own_case=tells_own_case(text, mentions))
     others = yes_no + [f for f in facts if f.entity == "awards"]
     cal, cal_spans = calendar_years(text, mentions, today, others)
     facts += cal

@@ -42,7 +42,7 @@ def _retired(text: str) -> List[Fact]:
     facts: List[Fact] = []
     for m in re.finditer(r"退休|退了休|内退|离休|在职", text):
         s, e = m.span()
-        if re.match(r"(金|工资|费|待遇|手续|后|以后|之后|人员的|证|年龄限制|年龄的|政策|规定)", text[e:e + 4]):
+        if re.match(r"(金|工资|费|待遇|手续|后|以后|之后|人员的|证|年龄(限制|的|是|多|怎么|规定)|政策|规定)", text[e:e + 4]):
             continue   # 退休金, "退休后还能评吗", "退休年龄限制": not the caller's status
         cs, ce = clause_bounds(text, s)
         before, after = text[cs:s], text[e:ce]
@@ -133,9 +133,12 @@ def _background(text: str) -> List[Fact]:
     return facts
 
 
-def yes_no_facts(text: str) -> List[Fact]:
+def yes_no_facts(text: str, own_case: bool = True) -> List[Fact]:
+    """``own_case``: the message tells the asker's own case (bot.nlu.clauses.tells_own_case);
+    otherwise a yes/no word in a question is what the question is about."""
     facts = _assessment(text) + _retired(text)
     facts += _discipline(text)
     facts += _integrity_and_fraud(text)
     facts += _background(text)
-    return [f for f in facts if not asked_whether(text, f.start) and not word_asked_about(text, f.start, f.end)]
+    return [f for f in facts
+            if not asked_whether(text, f.start) and not word_asked_about(text, f.start, f.end, own_case)]
