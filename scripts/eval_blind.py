@@ -271,6 +271,9 @@ def dialogue_report(directory: Path = BLIND, say: Optional[Callable[[str, str], 
         replies = say(f"blind-{uuid.uuid4().hex[:10]}", item["text"])
         useful[item["kind"]]["asked"] += 1
         useful[item["kind"]]["useful"] += int(is_useful(replies, form_questions, fallback))
+        text = "\n".join(replies)
+        useful[item["kind"]]["form_question"] += int(any(q in text for q in form_questions))
+        useful[item["kind"]]["fallback"] += int(any(f in text for f in fallback))
     return {"conversations": outcome, "useful": dict(useful)}
 
 
@@ -340,7 +343,8 @@ def markdown(facts: Dict[str, Optional[dict]], dialogues: Optional[dict], direct
                   f"reaching any decision: {c['answered']}"]
         for kind, u in sorted(dialogues["useful"].items()):
             lines.append(f"- {kind} questions answered (not a form question, not the fallback): "
-                         f"**{u['useful']}/{u['asked']}**")
+                         f"**{u['useful']}/{u['asked']}** (replies with a form question {u['form_question']}, "
+                         f"with the fallback {u['fallback']})")
         lines.append("")
     return lines
 
