@@ -14,10 +14,9 @@ from rasa_sdk.types import DomainDict
 
 from rules_engine import answer_topic, clock, evaluate
 from rules_engine.knowledge import answer_education_equivalent
-from rules_engine.vocabulary import resolve_place
 
 from . import replies
-from .general import GENERAL_INTENTS, ActionAnswerGeneral, ActionAnswerOutOfScope, own_case
+from .general import GENERAL_INTENTS, ActionAnswerGeneral, ActionAnswerOutOfScope, own_case, region_note as _region_note
 from .profile_slots import HYPOTHETICAL, PROFILE_KEYS, profile_from_slots
 
 logger = logging.getLogger(__name__)
@@ -77,17 +76,6 @@ def _bare_number(text: str, last: bool = False) -> Optional[float]:
         pass
     numbers = re.findall(r"\d+(?:\.\d+)?", text.replace("年.5", ".5"))
     return float(numbers[-1 if last else 0]) if numbers else None
-
-
-def _region_note(tracker: Tracker) -> Optional[str]:
-    """Places outside the knowledge base's local documents (e.g. 南宁) carry a note."""
-    text = tracker.latest_message.get("text") or ""
-    for ent in tracker.latest_message.get("entities", []):
-        if ent.get("entity") == "region" and "start" in ent and "end" in ent:
-            place = resolve_place(text[ent["start"]:ent["end"]])
-            if place and place.note:
-                return place.note
-    return None
 
 
 def _question_asked_in_form(tracker: Tracker) -> Optional[str]:

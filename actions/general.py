@@ -19,6 +19,7 @@ from rasa_sdk.types import DomainDict
 
 from rules_engine import answer_topic
 from rules_engine.loader import LAYER_ORDER, find_item
+from rules_engine.vocabulary import resolve_place
 
 from . import replies
 from .profile_slots import PROFILE_KEYS, profile_from_slots
@@ -68,6 +69,8 @@ def _regional_topics(intent: str, text: str, profile: Dict[str, Any]) -> Tuple[s
     """The knowledge topics that answer this particular question."""
     if intent == "faq_discipline" and FRAUD.search(text):
         return ("fraud", "discipline")
+    if intent == "faq_discipline" and SKILL_DIRECTION.search(text):
+        return ("discipline_skill", "discipline")
     if intent == "faq_years" and (SKILL_DIRECTION.search(text) or (profile.get("title_level") and not profile.get("skill_grade"))):
         return ("years_skill",)
     return REGIONAL[intent]
@@ -134,6 +137,17 @@ def after_answer(tracker: Tracker, dispatcher: CollectingDispatcher, profile: Di
     return [SlotSet("own_case", going_on)]
 
 
+def region_note(tracker: Tracker) -> Optional[str]:
+    """Places outside the knowledge base's local documents (e.g. 南宁) carry a note."""
+    text = tracker.latest_message.get("text") or ""
+    for ent in tracker.latest_message.get("entities", []):
+        if ent.get("entity") == "region" and "start" in ent and "end" in ent:
+            place = resolve_place(text[ent["start"]:ent["end"]])
+            if place and place.note:
+                return place.note
+    return None
+
+
 def _profile(tracker: Tracker) -> Dict[str, Any]:
     return profile_from_slots(tracker.slots)[0]
 
@@ -171,4 +185,7 @@ class ActionAnswerOutOfScope(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
         for message in replies.out_of_scope_messages():
             dispatcher.utter_message(text=message)
+        note = region_note(tracker)          # 广西 outside 百色: its own rules are not in the base
+        if note:
+            dispatcher.utter_message(text=note)
         return after_answer(tracker, dispatcher, _profile(tracker))

@@ -367,3 +367,15 @@ def test_a_new_fact_said_with_a_side_question_after_the_answer_leads_to_a_new_an
     t = Tracker("test-user", slots, {"text": "有什么待遇", "intent": {"name": "faq_post"}, "entities": []},
                 unchanged, False, None, {}, "action_listen")
     assert own_case_value(run(ActionAnswerFaq(), t)[1]) is False
+
+
+def test_out_of_scope_about_guangxi_outside_baise_says_its_rules_are_not_in_the_base():
+    t = outside_form({"region": "national"}, "我在南宁 想问问广西有啥贯通政策", "out_of_scope")
+    t.latest_message["entities"] = [{"entity": "region", "value": "national", "start": 2, "end": 4}]
+    msgs, _ = run(ActionAnswerOutOfScope(), t)
+    assert "桂人社规〔2021〕12号" in texts(msgs)
+
+
+def test_a_discipline_question_about_skill_evaluation_leads_with_the_skill_bar():
+    msgs, _ = run(ActionAnswerGeneral(), outside_form({}, "被记过了还能考技能等级吗", "faq_discipline"))
+    assert "第十四条" in msgs[0]["text"]
