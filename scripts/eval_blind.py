@@ -235,6 +235,14 @@ def is_useful(replies: List[str], form_questions: List[str], fallback: List[str]
     return not any(q in text for q in form_questions) and not any(f in text for f in fallback)
 
 
+def _question_names() -> Dict[str, str]:
+    """Form question text → the slot it asks for."""
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+    return {v["text"]: name.replace("utter_ask_", "").replace("utter_need_", "")
+            for name, variants in domain["responses"].items()
+            if name.startswith(("utter_ask_", "utter_need_grade_or_title")) for v in variants if v.get("text")}
+
+
 def _responses(prefix: str) -> List[str]:
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
     return [v["text"] for name, variants in domain["responses"].items() if name.startswith(prefix)
@@ -255,14 +263,18 @@ def dialogue_report(directory: Path = BLIND, say: Optional[Callable[[str, str], 
 
         with tempfile.TemporaryDirectory() as tmp, running_stack(Path(tmp), {"JINENG_TODAY": BLIND_TODAY}) as stack:
             return dialogue_report(directory, stack.say)
-    outcome = Counter()
+    form_questions = _responses("utter_ask_") + _responses("utter_need_grade_or_title")
+    asked_by = _question_names()
+    outcome, still_asking = Counter(), Counter()
     for conv in conversations:
         sender = f"blind-{uuid.uuid4().hex[:10]}"
         replies = [say(sender, turn) for turn in conv["turns"]]
         verdict = judge_conversation(replies, conv.get("expected") or [])
         outcome["conversations"] += 1
         outcome.update(k for k, v in verdict.items() if v)
-    form_questions = _responses("utter_ask_") + _responses("utter_need_grade_or_title")
+        if not verdict["answered"]:
+            last = "\n".join(replies[-1]) if replies else ""
+            still_asking[next((name for text, name in asked_by.items() if text in last), "no question")] += 1
     fallback = _responses("utter_default")
     useful = defaultdict(Counter)
     for item in items:
@@ -274,7 +286,7 @@ def dialogue_report(directory: Path = BLIND, say: Optional[Callable[[str, str], 
         text = "\n".join(replies)
         useful[item["kind"]]["form_question"] += int(any(q in text for q in form_questions))
         useful[item["kind"]]["fallback"] += int(any(f in text for f in fallback))
-    return {"conversations": outcome, "useful": dict(useful)}
+    return {"conversations": outcome, "useful": dict(useful), "still_asking": still_asking}
 
 
 # ── report ───────────────────────────────────────────────────────────────────────
@@ -340,7 +352,10 @@ def markdown(facts: Dict[str, Optional[dict]], dialogues: Optional[dict], direct
         lines += ["### Dialogues and answers (ours, through the REST webhook and the action server)", "",
                   f"- conversations reaching the right answer (main option's level and article cited): "
                   f"**{c['right']}/{c['conversations']}**; with the expected status or year also said: {c['status']}; "
-                  f"reaching any decision: {c['answered']}"]
+                  f"reaching any decision: {c['answered']}"
+                  + ("; the others end on a question about: " + ", ".join(
+                      f"`{k}` {n}" for k, n in dialogues.get("still_asking", Counter()).most_common())
+                     if dialogues.get("still_asking") else "")]
         for kind, u in sorted(dialogues["useful"].items()):
             lines.append(f"- {kind} questions answered (not a form question, not the fallback): "
                          f"**{u['useful']}/{u['asked']}** (replies with a form question {u['form_question']}, "
