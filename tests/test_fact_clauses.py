@@ -145,6 +145,13 @@ YEARS = [            # a year belongs to the fact of its own clause
     ("前年拿的证考核都合格", {"skill_grade_year": 2024, "assessment_ok": True}),
 ]
 
+BACKGROUND = [      # how people say they stayed, and that their diploma fits
+    ("毕业以后一直在鄂尔多斯上班", {"stayed_in_region": True, "region": "nei_mongol"}),
+    ("技校毕业后没离开过通辽", {"degree": "中专", "stayed_in_region": True, "region": "nei_mongol"}),
+    ("我学的专业和现在干的工种一致", {"related_diploma": True}),
+    ("毕业证的专业跟现在的工作不一样", {"related_diploma": False}),
+]
+
 SHORTHAND = [        # shorthand generated from the vocabulary
     ("拿过全国大赛银牌", {"awards": ["全国职业技能大赛银牌"]}),
     ("国赛拿了铜牌", {"awards": ["全国职业技能大赛铜牌"]}),
@@ -156,7 +163,7 @@ SHORTHAND = [        # shorthand generated from the vocabulary
 
 
 @pytest.mark.parametrize("text,expected", STATED + ASKED_ABOUT + HYPOTHETICAL + NEGATION + SOMEONE_ELSE
-                         + ASKED_ABOUT_BARS + YEARS + SHORTHAND)
+                         + ASKED_ABOUT_BARS + YEARS + BACKGROUND + SHORTHAND)
 def test_facts_per_clause(text, expected):
     assert facts(text) == expected
 

@@ -241,7 +241,7 @@ _GRADE_GUARD_AFTER = re.compile(r"^(学院|学校|院校|班|工作室)")
 _SERIES_GUARD_AFTER = re.compile(r"^(员|工|专业|学院|大学|学校|公司|局|厅|队|处|部|施工|项目|建设|管理|行业|单位)")
 _LEVEL_GUARD_AFTER = re.compile(r"^(建造师|注册|消防|造价|心理|人力资源|健康管理|律师|医院|甲等|资质|企业|公路|运动员)")
 _BARE_NUMBER_GRADE = re.compile(r"(\d|[一二三四五])级")
-_FACT_WORD = re.compile(r"处分|考核|合格|退休|造假|记过|调查|档案")
+_FACT_WORD = re.compile(r"处分|考核|合格|退休|造假|记过|调查|档案|离开|出去")
 _FORMER_PLACE = re.compile(r"老家|户口|户籍|籍贯|出生在|出生于|以前在|原来在|之前在|从前在|曾经在|祖籍")
 
 

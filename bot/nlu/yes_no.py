@@ -107,28 +107,39 @@ def _integrity_and_fraud(text: str) -> List[Fact]:
     return facts
 
 
+_WORKED_SINCE = re.compile(r"一直在[^，。,;；?？]{1,8}?(工作|上班|干活|就业|干)")
+
+
 def _background(text: str) -> List[Fact]:
     """毕业后留在本地, 海外高层次人才, 相关专业毕业证."""
     facts: List[Fact] = []
-    for m in re.finditer(r"留在|留本地|留当地|留区内|留了下来|留下来|一直在本地|在本地工作|在当地工作|去了外地|去外地|去了外省|离开了", text):
+    for m in re.finditer(r"留在|留本地|留当地|留区内|留了下来|留下来|一直在本地|在本地工作|在当地工作|在区内工作|区内就业|"
+                         r"去了外地|去外地|去了外省|离开了|没离开过|没出去过", text):
         s, e = m.span()
         word = m.group(0)
-        value = not word.startswith(("去", "离开")) and not negated_before(text, s, 4)
+        value = word.startswith("没") or (not word.startswith(("去", "离开")) and not negated_before(text, s, 4))
         facts.append(Fact("stayed_in_region", value, s, e))
+    if "毕业" in text and not any(f.entity == "stayed_in_region" for f in facts):
+        # "毕业后一直在包头上班": since graduating, working in one place
+        m = _WORKED_SINCE.search(text)
+        if m:
+            facts.append(Fact("stayed_in_region", True, m.start(), m.end()))
     for m in re.finditer(r"海外|海归|留学回国|国外引进|境外引进", text):
         s, e = m.span()
         cs, ce = clause_bounds(text, s)
         if not re.search(r"引进|人才|回国|海归|高层次", text[cs:ce]):
             continue
         facts.append(Fact("overseas_talent", not negated_before(text, s, 6), s, e))
-    for m in re.finditer(r"不相关专业|非相关专业|相关专业|专业不对口|专业对口|对口专业|不对口|本专业", text):
+    for m in re.finditer(r"不相关专业|非相关专业|相关专业|专业不对口|专业对口|对口专业|不对口|本专业|学的就是这个|"
+                         r"专业[^，。,;；?？专]{0,10}?(不一样|不一致|不相同|不同|不相关|不符|一样|一致|相同|相近|相关|相符)", text):
         s, e = m.span()
         word = m.group(0)
         if word == "本专业" and not re.search(r"毕业|文凭|学历|证", text[e:e + 6]):
             continue
         if word in ("不对口",) and any(f.start <= s < f.end for f in facts):
             continue
-        value = not (word.startswith(("不", "非")) or "不对口" in word or negated_before(text, s, 4))
+        value = not (word.startswith(("不", "非")) or (m.group(1) or "").startswith("不") or "不对口" in word
+                     or negated_before(text, s, 4))
         facts.append(Fact("related_diploma", value, s, e))
     return facts
 
