@@ -1,5 +1,5 @@
 """Custom actions. Thin by design: they turn slots into a profile, ask the rules engine,
-and turn its decision into messages (actions/replies.py). No policy logic lives here."""
+and turn its decision into messages (dialogue/replies.py). No policy logic lives here."""
 from __future__ import annotations
 
 import logging
@@ -15,9 +15,10 @@ from rasa_sdk.types import DomainDict
 from rules_engine import answer_topic, clock, evaluate
 from rules_engine.knowledge import answer_education_equivalent
 
-from . import replies
+from dialogue import replies
+from dialogue.questions import questions_to_ask
 from .general import GENERAL_INTENTS, ActionAnswerGeneral, ActionAnswerOutOfScope, own_case, region_note as _region_note
-from .profile_slots import HYPOTHETICAL, PROFILE_KEYS, profile_from_slots
+from dialogue.profile_slots import HYPOTHETICAL, PROFILE_KEYS, profile_from_slots
 
 logger = logging.getLogger(__name__)
 
@@ -41,22 +42,6 @@ NOT_ANSWER_INTENTS = {"what_if", "human_handoff", "restart", "help", "goodbye", 
                       *SIDE_QUESTION_INTENTS, *GENERAL_INTENTS}
 DONT_KNOW = re.compile(r"不知道|不清楚|不记得|忘了|说不清|不确定|跳过")
 HOTLINE = replies.HOTLINE
-
-
-def questions_to_ask(decision: Dict[str, Any], declined: List[str]) -> List[str]:
-    """The facts worth a question: the engine's `missing` up to the first presumed one.
-    Presumed facts are not asked — the answer states them as its premises instead."""
-    presumed = {a["fact"] for o in decision["options"] for a in o["assumptions"]}
-    out: List[str] = []
-    for fact in decision["missing"]:
-        if fact in presumed:
-            break
-        if fact in declined:
-            continue
-        if fact == "title_level" and "skill_grade" in out:
-            continue                     # one opening question: "技能等级或职称"
-        out.append(fact)
-    return out
 
 
 def current_profile(tracker: Tracker) -> Dict[str, Any]:

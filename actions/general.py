@@ -21,8 +21,8 @@ from rules_engine import answer_topic
 from rules_engine.loader import LAYER_ORDER, find_item
 from rules_engine.vocabulary import resolve_place
 
-from . import replies
-from .profile_slots import PROFILE_KEYS, profile_from_slots
+from dialogue import replies
+from dialogue.profile_slots import PROFILE_KEYS, profile_from_slots
 
 # intent → knowledge topics, in the order they answer the question. Definitions (levels,
 # ladders, what 贯通 allows) are the same everywhere and are answered from every document;

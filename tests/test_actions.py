@@ -5,9 +5,9 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import (ActionAnswerEligibility, ActionAnswerFaq, ActionHandoff, ActionWhatIf,
-                             ValidateEligibilityForm, questions_to_ask)
-from actions.profile_slots import profile_from_slots
+from actions.actions import ActionAnswerEligibility, ActionAnswerFaq, ActionHandoff, ActionWhatIf, ValidateEligibilityForm
+from dialogue.profile_slots import profile_from_slots
+from dialogue.questions import questions_to_ask
 from rules_engine import evaluate
 
 
@@ -206,7 +206,7 @@ def test_only_the_offending_key_is_dropped():
 # ── general questions and questions outside the documents (issue 13) ─────────────
 
 from actions.general import ActionAnswerGeneral, ActionAnswerOutOfScope  # noqa: E402
-from actions.replies import eligibility_messages  # noqa: E402
+from dialogue.replies import eligibility_messages  # noqa: E402
 
 
 def outside_form(slots=None, text="", intent="faq_levels"):

@@ -39,9 +39,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from actions.actions import questions_to_ask
-from actions.profile_slots import facts_from_entities, profile_from_slots
-from actions.replies import eligibility_messages
+from dialogue.profile_slots import facts_from_entities, profile_from_slots
+from dialogue.questions import questions_to_ask
+from dialogue.replies import eligibility_messages
 from rules_engine import evaluate
 from rules_engine.profile import label, schema
 

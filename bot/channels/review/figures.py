@@ -21,7 +21,7 @@ import io
 from collections import Counter
 from typing import Any, Dict, List, Optional, Tuple
 
-from actions.profile_slots import profile_from_slots
+from dialogue.profile_slots import profile_from_slots
 from bot.channels.review.events import EventLog, Turn, local_day
 from bot.channels.review.inbox import FALLBACK_ACTIONS
 from rules_engine import clock, evaluate

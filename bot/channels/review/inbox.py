@@ -10,7 +10,7 @@ A user message enters the inbox for any of these reasons (codes as in the API):
 - ``correction``: the user corrects the assistant (不对 / 不是 / 说错了, or intent ``correct``);
 - ``pushback``: the user pushes back on the reply before (没用 / 看不懂 …);
 - ``facts_dropped``: a fact this message set was dropped as unacceptable by the rules
-  engine's validator (actions.profile_slots.profile_from_slots, as the actions do).
+  engine's validator (dialogue.profile_slots.profile_from_slots, as the actions do).
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ import os
 import re
 from typing import Any, Dict, List, Optional
 
-from actions.profile_slots import PROFILE_KEYS, profile_from_slots
+from dialogue.profile_slots import PROFILE_KEYS, profile_from_slots
 from bot.channels.review.events import EventLog, Turn, iso_time, sender_hash, turns_of
 
 LOW_CONFIDENCE = float(os.environ.get("REVIEW_LOW_CONFIDENCE", "0.5"))
