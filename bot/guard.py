@@ -23,7 +23,6 @@ database is down) gets the same apology instead of an empty answer or a 500.
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import hashlib
 import logging
 import os
@@ -32,10 +31,11 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 
-from bot.privacy import install_log_filter, redact
-from bot import parse_helper, rasa_patches, turn_gate
 from bot.kvstore import KeyValueStore, store_from_env
+from bot.patching import is_patched, patch
+from bot.privacy import redact
 from bot.ratelimit import limiter_from_env
+from bot.turn_state import ACTION_FAILURES, note_failure
 
 logger = logging.getLogger(__name__)
 
@@ -54,19 +54,13 @@ PENDING_MAX = 5
 BARE_INTENT = re.compile(r"/[A-Za-z_][A-Za-z0-9_]*")
 PENDING_TTL = 24 * 3600
 
-# The failures of the turn being handled (None outside a guarded turn).
-ACTION_FAILURES: contextvars.ContextVar[Optional[List[Text]]] = contextvars.ContextVar(
-    "jineng_action_failures", default=None)
-
-
 def install_action_watch() -> None:
-    """Wraps ``RemoteAction.run``: records failures of the current turn, bounds its time."""
+    """Wraps ``RemoteAction.run``: records failures of the current turn, bounds its time.
+    Installed at start-up by bot/runtime.py (with or without the speed patches)."""
     from rasa.core.actions import action as rasa_action
     from rasa.shared.exceptions import RasaException
 
-    rasa_patches.install()
-    turn_gate.install()
-    if getattr(rasa_action.RemoteAction.run, "_jineng_watched", False):
+    if is_patched(rasa_action.RemoteAction, "run"):
         return
     original = rasa_action.RemoteAction.run
 
@@ -76,15 +70,12 @@ def install_action_watch() -> None:
         except rasa_action.ActionExecutionRejection:
             raise                                   # normal form control flow, not a failure
         except Exception as exc:
-            failures = ACTION_FAILURES.get()
-            if failures is not None:
-                failures.append(self.name())
+            note_failure(self.name())
             if isinstance(exc, asyncio.TimeoutError):
                 raise RasaException(f"custom action '{self.name()}' timed out after {ACTION_TIMEOUT}s") from exc
             raise
 
-    run._jineng_watched = True  # type: ignore[attr-defined]
-    rasa_action.RemoteAction.run = run
+    patch(rasa_action.RemoteAction, "run", run)
 
 
 def pseudonym(sender: Optional[Text]) -> Text:
@@ -120,18 +111,6 @@ def pending_from_env() -> PendingTurns:
     return PendingTurns(store_from_env("pending turns", "jineng:pending:"))
 
 
-def runtime_started(app: Any) -> None:
-    """Once the model is in: keep it out of the garbage collector's reach, then fork the
-    NLU helper process (bot/parse_helper.py), which so shares the frozen pages. Every
-    public channel's start listener calls this; both steps happen once per server process,
-    whichever channel comes first."""
-    agent = getattr(getattr(app, "ctx", None), "agent", None)
-    if agent is None or not callable(getattr(agent, "is_ready", None)):
-        return
-    rasa_patches.freeze_loaded_objects(agent)
-    parse_helper.start(agent)
-
-
 # ----------------------------------------------------------------------- guard
 
 
@@ -154,8 +133,6 @@ class Guard:
         self.limiter = limiter or limiter_from_env()
         self.pending = pending or pending_from_env()
         self.app: Any = None           # the Sanic app, for the agent (set by the channel)
-        install_action_watch()
-        install_log_filter()
 
     @property
     def agent(self) -> Any:

@@ -35,6 +35,8 @@ import struct
 import time
 from typing import Any, Dict, Optional, Text
 
+from bot.patching import is_patched, patch
+
 logger = logging.getLogger(__name__)
 
 TIMEOUT = float(os.environ.get("NLU_HELPER_TIMEOUT", "10"))
@@ -155,10 +157,10 @@ class ParseHelper:
             ok, result = await asyncio.wait_for(future, TIMEOUT)
         except asyncio.TimeoutError:
             self.stop(f"no answer within {TIMEOUT:g} s")
-            raise HelperUnavailable("NLU helper timed out")
+            raise HelperUnavailable("NLU helper timed out") from None
         except (OSError, AttributeError) as error:     # AttributeError: stopped while sending
             self.stop(f"cannot send: {error}")
-            raise HelperUnavailable("NLU helper unreachable")
+            raise HelperUnavailable("NLU helper unreachable") from error
         finally:
             self._pending.pop(request_id, None)
         if not ok:
@@ -229,7 +231,7 @@ def install() -> None:
 
     from bot.turn_gate import outside_gate
 
-    if getattr(MessageProcessor.parse_message, "_jineng_helper", False):
+    if is_patched(MessageProcessor, "parse_message"):
         return
     original = MessageProcessor.parse_message
 
@@ -248,6 +250,4 @@ def install() -> None:
         self._check_for_unseen_features(parse_data)
         return parse_data
 
-    parse_message._jineng_helper = True  # type: ignore[attr-defined]
-    parse_message._jineng_original = original  # type: ignore[attr-defined]
-    MessageProcessor.parse_message = parse_message
+    patch(MessageProcessor, "parse_message", parse_message)

@@ -1,13 +1,46 @@
-"""Speed fixes for Rasa 3.6 internals, applied once when the channels load (bot/guard.py).
+"""Speed fixes for Rasa 3.6 internals, installed once at start-up by bot/runtime.py.
 Each keeps Rasa's behaviour and is checked against it in tests/test_rasa_patches.py;
 each docstring says what it cost before, measured with py-spy on a loaded server.
+
+They are written against Rasa 3.6's internals, so ``enabled()`` allows them only on Rasa
+3.6.x (any other version runs plain, with one warning), and ``RASA_PATCHES=off`` runs plain
+Rasa on purpose (CONTRACT.md §5). Every replacement goes through ``bot.patching.patch``,
+which records the original and can put it back.
 """
 from __future__ import annotations
 
 import copy
 import logging
 import operator
+import os
 from typing import Any, Dict, FrozenSet, List, Optional, Text, Tuple
+
+from bot.jsonfast import dumps_json
+from bot.patching import is_patched, patch
+
+logger = logging.getLogger(__name__)
+
+SUPPORTED_RASA = "3.6."
+OFF_VALUES = ("0", "off", "false", "no")
+_warned = False
+
+
+def enabled() -> bool:
+    """Whether the speed patches may be installed: not switched off with ``RASA_PATCHES``,
+    and the Rasa they were written for (3.6.x); otherwise one warning, and plain Rasa."""
+    global _warned
+    import rasa
+
+    if os.environ.get("RASA_PATCHES", "on").strip().lower() in OFF_VALUES:
+        why = "RASA_PATCHES=off"
+    elif not rasa.__version__.startswith(SUPPORTED_RASA):
+        why = f"Rasa {rasa.__version__} is not {SUPPORTED_RASA}x, which they were written for"
+    else:
+        return True
+    if not _warned:
+        _warned = True
+        logger.warning("speed patches not installed (%s): running plain Rasa", why)
+    return False
 
 
 def _cached_validator(schema: Dict[Text, Any]):
@@ -68,7 +101,7 @@ def install_fast_action_result_validation() -> None:
     from rasa.shared.constants import DOCS_BASE_URL
 
     remote = rasa_action.RemoteAction
-    if getattr(remote._validate_action_result, "_jineng_cached", False):
+    if is_patched(remote, "_validate_action_result"):
         return
     schema = remote.action_response_format_spec()
     validator = _cached_validator(schema)
@@ -90,8 +123,7 @@ def install_fast_action_result_validation() -> None:
         )
         raise error
 
-    _validate_action_result._jineng_cached = True
-    remote._validate_action_result = _validate_action_result
+    patch(remote, "_validate_action_result", _validate_action_result)
 
 
 def install_event_type_cache() -> None:
@@ -101,7 +133,7 @@ def install_event_type_cache() -> None:
     from rasa.shared.core.events import Event
     from rasa.shared.utils.common import all_subclasses
 
-    if getattr(Event.resolve_by_type, "_jineng_cached", False):
+    if is_patched(Event, "resolve_by_type"):
         return
     original = Event.resolve_by_type
     by_name: Dict[Text, Any] = {}
@@ -116,8 +148,7 @@ def install_event_type_cache() -> None:
             return cls
         return original(type_name, default)      # same fallbacks and errors as Rasa
 
-    resolve_by_type._jineng_cached = True
-    Event.resolve_by_type = staticmethod(resolve_by_type)
+    patch(Event, "resolve_by_type", staticmethod(resolve_by_type))
 
 
 def install_unique_entity_mapping_cache() -> None:
@@ -128,9 +159,9 @@ def install_unique_entity_mapping_cache() -> None:
     (a new model brings a new domain object, which recomputes it)."""
     from rasa.core.actions.forms import FormAction
 
-    original = FormAction._create_unique_entity_mappings
-    if getattr(original, "_jineng_cached", False):
+    if is_patched(FormAction, "_create_unique_entity_mappings"):
         return
+    original = FormAction._create_unique_entity_mappings
     by_form: Dict[Text, Tuple[Any, FrozenSet[Text]]] = {}
 
     def _create_unique_entity_mappings(self, domain):
@@ -140,8 +171,7 @@ def install_unique_entity_mapping_cache() -> None:
             by_form[self.name()] = hit
         return hit[1]
 
-    _create_unique_entity_mappings._jineng_cached = True
-    FormAction._create_unique_entity_mappings = _create_unique_entity_mappings
+    patch(FormAction, "_create_unique_entity_mappings", _create_unique_entity_mappings)
 
 
 def install_fast_slot_copy() -> None:
@@ -152,7 +182,7 @@ def install_fast_slot_copy() -> None:
     no ``__slots__``, ``__getstate__`` or ``__reduce__`` of their own)."""
     from rasa.shared.core.slots import Slot
 
-    if "__copy__" in Slot.__dict__:
+    if is_patched(Slot, "__copy__"):
         return
 
     def __copy__(self):
@@ -160,7 +190,7 @@ def install_fast_slot_copy() -> None:
         new.__dict__.update(self.__dict__)
         return new
 
-    Slot.__copy__ = __copy__
+    patch(Slot, "__copy__", __copy__)
 
 
 def install_domain_is_empty_cache() -> None:
@@ -169,18 +199,16 @@ def install_domain_is_empty_cache() -> None:
     the server's CPU). A loaded domain does not change, so the answer is kept on it."""
     from rasa.shared.core.domain import Domain
 
-    original = Domain.is_empty
-    if getattr(original, "_jineng_cached", False):
+    if is_patched(Domain, "is_empty"):
         return
+    original = Domain.is_empty
 
     def is_empty(self) -> bool:
         if "_jineng_is_empty" not in self.__dict__:
             self.__dict__["_jineng_is_empty"] = original(self)
         return self.__dict__["_jineng_is_empty"]
 
-    is_empty._jineng_cached = True
-    is_empty._jineng_original = original
-    Domain.is_empty = is_empty
+    patch(Domain, "is_empty", is_empty)
 
 
 def _begins_with(events, prefix) -> bool:
@@ -276,9 +304,9 @@ def install_past_states_memo() -> None:
     call that hides rule-only turns is Rasa's own."""
     from rasa.shared.core.trackers import DialogueStateTracker
 
-    original = DialogueStateTracker.past_states
-    if getattr(original, "_jineng_memo", False):
+    if is_patched(DialogueStateTracker, "past_states"):
         return
+    original = DialogueStateTracker.past_states
 
     def past_states(self, domain, omit_unset_slots=False, ignore_rule_only_turns=False, rule_only_data=None):
         events = tuple(self.events)
@@ -296,9 +324,7 @@ def install_past_states_memo() -> None:
                                                 events)
         return states
 
-    past_states._jineng_memo = True
-    past_states._jineng_original = original
-    DialogueStateTracker.past_states = past_states
+    patch(DialogueStateTracker, "past_states", past_states)
 
 
 class _Applied:
@@ -348,8 +374,7 @@ def install_applied_events_memo() -> None:
     the new ones name no new loop (else walked again from the start)."""
     from rasa.shared.core.trackers import DialogueStateTracker
 
-    original = DialogueStateTracker.applied_events
-    if getattr(original, "_jineng_memo", False):
+    if is_patched(DialogueStateTracker, "applied_events"):
         return
 
     def applied_events(self):
@@ -370,9 +395,7 @@ def install_applied_events_memo() -> None:
         self.__dict__["_jineng_applied"] = _Applied(events, list(applied), loop_names)
         return applied
 
-    applied_events._jineng_memo = True
-    applied_events._jineng_original = original
-    DialogueStateTracker.applied_events = applied_events
+    patch(DialogueStateTracker, "applied_events", applied_events)
 
 
 def install_fast_tracker_copy() -> None:
@@ -385,9 +408,9 @@ def install_fast_tracker_copy() -> None:
     from rasa.shared.constants import DEFAULT_SENDER_ID
     from rasa.shared.core.trackers import DialogueStateTracker
 
-    original = DialogueStateTracker.copy
-    if getattr(original, "_jineng_fast", False):
+    if is_patched(DialogueStateTracker, "copy"):
         return
+    original = DialogueStateTracker.copy
 
     def copy_tracker(self):
         if type(self) is not DialogueStateTracker:
@@ -406,9 +429,7 @@ def install_fast_tracker_copy() -> None:
         clone.active_loop = copy.copy(self.active_loop)
         return clone
 
-    copy_tracker._jineng_fast = True
-    copy_tracker._jineng_original = original
-    DialogueStateTracker.copy = copy_tracker
+    patch(DialogueStateTracker, "copy", copy_tracker)
 
 
 def install_rule_lookup_shortcut() -> None:
@@ -423,9 +444,8 @@ def install_rule_lookup_shortcut() -> None:
     from rasa.shared.core.constants import PREVIOUS_ACTION, SHOULD_NOT_BE_SET
     from rasa.shared.nlu.constants import ACTION_NAME
 
-    if getattr(RulePolicy._get_possible_keys, "_jineng_shortcut", False):
+    if is_patched(RulePolicy, "_get_possible_keys"):
         return
-    original = RulePolicy._get_possible_keys
     lengths: Dict[Text, int] = {}
 
     def _get_possible_keys(self, lookup, states):
@@ -471,9 +491,7 @@ def install_rule_lookup_shortcut() -> None:
             return starters | others
         return by_name.get(current.get(ACTION_NAME), set()) | others
 
-    _get_possible_keys._jineng_shortcut = True
-    _get_possible_keys._jineng_original = original
-    RulePolicy._get_possible_keys = _get_possible_keys
+    patch(RulePolicy, "_get_possible_keys", _get_possible_keys)
 
 
 def run_graph_in_order(graph: Dict[Text, Any], targets: List[Text]) -> Tuple[Any, ...]:
@@ -503,7 +521,7 @@ def install_in_order_graph_runner() -> None:
     from rasa.engine.exceptions import GraphRunError
     from rasa.engine.runner.dask import DaskGraphRunner
 
-    if getattr(DaskGraphRunner.run, "_jineng_in_order", False):
+    if is_patched(DaskGraphRunner, "run"):
         return
 
     def run(self, inputs=None, targets=None):
@@ -517,21 +535,7 @@ def install_in_order_graph_runner() -> None:
         except RuntimeError as e:
             raise GraphRunError("Error running runner.") from e
 
-    run._jineng_in_order = True
-    DaskGraphRunner.run = run
-
-
-def dumps_json(obj: Any) -> Text:
-    """orjson where it can (5-10× faster on the tracker state each action call sends),
-    the standard library for anything orjson refuses."""
-    import json
-
-    import orjson
-
-    try:
-        return orjson.dumps(obj, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY).decode()
-    except TypeError:
-        return json.dumps(obj)
+    patch(DaskGraphRunner, "run", run)
 
 
 # Shorter than Sanic's 5 s keep-alive on the action server, so that the client does not
@@ -558,7 +562,7 @@ def install_kept_alive_endpoint_requests() -> None:
 
     from bot import turn_gate
 
-    if getattr(EndpointConfig.request, "_jineng_kept_alive", False):
+    if is_patched(EndpointConfig, "request"):
         return
 
     def kept_session(self) -> aiohttp.ClientSession:
@@ -604,8 +608,7 @@ def install_kept_alive_endpoint_requests() -> None:
                 if attempt == 2:
                     raise
 
-    request._jineng_kept_alive = True
-    EndpointConfig.request = request
+    patch(EndpointConfig, "request", request)
 
 
 class _DeepcopyOnlyWhenDebugging:
@@ -635,7 +638,7 @@ def install_debug_only_deepcopy() -> None:
     for name in DEBUG_ONLY_DEEPCOPY_MODULES:
         module = importlib.import_module(name)
         if module.copy is copy:
-            module.copy = _DeepcopyOnlyWhenDebugging(name)
+            patch(module, "copy", _DeepcopyOnlyWhenDebugging(name))
 
 
 def install_shallow_active_loop_state() -> None:
@@ -647,7 +650,7 @@ def install_shallow_active_loop_state() -> None:
     from rasa.shared.core.constants import ACTIVE_LOOP, FOLLOWUP_ACTION
     from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
 
-    if getattr(DialogueStateTracker.current_state, "_jineng_shallow", False):
+    if is_patched(DialogueStateTracker, "current_state"):
         return
 
     def current_state(self, event_verbosity: EventVerbosity = EventVerbosity.NONE) -> Dict[Text, Any]:
@@ -668,9 +671,7 @@ def install_shallow_active_loop_state() -> None:
             "latest_action_name": self.latest_action_name,
         }
 
-    current_state._jineng_shallow = True
-    current_state._jineng_original = DialogueStateTracker.current_state
-    DialogueStateTracker.current_state = current_state
+    patch(DialogueStateTracker, "current_state", current_state)
 
 
 _FROZEN = False
@@ -690,11 +691,14 @@ def freeze_loaded_objects(agent: Any) -> None:
     _FROZEN = True
     gc.collect()
     gc.freeze()
-    logging.getLogger(__name__).info("model loaded: %d objects kept out of garbage collection",
+    logger.info("model loaded: %d objects kept out of garbage collection",
                                      gc.get_freeze_count())
 
 
-def install() -> None:
+def install() -> bool:
+    """Installs every speed patch if ``enabled()``; True when they are in."""
+    if not enabled():
+        return False
     install_fast_action_result_validation()
     install_event_type_cache()
     install_unique_entity_mapping_cache()
@@ -708,3 +712,4 @@ def install() -> None:
     install_fast_tracker_copy()
     install_debug_only_deepcopy()
     install_shallow_active_loop_state()
+    return True

@@ -48,7 +48,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from bot.privacy import redact_deep
-from bot.rasa_patches import dumps_json
+from bot.turn_state import note_failure
+from bot.jsonfast import dumps_json
 
 logger = logging.getLogger(__name__)
 
@@ -91,12 +92,8 @@ def _note_failure(what: Text) -> None:
     """Rasa wraps every tracker store in ``FailSafeTrackerStore``, which on a database
     error silently continues the conversation in an empty in-memory tracker (the facts
     seem forgotten, the turn is lost). The channel guard must know: it then apologises
-    and keeps the turn pending instead."""
-    from bot.guard import ACTION_FAILURES
-
-    failures = ACTION_FAILURES.get()
-    if failures is not None:
-        failures.append(what)
+    and keeps the turn pending instead (bot/turn_state.py)."""
+    note_failure(what)
 
 
 class RedactingSQLTrackerStore(SQLTrackerStore):

@@ -26,6 +26,8 @@ import itertools
 import os
 from typing import Any, AsyncIterator, List, Optional, Tuple
 
+from bot.patching import is_patched, patch
+
 DEFAULT_SLOTS = int(os.environ.get("TURN_SLOTS", "1"))
 
 
@@ -133,7 +135,7 @@ def install() -> None:
     """Runs every ``MessageProcessor.handle_message`` (all channels) through the gate."""
     from rasa.core.processor import MessageProcessor
 
-    if getattr(MessageProcessor.handle_message, "_jineng_gated", False):
+    if is_patched(MessageProcessor, "handle_message"):
         return
     original = MessageProcessor.handle_message
 
@@ -142,5 +144,4 @@ def install() -> None:
             return await original(self, message)
 
     handle_message._jineng_gated = True  # type: ignore[attr-defined]
-    handle_message._jineng_original = original  # type: ignore[attr-defined]
-    MessageProcessor.handle_message = handle_message
+    patch(MessageProcessor, "handle_message", handle_message)

@@ -123,7 +123,7 @@ start_actions() {  # port
 
 start_rasa() {  # port
   alive "$RUN/rasa-$1.pid" && return
-  nohup "$ROOT/.venv/bin/rasa" run --enable-api --auth-token "$RASA_TOKEN" -i 127.0.0.1 --port "$1" \
+  nohup "$ROOT/.venv/bin/python" -m bot.runtime run --enable-api --auth-token "$RASA_TOKEN" -i 127.0.0.1 --port "$1" \
     -m "$MODEL" --credentials credentials.yml --endpoints deploy/endpoints.cluster.yml \
     >>"$LOGS/rasa-$1.log" 2>&1 &
   echo $! > "$RUN/rasa-$1.pid"

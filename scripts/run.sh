@@ -29,5 +29,6 @@ cat <<MSG
   tracker store     SQLite at $TRACKER_DB
   event broker      SQLite at $EVENT_BROKER_DB (the review console's data)
 MSG
-.venv/bin/rasa run --enable-api --auth-token "$RASA_TOKEN" --cors "*" -m "$MODEL" \
+# bot.runtime: `rasa run` with the runtime installed first (patches, action watch, log filter; README)
+.venv/bin/python -m bot.runtime run --enable-api --auth-token "$RASA_TOKEN" --cors "*" -m "$MODEL" \
   --credentials credentials.yml --endpoints endpoints.yml --port 5005

@@ -14,11 +14,44 @@ PINNED_TODAY = dt.date(2026, 11, 21)
 os.environ.setdefault("JINENG_TODAY", PINNED_TODAY.isoformat())
 
 
+# ---- what a test patches in Rasa (bot.patching), it puts back ---------------------------
+
+@pytest.fixture(autouse=True, scope="module")
+def _rasa_restored_after_module():
+    from bot import patching
+
+    before = patching.applied()
+    yield
+    patching.undo_all(since=before)
+
+
+@pytest.fixture(autouse=True)
+def _rasa_restored_after_test():
+    from bot import patching
+
+    before = patching.applied()
+    yield
+    patching.undo_all(since=before)
+
+
 @pytest.fixture(autouse=True)
 def _pinned_today():
     from rules_engine import clock
     with clock.pinned(PINNED_TODAY):
         yield
+
+
+# ---- slow tests: `make test-fast` leaves them out ---------------------------------------
+# One rule instead of a mark in each file: a test module that starts real servers (a stack or
+# the cluster, tests/servers.py) or a browser is slow, whoever writes the next one.
+SLOW_HELPERS = ("running_stack", "running_cluster", "sync_playwright")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        module = getattr(item, "module", None)
+        if module is not None and any(hasattr(module, name) for name in SLOW_HELPERS):
+            item.add_marker(pytest.mark.slow)
 
 
 # ---- counts of the reliability tests, printed at the end of `make test` ------------------

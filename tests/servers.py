@@ -14,6 +14,8 @@ import requests
 
 ROOT = Path(__file__).resolve().parents[1]
 RASA = str(ROOT / ".venv" / "bin" / "rasa")
+# The Rasa server is started as `make run` starts it: `rasa run` with our runtime (bot/runtime.py).
+RASA_SERVER = [str(ROOT / ".venv" / "bin" / "python"), "-m", "bot.runtime"]
 LOGS = ROOT / "build" / "test-logs"
 
 
@@ -78,7 +80,7 @@ class Stack:
     def start_rasa(self) -> None:
         log = open(LOGS / f"rasa-{self.rasa_port}.log", "ab")
         self.procs["rasa"] = subprocess.Popen(
-            [RASA, "run", "--enable-api", "--auth-token", self.env["RASA_TOKEN"], "-m", str(model_path()),
+            [*RASA_SERVER, "run", "--enable-api", "--auth-token", self.env["RASA_TOKEN"], "-m", str(model_path()),
              "--credentials", "credentials.yml", "--endpoints", self.endpoints,
              "--port", str(self.rasa_port), "-i", "127.0.0.1"],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)

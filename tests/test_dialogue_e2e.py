@@ -2,16 +2,20 @@
 server — the way a user meets the assistant. The sentences are written for the domain,
 not copied from ../shared/examples."""
 import uuid
+from pathlib import Path
 
 import pytest
 import requests
 
-from servers import running_stack
+from servers import LOGS, running_stack
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory):
-    with running_stack(tmp_path_factory.mktemp("e2e")) as s:
+@pytest.fixture(scope="module", params=["on", "off"], ids=["patched", "plain-rasa"])
+def stack(request, tmp_path_factory):
+    """Every conversation twice: with our speed patches, and on Rasa's own code paths
+    (RASA_PATCHES=off, CONTRACT.md §5): the answers must be the same."""
+    with running_stack(tmp_path_factory.mktemp("e2e"), {"RASA_PATCHES": request.param}) as s:
+        s.patches = request.param
         yield s
 
 
@@ -124,3 +128,13 @@ def test_a_condition_is_answered_but_not_stored(stack):
     sender, replies = chat(stack, "高级工，在赤峰干了三年", "那换到百色呢")
     assert replies[1].startswith("如果工作所在地区为“百色”") and "《百色市实施细则》" in replies[1]
     assert stack.tracker(sender)["slots"]["region"] == "nei_mongol"
+
+
+def test_the_speed_patches_are_on_or_off_as_asked(stack):
+    """Seen from outside: the server forks its NLU helper (bot/parse_helper.py) only with the
+    patches on, and says once that it runs plain Rasa when they are off."""
+    pid = stack.procs["rasa"].pid
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    log = (LOGS / f"rasa-{stack.rasa_port}.log").read_text(encoding="utf-8", errors="replace")
+    plain = log.count("speed patches not installed (RASA_PATCHES=off): running plain Rasa")
+    assert (len(children), plain) == ((0, 1) if stack.patches == "off" else (1, 0))

@@ -10,7 +10,13 @@ from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 
 from bot.rasa_patches import install_kept_alive_endpoint_requests
 
-install_kept_alive_endpoint_requests()
+
+
+@pytest.fixture(autouse=True)
+def kept_alive_requests():
+    install_kept_alive_endpoint_requests()       # conftest puts Rasa's back after each test
+
+
 BODY = {"next_action": "action_x", "tracker": {"events": [{"text": "我是技师，电话？", "confidence": 0.93}],
                                                "slots": {"skill_years": 3, "awards": ["quanguo_jineng_nengshou"]}}}
 

@@ -32,7 +32,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, Us
 from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketIOInput
 
-from bot.guard import APOLOGY, Guard, runtime_started
+from bot.guard import APOLOGY, Guard
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +64,6 @@ class GuardedRestInput(RestInput):
         @bp.listener("after_server_start")
         async def remember_app(app, _loop) -> None:
             self.guard.app = app
-            runtime_started(app)
 
         @bp.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -141,6 +140,5 @@ class GuardedSocketIOInput(SocketIOInput):
         @bp.listener("after_server_start")
         async def remember_app(app, _loop) -> None:
             self.guard.app = app
-            runtime_started(app)
 
         return bp

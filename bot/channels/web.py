@@ -9,18 +9,13 @@ This channel carries no messages: the widget talks to Rasa's built-in socket.io 
 Embed on any page:
     <script src="https://HOST/webhooks/web/widget.js" data-server="https://HOST"></script>
 
-Rasa 3.6.21's socket.io channel calls `sio.enter_room()` without `await`; since
-python-socketio 5.x made it a coroutine, with `session_persistence: true` the socket never
-joins its session room and the bot's replies (emitted to that room) reach nobody. When
-that is the case, this channel re-registers the `session_request` handler with the same
-behaviour plus the missing `await` (see `_fix_socketio_session_rooms`).
+Rasa 3.6.21's socket.io channel needs a fix to deliver replies with `session_persistence`;
+bot/runtime.py installs it at start-up (`fix_socketio_session_rooms`).
 """
 from __future__ import annotations
 
-import inspect
 import json
 import logging
-import uuid
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
@@ -49,27 +44,6 @@ def articles_payload() -> Dict[str, Any]:
                                        for a in items]}
 
 
-def _fix_socketio_session_rooms(app: Any) -> None:
-    """Await `enter_room` in the socket.io channel's session_request (see module doc)."""
-    bp = app.blueprints.get("socketio_webhook")
-    sio = getattr(getattr(bp, "ctx", None), "sio", None)
-    if sio is None or not inspect.iscoroutinefunction(getattr(sio, "enter_room", None)):
-        return
-    namespace = next((ns for ns, handlers in sio.handlers.items() if "session_request" in handlers), None)
-    if namespace is None:
-        return
-
-    async def session_request(sid: Text, data: Optional[Dict]) -> None:
-        data = data if isinstance(data, dict) else {}
-        if not data.get("session_id") or not isinstance(data["session_id"], str):
-            data["session_id"] = uuid.uuid4().hex
-        await sio.enter_room(sid, data["session_id"], namespace=namespace)
-        await sio.emit("session_confirm", data["session_id"], room=sid, namespace=namespace)
-
-    sio.on("session_request", handler=session_request, namespace=namespace)
-    logger.info("web widget: socket.io session_request now awaits enter_room (Rasa 3.6 + python-socketio 5)")
-
-
 class WebWidgetInput(InputChannel):
     """Mounted by credentials.yml as `bot.channels.web.WebWidgetInput` (after `socketio:`)."""
 
@@ -91,10 +65,6 @@ class WebWidgetInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint("web_widget", __name__)
-
-        @bp.listener("before_server_start")
-        async def fix_rooms(app: Any, _loop: Any) -> None:
-            _fix_socketio_session_rooms(app)
 
         def asset(name: str) -> HTTPResponse:
             path = STATIC / name

@@ -50,7 +50,7 @@ from bot.channels.wechat.session import (
     RedisDedupStore,
     Unsubscribed,
 )
-from bot.guard import APOLOGY, Guard, pseudonym, runtime_started
+from bot.guard import APOLOGY, Guard, pseudonym
 
 logger = logging.getLogger(__name__)
 
@@ -354,7 +354,6 @@ class WeChatInput(InputChannel):
         @bp.listener("after_server_start")
         async def remember_app(app: Any, _loop: Any) -> None:
             self.guard.app = app
-            runtime_started(app)
 
         @bp.route("/", methods=["GET"])
         async def health(_request: Request) -> HTTPResponse:

@@ -1,0 +1,137 @@
+"""The one start-up step (bot/runtime.py), the switch and version guard of the speed patches,
+and the patch helper every change to Rasa goes through (bot/patching.py)."""
+import logging
+
+import pytest
+import rasa
+
+from bot import patching, rasa_patches, runtime
+
+
+class Base:
+    def inherited(self):
+        return "base"
+
+
+class Owner(Base):
+    def method(self):
+        return "own"
+
+    @staticmethod
+    def static():
+        return "static"
+
+
+def test_patch_records_the_original_and_undo_restores_it_exactly():
+    before = patching.applied()
+    own, static = Owner.__dict__["method"], Owner.__dict__["static"]
+
+    def method(self):
+        return "patched"
+
+    assert patching.patch(Owner, "method", method)
+    assert not patching.patch(Owner, "method", lambda self: "again")       # installing twice: no-op
+    assert Owner().method() == "patched" and method._jineng_original is own
+    assert patching.original(Owner, "method") is own and patching.is_patched(Owner, "method")
+    patching.patch(Owner, "static", staticmethod(lambda: "patched static"))
+    patching.patch(Owner, "inherited", lambda self: "patched inherited")
+    assert (Owner.static(), Owner().inherited()) == ("patched static", "patched inherited")
+    patching.undo_all(since=before)
+    assert Owner.__dict__["method"] is own and Owner.__dict__["static"] is static
+    assert "inherited" not in Owner.__dict__ and Owner().inherited() == "base"
+    assert patching.applied() == before and not patching.undo(Owner, "method")
+
+
+def test_a_module_attribute_is_patched_and_restored():
+    import copy
+
+    import rasa.core.processor as processor
+
+    before = patching.applied()
+    rasa_patches.install_debug_only_deepcopy()
+    assert processor.copy is not copy
+    patching.undo_all(since=before)
+    assert processor.copy is copy
+
+
+@pytest.fixture
+def fresh_switch(monkeypatch):
+    monkeypatch.setattr(rasa_patches, "_warned", False)
+    monkeypatch.setattr(runtime, "_speed_patches", None)
+    assert patching.applied() == []      # conftest undid what earlier tests installed
+    yield monkeypatch
+    patching.undo_all()
+
+
+def _patched_names():
+    return {f"{getattr(owner, '__name__', owner)}.{name}" for owner, name in patching.applied()}
+
+
+def test_rasa_patches_off_runs_plain_rasa_with_one_warning(fresh_switch, caplog):
+    fresh_switch.setenv("RASA_PATCHES", "off")
+    with caplog.at_level(logging.WARNING, logger="bot.rasa_patches"):
+        assert rasa_patches.install() is False
+        assert rasa_patches.install() is False
+    assert patching.applied() == []
+    assert [r.getMessage() for r in caplog.records] == [
+        "speed patches not installed (RASA_PATCHES=off): running plain Rasa"]
+
+
+def test_another_rasa_version_runs_plain(fresh_switch, caplog):
+    fresh_switch.delenv("RASA_PATCHES", raising=False)
+    fresh_switch.setattr(rasa, "__version__", "3.7.2")
+    with caplog.at_level(logging.WARNING, logger="bot.rasa_patches"):
+        assert rasa_patches.install() is False
+    assert patching.applied() == []
+    assert "Rasa 3.7.2 is not 3.6.x" in caplog.text
+
+
+def test_runtime_installs_the_watch_always_and_the_speed_patches_unless_off(fresh_switch):
+    fresh_switch.setenv("RASA_PATCHES", "off")
+    assert runtime.install() is False
+    assert _patched_names() == {"RemoteAction.run"}          # the action watch is no speed patch
+    patching.undo_all()
+    fresh_switch.setattr(runtime, "_speed_patches", None)
+    fresh_switch.setenv("RASA_PATCHES", "on")
+    assert runtime.install() is True
+    names = _patched_names()
+    assert {"RemoteAction.run", "MessageProcessor.handle_message", "DialogueStateTracker.past_states",
+            "EndpointConfig.request", "RemoteAction._validate_action_result"} <= names
+    assert len(names) >= 15
+
+
+def test_model_loaded_does_nothing_with_the_patches_off(fresh_switch):
+    fresh_switch.setenv("RASA_PATCHES", "off")
+    started = []
+    fresh_switch.setattr(rasa_patches, "freeze_loaded_objects", started.append)
+
+    class App:
+        class ctx:
+            class agent:
+                @staticmethod
+                def is_ready():
+                    return True
+
+    runtime.model_loaded(App())
+    assert started == []
+
+
+def test_channels_install_nothing():
+    """Building the channels (as Rasa does from credentials.yml) changes nothing in Rasa."""
+    from bot.channels.assist import AssistInput
+    from bot.channels.rest import GuardedRestInput, GuardedSocketIOInput
+    from bot.channels.web import WebWidgetInput
+    from bot.channels.wechat import WeChatInput
+
+    before = patching.applied()
+    for channel in (GuardedRestInput, GuardedSocketIOInput, WebWidgetInput):
+        channel.from_credentials(None)
+    AssistInput.from_credentials({"token": "t"})
+    WeChatInput.from_credentials({"token": "t"})
+    assert patching.applied() == before
+
+
+def test_the_listeners_go_on_every_server_whatever_its_channels():
+    names = [(fn.__name__, event) for fn, event in runtime.listeners()]
+    assert names == [("filter_logs", "before_server_start"), ("fix_socketio_session_rooms", "before_server_start"),
+                     ("model_loaded", "after_server_start")]
