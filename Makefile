@@ -16,7 +16,7 @@ export JINENG_TEST_MODEL := $(abspath $(MODEL))
 # crash would otherwise hang on retries to sentry.io).
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: install build train run run-cluster stop-cluster shell test test-rules sheets bench eval vendor-web review-export wechat-menu clean
+.PHONY: install build train run run-cluster stop-cluster shell test test-fast test-rules sheets bench eval vendor-web review-export wechat-menu clean
 
 install: $(STAMP)
 
@@ -70,11 +70,18 @@ stop-cluster:
 shell: $(MODEL)
 	@export ACTION_ENDPOINT_URL=$${ACTION_ENDPOINT_URL:-http://localhost:5055/webhook} TRACKER_DB=$${TRACKER_DB:-build/tracker.db}; \
 	  $(RASA) run actions --actions actions --port 5055 >build/actions.log 2>&1 & pid=$$!; \
-	  trap "kill $$pid" EXIT; $(RASA) shell -m $(MODEL) --endpoints endpoints.yml
+	  trap "kill $$pid" EXIT; $(PY) -m bot.runtime shell -m $(MODEL) --endpoints endpoints.yml
 
 test: $(MODEL) $(APT_STAMP)
+	$(PY) -m ruff check .
 	$(RASA) data validate --config config.yml --domain domain.yml --data data
 	$(PY) -m pytest -q tests
+
+# The quick loop: ruff, then every test except the slow ones (real servers, the cluster, a
+# browser: marked `slow` in tests/conftest.py). `make test` still runs everything.
+test-fast: $(MODEL)
+	$(PY) -m ruff check .
+	$(PY) -m pytest -q -m "not slow" tests
 
 test-rules: install
 	$(PY) -m pytest -q tests/test_rules_*.py

@@ -90,7 +90,7 @@ async def _conversation(session, bases, i, results):
             async with session.post(f"{base}/webhooks/rest/webhook", json={"sender": sender, "message": text},
                                     timeout=aiohttp.ClientTimeout(total=120)) as r:
                 body = await r.json() if r.status == 200 else None
-        except Exception as exc:  # counted as lost
+        except Exception:  # counted as lost
             body = None
         results["latency"].append(time.perf_counter() - started)
         results["sent"] += 1

@@ -32,7 +32,7 @@ def test_another_regions_document_after_the_region_is_known_is_a_problem():
     f, replies, tracker = _conversation(0)
     replies[4] += "（《百色市实施细则》第十九条）"
     assert conversation_problems(f, replies, tracker) == [
-        f"reply to turn 4 (评职称要交多少钱) cites 《百色市实施细则》 for a nei_mongol user"]
+        "reply to turn 4 (评职称要交多少钱) cites 《百色市实施细则》 for a nei_mongol user"]
 
 
 def test_texts_of_another_conversation_are_named_in_full():

@@ -4,7 +4,6 @@ Rasa mid-form, PII never stored or logged, and fuzzing (REST, WeChat, normaliser
 Bounded: one stack for the module, hypothesis example counts fixed, every request with a
 timeout."""
 import json
-import re
 import sqlite3
 import time
 import uuid

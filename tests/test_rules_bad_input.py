@@ -1,5 +1,4 @@
 """Bad input gets a clear error naming the key and what is accepted — never a guess."""
-import json
 import subprocess
 import sys
 
