@@ -157,6 +157,7 @@ SHORTHAND = [        # shorthand generated from the vocabulary
     ("国赛拿了铜牌", {"awards": ["全国职业技能大赛铜牌"]}),
     ("去年世赛拿了金牌", {"awards": ["世界技能大赛金牌"]}),
     ("在技工学校教书", {"series": "技工院校教师"}),
+    ("我是高极技师，想评助里工程师", {"skill_grade": "高级技师", "series": "工程"}),     # typed by sound
     ("我在技校当老师", {"series": "技工院校教师"}),
     ("在技师学院任教十年", {"series": "技工院校教师", "professional_years": 10}),
 ]

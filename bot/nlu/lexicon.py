@@ -62,6 +62,10 @@ _QUALIFICATION_SUFFIXES = ("职业资格", "职业资格证", "职业资格证�
 _TEACHING_WORDS = ("教书", "任教", "当老师", "当教师", "做老师", "老师", "教课")
 
 
+# Characters typed by their sound (pinyin input): 理→里, 级→极.
+_TYPOS = (("理", "里"), ("级", "极"))
+
+
 def _numbered_grade_forms() -> List[Tuple[str, str]]:
     out = []
     for grade in vocab.skill_grades():
@@ -127,6 +131,16 @@ def lexicon() -> Dict[str, Term]:
         if section == "skill_grades":
             for surface, grade in _numbered_grade_forms():
                 add(surface, Term(surface, SKILL_GRADE, grade))
+    # Common one-character typos of the level words ("助里工程师", "高极技师"), each a
+    # variant of a surface above; a typo never replaces a word that exists.
+    base = {t.name for t in vocab.title_names()} | {f for section in ("skill_grades", "title_levels")
+                                                     for forms in vocab.aliases(section).values() for f in forms}
+    for surface, term in list(lex.items()):
+        if surface in base:
+            for right, typo in _TYPOS:
+                if right in surface:
+                    add(surface.replace(right, typo), Term(surface.replace(right, typo), term.label, term.value,
+                                                           series=term.series))
     # Every place of the vocabulary (its 盟市/旗县, 百色's counties, other provinces and
     # cities, full and unambiguous short forms) → its region.
     for name, place in vocab.places().items():
