@@ -18,7 +18,7 @@ from rules_engine.knowledge import answer_education_equivalent
 from dialogue import replies
 from dialogue.questions import questions_to_ask
 from .general import GENERAL_INTENTS, ActionAnswerGeneral, ActionAnswerOutOfScope, own_case, region_note as _region_note
-from dialogue.profile_slots import HYPOTHETICAL, PROFILE_KEYS, profile_from_slots
+from dialogue.profile_slots import HYPOTHETICAL, PROFILE_KEYS, merge_awards, profile_from_slots
 
 logger = logging.getLogger(__name__)
 
@@ -166,8 +166,7 @@ class ValidateEligibilityForm(FormValidationAction):
         """Awards accumulate over the conversation: naming a second one keeps the first."""
         previous = [e.get("value") for e in tracker.events if e.get("event") == "slot" and e.get("name") == "awards"]
         earlier = next((v for v in reversed(previous[:-1]) if v), []) if len(previous) > 1 else []
-        merged = list(dict.fromkeys([*(earlier or []), *(value or [])]))
-        return {"awards": merged}
+        return {"awards": merge_awards(earlier, value)}
 
 
 class ActionAnswerEligibility(Action):
@@ -209,7 +208,7 @@ class ActionWhatIf(Action):
         profile.update({k: v for k, v in changes.items() if k != "awards"})
         if "awards" in changes:
             new = changes["awards"] if isinstance(changes["awards"], list) else [changes["awards"]]
-            profile["awards"] = list(dict.fromkeys([*profile.get("awards", []), *new]))
+            profile["awards"] = merge_awards(profile.get("awards"), new)
         if extra_years:
             profile["application_year"] = profile.get("application_year", clock.current_year()) + extra_years
             for key in YEARS_SLOTS:

@@ -36,10 +36,11 @@ from bot.patching import is_patched, patch
 from bot.privacy import redact
 from bot.ratelimit import limiter_from_env
 from bot.turn_state import ACTION_FAILURES, note_failure
+from rules_engine import vocabulary
 
 logger = logging.getLogger(__name__)
 
-HOTLINE = "12333"
+HOTLINE = vocabulary.HOTLINE
 TOO_FAST = "您发消息有点太快了，请稍等几秒钟再发。"
 TOO_LONG = "您的消息太长了（超过{limit}个字），请精简一下，或者分几次发给我。"
 APOLOGY = ("抱歉，系统暂时出了点问题，您刚才说的我已经记下，恢复后会接着为您解答，请稍后再发一条消息。"

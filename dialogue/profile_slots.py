@@ -2,7 +2,7 @@
 same names, so the translation is only about types and about dropping what is unknown."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 from bot.nlu.clauses import HYPOTHETICAL  # noqa: F401 - the role of a condition, for the actions
 from rules_engine import ProfileError, validate
@@ -67,3 +67,9 @@ def profile_from_slots(slots: Dict[str, Any]) -> Tuple[Dict[str, Any], List[str]
                 raise
             dropped.append(key)
             profile.pop(key)
+
+
+def merge_awards(earlier: Optional[List[str]], new: Optional[List[str]]) -> List[str]:
+    """Awards accumulate over a conversation: naming a second one keeps the first; each once,
+    in the order first said (the form's validator, the what-if, the assist console)."""
+    return list(dict.fromkeys([*(earlier or []), *(new or [])]))

@@ -12,7 +12,7 @@ from rules_engine.model import Citation
 from rules_engine.profile import label
 from rules_engine import vocabulary
 
-HOTLINE = "12333"
+HOTLINE = vocabulary.HOTLINE
 MAX_OTHER_OPTIONS = 3
 MAX_STEPS = 4
 ICONS = {"eligible": "✅", "not_yet": "⏳", "undecided": "❓", "ineligible": "❌"}
@@ -80,7 +80,7 @@ def value_words(key: str, value: Any) -> str:
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
     if key == "region":
-        return {"national": "其他地区（按国家规定）", "nei_mongol": "内蒙古", "baise": "百色"}.get(value, str(value))
+        return vocabulary.REGION_LABELS["profile"].get(value, str(value))
     return str(value)
 
 
@@ -120,7 +120,7 @@ def faq_messages(answers: List[Dict[str, Any]], region_label: Optional[str] = No
 
 
 def region_label(region: str) -> str:
-    return {"national": "全国通用规定", "nei_mongol": "内蒙古", "baise": "百色市"}[region]
+    return vocabulary.region_label(region, "rules")
 
 
 def grade_words(grade: str) -> str:
@@ -208,7 +208,7 @@ def offer_own_case(profile: Dict[str, Any]) -> str:
 
 
 def documents() -> str:
-    return "、".join(short_name(doc) for doc in ("national", "nei_mongol", "baise"))
+    return "、".join(short_name(doc) for doc in vocabulary.REGIONS)
 
 
 def out_of_scope_messages() -> List[str]:

@@ -9,7 +9,7 @@ import argparse
 import json
 import sys
 
-from . import evaluate
+from . import evaluate, vocabulary
 from .explain import render
 from .knowledge import answer_topic, iter_articles, topics
 from .loader import short_name
@@ -32,13 +32,13 @@ def main(argv=None) -> int:
     sub.add_parser("evaluate", help="stdin: 申请人信息 JSON → stdout: 决定 JSON")
     sub.add_parser("explain", help="stdin: 申请人信息 JSON → stdout: 中文说明")
     arts = sub.add_parser("articles", help="知识库：逐条列出三份文件的条款")
-    arts.add_argument("--doc", choices=["national", "nei_mongol", "baise"])
+    arts.add_argument("--doc", choices=vocabulary.REGIONS)
     arts.add_argument("--json", action="store_true")
     top = sub.add_parser("topic", help="按问题类别回答（费用、时间、材料……）")
     top.add_argument("topic", help="、".join(topics()))
-    top.add_argument("--region", default="national", choices=["national", "nei_mongol", "baise"])
+    top.add_argument("--region", default="national", choices=vocabulary.REGIONS)
     sh = sub.add_parser("sheet", help="答复核对表：每种不同结论一个代表情形（供人社局审核签字）")
-    sh.add_argument("--region", required=True, choices=["national", "nei_mongol", "baise"])
+    sh.add_argument("--region", required=True, choices=vocabulary.REGIONS)
     sh.add_argument("--write", action="store_true", help="写入 docs/answers/<region>.md 而不是打印")
     args = parser.parse_args(argv)
 

@@ -18,7 +18,7 @@ from .model import (Bar, Citation, Condition, EducationEquivalent, Item, Knowled
                     Route, RuleSet, YearFormula)
 from .profile import schema
 
-LAYER_ORDER = ("national", "nei_mongol", "baise")
+LAYER_ORDER = vocabulary.REGIONS      # national underneath, then each local document
 CONDITION_OPS = ("in", "not_in", "equals", "at_least", "at_most", "has_any", "known", "within_years")
 _VALUE_REFS = {"$bridging_series": vocabulary.bridging_series}
 

@@ -29,7 +29,6 @@ SHEET_TODAY = _dt.date(2026, 11, 21)
 ANSWERS_DIR = Path(__file__).resolve().parents[1] / "docs" / "answers"
 ROOT_HINT = "run `make sheets` (python -m rules_engine sheet --region <region> --write) and review the diff"
 STATUS_WORDS = {"eligible": "可以申报", "not_yet": "暂不能", "undecided": "待确认", "ineligible": "不能申报"}
-REGION_TITLES = {"national": "全国（按《实施意见》）", "nei_mongol": "内蒙古自治区", "baise": "广西百色市"}
 
 
 def _outcome(decision: Dict[str, Any]) -> Tuple:
@@ -81,7 +80,7 @@ def render(region: str) -> str:
         for s in d["next_steps"]:
             steps.setdefault(s["text"], _sources(s["citations"]))
     lines = [
-        f"# 答复核对表：{REGION_TITLES[region]}",
+        f"# 答复核对表：{vocabulary.region_label(region, 'sheet')}",
         "",
         f"由 `python -m rules_engine sheet --region {region}` 生成，请勿手改；规则改动后重新生成，"
         f"差异即答复的变化。日期按 {SHEET_TODAY.isoformat()} 计，申报年份 {grid.APPLICATION_YEAR} 年。",

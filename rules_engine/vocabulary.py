@@ -15,6 +15,24 @@ import yaml
 DATA_DIR = Path(__file__).parent / "data"
 
 REGIONS = ("national", "nei_mongol", "baise")
+# The 人社服务热线, named wherever the assistant sends someone on (one source).
+HOTLINE = "12333"
+# How each region is named, by where the name appears (one source for every label; a local
+# region's full name is its ``name`` in vocabulary.yaml).
+REGION_LABELS: Dict[str, Dict[str, str]] = {
+    "profile": {"national": "其他地区（按国家规定）", "nei_mongol": "内蒙古", "baise": "百色"},    # the user's region said back
+    "rules": {"national": "全国通用规定", "nei_mongol": "内蒙古", "baise": "百色市"},            # whose rule an answer quotes
+    "sheet": {"national": "全国（按《实施意见》）", "nei_mongol": "内蒙古自治区", "baise": "广西百色市"},  # sign-off sheets
+}
+NATIONAL_NAME = "全国（按国家《实施意见》）"
+
+
+def region_label(region: str, where: str) -> str:
+    """``where``: a key of REGION_LABELS, or "name" (vocabulary.yaml's full name; the
+    national rules' for ``national``). KeyError for an unknown region."""
+    if where == "name":
+        return NATIONAL_NAME if region == "national" else raw()["regions"][region]["name"]
+    return REGION_LABELS[where][region]
 KINDS = ("title", "skill")
 PATHS = ("regular", "green_channel", "exception")
 STATUSES = ("eligible", "not_yet", "undecided", "ineligible")

@@ -39,7 +39,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from dialogue.profile_slots import facts_from_entities, profile_from_slots
+from dialogue.profile_slots import facts_from_entities, merge_awards, profile_from_slots
 from dialogue.questions import questions_to_ask
 from dialogue.replies import eligibility_messages
 from rules_engine import evaluate
@@ -67,13 +67,10 @@ def labels_payload() -> Dict[str, Any]:
     """Chinese labels for the console: profile keys (rules_engine.profile.label) and region names."""
     from rules_engine import vocabulary
 
-    regions = {"national": "全国（按国家《实施意见》）"}
-    for key, spec in (vocabulary.raw().get("regions") or {}).items():
-        if key in ("nei_mongol", "baise"):
-            regions[key] = spec.get("name", key)
     from rules_engine.loader import short_name
 
-    docs = {doc: short_name(doc) for doc in ("national", "nei_mongol", "baise")}
+    regions = {region: vocabulary.region_label(region, "name") for region in vocabulary.REGIONS}
+    docs = {doc: short_name(doc) for doc in vocabulary.REGIONS}
     return {"facts": {key: label(key) for key in schema()}, "values": {"region": regions}, "docs": docs}
 
 
@@ -105,7 +102,7 @@ def merge(profile: Dict[str, Any], facts: Dict[str, Any]) -> Dict[str, Any]:
     merged = dict(profile)
     for key, value in facts.items():
         if key == "awards":
-            merged["awards"] = list(dict.fromkeys([*merged.get("awards", []), *value]))
+            merged["awards"] = merge_awards(merged.get("awards"), value)
         else:
             merged[key] = value
     return merged

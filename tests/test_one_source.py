@@ -1,0 +1,48 @@
+"""Facts said once (issue 16 item 5): the hotline number, the region list and the region
+labels live in rules_engine/vocabulary.py; awards accumulate by one helper. Checked on our
+Python sources, so a second copy shows up here rather than as a drift months later."""
+import re
+from pathlib import Path
+
+import pytest
+
+from dialogue.profile_slots import merge_awards
+from rules_engine import vocabulary
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCES = [p for package in ("bot", "actions", "dialogue", "rules_engine", "scripts")
+           for p in (ROOT / package).rglob("*.py")]
+HOME = ROOT / "rules_engine" / "vocabulary.py"
+
+
+def _code(path: Path) -> str:
+    """The source without comments and docstrings' prose (a docstring may name 12333)."""
+    text = path.read_text(encoding="utf-8")
+    return re.sub(r'"""[\s\S]*?"""|#[^\n]*', "", text)
+
+
+@pytest.mark.parametrize("pattern", [
+    r"12333",                                                     # the hotline
+    r"""["']national["'],\s*["']nei_mongol["'],\s*["']baise["']""",  # the region list
+    r"""["']nei_mongol["']:\s*["']内蒙古""",                      # a region's label
+])
+def test_said_only_in_the_vocabulary(pattern):
+    found = [str(p.relative_to(ROOT)) for p in SOURCES if p != HOME and re.search(pattern, _code(p))]
+    assert found == []
+    assert re.search(pattern, _code(HOME))
+
+
+def test_region_labels_cover_every_region():
+    for where in (*vocabulary.REGION_LABELS, "name"):
+        assert [bool(vocabulary.region_label(r, where)) for r in vocabulary.REGIONS] == [True] * 3
+    assert vocabulary.region_label("baise", "name") == "广西壮族自治区百色市"
+
+
+def test_awards_accumulate_each_once_in_the_order_said():
+    assert merge_awards(["a", "b"], ["b", "c"]) == ["a", "b", "c"]
+    assert merge_awards(None, ["c"]) == ["c"] and merge_awards(["a"], None) == ["a"]
+
+
+def test_no_award_merging_written_out_elsewhere():
+    pattern = re.compile(r"dict\.fromkeys\(\[\*[^\]]*awards")
+    assert [str(p.relative_to(ROOT)) for p in SOURCES if pattern.search(_code(p))] == []
