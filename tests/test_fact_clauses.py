@@ -63,9 +63,10 @@ ASKED_ABOUT = [      # a level named inside a question about it is not held
     # nobody in it and a question about the rules: about the rule, not a case
     ("技师满几年可以评中级", {}),
     ("高级工考技师需要什么条件", {}),
-    ("江西有没有自己的贯通细则", {}),
+    ("江西有没有自己的贯通细则", {"region": "national"}),   # a place asked about is answered by its rules
     ("受过记过处分还能评吗", {}),
     ("高级技师能评什么", {"skill_grade": "高级技师"}),          # how people ask about their own case
+    ("技师证年限够了", {"skill_grade": "技师"}),                # no question: a statement
     ("技师拿证四年了在乌海考核合格没处分能评副高吗",
      {"skill_grade": "技师", "skill_years": 4, "region": "nei_mongol", "assessment_ok": True,
       "demerit_punishment": False}),

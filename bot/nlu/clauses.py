@@ -308,20 +308,15 @@ def tells_own_case(text: str, mentions: List[Mention]) -> bool:
     """The message speaks of the asker: 我/本人 …, a place they are in, or their record."""
     return bool(_SELF.search(text) or _CASE_WORDS.search(text)) or any(
         m.term.label == PLACE and m.held and not m.topic and not m.someone_else for m in mentions)
-_PLACE_RULES_AFTER = re.compile(r"^[^，。,;；?？]{0,14}?(政策|规定|细则|文件|办法|流程|标准|通知|规矩)")
 
 
 def _general_question(text: str, mentions: List[Mention]) -> None:
-    """Nobody in the message (no 我/本人 …) and a question about the rules: "技师几年能评中级",
-    "中级工考高级工需要什么条件", "江苏有没有自己的贯通细则". Its levels, series, degrees and
-    places are what is asked about, not the asker's facts. ("高级技师能评什么" keeps its level:
+    """Nobody in the message (no 我/本人, no record, no place of their own) and a question about
+    the rules: "技师几年能评中级", "中级工考高级工需要什么条件". Its levels and degrees are what is
+    asked about, not the asker's facts. ("高级技师能评什么" keeps its level:
     one level and no word of the rules is how people ask about their own case.)"""
-    if _SELF.search(text) or _CASE_WORDS.search(text):
-        return
-    for m in mentions:   # places first: a place told as one's own makes it the asker's case
-        if m.term.label == PLACE and not is_hypothetical(text, m.start) \
-                and _PLACE_RULES_AFTER.match(text[m.end:clause_bounds(text, m.start)[1]]):
-            m.held, m.topic = False, True
+    # A place stays a fact even then: "北京职称评审流程？" is best answered by the rules
+    # that hold in 北京, and "百色的政策" by 百色's.
     if tells_own_case(text, mentions):
         return
     for m in mentions:
@@ -329,10 +324,7 @@ def _general_question(text: str, mentions: List[Mention]) -> None:
                 or not m.held and m.term.label != TITLE or is_hypothetical(text, m.start):
             continue
         cs, ce = clause_bounds(text, m.start)
-        clause = text[cs:ce]
-        if not is_question(text, m.start) and not _RULE_WORDS.search(clause):
-            continue
-        if _RULE_WORDS.search(clause):
+        if is_question(text, m.start) and _RULE_WORDS.search(text[cs:ce]):
             m.held, m.topic = False, True
 
 
