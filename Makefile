@@ -97,8 +97,9 @@ wechat-menu: install
 
 # Figures go to docs/benchmarks.md (never into timed test assertions), all from one run:
 # the load part starts its own single instance and its own cluster (free ports, data under
-# build/), times `rasa train` and a cold `make run` in a fresh clone. ~15 min.
-BENCH_ARGS ?= --repeat 6 --two-workers --start-cluster --train --cold-start
+# build/), times `rasa train` and a cold `make run` in a fresh clone, then plain Rasa and ours
+# side by side (RASA_PATCHES=off vs on, alternated pairs: scripts/bench_paired.py). ~20 min.
+BENCH_ARGS ?= --repeat 6 --two-workers --start-cluster --train --cold-start --paired 6
 bench: $(MODEL) $(APT_STAMP)
 	$(PY) -m rules_engine.bench --out docs/benchmarks.md
 	$(PY) scripts/bench_load.py --out docs/benchmarks.md $(BENCH_ARGS)

@@ -695,21 +695,43 @@ def freeze_loaded_objects(agent: Any) -> None:
                                      gc.get_freeze_count())
 
 
+# Installed in this order; RASA_PATCHES_SKIP names some to leave out (paired runs per patch).
+PATCHES = {
+    "fast_action_result_validation": install_fast_action_result_validation,
+    "event_type_cache": install_event_type_cache,
+    "unique_entity_mapping_cache": install_unique_entity_mapping_cache,
+    "in_order_graph_runner": install_in_order_graph_runner,
+    "fast_slot_copy": install_fast_slot_copy,
+    "kept_alive_endpoint_requests": install_kept_alive_endpoint_requests,
+    "domain_is_empty_cache": install_domain_is_empty_cache,
+    "past_states_memo": install_past_states_memo,
+    "rule_lookup_shortcut": install_rule_lookup_shortcut,
+    "applied_events_memo": install_applied_events_memo,
+    "fast_tracker_copy": install_fast_tracker_copy,
+    "debug_only_deepcopy": install_debug_only_deepcopy,
+    "shallow_active_loop_state": install_shallow_active_loop_state,
+}
+
+
+def skipped() -> List[Text]:
+    """The patches ``RASA_PATCHES_SKIP`` (comma-separated names of ``PATCHES``) leaves out, so
+    that a paired run can measure what one patch earns; an unknown name is an error."""
+    names = [n.strip() for n in os.environ.get("RASA_PATCHES_SKIP", "").split(",") if n.strip()]
+    unknown = [n for n in names if n not in PATCHES]
+    if unknown:
+        raise ValueError(f"RASA_PATCHES_SKIP: unknown patch(es) {unknown}; known: {', '.join(PATCHES)}")
+    return names
+
+
 def install() -> bool:
-    """Installs every speed patch if ``enabled()``; True when they are in."""
+    """Installs every speed patch (but those in ``RASA_PATCHES_SKIP``) if ``enabled()``;
+    True when they are in."""
     if not enabled():
         return False
-    install_fast_action_result_validation()
-    install_event_type_cache()
-    install_unique_entity_mapping_cache()
-    install_in_order_graph_runner()
-    install_fast_slot_copy()
-    install_kept_alive_endpoint_requests()
-    install_domain_is_empty_cache()
-    install_past_states_memo()
-    install_rule_lookup_shortcut()
-    install_applied_events_memo()
-    install_fast_tracker_copy()
-    install_debug_only_deepcopy()
-    install_shallow_active_loop_state()
+    skip = skipped()
+    if skip:
+        logger.warning("speed patches left out (RASA_PATCHES_SKIP): %s", ", ".join(skip))
+    for name, install_patch in PATCHES.items():
+        if name not in skip:
+            install_patch()
     return True

@@ -13,7 +13,9 @@ installed, else from this script's asyncio client (``--driver``). Also: NLU pars
 CPU (/proc, by port; its NLU helper too), with ``--train`` the time of a `rasa train` into
 build/bench-train, and with ``--cold-start`` the time from `make run` in a fresh clone to
 the first answer; with ``--repeat N`` one instance at c=10 (the goal's level) N more times,
-each after a speed reference of the machine. Writes its sections of docs/benchmarks.md between
+each after a speed reference of the machine; with ``--paired N`` plain Rasa
+(``RASA_PATCHES=off``) and ours side by side, N alternated pairs (scripts/bench_paired.py;
+``--paired-only`` runs just that). Writes its sections of docs/benchmarks.md between
 ``<!-- load:begin -->``/``<!-- load:end -->`` (other sections are kept) and
 docs/latency.png.
 
@@ -263,11 +265,11 @@ def plot(results: Dict[str, List[Dict]], path: Path) -> None:
     fig.savefig(path, dpi=120)
 
 
-def write_section(md: Path, section: str) -> None:
+def write_section(md: Path, section: str, begin: str = BEGIN, end: str = END) -> None:
     text = md.read_text() if md.exists() else "# Benchmarks\n"
-    block = f"{BEGIN}\n{section.rstrip()}\n{END}"
-    if BEGIN in text and END in text:
-        text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
+    block = f"{begin}\n{section.rstrip()}\n{end}"
+    if begin in text and end in text:
+        text = text[:text.index(begin)] + block + text[text.index(end) + len(end):]
     else:
         text = text.rstrip() + "\n\n" + block + "\n"
     md.write_text(text)
@@ -315,6 +317,13 @@ def main() -> None:
                     help="also measure one instance with 2 Sanic workers (Redis lock store)")
     ap.add_argument("--train", action="store_true", help="also time a `rasa train` into build/bench-train")
     ap.add_argument("--cold-start", action="store_true", help="also time `make run` in a fresh clone (port 5005)")
+    ap.add_argument("--paired", type=int, default=0,
+                    help="also run plain Rasa (RASA_PATCHES=off) and ours side by side: this many alternated "
+                         "pairs at c=10, two stacks of their own (scripts/bench_paired.py)")
+    ap.add_argument("--paired-only", action="store_true", help="run only the paired part (with --paired N)")
+    ap.add_argument("--paired-skip", default="",
+                    help="comma-separated patch names (bot.rasa_patches.PATCHES): the paired baseline is ours "
+                         "without them instead of plain Rasa (what those patches earn)")
     ap.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
     args = ap.parse_args()
     levels = [int(x) for x in args.levels.split(",")]
@@ -323,6 +332,22 @@ def main() -> None:
         if args.driver == "wrk":
             return run_level_wrk(base, concurrency, args.turns, args.duration)
         return asyncio.run(run_level(base, concurrency, args.turns, args.duration))
+
+    def paired() -> None:
+        import bench_paired
+
+        result = bench_paired.run_pairs(
+            args.paired, 10, level, lambda url: asyncio.run(run_level(url, 10, args.turns, 3)),
+            ROOT / "build", cpu_seconds, children, [n for n in args.paired_skip.split(",") if n.strip()])
+        write_section(Path(args.out), bench_paired.section(result, args.turns, args.duration),
+                      bench_paired.BEGIN, bench_paired.END)
+        print(f"wrote {args.out} (paired: ratios ours/baseline {result['ratios']})")
+
+    if args.paired_only:
+        if args.paired < 1:
+            ap.error("--paired-only needs --paired N (N >= 1)")
+        paired()
+        return
 
     stack_cm = None
     single = args.single
@@ -448,6 +473,8 @@ def main() -> None:
               f"- Rules engine: {rules}", f"- `rasa train`: {train}", f"- Cold start: {cold}"]
     write_section(Path(args.out), "\n".join(lines))
     print(f"wrote {args.out} and {png}")
+    if args.paired:
+        paired()                  # after the single stack and the cluster have stopped
 
 
 if __name__ == "__main__":

@@ -135,3 +135,16 @@ def test_the_listeners_go_on_every_server_whatever_its_channels():
     names = [(fn.__name__, event) for fn, event in runtime.listeners()]
     assert names == [("filter_logs", "before_server_start"), ("fix_socketio_session_rooms", "before_server_start"),
                      ("model_loaded", "after_server_start")]
+
+
+def test_one_patch_can_be_left_out_for_a_paired_run(fresh_switch):
+    fresh_switch.delenv("RASA_PATCHES", raising=False)
+    fresh_switch.setenv("RASA_PATCHES_SKIP", "past_states_memo, fast_tracker_copy")
+    assert rasa_patches.install() is True
+    names = _patched_names()
+    assert "DialogueStateTracker.past_states" not in names and "DialogueStateTracker.copy" not in names
+    assert "DialogueStateTracker.applied_events" in names
+    patching.undo_all()
+    fresh_switch.setenv("RASA_PATCHES_SKIP", "no_such_patch")
+    with pytest.raises(ValueError, match="no_such_patch"):
+        rasa_patches.install()
