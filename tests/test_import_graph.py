@@ -114,6 +114,8 @@ def test_dependencies_run_one_way():
     assert {m: sorted(d for d in deps if d.startswith("actions")) for m, deps in channels.items()
             if any(d.startswith("actions") for d in deps)} == {}          # channels never import the action server
     assert not graph["bot.tracker_store"] & {"bot.rasa_patches", "bot.guard"}
+    # the speed patches are installed in one place (bot/runtime.py), reached from nowhere else
+    assert sorted(m for m, deps in graph.items() if "bot.rasa_patches" in deps) == ["bot.runtime"]
     for module, deps in graph.items():
         if module.startswith("dialogue"):                                  # neutral: no actions, no channels
             assert not {d for d in deps if d.startswith(("actions", "bot.channels", "bot.guard"))}, module

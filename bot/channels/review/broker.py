@@ -46,7 +46,7 @@ from rasa.core.brokers.sql import SQLEventBroker
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.privacy import redact_deep
-from bot.rasa_patches import dumps_json
+from bot.jsonfast import dumps_json
 
 logger = logging.getLogger(__name__)
 
