@@ -113,4 +113,6 @@ def main(argv: Optional[List[Text]] = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    from bot import runtime as _runtime      # run as bot.runtime (its state, its logger name), not as __main__'s copy
+
+    _runtime.main()
