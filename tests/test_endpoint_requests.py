@@ -1,4 +1,4 @@
-"""Kept-alive action-server calls (bot/rasa_patches.py) behave as Rasa's: same body,
+"""Kept-alive action-server calls (bot/rasa_patches/action_server.py) behave as Rasa's: same body,
 params, token and errors, over one reused connection, and survive a server restart."""
 import asyncio
 import json
