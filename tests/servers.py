@@ -45,9 +45,10 @@ def wait_until(url: str, timeout: float, ok=lambda r: r.status_code == 200) -> N
 
 
 class Stack:
-    def __init__(self, env: Dict[str, str], rasa_port: int, action_port: int, endpoints: str = "endpoints.yml"):
+    def __init__(self, env: Dict[str, str], rasa_port: int, action_port: int, endpoints: str = "endpoints.yml",
+                 credentials: str = "credentials.yml"):
         self.env, self.rasa_port, self.action_port = env, rasa_port, action_port
-        self.endpoints = endpoints
+        self.endpoints, self.credentials = endpoints, credentials
         self.procs: Dict[str, subprocess.Popen] = {}
         LOGS.mkdir(parents=True, exist_ok=True)
 
@@ -81,7 +82,7 @@ class Stack:
         log = open(LOGS / f"rasa-{self.rasa_port}.log", "ab")
         self.procs["rasa"] = subprocess.Popen(
             [*RASA_SERVER, "run", "--enable-api", "--auth-token", self.env["RASA_TOKEN"], "-m", str(model_path()),
-             "--credentials", "credentials.yml", "--endpoints", self.endpoints,
+             "--credentials", self.credentials, "--endpoints", self.endpoints,
              "--port", str(self.rasa_port), "-i", "127.0.0.1"],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         wait_until(f"{self.url}/status?token={self.env['RASA_TOKEN']}", 180)
@@ -107,14 +108,14 @@ class Stack:
 
 @contextmanager
 def running_stack(tmp_dir: Path, extra_env: Optional[Dict[str, str]] = None,
-                  endpoints: str = "endpoints.yml") -> Iterator[Stack]:
+                  endpoints: str = "endpoints.yml", credentials: str = "credentials.yml") -> Iterator[Stack]:
     rasa_port, action_port = free_port(), free_port()
     env = dict(os.environ, SANIC_HOST="127.0.0.1",
                RASA_TOKEN="test-rasa-token", ASSIST_TOKEN="test-assist-token", WECHAT_TOKEN="test-wechat-token",
                ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_port}/webhook",
                TRACKER_DB=str(tmp_dir / "tracker.db"), JINENG_TODAY="2026-11-21")
     env.update(extra_env or {})
-    stack = Stack(env, rasa_port, action_port, endpoints)
+    stack = Stack(env, rasa_port, action_port, endpoints, credentials)
     try:
         stack.start_actions()
         stack.start_rasa()
