@@ -88,7 +88,7 @@ test-rules: install
 
 # The sign-off sheets (docs/answers/): one answer per distinct outcome, per region.
 sheets: install
-	for r in national nei_mongol baise; do $(PY) -m rules_engine sheet --region $$r --write; done
+	$(PY) -m rules_engine sheet --region all --write
 
 # Pushes the official account's custom menu (deploy/wechat_menu.json) with wechatpy's menu
 # API; needs WECHAT_APPID and WECHAT_APPSECRET (WECHAT_API_BASE: another API host, for tests).

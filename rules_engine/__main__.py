@@ -38,7 +38,8 @@ def main(argv=None) -> int:
     top.add_argument("topic", help="、".join(topics()))
     top.add_argument("--region", default="national", choices=vocabulary.REGIONS)
     sh = sub.add_parser("sheet", help="答复核对表：每种不同结论一个代表情形（供人社局审核签字）")
-    sh.add_argument("--region", required=True, choices=vocabulary.REGIONS)
+    sh.add_argument("--region", required=True, choices=(*vocabulary.REGIONS, "all"),
+                    help="一个地区，或 all：每个地区各一份")
     sh.add_argument("--write", action="store_true", help="写入 docs/answers/<region>.md 而不是打印")
     args = parser.parse_args(argv)
 
@@ -58,13 +59,14 @@ def main(argv=None) -> int:
                     print(f"{short_name(a['doc'])}{a['article']}\n  {a['text']}\n")
         elif args.command == "sheet":
             from .sheet import render as render_sheet, sheet_path
-            text = render_sheet(args.region)
-            if args.write:
-                sheet_path(args.region).parent.mkdir(parents=True, exist_ok=True)
-                sheet_path(args.region).write_text(text, encoding="utf-8")
-                print(f"wrote {sheet_path(args.region)}")
-            else:
-                print(text, end="")
+            for region in vocabulary.REGIONS if args.region == "all" else (args.region,):
+                text = render_sheet(region)
+                if args.write:
+                    sheet_path(region).parent.mkdir(parents=True, exist_ok=True)
+                    sheet_path(region).write_text(text, encoding="utf-8")
+                    print(f"wrote {sheet_path(region)}")
+                else:
+                    print(text, end="")
         elif args.command == "topic":
             for ans in answer_topic(args.topic, args.region):
                 print(f"{ans['text']}（{ans['source']}）")
