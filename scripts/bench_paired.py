@@ -53,8 +53,9 @@ def run_pairs(pairs: int, concurrency: int, level: Level, warm_up: Callable[[str
     rounds: List[Dict[str, Dict]] = []
     envs = baseline_env(skip)
     with contextlib.ExitStack() as stacks:
+        data = stacks.enter_context(tempfile.TemporaryDirectory(prefix="paired-", dir=directory))   # removed last
         stack = {mode: stacks.enter_context(running_stack(
-            Path(tempfile.mkdtemp(prefix=f"paired-{mode}-", dir=directory)),
+            Path(tempfile.mkdtemp(prefix=f"{mode}-", dir=data)),
             {"RATE_LIMIT_BURST": "0", **envs[mode]})) for mode in MODES}
         for mode in MODES:
             warm_up(stack[mode].url)
