@@ -41,6 +41,9 @@ SIDE_QUESTION_INTENTS = (*FAQ_TOPICS, "faq_education_equivalent")
 NOT_ANSWER_INTENTS = {"what_if", "human_handoff", "restart", "help", "goodbye", "thank", "out_of_scope",
                       *SIDE_QUESTION_INTENTS, *GENERAL_INTENTS}
 DONT_KNOW = re.compile(r"不知道|不清楚|不记得|忘了|说不清|不确定|跳过")
+# “初级职称” covers 员级 (技术员 …) and 助理级: which one decides whether 第十五条 / 二（四）
+# apply, so the dialogue asks instead of assuming 助理级 (docs/interpretations.md #29).
+JUNIOR_TITLE = re.compile(r"初级职称|初级的职称|初级专业技术职称|初级资格|员级")
 HOTLINE = replies.HOTLINE
 
 
@@ -90,6 +93,8 @@ class ValidateEligibilityForm(FormValidationAction):
         instead of stepping aside for the question's rule, and the answer would be lost."""
         question = _question_asked_in_form(tracker)
         declined_before = tracker.get_slot("declined_slots")
+        if self._junior_title_unclear(tracker):
+            dispatcher.utter_message(response="utter_which_junior_title")
         events = await super().run(dispatcher, tracker, domain)
         # rasa_sdk keeps only the validated slots the form still requires, which drops a
         # declined question (“不知道”): without it the form would reject the answer.
@@ -99,6 +104,13 @@ class ValidateEligibilityForm(FormValidationAction):
         if question:
             await ANSWERS_INSIDE_FORM[question]().run(dispatcher, tracker, domain)
         return events
+
+    @staticmethod
+    def _junior_title_unclear(tracker: Tracker) -> bool:
+        """“我有初级职称”: no title level can be taken from it until the user says which."""
+        text = tracker.latest_message.get("text") or ""
+        said_level = any(e.get("entity") == "title_level" for e in tracker.latest_message.get("entities", []))
+        return bool(JUNIOR_TITLE.search(text)) and not said_level and not tracker.get_slot("title_level")
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
         declined = tracker.get_slot("declined_slots") or []

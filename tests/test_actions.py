@@ -379,3 +379,18 @@ def test_out_of_scope_about_guangxi_outside_baise_says_its_rules_are_not_in_the_
 def test_a_discipline_question_about_skill_evaluation_leads_with_the_skill_bar():
     msgs, _ = run(ActionAnswerGeneral(), outside_form({}, "被记过了还能考技能等级吗", "faq_discipline"))
     assert "第十四条" in msgs[0]["text"]
+
+
+@pytest.mark.parametrize("text,entities,slots,asks", [
+    ("我有初级职称 在赤峰 能考高级工吗", [{"entity": "region", "value": "nei_mongol"}], {}, True),
+    ("我是员级职称", [], {}, True),
+    ("初级职称，助理工程师", [{"entity": "title_level", "value": "助理级"}], {}, False),
+    ("初级职称那个我说过了", [], {"title_level": "助理级"}, False),
+    ("我是技师，在赤峰", [{"entity": "skill_grade", "value": "技师"}], {}, False),
+])
+def test_junior_title_is_asked_which_instead_of_assumed(text, entities, slots, asks):
+    """初级职称 covers 员级 and 助理级 (interpretations #29): ask which, never assume."""
+    domain = {"slots": {}, "forms": {"eligibility_form": {"required_slots": []}}}
+    d = CollectingDispatcher()
+    asyncio.run(ValidateEligibilityForm().run(d, tracker(slots, text=text, entities=entities), domain))
+    assert any(m.get("response") == "utter_which_junior_title" for m in d.messages) == asks
