@@ -29,6 +29,7 @@ from typing import Any, Callable, Dict, List, Optional, Text, Tuple
 
 from bot import parse_helper, rasa_patches, turn_gate
 from bot.guard import install_action_watch
+from bot.patching import patch
 from bot.privacy import install_log_filter
 
 logger = logging.getLogger(__name__)
@@ -107,7 +108,7 @@ def main(argv: Optional[List[Text]] = None) -> None:
     def serve_application(*args: Any, server_listeners: Optional[List] = None, **kwargs: Any) -> None:
         return serve(*args, server_listeners=list(server_listeners or []) + listeners(), **kwargs)
 
-    rasa.core.run.serve_application = serve_application
+    patch(rasa.core.run, "serve_application", serve_application)
     sys.argv = ["rasa"] + list(sys.argv[1:] if argv is None else argv)
     rasa.__main__.main()
 
