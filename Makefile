@@ -74,6 +74,7 @@ shell: $(MODEL)
 
 test: $(MODEL) $(APT_STAMP)
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(RASA) data validate --config config.yml --domain domain.yml --data data
 	$(PY) -m pytest -q tests
 
@@ -81,6 +82,7 @@ test: $(MODEL) $(APT_STAMP)
 # browser: marked `slow` in tests/conftest.py). `make test` still runs everything.
 test-fast: $(MODEL)
 	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 	$(PY) -m pytest -q -m "not slow" tests
 
 test-rules: install

@@ -1,5 +1,6 @@
 """Custom actions. Thin by design: they turn slots into a profile, ask the rules engine,
 and turn its decision into messages (dialogue/replies.py). No policy logic lives here."""
+
 from __future__ import annotations
 
 import logging
@@ -33,13 +34,28 @@ YEAR_SLOTS = ("skill_grade_year", "graduation_year", "fraud_year")
 # a request for help). Anything else can: a bare place name such as “在杭州” carries
 # little for the intent classifier and may come out as any intent.
 FAQ_TOPICS = {
-    "faq_fee": "fee", "faq_window": "window", "faq_where": "where", "faq_materials": "materials",
-    "faq_continuing_education": "continuing_education", "faq_post": "post", "faq_scope": "scope",
-    "faq_degree": "degree", "faq_evaluation": "evaluation",
+    "faq_fee": "fee",
+    "faq_window": "window",
+    "faq_where": "where",
+    "faq_materials": "materials",
+    "faq_continuing_education": "continuing_education",
+    "faq_post": "post",
+    "faq_scope": "scope",
+    "faq_degree": "degree",
+    "faq_evaluation": "evaluation",
 }
 SIDE_QUESTION_INTENTS = (*FAQ_TOPICS, "faq_education_equivalent")
-NOT_ANSWER_INTENTS = {"what_if", "human_handoff", "restart", "help", "goodbye", "thank", "out_of_scope",
-                      *SIDE_QUESTION_INTENTS, *GENERAL_INTENTS}
+NOT_ANSWER_INTENTS = {
+    "what_if",
+    "human_handoff",
+    "restart",
+    "help",
+    "goodbye",
+    "thank",
+    "out_of_scope",
+    *SIDE_QUESTION_INTENTS,
+    *GENERAL_INTENTS,
+}
 DONT_KNOW = re.compile(r"不知道|不清楚|不记得|忘了|说不清|不确定|跳过")
 # “初级职称” covers 员级 (技术员 …) and 助理级: which one decides whether 第十五条 / 二（四）
 # apply, so the dialogue asks instead of assuming 助理级 (docs/interpretations.md #29).
@@ -76,8 +92,9 @@ def _question_asked_in_form(tracker: Tracker) -> Optional[str]:
     if not any(k != "requested_slot" for k in tracker.slots_to_validate()):
         return None
     form = tracker.active_loop.get("name")
-    last_action = next((e.get("name") for e in reversed(tracker.events)
-                        if e.get("event") == "action" and e.get("name") != form), None)
+    last_action = next(
+        (e.get("name") for e in reversed(tracker.events) if e.get("event") == "action" and e.get("name") != form), None
+    )
     return intent if last_action == "action_listen" else None
 
 
@@ -132,7 +149,7 @@ class ValidateEligibilityForm(FormValidationAction):
         if DONT_KNOW.search(text):
             return {"declined_slots": self._decline(tracker, "region")}
         if any(e.get("entity") in PROFILE_KEYS for e in tracker.latest_message.get("entities", [])):
-            return {}          # “嗯，我是技师”: other facts, not the name of an unlisted place
+            return {}  # “嗯，我是技师”: other facts, not the name of an unlisted place
         # A place we do not list is "anywhere else": the national rules apply.
         dispatcher.utter_message(response="utter_region_national")
         return {"region": "national"}
@@ -252,7 +269,7 @@ class ActionWhatIf(Action):
             if key not in PROFILE_KEYS:
                 continue
             if e.get("role") == HYPOTHETICAL:
-                changes[key] = e.get("value")   # "如果我已经干满五年了呢": 5 years in all, not 5 more
+                changes[key] = e.get("value")  # "如果我已经干满五年了呢": 5 years in all, not 5 more
             elif key not in YEARS_SLOTS and profile.get(key) != e.get("value"):
                 changes[key] = e.get("value")
         return changes
@@ -264,7 +281,7 @@ class ActionWhatIf(Action):
         text = tracker.latest_message.get("text") or ""
         later = YEARS_LATER.search(text)
         years_later = later is not None
-        number = _bare_number(text[max(0, later.start() - 3):later.end()], last=True) if later else None
+        number = _bare_number(text[max(0, later.start() - 3) : later.end()], last=True) if later else None
         if "后年" in text:
             return 2
         if number and 0 < number <= 10:
@@ -299,15 +316,18 @@ class ActionAnswerFaq(Action):
         # Region unknown: what each local document says, then what holds elsewhere.
         silent = []
         for r in ("baise", "nei_mongol", "national"):
-            answers = [a for a in self._answers(intent, r, kind, profile)
-                       if r == "national" or a["topic_entry"].startswith(r)]
+            answers = [
+                a for a in self._answers(intent, r, kind, profile) if r == "national" or a["topic_entry"].startswith(r)
+            ]
             if answers:
                 for message in replies.faq_messages(answers[:2], replies.region_label(r)):
                     dispatcher.utter_message(text=message)
             else:
                 silent.append(replies.region_label(r))
         if silent:
-            dispatcher.utter_message(text=f"{'、'.join(silent)}：文件未作具体规定，以当地当年通知为准，可拨打{HOTLINE}咨询。")
+            dispatcher.utter_message(
+                text=f"{'、'.join(silent)}：文件未作具体规定，以当地当年通知为准，可拨打{HOTLINE}咨询。"
+            )
         dispatcher.utter_message(response="utter_faq_region_hint")
         return events
 

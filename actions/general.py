@@ -7,6 +7,7 @@ where to ask instead. Neither starts the form by itself: only when the user has 
 about themself (a grade, a title, an award, a 技工院校 class) does the dialogue go on to
 their own question, which the rules decide on the `own_case` slot this module sets.
 """
+
 from __future__ import annotations
 
 import re
@@ -57,8 +58,12 @@ def knowledge_answers(topics: Tuple[str, ...], region: Optional[str]) -> List[Di
         else:
             found = []
             for doc in LAYER_ORDER[1:]:
-                found += [a for a in _topic(topic, doc)
-                          if a["topic_entry"].startswith(f"{doc}:") and getattr(find_item(a["topic_entry"]), "adds", None) == "new"]
+                found += [
+                    a
+                    for a in _topic(topic, doc)
+                    if a["topic_entry"].startswith(f"{doc}:")
+                    and getattr(find_item(a["topic_entry"]), "adds", None) == "new"
+                ]
             found += [a for a in _topic(topic, "national") if a["topic_entry"].startswith("national:")]
         for answer in found:
             out.setdefault(answer["topic_entry"], answer)
@@ -71,7 +76,9 @@ def _regional_topics(intent: str, text: str, profile: Dict[str, Any]) -> Tuple[s
         return ("fraud", "discipline")
     if intent == "faq_discipline" and SKILL_DIRECTION.search(text):
         return ("discipline_skill", "discipline")
-    if intent == "faq_years" and (SKILL_DIRECTION.search(text) or (profile.get("title_level") and not profile.get("skill_grade"))):
+    if intent == "faq_years" and (
+        SKILL_DIRECTION.search(text) or (profile.get("title_level") and not profile.get("skill_grade"))
+    ):
         return ("years_skill",)
     return REGIONAL[intent]
 
@@ -79,7 +86,7 @@ def _regional_topics(intent: str, text: str, profile: Dict[str, Any]) -> Tuple[s
 def _topic(topic: str, region: str) -> List[Dict[str, Any]]:
     try:
         return answer_topic(topic, region)
-    except KeyError:              # a topic no document in force speaks about
+    except KeyError:  # a topic no document in force speaks about
         return []
 
 
@@ -113,9 +120,14 @@ def _changed_by_this_message(tracker: Tracker) -> List[str]:
     for e in events[:last_user]:
         if e.get("event") == "slot":
             before[e.get("name")] = e.get("value")
-    return [e["name"] for e in events[last_user + 1:]
-            if e.get("event") == "slot" and e.get("name") in PROFILE_KEYS and e.get("value") not in (None, [])
-            and e.get("value") != before.get(e.get("name"))]
+    return [
+        e["name"]
+        for e in events[last_user + 1 :]
+        if e.get("event") == "slot"
+        and e.get("name") in PROFILE_KEYS
+        and e.get("value") not in (None, [])
+        and e.get("value") != before.get(e.get("name"))
+    ]
 
 
 def _known_before_this_message(tracker: Tracker) -> bool:
@@ -142,7 +154,7 @@ def region_note(tracker: Tracker) -> Optional[str]:
     text = tracker.latest_message.get("text") or ""
     for ent in tracker.latest_message.get("entities", []):
         if ent.get("entity") == "region" and "start" in ent and "end" in ent:
-            place = resolve_place(text[ent["start"]:ent["end"]])
+            place = resolve_place(text[ent["start"] : ent["end"]])
             if place and place.note:
                 return place.note
     return None
@@ -172,7 +184,7 @@ class ActionAnswerGeneral(Action):
         for message in replies.general_messages(intent, text, answers[:MAX_ANSWERS], label_local):
             dispatcher.utter_message(text=message)
         if intent in REGIONAL and not region and (tracker.get_slot("answered") or tracker.active_loop.get("name")):
-            dispatcher.utter_message(response="utter_faq_region_hint")   # the offer asks for it otherwise
+            dispatcher.utter_message(response="utter_faq_region_hint")  # the offer asks for it otherwise
         return after_answer(tracker, dispatcher, profile)
 
 
@@ -185,7 +197,7 @@ class ActionAnswerOutOfScope(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
         for message in replies.out_of_scope_messages():
             dispatcher.utter_message(text=message)
-        note = region_note(tracker)          # 广西 outside 百色: its own rules are not in the base
+        note = region_note(tracker)  # 广西 outside 百色: its own rules are not in the base
         if note:
             dispatcher.utter_message(text=note)
         return after_answer(tracker, dispatcher, _profile(tracker))

@@ -20,6 +20,7 @@ same sender first replays the pending text(s) — the turn is not lost — and t
 conversation resumes where it was. An exception from Rasa itself (e.g. the tracker store
 database is down) gets the same apology instead of an empty answer or a 500.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -43,8 +44,10 @@ logger = logging.getLogger(__name__)
 HOTLINE = vocabulary.HOTLINE
 TOO_FAST = "您发消息有点太快了，请稍等几秒钟再发。"
 TOO_LONG = "您的消息太长了（超过{limit}个字），请精简一下，或者分几次发给我。"
-APOLOGY = ("抱歉，系统暂时出了点问题，您刚才说的我已经记下，恢复后会接着为您解答，请稍后再发一条消息。"
-           f"着急的话可以拨打人社服务热线{HOTLINE}。")
+APOLOGY = (
+    "抱歉，系统暂时出了点问题，您刚才说的我已经记下，恢复后会接着为您解答，请稍后再发一条消息。"
+    f"着急的话可以拨打人社服务热线{HOTLINE}。"
+)
 
 MAX_CHARS = int(os.environ.get("MESSAGE_MAX_CHARS", "1000"))
 ACTION_TIMEOUT = float(os.environ.get("ACTION_TIMEOUT", "30"))
@@ -54,6 +57,7 @@ PENDING_MAX = 5
 # is not: such text is handed to the NLU as ordinary text (full-width slash).
 BARE_INTENT = re.compile(r"/[A-Za-z_][A-Za-z0-9_]*")
 PENDING_TTL = 24 * 3600
+
 
 def install_action_watch() -> None:
     """Wraps ``RemoteAction.run``: records failures of the current turn, bounds its time.
@@ -69,7 +73,7 @@ def install_action_watch() -> None:
         try:
             return await asyncio.wait_for(original(self, *args, **kwargs), ACTION_TIMEOUT)
         except rasa_action.ActionExecutionRejection:
-            raise                                   # normal form control flow, not a failure
+            raise  # normal form control flow, not a failure
         except Exception as exc:
             note_failure(self.name())
             if isinstance(exc, asyncio.TimeoutError):
@@ -133,7 +137,7 @@ class Guard:
         self.max_chars = max_chars
         self.limiter = limiter or limiter_from_env()
         self.pending = pending or pending_from_env()
-        self.app: Any = None           # the Sanic app, for the agent (set by the channel)
+        self.app: Any = None  # the Sanic app, for the agent (set by the channel)
 
     @property
     def agent(self) -> Any:
@@ -165,10 +169,11 @@ class Guard:
         pending = await self.pending.get(sender)
         if pending:
             if pending[-1] == message.text:
-                pending.pop()              # the user simply sent it again
+                pending.pop()  # the user simply sent it again
             while pending:
-                replay = UserMessage(pending[0], out, sender, input_channel=message.input_channel,
-                                     metadata=message.metadata)
+                replay = UserMessage(
+                    pending[0], out, sender, input_channel=message.input_channel, metadata=message.metadata
+                )
                 if not await self._run(replay, on_new_message):
                     await self.pending.set(sender, pending + [message.text])
                     await self._say(out, sender, APOLOGY)
@@ -187,7 +192,7 @@ class Guard:
         token = ACTION_FAILURES.set(failures)
         try:
             await on_new_message(message)
-        except Exception as exc:   # e.g. tracker store database down: nothing was stored
+        except Exception as exc:  # e.g. tracker store database down: nothing was stored
             logger.error("turn of %s failed in Rasa: %s: %s", pseudonym(message.sender_id), type(exc).__name__, exc)
             return False
         finally:
@@ -210,13 +215,13 @@ class Guard:
             return
         store = agent.tracker_store
         while not hasattr(store, "forget_last_turn") and hasattr(store, "_tracker_store"):
-            store = store._tracker_store       # Rasa's Awaitable/FailSafe wrappers
+            store = store._tracker_store  # Rasa's Awaitable/FailSafe wrappers
         try:
             async with agent.lock_store.lock(sender):
                 if hasattr(store, "forget_last_turn"):
                     await store.forget_last_turn(sender)
                     return
-                tracker = await agent.tracker_store.retrieve(sender)   # other stores: best effort
+                tracker = await agent.tracker_store.retrieve(sender)  # other stores: best effort
                 if tracker is not None:
                     tracker.update(UserUtteranceReverted())
                     await agent.tracker_store.save(tracker)

@@ -2,6 +2,7 @@
 state each action call sends and on every stored event), the standard library for
 anything orjson refuses. Shared by the speed patches, the tracker store and the event
 broker, so none of them imports another for it."""
+
 from __future__ import annotations
 
 import json

@@ -12,6 +12,7 @@ absent and writes are dropped, with a warning naming the store (never a key or a
 keys hold sender ids). So a rate limit lets the message through, a claim succeeds (better
 answered twice than never), a pending queue reads empty — nothing takes the assistant down.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -67,8 +68,13 @@ class MemoryStore(KeyValueStore):
     Atomic without locks: no method awaits between reading and writing, and each
     Sanic worker runs on one event loop."""
 
-    def __init__(self, name: Text = "store", prefix: Text = "", max_keys: int = 100_000,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        name: Text = "store",
+        prefix: Text = "",
+        max_keys: int = 100_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         super().__init__(name, prefix)
         self.max_keys, self._clock = max_keys, clock
         self._items: "OrderedDict[Text, Tuple[float, Text]]" = OrderedDict()
@@ -145,8 +151,14 @@ class MemoryStore(KeyValueStore):
 class RedisStore(KeyValueStore):
     """The same store in Redis (``SET … NX EX``; ``WATCH``/``MULTI`` for ``update``)."""
 
-    def __init__(self, url: Text, name: Text = "store", prefix: Text = "jineng:",
-                 poll_interval: float = 0.05, socket_timeout: float = 1.0) -> None:
+    def __init__(
+        self,
+        url: Text,
+        name: Text = "store",
+        prefix: Text = "jineng:",
+        poll_interval: float = 0.05,
+        socket_timeout: float = 1.0,
+    ) -> None:
         super().__init__(name, prefix)
         self.url, self.poll_interval, self.socket_timeout = url, poll_interval, socket_timeout
         self._redis: Any = None
@@ -154,11 +166,14 @@ class RedisStore(KeyValueStore):
 
     def _client(self) -> Any:
         if self._redis is None:
-            import redis.asyncio as redis_asyncio   # only needed with a Redis URL
+            import redis.asyncio as redis_asyncio  # only needed with a Redis URL
 
-            self._redis = redis_asyncio.from_url(self.url, decode_responses=True,
-                                                 socket_timeout=self.socket_timeout,
-                                                 socket_connect_timeout=self.socket_timeout)
+            self._redis = redis_asyncio.from_url(
+                self.url,
+                decode_responses=True,
+                socket_timeout=self.socket_timeout,
+                socket_connect_timeout=self.socket_timeout,
+            )
         return self._redis
 
     def _unavailable(self, what: Text, exc: Exception) -> None:
@@ -181,15 +196,17 @@ class RedisStore(KeyValueStore):
 
     async def set(self, key: Text, value: Any, ttl: float) -> None:
         try:
-            await self._client().set(self.prefix + key, json.dumps(value, ensure_ascii=False),
-                                     ex=self._ex(ttl))
+            await self._client().set(self.prefix + key, json.dumps(value, ensure_ascii=False), ex=self._ex(ttl))
         except Exception as exc:
             self._unavailable("set", exc)
 
     async def add(self, key: Text, value: Any, ttl: float) -> bool:
         try:
-            return bool(await self._client().set(self.prefix + key, json.dumps(value, ensure_ascii=False),
-                                                 ex=self._ex(ttl), nx=True))
+            return bool(
+                await self._client().set(
+                    self.prefix + key, json.dumps(value, ensure_ascii=False), ex=self._ex(ttl), nx=True
+                )
+            )
         except Exception as exc:
             self._unavailable("add", exc)
             return True

@@ -21,6 +21,7 @@ the server (``PR_SET_PDEATHSIG``, and end of file on its socket).
 
 ``NLU_HELPER=0`` turns it off (parse in the server process).
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -51,6 +52,7 @@ def enabled() -> bool:
 
 # ---------------------------------------------------------------------------- helper side
 
+
 def _recv_exactly(sock: socket.socket, size: int) -> Optional[bytes]:
     chunks, missing = [], size
     while missing:
@@ -79,7 +81,7 @@ def _serve(sock: socket.socket, processor: Any) -> None:
             ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
         except (OSError, AttributeError):
             pass
-        if os.getppid() == 1:           # the server died before we could ask to die with it
+        if os.getppid() == 1:  # the server died before we could ask to die with it
             return
         signal.set_wakeup_fd(-1)
         for number in (signal.SIGINT, signal.SIGTERM):
@@ -95,17 +97,18 @@ def _serve(sock: socket.socket, processor: Any) -> None:
             request_id, fields = pickle.loads(_recv_exactly(sock, _HEADER.unpack(header)[0]) or b"")
             try:
                 answer = (request_id, True, _parse_in_helper(processor, fields))
-            except Exception as error:          # the server re-parses itself and sees it
+            except Exception as error:  # the server re-parses itself and sees it
                 answer = (request_id, False, f"{type(error).__name__}: {error}")
             payload = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
             sock.sendall(_HEADER.pack(len(payload)) + payload)
-    except BaseException:               # noqa: B036 — nothing may unwind into the server's code
+    except BaseException:  # noqa: B036 — nothing may unwind into the server's code
         code = 1
     finally:
         os._exit(code)
 
 
 # ---------------------------------------------------------------------------- server side
+
 
 class HelperUnavailable(Exception):
     pass
@@ -132,7 +135,7 @@ class ParseHelper:
         self._loop = asyncio.get_running_loop()
         server_end, helper_end = socket.socketpair()
         pid = os.fork()
-        if pid == 0:                    # the helper: never returns
+        if pid == 0:  # the helper: never returns
             _serve(helper_end, self.processor)
         helper_end.close()
         server_end.setblocking(False)
@@ -147,8 +150,13 @@ class ParseHelper:
         if not self.alive:
             raise HelperUnavailable("NLU helper not running")
         request_id = next(self._ids)
-        fields = dict(text=message.text, sender_id=message.sender_id, input_channel=message.input_channel,
-                      message_id=message.message_id, metadata=message.metadata)
+        fields = dict(
+            text=message.text,
+            sender_id=message.sender_id,
+            input_channel=message.input_channel,
+            message_id=message.message_id,
+            metadata=message.metadata,
+        )
         payload = pickle.dumps((request_id, fields), protocol=pickle.HIGHEST_PROTOCOL)
         future = self._loop.create_future()
         self._pending[request_id] = future
@@ -158,7 +166,7 @@ class ParseHelper:
         except asyncio.TimeoutError:
             self.stop(f"no answer within {TIMEOUT:g} s")
             raise HelperUnavailable("NLU helper timed out") from None
-        except (OSError, AttributeError) as error:     # AttributeError: stopped while sending
+        except (OSError, AttributeError) as error:  # AttributeError: stopped while sending
             self.stop(f"cannot send: {error}")
             raise HelperUnavailable("NLU helper unreachable") from error
         finally:
@@ -183,8 +191,8 @@ class ParseHelper:
             size = _HEADER.unpack_from(self._buffer)[0]
             if len(self._buffer) < _HEADER.size + size:
                 break
-            request_id, ok, result = pickle.loads(bytes(self._buffer[_HEADER.size:_HEADER.size + size]))
-            del self._buffer[:_HEADER.size + size]
+            request_id, ok, result = pickle.loads(bytes(self._buffer[_HEADER.size : _HEADER.size + size]))
+            del self._buffer[: _HEADER.size + size]
             future = self._pending.get(request_id)
             if future is not None and not future.done():
                 future.set_result((ok, result))
@@ -208,8 +216,12 @@ class ParseHelper:
         for future in self._pending.values():
             if not future.done():
                 future.set_exception(HelperUnavailable(why))
-        logger.warning("NLU helper process %d stopped (%s); messages are parsed in the server "
-                       "process until it is started again", pid, why)
+        logger.warning(
+            "NLU helper process %d stopped (%s); messages are parsed in the server "
+            "process until it is started again",
+            pid,
+            why,
+        )
 
 
 _HELPER: Optional[ParseHelper] = None
@@ -237,8 +249,12 @@ def install() -> None:
 
     async def parse_message(self, message, tracker=None, only_output_properties: bool = True):
         helper = _HELPER
-        if (helper is None or helper.processor is not self or not only_output_properties
-                or self.http_interpreter is not None):
+        if (
+            helper is None
+            or helper.processor is not self
+            or not only_output_properties
+            or self.http_interpreter is not None
+        ):
             return await original(self, message, tracker, only_output_properties)
         try:
             async with outside_gate():

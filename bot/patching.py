@@ -6,6 +6,7 @@ gives what was there before, and ``undo`` / ``undo_all`` restore it exactly (als
 attribute was inherited or a ``staticmethod``). Tests restore what they change with
 ``undo_all(since=…)`` (see ``applied``).
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text, Tuple

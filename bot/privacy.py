@@ -12,6 +12,7 @@ their own messages) and by a logging filter.
 Full-width digits (１３８…) count as digits. Years, counts and other short numbers are
 never touched.
 """
+
 from __future__ import annotations
 
 import logging
@@ -30,8 +31,17 @@ ID_RE = re.compile(
     _NOT_DIGIT_BEFORE + "(?:" + _D + "{17}[0-9０-９XxＸｘ]" + "|" + _D + "{15})" + r"(?![0-9０-９XxＸｘ])"
 )
 PHONE_RE = re.compile(
-    _NOT_DIGIT_BEFORE + r"(?:(?:\+|＋)?(?:00)?86[ \-]?)?"
-    + "[1１][3-9３-９]" + _D + r"[ \-]?" + _D + "{4}" + r"[ \-]?" + _D + "{4}" + _NOT_DIGIT_AFTER
+    _NOT_DIGIT_BEFORE
+    + r"(?:(?:\+|＋)?(?:00)?86[ \-]?)?"
+    + "[1１][3-9３-９]"
+    + _D
+    + r"[ \-]?"
+    + _D
+    + "{4}"
+    + r"[ \-]?"
+    + _D
+    + "{4}"
+    + _NOT_DIGIT_AFTER
 )
 
 

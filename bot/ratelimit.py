@@ -9,6 +9,7 @@ assistant down.
 Settings (environment): ``RATE_LIMIT_BURST`` (bucket size, default 20 messages) and
 ``RATE_LIMIT_PER_MINUTE`` (refill, default 60). ``RATE_LIMIT_BURST=0`` disables it.
 """
+
 from __future__ import annotations
 
 import logging

@@ -18,6 +18,7 @@ Once the model is loaded (``model_loaded``, after_server_start), unless the patc
 off: the loaded objects frozen out of the garbage collector's reach, then the NLU helper
 process forked (bot.parse_helper), which so shares the frozen pages.
 """
+
 from __future__ import annotations
 
 import functools
@@ -92,8 +93,11 @@ def filter_logs(_app: Any = None, _loop: Any = None) -> None:
 
 def listeners() -> List[Tuple[Callable[..., Any], Text]]:
     """The listeners Rasa's ``serve_application`` registers on the app it builds."""
-    return [(filter_logs, "before_server_start"), (fix_socketio_session_rooms, "before_server_start"),
-            (model_loaded, "after_server_start")]
+    return [
+        (filter_logs, "before_server_start"),
+        (fix_socketio_session_rooms, "before_server_start"),
+        (model_loaded, "after_server_start"),
+    ]
 
 
 def main(argv: Optional[List[Text]] = None) -> None:
@@ -114,6 +118,6 @@ def main(argv: Optional[List[Text]] = None) -> None:
 
 
 if __name__ == "__main__":
-    from bot import runtime as _runtime      # run as bot.runtime (its state, its logger name), not as __main__'s copy
+    from bot import runtime as _runtime  # run as bot.runtime (its state, its logger name), not as __main__'s copy
 
     _runtime.main()

@@ -32,6 +32,7 @@ endpoints file::
       dialect: sqlite            # or postgresql (+ host/port/db/username/password)
       db: build/tracker.db
 """
+
 from __future__ import annotations
 
 import itertools
@@ -77,8 +78,12 @@ class _Kept:
     def still_matches(self, data: List[Text], domain: Any) -> bool:
         """The database holds exactly what was saved, and the tracker was not changed since."""
         events = self.tracker.events
-        return (domain is self.domain and data == self.data and len(events) == len(self.events)
-                and all(map(operator.is_, events, self.events)))
+        return (
+            domain is self.domain
+            and data == self.data
+            and len(events) == len(self.events)
+            and all(map(operator.is_, events, self.events))
+        )
 
 
 def _sqlite_fast_durable(dbapi_connection: Any, _record: Any) -> None:
@@ -122,8 +127,7 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             _note_failure("tracker_store.retrieve")
             raise
 
-    async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool
-                        ) -> Optional[DialogueStateTracker]:
+    async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
         """As Rasa's (same rows, same order), reading only the ``data`` column with a
         statement built once instead of ORM objects from a query built per call."""
         statement = self._statements["all_sessions" if fetch_events_from_all_sessions else "last_session"]
@@ -151,9 +155,11 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         of them or those stamped at or after the latest ``session_started``."""
         events = self.SQLEvent.__table__
         sender = sa.bindparam("sender_id")
-        session_start = (sa.select(sa.func.max(events.c.timestamp))
-                         .where(events.c.sender_id == sender, events.c.type_name == SessionStarted.type_name)
-                         .scalar_subquery())
+        session_start = (
+            sa.select(sa.func.max(events.c.timestamp))
+            .where(events.c.sender_id == sender, events.c.type_name == SessionStarted.type_name)
+            .scalar_subquery()
+        )
         data = sa.select(events.c.data).where(events.c.sender_id == sender).order_by(events.c.id)
         return {
             "all_sessions": data,
@@ -187,8 +193,9 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         if stored is None or stored > len(tracker.events) or tracker.events.maxlen is not None:
             await super().stream_events(tracker)
             return
-        await self._stream_new_events(self.event_broker, list(itertools.islice(tracker.events, stored, None)),
-                                      tracker.sender_id)
+        await self._stream_new_events(
+            self.event_broker, list(itertools.islice(tracker.events, stored, None)), tracker.sender_id
+        )
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         try:
@@ -207,15 +214,17 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             plain = event.as_dict()
             data = redact_deep(plain)
             all_unredacted = all_unredacted and data is plain
-            rows.append(dict(
-                sender_id=tracker.sender_id,
-                type_name=event.type_name,
-                timestamp=data.get("timestamp"),
-                intent_name=((data.get("parse_data") or {}).get("intent") or {}).get(INTENT_NAME_KEY),
-                action_name=data.get("name"),
-                data=dumps_json(data),
-            ))
-        if rows:        # one executemany, in order, in one transaction
+            rows.append(
+                dict(
+                    sender_id=tracker.sender_id,
+                    type_name=event.type_name,
+                    timestamp=data.get("timestamp"),
+                    intent_name=((data.get("parse_data") or {}).get("intent") or {}).get(INTENT_NAME_KEY),
+                    action_name=data.get("name"),
+                    data=dumps_json(data),
+                )
+            )
+        if rows:  # one executemany, in order, in one transaction
             with self.engine.begin() as connection:
                 connection.execute(self._statements["insert"], rows)
         if tracker.events.maxlen is None:
@@ -241,13 +250,17 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         (Rasa's ``UserUtteranceReverted`` does not do this reliably inside a form: the
         form-loop compaction of ``applied_events`` makes it rewind past the form's start.)"""
         with self.session_scope() as session:
-            last_user = (session.query(sa.func.max(self.SQLEvent.id))
-                         .filter(self.SQLEvent.sender_id == sender_id, self.SQLEvent.type_name == "user")
-                         .scalar())
+            last_user = (
+                session.query(sa.func.max(self.SQLEvent.id))
+                .filter(self.SQLEvent.sender_id == sender_id, self.SQLEvent.type_name == "user")
+                .scalar()
+            )
             if last_user is None:
                 return False
-            (session.query(self.SQLEvent)
-             .filter(self.SQLEvent.sender_id == sender_id, self.SQLEvent.id >= last_user)
-             .delete(synchronize_session=False))
+            (
+                session.query(self.SQLEvent)
+                .filter(self.SQLEvent.sender_id == sender_id, self.SQLEvent.id >= last_user)
+                .delete(synchronize_session=False)
+            )
             session.commit()
         return True

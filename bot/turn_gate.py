@@ -16,6 +16,7 @@ The total work is the same; only who waits for whom changes.
 The gate sits inside the conversation lock (around ``MessageProcessor.handle_message``), so a
 turn waiting for its conversation's lock never holds a slot.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -50,7 +51,7 @@ class TurnGate:
         return sum(1 for _, future in self._waiting if not future.done())
 
     async def acquire(self, ticket: int) -> None:
-        if self._free > 0:          # free slots only exist while nobody waits (see release)
+        if self._free > 0:  # free slots only exist while nobody waits (see release)
             self._free -= 1
             return
         future = asyncio.get_running_loop().create_future()
@@ -59,7 +60,7 @@ class TurnGate:
             await future
         except asyncio.CancelledError:
             if future.done() and not future.cancelled():
-                self.release()           # the slot was handed to us as we were cancelled
+                self.release()  # the slot was handed to us as we were cancelled
             raise
 
     def release(self) -> None:
@@ -97,7 +98,7 @@ def gate() -> TurnGate:
 @contextlib.asynccontextmanager
 async def turn() -> AsyncIterator[None]:
     """Holds a slot for the whole turn (except while ``outside_gate``)."""
-    if _TURN.get() is not None:          # re-entrant: this task is already a gated turn
+    if _TURN.get() is not None:  # re-entrant: this task is already a gated turn
         yield
         return
     current = gate()
@@ -127,7 +128,7 @@ async def outside_gate() -> AsyncIterator[None]:
     try:
         yield
     finally:
-        await current.acquire(ticket.ticket)   # if cancelled here, the turn goes on unheld
+        await current.acquire(ticket.ticket)  # if cancelled here, the turn goes on unheld
         ticket.held = True
 
 

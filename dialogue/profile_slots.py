@@ -1,5 +1,6 @@
 """Slots ⇄ applicant profile. The slots carry the profile keys of CONTRACT.md §3 under the
 same names, so the translation is only about types and about dropping what is unknown."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Tuple
@@ -11,8 +12,18 @@ from rules_engine.profile import schema
 PROFILE_KEYS = tuple(schema())
 # Side questions: a message with one of these intents is not an answer to the form's
 # question (actions.actions). Which facts a message states is the NLU's decision, not theirs.
-FAQ_INTENTS = ("faq_fee", "faq_window", "faq_where", "faq_materials", "faq_continuing_education",
-               "faq_education_equivalent", "faq_post", "faq_scope", "faq_degree", "faq_evaluation")
+FAQ_INTENTS = (
+    "faq_fee",
+    "faq_window",
+    "faq_where",
+    "faq_materials",
+    "faq_continuing_education",
+    "faq_education_equivalent",
+    "faq_post",
+    "faq_scope",
+    "faq_degree",
+    "faq_evaluation",
+)
 
 
 def is_stated(entity: Dict[str, Any]) -> bool:
@@ -43,7 +54,7 @@ def _typed(key: str, value: Any) -> Any:
         try:
             value = float(value.strip())
         except ValueError:
-            return value                 # left for validation to refuse by name
+            return value  # left for validation to refuse by name
     if kind in ("int", "number") and isinstance(value, float) and value.is_integer():
         return int(value)
     if kind == "bool" and isinstance(value, str) and value.lower() in ("true", "false"):

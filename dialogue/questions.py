@@ -1,5 +1,6 @@
 """Which facts to ask for next, from the rules engine's decision (the form's next question,
 and the agent-assist console's suggestions)."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, List
@@ -16,6 +17,6 @@ def questions_to_ask(decision: Dict[str, Any], declined: List[str]) -> List[str]
         if fact in declined:
             continue
         if fact == "title_level" and "skill_grade" in out:
-            continue                     # one opening question: "技能等级或职称"
+            continue  # one opening question: "技能等级或职称"
         out.append(fact)
     return out

@@ -1,6 +1,7 @@
 """Decision → short Chinese messages for a phone screen: the conclusion first, then the
 article it rests on, then the next steps. No policy logic here: everything said comes
 from the rules engine's decision and knowledge base."""
+
 from __future__ import annotations
 
 import re
@@ -42,8 +43,9 @@ def _shown_options(decision: Dict[str, Any]) -> List[Dict[str, Any]]:
     return hopeful or decision["options"]
 
 
-def eligibility_messages(decision: Dict[str, Any], region_note: Optional[str] = None,
-                         intro: Optional[str] = None, with_steps: bool = True) -> List[str]:
+def eligibility_messages(
+    decision: Dict[str, Any], region_note: Optional[str] = None, intro: Optional[str] = None, with_steps: bool = True
+) -> List[str]:
     """The answer as a few messages (no blank lines inside: channels split on them)."""
     messages: List[str] = []
     if intro:
@@ -52,7 +54,7 @@ def eligibility_messages(decision: Dict[str, Any], region_note: Optional[str] = 
         messages.append(region_note)
     shown = _shown_options(decision)
     if shown:
-        top, others = shown[0], shown[1:1 + MAX_OTHER_OPTIONS]
+        top, others = shown[0], shown[1 : 1 + MAX_OTHER_OPTIONS]
         messages.append(f"{ICONS[top['status']]} {top['explanation']}")
         if others:
             messages.append("另外：\n" + "\n".join(headline(o) for o in others))
@@ -99,10 +101,15 @@ def unrecognised_hypothesis(text: str) -> str:
     """A what-if whose condition was not recognised: say so rather than answer another
     question. An award is only counted under a name the documents list, so they are named."""
     if AWARD_WORDS.search(text):
-        return ("您说的这个奖项我没能对应到文件列出的奖项，所以没法替您算。文件里算数的奖项有："
-                + "、".join(vocabulary.awards()) + "。如果是其中之一，请说出它的名称，我再帮您看。")
-    return ("这个假设我没能对应到评审条件，所以没法替您算。可以这样问：“再干两年呢？”"
-            "“要是拿到技师呢？”“要是考核都合格呢？”“要是获得全国技术能手呢？”")
+        return (
+            "您说的这个奖项我没能对应到文件列出的奖项，所以没法替您算。文件里算数的奖项有："
+            + "、".join(vocabulary.awards())
+            + "。如果是其中之一，请说出它的名称，我再帮您看。"
+        )
+    return (
+        "这个假设我没能对应到评审条件，所以没法替您算。可以这样问：“再干两年呢？”"
+        "“要是拿到技师呢？”“要是考核都合格呢？”“要是获得全国技术能手呢？”"
+    )
 
 
 def profile_summary(profile: Dict[str, Any]) -> str:
@@ -150,11 +157,21 @@ def _first_named(text: str, names: Dict[str, str]) -> Optional[Tuple[str, str]]:
 def level_lead(text: str) -> Optional[str]:
     """“助理工程师算哪一级？” / “技师证跟中级职称是一个档次吗？”: what the named title and
     grade are, from the vocabulary (the correspondence itself comes with its article)."""
-    grades = {a: grade for grade, said in vocabulary.aliases("skill_grades").items() for a in said
-              if not a.endswith("级") or a.startswith(("初", "中", "高"))}
+    grades = {
+        a: grade
+        for grade, said in vocabulary.aliases("skill_grades").items()
+        for a in said
+        if not a.endswith("级") or a.startswith(("初", "中", "高"))
+    }
     titles = {t.name: t.level for t in vocabulary.title_names()}
-    titles.update({a: level for level, said in vocabulary.aliases("title_levels").items() for a in said
-                   if not any(g.startswith(a) for g in grades)})          # “中级” is also 中级工
+    titles.update(
+        {
+            a: level
+            for level, said in vocabulary.aliases("title_levels").items()
+            for a in said
+            if not any(g.startswith(a) for g in grades)
+        }
+    )  # “中级” is also 中级工
     levels = vocabulary.title_levels()
     parts = []
     title = _first_named(text, titles)
@@ -186,8 +203,9 @@ def general_messages(intent: str, text: str, answers: List[Dict[str, Any]], labe
     if intent == "faq_guantong" and MISBELIEF.search(text):
         messages.append("不是这样的：2020年起，技能人才（工人）也可以评职称。")
     elif intent == "faq_guantong" and MEANING.search(text):
-        messages.append("“贯通”就是打通技能人才（走技能等级）和专业技术人才（走职称）两条职业发展通道，"
-                        "让两类人才可以互评互通：")
+        messages.append(
+            "“贯通”就是打通技能人才（走技能等级）和专业技术人才（走职称）两条职业发展通道，" "让两类人才可以互评互通："
+        )
     if intent == "faq_levels":
         lead = level_lead(text)
         if lead:

@@ -3,6 +3,7 @@
 Pure Python with no Rasa import; the dialogue, the channels and the assist API all
 call `evaluate`, `answer_topic` and the vocabulary from here.
 """
+
 from .engine import evaluate
 from .knowledge import answer_topic, topics
 from .profile import ProfileError, validate

@@ -3,6 +3,7 @@
 evaluate reads one profile (JSON) on stdin and prints the decision as JSON; explain
 prints the same decision as readable Chinese. Bad input: message on stderr, exit 2.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,8 +39,9 @@ def main(argv=None) -> int:
     top.add_argument("topic", help="、".join(topics()))
     top.add_argument("--region", default="national", choices=vocabulary.REGIONS)
     sh = sub.add_parser("sheet", help="答复核对表：每种不同结论一个代表情形（供人社局审核签字）")
-    sh.add_argument("--region", required=True, choices=(*vocabulary.REGIONS, "all"),
-                    help="一个地区，或 all：每个地区各一份")
+    sh.add_argument(
+        "--region", required=True, choices=(*vocabulary.REGIONS, "all"), help="一个地区，或 all：每个地区各一份"
+    )
     sh.add_argument("--write", action="store_true", help="写入 docs/answers/<region>.md 而不是打印")
     args = parser.parse_args(argv)
 
@@ -59,6 +61,7 @@ def main(argv=None) -> int:
                     print(f"{short_name(a['doc'])}{a['article']}\n  {a['text']}\n")
         elif args.command == "sheet":
             from .sheet import render as render_sheet, sheet_path
+
             for region in vocabulary.REGIONS if args.region == "all" else (args.region,):
                 text = render_sheet(region)
                 if args.write:

@@ -3,6 +3,7 @@
 The ids are derived from the documents' own headings rather than typed by hand, so the
 coverage test can check the rules against what the documents really contain.
 """
+
 from __future__ import annotations
 
 import re
@@ -129,9 +130,16 @@ def _clean_lines(raw: str) -> List[str]:
         line = line.strip().replace("\u3000", "")
         if not line:
             continue
-        if out and not re.search(r"[。：；！？”]$", out[-1]) and not (
-            _SECTION.match(line) or _SUBSECTION.match(line) or _ITEM.match(line)
-            or _BAISE_ARTICLE.match(line) or _BAISE_CHAPTER.match(line)
+        if (
+            out
+            and not re.search(r"[。：；！？”]$", out[-1])
+            and not (
+                _SECTION.match(line)
+                or _SUBSECTION.match(line)
+                or _ITEM.match(line)
+                or _BAISE_ARTICLE.match(line)
+                or _BAISE_CHAPTER.match(line)
+            )
         ):
             out[-1] += line
         else:

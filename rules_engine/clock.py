@@ -3,6 +3,7 @@
 Years since a certificate and this year's application window depend on it; tests pin
 it with the JINENG_TODAY environment variable (YYYY-MM-DD) or `pinned()`.
 """
+
 from __future__ import annotations
 
 import datetime as _dt

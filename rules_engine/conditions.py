@@ -3,6 +3,7 @@
 A false `at_least` on a fact that grows with time (years of work) also says how many
 years are missing, which is what turns "ineligible" into "not yet, from year N".
 """
+
 from __future__ import annotations
 
 import math
@@ -17,7 +18,7 @@ TIME_GROWING_FACTS = frozenset({"skill_years", "professional_years", "title_year
 @dataclass(frozen=True)
 class Result:
     value: Optional[bool]
-    years_short: int = 0      # > 0 only for a false condition that time alone will satisfy
+    years_short: int = 0  # > 0 only for a false condition that time alone will satisfy
 
     @property
     def waits(self) -> bool:

@@ -3,6 +3,7 @@
 They live apart from engine.py so that explain.py, which turns them into words, and the
 engine, which builds them, both import them without importing each other.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ class ActiveBar:
 @dataclass
 class Draft:
     """An option while it is being decided; explain.py turns it into words."""
+
     route: Route
     level: str
     status: str = "eligible"

@@ -10,6 +10,7 @@ How options combine (docs/interpretations.md): a level already held is never off
 lower levels that are open now are offered beside the highest, which is the usual choice;
 a lower level that is not open yet is left out once a higher one of its kind is open.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -24,8 +25,17 @@ from .profile import facts_for_evaluation, schema, validate
 
 STATUS_ORDER = {s: i for i, s in enumerate(vocabulary.STATUSES)}
 # What an applicant does first comes first: when, where, how much, then the rest.
-STEP_TOPIC_ORDER = ("window", "when", "where", "fee", "continuing_education", "materials", "procedure",
-                    "eligibility", "evaluation")
+STEP_TOPIC_ORDER = (
+    "window",
+    "when",
+    "where",
+    "fee",
+    "continuing_education",
+    "materials",
+    "procedure",
+    "eligibility",
+    "evaluation",
+)
 ENTRY_FACTS = ("skill_grade", "title_level")
 
 
@@ -34,6 +44,7 @@ class _Missing:
     """Facts to ask about, most decisive first: those an option waits for, the region
     (local rules may change everything), the presumed ones, then those that could open
     a further route."""
+
     undecided: List[str] = field(default_factory=list)
     partial: List[str] = field(default_factory=list)
     presumed: List[str] = field(default_factory=list)
@@ -95,6 +106,7 @@ def evaluate_valid(checked: Dict[str, Any]) -> Dict[str, Any]:
 
 # ── routes ───────────────────────────────────────────────────────────────────────
 
+
 def _apply_route(route: Route, facts: Dict[str, Any], missing: _Missing) -> List[Draft]:
     triggers = [(c, check(c, facts)) for c in route.when]
     if any(r.value is False for _, r in triggers):
@@ -155,6 +167,7 @@ def _decide(route: Route, level: str, facts: Dict[str, Any], via_higher: bool = 
 
 # ── bars ─────────────────────────────────────────────────────────────────────────
 
+
 def _apply_bars(bars: List[Bar], facts: Dict[str, Any], drafts: List[Draft], missing: _Missing) -> List[ActiveBar]:
     active: List[ActiveBar] = []
     year = facts["application_year"]
@@ -178,7 +191,7 @@ def _apply_bars(bars: List[Bar], facts: Dict[str, Any], drafts: List[Draft], mis
             else:
                 entry.until_year = start + bar.until_year.plus
                 if entry.until_year <= year:
-                    continue          # the ban is over by the application year
+                    continue  # the ban is over by the application year
         active.append(entry)
         for d in drafts:
             if d.kind in bar.applies_to:
@@ -202,6 +215,7 @@ def _block(draft: Draft, bar: ActiveBar) -> None:
 
 # ── assembling the decision ──────────────────────────────────────────────────────
 
+
 def _best_per_level(drafts: List[Draft]) -> List[Draft]:
     """One option per (kind, level, path): the most favourable route that leads there."""
     best: Dict[Tuple[str, str, str], Draft] = {}
@@ -217,9 +231,14 @@ def _worth_offering(drafts: List[Draft], facts: Dict[str, Any]) -> List[Draft]:
     bar closes; at or below an open level, only the open ones (a "not yet" or "no" there
     says nothing useful). The highest open level is the usual choice; lower ones say so."""
     held = {"title": facts.get("title_level"), "skill": facts.get("skill_grade")}
-    kept = [d for d in drafts
-            if (held[d.kind] is None or vocabulary.level_rank(d.kind, d.level) > vocabulary.level_rank(d.kind, held[d.kind]))
-            and not (d.via_higher_grade and d.status == "ineligible")]   # barred: the own grade's option says why
+    kept = [
+        d
+        for d in drafts
+        if (
+            held[d.kind] is None or vocabulary.level_rank(d.kind, d.level) > vocabulary.level_rank(d.kind, held[d.kind])
+        )
+        and not (d.via_higher_grade and d.status == "ineligible")
+    ]  # barred: the own grade's option says why
     best: Dict[str, str] = {}
     for d in kept:
         if d.status == "eligible":
@@ -231,7 +250,7 @@ def _worth_offering(drafts: List[Draft], facts: Dict[str, Any]) -> List[Draft]:
         top = best.get(d.kind)
         if top is not None and vocabulary.level_rank(d.kind, d.level) <= vocabulary.level_rank(d.kind, top):
             if d.status != "eligible":
-                continue      # open already, at this level or above, by another route
+                continue  # open already, at this level or above, by another route
             if d.level != top:
                 d.below_best = top
         out.append(d)
@@ -245,10 +264,20 @@ def _attach_lower_hints(drafts: List[Draft], hints: List[Draft]) -> None:
     the applicant's own grade when that one is not open and the lower level is not offered."""
     offered = {(d.kind, d.level) for d in drafts}
     for d in drafts:
-        if (d.route.path == "regular" and d.status in ("not_yet", "undecided") and not d.blockers
-                and not d.via_higher_grade and d.kind == "title"):
-            d.lower_hints = [h for h in hints if h.kind == d.kind and (h.kind, h.level) not in offered
-                             and vocabulary.level_rank(h.kind, h.level) < vocabulary.level_rank(d.kind, d.level)]
+        if (
+            d.route.path == "regular"
+            and d.status in ("not_yet", "undecided")
+            and not d.blockers
+            and not d.via_higher_grade
+            and d.kind == "title"
+        ):
+            d.lower_hints = [
+                h
+                for h in hints
+                if h.kind == d.kind
+                and (h.kind, h.level) not in offered
+                and vocabulary.level_rank(h.kind, h.level) < vocabulary.level_rank(d.kind, d.level)
+            ]
 
 
 def _favour(d: Draft) -> Tuple[int, int]:
@@ -256,24 +285,32 @@ def _favour(d: Draft) -> Tuple[int, int]:
 
 
 def _sorted(drafts: List[Draft]) -> List[Draft]:
-    return sorted(drafts, key=lambda d: (vocabulary.KINDS.index(d.kind), STATUS_ORDER[d.status],
-                                         -vocabulary.level_rank(d.kind, d.level),
-                                         vocabulary.PATHS.index(d.route.path)))
+    return sorted(
+        drafts,
+        key=lambda d: (
+            vocabulary.KINDS.index(d.kind),
+            STATUS_ORDER[d.status],
+            -vocabulary.level_rank(d.kind, d.level),
+            vocabulary.PATHS.index(d.route.path),
+        ),
+    )
 
 
 def _education_equivalent(equivalents, facts: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     cls = facts.get("skill_school_class")
     for eq in equivalents:
         if any(check(c, facts).value is False for c in eq.when):
-            continue          # e.g. 内蒙古 二（二） speaks of 毕业的高技能人才 only
+            continue  # e.g. 内蒙古 二（二） speaks of 毕业的高技能人才 only
         if cls in eq.classes:
             return {"level": eq.classes[cls], "citations": [c.to_json() for c in eq.citations]}
     return None
 
 
 def _next_steps(knowledge: List[Knowledge], drafts: List[Draft], facts: Dict[str, Any]) -> List[Dict[str, Any]]:
-    open_levels = {kind: [d.level for d in _sorted(drafts) if d.kind == kind and d.status != "ineligible"]
-                   for kind in vocabulary.KINDS}
+    open_levels = {
+        kind: [d.level for d in _sorted(drafts) if d.kind == kind and d.status != "ineligible"]
+        for kind in vocabulary.KINDS
+    }
     steps = []
     for entry in sorted(knowledge, key=_step_rank):
         kinds = [k for k in entry.step_for if open_levels[k]]
@@ -297,8 +334,7 @@ def _held_title_note(knowledge: List[Knowledge], facts: Dict[str, Any]) -> List[
     held = facts["title_level"]
     for entry in knowledge:
         if PROMOTION_TOPIC in entry.topics:
-            return [{"text": explain.promotion_text(entry, held),
-                     "citations": [c.to_json() for c in entry.citations]}]
+            return [{"text": explain.promotion_text(entry, held), "citations": [c.to_json() for c in entry.citations]}]
     return []
 
 

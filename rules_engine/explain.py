@@ -1,6 +1,7 @@
 """Plain-Chinese explanations: the conclusion, the article quoted, the applicant's facts
 that decide it ("because" / "why not / what is missing"), and any reading we chose.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -72,13 +73,17 @@ def _assumption_clause(d: Draft) -> str:
 def _higher_grade_note(d: Draft, facts: Dict[str, Any]) -> str:
     if not d.via_higher_grade:
         return ""
-    return (f"（您持有的{facts['skill_grade']}高于{d.route.base_grade}，取得{d.route.base_grade}后的工作年限"
-            f"不会少于取得{facts['skill_grade']}后的年限，所以这一条已经满足。）")
+    return (
+        f"（您持有的{facts['skill_grade']}高于{d.route.base_grade}，取得{d.route.base_grade}后的工作年限"
+        f"不会少于取得{facts['skill_grade']}后的年限，所以这一条已经满足。）"
+    )
 
 
 def _choice_note(d: Draft) -> str:
     if d.below_best:
-        return f"这不是您能申报的最高级别：您现在已可申报{level_words(d.kind, d.below_best)}，通常按可申报的最高级别申报。"
+        return (
+            f"这不是您能申报的最高级别：您现在已可申报{level_words(d.kind, d.below_best)}，通常按可申报的最高级别申报。"
+        )
     if d.lower_open:
         return "这是您现在可申报的最高级别，通常按这一级申报。"
     return ""
@@ -90,8 +95,10 @@ def _lower_hint_clause(d: Draft) -> str:
         years = next((c.value for c in h.route.requires if c.fact == "skill_years"), None)
         if years is None:
             continue
-        parts.append(f"如取得{h.route.base_grade}后已从事技术技能工作满{number(years)}年，"
-                     f"现在就可以先申报{level_words(h.kind, h.level)}（{cite(h.route.citation)}）")
+        parts.append(
+            f"如取得{h.route.base_grade}后已从事技术技能工作满{number(years)}年，"
+            f"现在就可以先申报{level_words(h.kind, h.level)}（{cite(h.route.citation)}）"
+        )
     return "另外，" + "；".join(parts) + "。" if parts else ""
 
 
@@ -136,9 +143,16 @@ def option_text(d: Draft, facts: Dict[str, Any]) -> str:
 
 def option_json(d: Draft, facts: Dict[str, Any]) -> Dict[str, Any]:
     # A barred option also cites what bars it: that article decides its status.
-    citations = list(dict.fromkeys([*d.route.citations, *(c.citation for c in d.route.requires),
-                                    *(p.citation for p in d.route.presumes_text),
-                                    *(c for a in d.blockers for c in a.bar.citations)]))
+    citations = list(
+        dict.fromkeys(
+            [
+                *d.route.citations,
+                *(c.citation for c in d.route.requires),
+                *(p.citation for p in d.route.presumes_text),
+                *(c for a in d.blockers for c in a.bar.citations),
+            ]
+        )
+    )
     return {
         "kind": d.kind,
         "level": d.level,
@@ -147,8 +161,11 @@ def option_json(d: Draft, facts: Dict[str, Any]) -> Dict[str, Any]:
         "earliest_year": d.earliest_year,
         "citations": [c.to_json() for c in citations],
         "explanation": option_text(d, facts),
-        "assumptions": [{"fact": f, "citations": [c.to_json() for c in dict.fromkeys(cs)]}
-                        for f, cs in d.assumptions.items()] if d.status != "ineligible" else [],
+        "assumptions": [
+            {"fact": f, "citations": [c.to_json() for c in dict.fromkeys(cs)]} for f, cs in d.assumptions.items()
+        ]
+        if d.status != "ineligible"
+        else [],
     }
 
 
@@ -212,8 +229,12 @@ def window_note(months, application_year: int, today: _dt.date) -> str:
 def render(decision: Dict[str, Any]) -> str:
     """The whole decision as readable Chinese, for `python -m rules_engine explain`."""
     from .vocabulary import raw
-    region_names = {"national": "全国（按国家《实施意见》）", "nei_mongol": raw()["regions"]["nei_mongol"]["name"],
-                    "baise": raw()["regions"]["baise"]["name"]}
+
+    region_names = {
+        "national": "全国（按国家《实施意见》）",
+        "nei_mongol": raw()["regions"]["nei_mongol"]["name"],
+        "baise": raw()["regions"]["baise"]["name"],
+    }
     lines = [f"适用地区：{region_names[decision['region']]}"]
     status_words = {"eligible": "可以申报", "not_yet": "暂不能", "undecided": "待确认", "ineligible": "不能申报"}
     if decision["options"]:

@@ -2,6 +2,7 @@
 title level × title years × each award, and every region × grade × years × title × each
 bar flag (without an award and with one). The invariant tests check every decision on it
 and `python -m rules_engine sheet` picks one profile per distinct outcome from it."""
+
 from __future__ import annotations
 
 import itertools
@@ -50,11 +51,13 @@ def grid(regions=vocabulary.REGIONS) -> Iterator[Tuple[Key, Dict[str, Any]]]:
     grades = (None, *vocabulary.skill_grades())
     titles = (None, *vocabulary.title_levels())
     for region, grade, years, title, award in itertools.product(
-            regions, grades, YEARS, titles, (None, *vocabulary.awards())):
-        for title_years in ((None, 5) if title and award is None else (None,)):
+        regions, grades, YEARS, titles, (None, *vocabulary.awards())
+    ):
+        for title_years in (None, 5) if title and award is None else (None,):
             key = (region, grade, years, title, title_years, award, "none")
             yield key, profile(*key)
     for region, grade, years, title, award, bar in itertools.product(
-            regions, grades, YEARS, titles, (None, AWARD_WITH_BARS), tuple(BAR_FLAGS)[1:]):
+        regions, grades, YEARS, titles, (None, AWARD_WITH_BARS), tuple(BAR_FLAGS)[1:]
+    ):
         key = (region, grade, years, title, None, award, bar)
         yield key, profile(*key)

@@ -1,5 +1,6 @@
 """The knowledge base as answers: FAQ topics (fee, window, materials …) per region,
 and the documents article by article for `python -m rules_engine articles`."""
+
 from __future__ import annotations
 
 from typing import Any, Dict, Iterator, List, Optional
@@ -40,9 +41,15 @@ def answer_education_equivalent(region: str, school_class: Optional[str] = None)
     for eq in rules_for(region).equivalents:
         pairs = [(c, d) for c, d in eq.classes.items() if school_class in (None, c)]
         text = "；".join(f"{c}毕业按{d}学历对待" for c, d in pairs)
-        out.append({"topic_entry": eq.id, "text": f"技工院校{text}（申报职称时）。", "quote": eq.quote,
-                    "source": "、".join(cite(c) for c in eq.citations),
-                    "citations": [c.to_json() for c in eq.citations]})
+        out.append(
+            {
+                "topic_entry": eq.id,
+                "text": f"技工院校{text}（申报职称时）。",
+                "quote": eq.quote,
+                "source": "、".join(cite(c) for c in eq.citations),
+                "citations": [c.to_json() for c in eq.citations],
+            }
+        )
     return out
 
 

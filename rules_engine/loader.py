@@ -5,6 +5,7 @@ fails the first test run instead of giving a wrong answer: every citation resolv
 article, every quote stands verbatim in it, every override names an existing item, and
 no two rules in force disagree about the same case.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -14,11 +15,22 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple, TypeVar
 import yaml
 
 from . import articles, vocabulary
-from .model import (Bar, Citation, Condition, EducationEquivalent, Item, Knowledge, Layer, Presumption,
-                    Route, RuleSet, YearFormula)
+from .model import (
+    Bar,
+    Citation,
+    Condition,
+    EducationEquivalent,
+    Item,
+    Knowledge,
+    Layer,
+    Presumption,
+    Route,
+    RuleSet,
+    YearFormula,
+)
 from .profile import schema
 
-LAYER_ORDER = vocabulary.REGIONS      # national underneath, then each local document
+LAYER_ORDER = vocabulary.REGIONS  # national underneath, then each local document
 CONDITION_OPS = ("in", "not_in", "equals", "at_least", "at_most", "has_any", "known", "within_years")
 _VALUE_REFS = {"$bridging_series": vocabulary.bridging_series}
 
@@ -28,6 +40,7 @@ class RuleDataError(ValueError):
 
 
 # ── parsing ──────────────────────────────────────────────────────────────────────
+
 
 def _citation(doc: str, spec: dict, where: str) -> Citation:
     cite = Citation(spec.get("doc", doc), spec["article"])
@@ -139,7 +152,7 @@ def _with_higher_grades(when: List[Condition], where: str) -> Tuple[List[Conditi
     cond = grade_conds[0]
     base = cond.value[0]
     grades = vocabulary.skill_grades()
-    widened = Condition(cond.fact, "in", grades[grades.index(base):], cond.citation)
+    widened = Condition(cond.fact, "in", grades[grades.index(base) :], cond.citation)
     return [widened if c is cond else c for c in when], base
 
 
@@ -184,7 +197,9 @@ def _knowledge(doc: str, spec: dict) -> Knowledge:
 def _equivalent(doc: str, spec: dict) -> EducationEquivalent:
     where = f"{doc}.yaml education_equivalent {spec.get('id')}"
     classes = dict(spec["classes"])
-    if not set(classes) <= set(vocabulary.skill_school_classes()) or not set(classes.values()) <= set(vocabulary.degrees()):
+    if not set(classes) <= set(vocabulary.skill_school_classes()) or not set(classes.values()) <= set(
+        vocabulary.degrees()
+    ):
         raise RuleDataError(f"{where}: classes must map skill_school_class values to degree values")
     return EducationEquivalent(id=f"{doc}:{spec['id']}", classes=classes, **_common(doc, spec, where))
 
@@ -311,7 +326,9 @@ def _check_no_disagreement(routes: Sequence[Route], where: str) -> None:
         for sig in _route_signatures(route):
             other = owner.get(sig)
             if other is not None:
-                raise RuleDataError(f"{where}: {other.id} and {route.id} both decide {sig[0]}/{sig[1]} for {sorted(sig[2])}")
+                raise RuleDataError(
+                    f"{where}: {other.id} and {route.id} both decide {sig[0]}/{sig[1]} for {sorted(sig[2])}"
+                )
             owner[sig] = route
 
 

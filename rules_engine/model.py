@@ -1,4 +1,5 @@
 """Typed rule objects. The YAML files are the source; these are what the interpreter reads."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ class Condition:
     `known: true` is unknown (None) while the fact is not given; `known: false` is true
     exactly while it is not given.
     """
+
     fact: str
     op: str
     value: Any
@@ -31,6 +33,7 @@ class Condition:
 @dataclass(frozen=True)
 class YearFormula:
     """until_year = profile[fact] + plus (e.g. a fraud finding bars three application years)."""
+
     fact: str
     plus: int
     citation: Citation
@@ -40,6 +43,7 @@ class YearFormula:
 class Presumption:
     """A condition a document sets that no profile fact records (e.g. 申报专业与技能等级证书
     专业相近、相符): always presumed, said in the explanation and cited."""
+
     text: str
     citation: Citation
 
@@ -47,13 +51,14 @@ class Presumption:
 @dataclass
 class Item:
     """What every rule, bar, knowledge entry and equivalence shares."""
-    id: str                      # qualified: "<doc>:<local id>"
+
+    id: str  # qualified: "<doc>:<local id>"
     doc: str
-    citations: List[Citation]    # the first is the main article
+    citations: List[Citation]  # the first is the main article
     quote: str
     interpretation: Optional[str] = None
     replaces: Tuple[str, ...] = ()
-    adds: Optional[str] = None   # the base item it stands beside, or "new"
+    adds: Optional[str] = None  # the base item it stands beside, or "new"
     when: List[Condition] = field(default_factory=list)
 
     @property
@@ -66,7 +71,7 @@ class Route(Item):
     kind: str = "title"
     path: str = "regular"
     levels: Tuple[str, ...] = ()
-    next_grade: bool = False      # the level is the grade above the applicant's own
+    next_grade: bool = False  # the level is the grade above the applicant's own
     outcome: Optional[str] = None  # "ineligible" for routes that only explain a no
     why_not: Optional[str] = None
     requires: List[Condition] = field(default_factory=list)
@@ -93,7 +98,7 @@ class Knowledge(Item):
     answer: str = ""
     fees: Dict[str, int] = field(default_factory=dict)
     window_months: Tuple[int, ...] = ()
-    skip_when: List[Condition] = field(default_factory=list)   # all true → not a next step
+    skip_when: List[Condition] = field(default_factory=list)  # all true → not a next step
     only_if_any: List[Condition] = field(default_factory=list)  # none true → not a next step
 
 
@@ -118,6 +123,7 @@ class Layer:
 @dataclass
 class RuleSet:
     """The rules in force in one region, after layering local over national."""
+
     region: str
     routes: List[Route]
     bars: List[Bar]

@@ -3,6 +3,7 @@
 A wrong key, type or value is an error naming the key and what is accepted — the
 engine never guesses what the caller meant.
 """
+
 from __future__ import annotations
 
 import math

@@ -10,6 +10,7 @@ across outcomes, so they are printed once at the top and named by article per ou
 `python -m rules_engine sheet --region baise` prints it; the committed copies live in
 docs/answers/ and a test fails when they are stale.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -32,9 +33,11 @@ STATUS_WORDS = {"eligible": "可以申报", "not_yet": "暂不能", "undecided":
 
 
 def _outcome(decision: Dict[str, Any]) -> Tuple:
-    return (tuple((o["kind"], o["level"], o["status"], o["path"]) for o in decision["options"]),
-            tuple(sorted(b["code"] for b in decision["blockers"])),
-            decision.get("education_equivalent", {}).get("level"))
+    return (
+        tuple((o["kind"], o["level"], o["status"], o["path"]) for o in decision["options"]),
+        tuple(sorted(b["code"] for b in decision["blockers"])),
+        decision.get("education_equivalent", {}).get("level"),
+    )
 
 
 @lru_cache(maxsize=None)

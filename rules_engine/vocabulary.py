@@ -3,6 +3,7 @@
 Everything that needs the canonical values or what people call them — profile
 validation, the NLU patterns, the dialogue's validators — asks this module.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,9 +21,17 @@ HOTLINE = "12333"
 # How each region is named, by where the name appears (one source for every label; a local
 # region's full name is its ``name`` in vocabulary.yaml).
 REGION_LABELS: Dict[str, Dict[str, str]] = {
-    "profile": {"national": "其他地区（按国家规定）", "nei_mongol": "内蒙古", "baise": "百色"},    # the user's region said back
-    "rules": {"national": "全国通用规定", "nei_mongol": "内蒙古", "baise": "百色市"},            # whose rule an answer quotes
-    "sheet": {"national": "全国（按《实施意见》）", "nei_mongol": "内蒙古自治区", "baise": "广西百色市"},  # sign-off sheets
+    "profile": {
+        "national": "其他地区（按国家规定）",
+        "nei_mongol": "内蒙古",
+        "baise": "百色",
+    },  # the user's region said back
+    "rules": {"national": "全国通用规定", "nei_mongol": "内蒙古", "baise": "百色市"},  # whose rule an answer quotes
+    "sheet": {
+        "national": "全国（按《实施意见》）",
+        "nei_mongol": "内蒙古自治区",
+        "baise": "广西百色市",
+    },  # sign-off sheets
 }
 NATIONAL_NAME = "全国（按国家《实施意见》）"
 
@@ -33,6 +42,8 @@ def region_label(region: str, where: str) -> str:
     if where == "name":
         return NATIONAL_NAME if region == "national" else raw()["regions"][region]["name"]
     return REGION_LABELS[where][region]
+
+
 KINDS = ("title", "skill")
 PATHS = ("regular", "green_channel", "exception")
 STATUSES = ("eligible", "not_yet", "undecided", "ineligible")
@@ -141,8 +152,23 @@ class Place:
 
 
 def _short_form(name: str) -> Optional[str]:
-    for suffix in ("维吾尔自治区", "回族自治区", "壮族自治区", "各族自治县", "自治区", "自治县", "自治旗", "联合旗", "矿区",
-                   "省", "市", "县", "区", "盟", "旗"):
+    for suffix in (
+        "维吾尔自治区",
+        "回族自治区",
+        "壮族自治区",
+        "各族自治县",
+        "自治区",
+        "自治县",
+        "自治旗",
+        "联合旗",
+        "矿区",
+        "省",
+        "市",
+        "县",
+        "区",
+        "盟",
+        "旗",
+    ):
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
             return name[: -len(suffix)]
     return None

@@ -22,6 +22,7 @@ docs/latency.png.
 With no target given it starts a single stack itself (tests/servers.py) with
 ``JINENG_TEST_MODEL`` (default models/current.tar.gz) and stops it afterwards.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,8 +47,18 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-SCRIPT = ["你好，想了解一下技能人才评职称的事", "{grade}", "{year}年考的", "在{place}", "评职称要交多少钱",
-          "什么时候可以申报", "需要准备什么材料", "在哪里申报", "这几年考核都合格", "我能申报什么职称"]
+SCRIPT = [
+    "你好，想了解一下技能人才评职称的事",
+    "{grade}",
+    "{year}年考的",
+    "在{place}",
+    "评职称要交多少钱",
+    "什么时候可以申报",
+    "需要准备什么材料",
+    "在哪里申报",
+    "这几年考核都合格",
+    "我能申报什么职称",
+]
 GRADES, PLACES = ["高级工", "技师", "高级技师"], ["赤峰市", "百色田阳区", "南京", "包头", "百色右江区"]
 BEGIN, END = "<!-- load:begin -->", "<!-- load:end -->"
 
@@ -72,12 +83,16 @@ async def run_level(base: str, concurrency: int, turns: int, duration: float) ->
         while time.perf_counter() < deadline:
             sender = f"bench-{uuid.uuid4().hex[:10]}"
             for turn in range(turns):
-                text = SCRIPT[turn % len(SCRIPT)].format(grade=GRADES[i % 3], year=2012 + i % 12,
-                                                         place=PLACES[i % len(PLACES)])
+                text = SCRIPT[turn % len(SCRIPT)].format(
+                    grade=GRADES[i % 3], year=2012 + i % 12, place=PLACES[i % len(PLACES)]
+                )
                 started = time.perf_counter()
                 try:
-                    async with session.post(f"{base}/webhooks/rest/webhook", json={"sender": sender, "message": text},
-                                            timeout=aiohttp.ClientTimeout(total=60)) as r:
+                    async with session.post(
+                        f"{base}/webhooks/rest/webhook",
+                        json={"sender": sender, "message": text},
+                        timeout=aiohttp.ClientTimeout(total=60),
+                    ) as r:
                         body = await r.json()
                         ok = r.status == 200 and bool(body)
                 except Exception:
@@ -91,9 +106,18 @@ async def run_level(base: str, concurrency: int, turns: int, duration: float) ->
         await asyncio.gather(*(conversation(session, i) for i in range(concurrency)))
     elapsed = time.perf_counter() - started
     ms = [x * 1000 for x in latencies]
-    return {"concurrency": concurrency, "turns": len(ms), "errors": errors, "seconds": elapsed,
-            "tps": len(ms) / elapsed, "p50": pct(ms, 50), "p95": pct(ms, 95), "p99": pct(ms, 99),
-            "mean": statistics.mean(ms), "latencies": ms}
+    return {
+        "concurrency": concurrency,
+        "turns": len(ms),
+        "errors": errors,
+        "seconds": elapsed,
+        "tps": len(ms) / elapsed,
+        "p50": pct(ms, 50),
+        "p95": pct(ms, 95),
+        "p99": pct(ms, 99),
+        "mean": statistics.mean(ms),
+        "latencies": ms,
+    }
 
 
 WRK_SCRIPT = ROOT / "scripts" / "bench_conversations.lua"
@@ -104,11 +128,37 @@ def run_level_wrk(base: str, concurrency: int, turns: int, duration: float) -> D
     connection and thread per conversation slot. The load generator shares the machine's
     2 cores with the server: the Python driver took 0.6–0.8 ms of CPU per turn and answered
     its sockets late when the cores were busy, which showed in the figures as server time."""
-    args = [str(concurrency), str(turns), str(len(SCRIPT)), *SCRIPT, str(len(GRADES)), *GRADES,
-            str(len(PLACES)), *PLACES]
-    done = subprocess.run(["wrk", "-t", str(concurrency), "-c", str(concurrency), "-d", f"{max(1, round(duration))}s",
-                           "--timeout", "60s", "-s", str(WRK_SCRIPT), f"{base}/webhooks/rest/webhook", "--", *args],
-                          capture_output=True, text=True, timeout=duration + 120)
+    args = [
+        str(concurrency),
+        str(turns),
+        str(len(SCRIPT)),
+        *SCRIPT,
+        str(len(GRADES)),
+        *GRADES,
+        str(len(PLACES)),
+        *PLACES,
+    ]
+    done = subprocess.run(
+        [
+            "wrk",
+            "-t",
+            str(concurrency),
+            "-c",
+            str(concurrency),
+            "-d",
+            f"{max(1, round(duration))}s",
+            "--timeout",
+            "60s",
+            "-s",
+            str(WRK_SCRIPT),
+            f"{base}/webhooks/rest/webhook",
+            "--",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=duration + 120,
+    )
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     if done.returncode != 0 or not lines:
         raise RuntimeError(f"wrk failed (exit {done.returncode}): {done.stderr.strip() or done.stdout.strip()}")
@@ -125,11 +175,16 @@ def two_worker_instance(directory: Path):
     from servers import free_port, running_stack
 
     redis_port = free_port()
-    redis = subprocess.Popen(["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
-                              "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    redis = subprocess.Popen(
+        ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     endpoints = directory / "endpoints.yml"
-    endpoints.write_text((ROOT / "endpoints.yml").read_text() + (
-        f"\nlock_store:\n  type: redis\n  url: 127.0.0.1\n  port: {redis_port}\n  db: 0\n  key_prefix: bench\n"))
+    endpoints.write_text(
+        (ROOT / "endpoints.yml").read_text()
+        + (f"\nlock_store:\n  type: redis\n  url: 127.0.0.1\n  port: {redis_port}\n  db: 0\n  key_prefix: bench\n")
+    )
     try:
         with running_stack(directory, {"RATE_LIMIT_BURST": "0", "SANIC_WORKERS": "2"}, str(endpoints)) as stack:
             yield stack.url
@@ -162,8 +217,7 @@ def listening_pid(port: int) -> Optional[int]:
 def children(pid: int) -> List[int]:
     """Direct child processes (the NLU helper of a Rasa server, bot/parse_helper.py)."""
     try:
-        return [int(c) for task in Path(f"/proc/{pid}/task").iterdir()
-                for c in (task / "children").read_text().split()]
+        return [int(c) for task in Path(f"/proc/{pid}/task").iterdir() for c in (task / "children").read_text().split()]
     except OSError:
         return []
 
@@ -178,8 +232,10 @@ def memory_mb(pid: Optional[int]) -> Dict[str, float]:
                 figures[key] = int(value.split()[0]) / 1024
     except (OSError, ValueError, TypeError):
         return {}
-    return {"rss": figures.get("Rss", 0.0),
-            "private": figures.get("Private_Clean", 0.0) + figures.get("Private_Dirty", 0.0)}
+    return {
+        "rss": figures.get("Rss", 0.0),
+        "private": figures.get("Private_Clean", 0.0) + figures.get("Private_Dirty", 0.0),
+    }
 
 
 def rules_engine_figures() -> str:
@@ -195,8 +251,13 @@ def rules_engine_figures() -> str:
 def time_train() -> str:
     out = ROOT / "build" / "bench-train"
     started = time.perf_counter()
-    r = subprocess.run([str(ROOT / ".venv/bin/rasa"), "train", "--out", str(out), "--fixed-model-name", "bench"],
-                       cwd=ROOT, capture_output=True, text=True, timeout=3600)
+    r = subprocess.run(
+        [str(ROOT / ".venv/bin/rasa"), "train", "--out", str(out), "--fixed-model-name", "bench"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=3600,
+    )
     return f"{time.perf_counter() - started:.0f} s (exit {r.returncode}; Rasa's cache in .rasa/ may shorten it)"
 
 
@@ -211,19 +272,26 @@ def time_cold_start(port: int = 5005) -> str:
     clone = Path(tempfile.mkdtemp(prefix="cold-", dir=ROOT / "build"))
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone / "repo")], check=True, timeout=300)
     repo = clone / "repo"
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("VIRTUAL_ENV", "JINENG_TEST_MODEL", "MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("VIRTUAL_ENV", "JINENG_TEST_MODEL", "MAKEFLAGS", "MFLAGS", "MAKELEVEL")
+    }
     env["RASA_TOKEN"] = "cold-token"
     log = open(clone / "make-run.log", "wb")
     started = time.perf_counter()
-    proc = subprocess.Popen(["make", "run"], cwd=repo, env=env, stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        ["make", "run"], cwd=repo, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+    )
     answered = None
     try:
         while time.perf_counter() - started < 1800 and proc.poll() is None:
             try:
-                r = requests.post(f"http://127.0.0.1:{port}/webhooks/rest/webhook",
-                                  json={"sender": "cold", "message": "你好"}, timeout=5)
+                r = requests.post(
+                    f"http://127.0.0.1:{port}/webhooks/rest/webhook",
+                    json={"sender": "cold", "message": "你好"},
+                    timeout=5,
+                )
                 if r.status_code == 200 and r.json():
                     answered = time.perf_counter() - started
                     break
@@ -239,9 +307,11 @@ def time_cold_start(port: int = 5005) -> str:
         shutil.rmtree(clone, ignore_errors=True)
     if answered is None:
         return f"no answer (make run exited {proc.returncode}); see the log of a manual run"
-    return (f"{answered / 60:.1f} min from `make run` in a fresh clone to the first REST answer "
-            "(venv + pip install from the local pip cache, spaCy build, `rasa train`, server start; "
-            "Debian packages already installed)")
+    return (
+        f"{answered / 60:.1f} min from `make run` in a fresh clone to the first REST answer "
+        "(venv + pip install from the local pip cache, spaCy build, `rasa train`, server start; "
+        "Debian packages already installed)"
+    )
 
 
 def plot(results: Dict[str, List[Dict]], path: Path) -> None:
@@ -259,7 +329,7 @@ def plot(results: Dict[str, List[Dict]], path: Path) -> None:
     ax.set_xlabel("concurrent conversations")
     ax.set_ylabel("latency per turn (ms)")
     ax.set_title("REST turn latency")
-    ax.grid(True, alpha=.3)
+    ax.grid(True, alpha=0.3)
     ax.legend(fontsize=7)
     fig.tight_layout()
     fig.savefig(path, dpi=120)
@@ -269,7 +339,7 @@ def write_section(md: Path, section: str, begin: str = BEGIN, end: str = END) ->
     text = md.read_text() if md.exists() else "# Benchmarks\n"
     block = f"{begin}\n{section.rstrip()}\n{end}"
     if begin in text and end in text:
-        text = text[:text.index(begin)] + block + text[text.index(end) + len(end):]
+        text = text[: text.index(begin)] + block + text[text.index(end) + len(end) :]
     else:
         text = text.rstrip() + "\n\n" + block + "\n"
     md.write_text(text)
@@ -300,30 +370,49 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--single", help="base URL of one Rasa instance (default: start one)")
     ap.add_argument("--cluster", help="base URL of the cluster entry (nginx), e.g. http://127.0.0.1:8080")
-    ap.add_argument("--start-cluster", action="store_true",
-                    help="start scripts/cluster.sh on free ports for the run (data under build/) and stop it after")
+    ap.add_argument(
+        "--start-cluster",
+        action="store_true",
+        help="start scripts/cluster.sh on free ports for the run (data under build/) and stop it after",
+    )
     ap.add_argument("--token", default=os.environ.get("RASA_TOKEN", "test-rasa-token"))
     ap.add_argument("--levels", default="1,10,50")
     ap.add_argument("--turns", type=int, default=10)
     ap.add_argument("--duration", type=float, default=30.0, help="seconds per level (at most)")
-    ap.add_argument("--driver", choices=["wrk", "python"], default="wrk" if shutil.which("wrk") else "python",
-                    help="load generator: wrk with scripts/bench_conversations.lua (default when installed) "
-                         "or this script's asyncio client; with wrk, one instance at c=10 is also measured "
-                         "with the asyncio client, for comparison")
-    ap.add_argument("--repeat", type=int, default=0,
-                    help="measure one instance at c=10 this many more times (the goal's level), each with "
-                         "the machine's speed reference: how often the goal holds, not just once")
-    ap.add_argument("--two-workers", action="store_true",
-                    help="also measure one instance with 2 Sanic workers (Redis lock store)")
+    ap.add_argument(
+        "--driver",
+        choices=["wrk", "python"],
+        default="wrk" if shutil.which("wrk") else "python",
+        help="load generator: wrk with scripts/bench_conversations.lua (default when installed) "
+        "or this script's asyncio client; with wrk, one instance at c=10 is also measured "
+        "with the asyncio client, for comparison",
+    )
+    ap.add_argument(
+        "--repeat",
+        type=int,
+        default=0,
+        help="measure one instance at c=10 this many more times (the goal's level), each with "
+        "the machine's speed reference: how often the goal holds, not just once",
+    )
+    ap.add_argument(
+        "--two-workers", action="store_true", help="also measure one instance with 2 Sanic workers (Redis lock store)"
+    )
     ap.add_argument("--train", action="store_true", help="also time a `rasa train` into build/bench-train")
     ap.add_argument("--cold-start", action="store_true", help="also time `make run` in a fresh clone (port 5005)")
-    ap.add_argument("--paired", type=int, default=0,
-                    help="also run plain Rasa (RASA_PATCHES=off) and ours side by side: this many alternated "
-                         "pairs at c=10, two stacks of their own (scripts/bench_paired.py)")
+    ap.add_argument(
+        "--paired",
+        type=int,
+        default=0,
+        help="also run plain Rasa (RASA_PATCHES=off) and ours side by side: this many alternated "
+        "pairs at c=10, two stacks of their own (scripts/bench_paired.py)",
+    )
     ap.add_argument("--paired-only", action="store_true", help="run only the paired part (with --paired N)")
-    ap.add_argument("--paired-skip", default="",
-                    help="comma-separated patch names (bot.rasa_patches.PATCHES): the paired baseline is ours "
-                         "without them instead of plain Rasa (what those patches earn)")
+    ap.add_argument(
+        "--paired-skip",
+        default="",
+        help="comma-separated patch names (bot.rasa_patches.PATCHES): the paired baseline is ours "
+        "without them instead of plain Rasa (what those patches earn)",
+    )
     ap.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
     args = ap.parse_args()
     levels = [int(x) for x in args.levels.split(",")]
@@ -337,10 +426,21 @@ def main() -> None:
         import bench_paired
 
         result = bench_paired.run_pairs(
-            args.paired, 10, level, lambda url: asyncio.run(run_level(url, 10, args.turns, 3)),
-            ROOT / "build", cpu_seconds, children, [n for n in args.paired_skip.split(",") if n.strip()])
-        write_section(Path(args.out), bench_paired.section(result, args.turns, args.duration),
-                      bench_paired.BEGIN, bench_paired.END)
+            args.paired,
+            10,
+            level,
+            lambda url: asyncio.run(run_level(url, 10, args.turns, 3)),
+            ROOT / "build",
+            cpu_seconds,
+            children,
+            [n for n in args.paired_skip.split(",") if n.strip()],
+        )
+        write_section(
+            Path(args.out),
+            bench_paired.section(result, args.turns, args.duration),
+            bench_paired.BEGIN,
+            bench_paired.END,
+        )
         print(f"wrote {args.out} (paired: ratios ours/baseline {result['ratios']})")
 
     if args.paired_only:
@@ -354,8 +454,7 @@ def main() -> None:
     if not single:
         from servers import running_stack
 
-        stack_cm = running_stack(Path(tempfile.mkdtemp(prefix="bench-", dir=ROOT / "build")),
-                                 {"RATE_LIMIT_BURST": "0"})
+        stack_cm = running_stack(Path(tempfile.mkdtemp(prefix="bench-", dir=ROOT / "build")), {"RATE_LIMIT_BURST": "0"})
         stack = stack_cm.__enter__()
         single, args.token = stack.url, stack.env["RASA_TOKEN"]
     cluster = None
@@ -373,36 +472,51 @@ def main() -> None:
         rasa_pid = stack.procs["rasa"].pid if stack_cm is not None else None
 
         def measure(name: str, base: str) -> None:
-            asyncio.run(run_level(base, 10, args.turns, 3))        # warm-up (first parses, pools), not counted
+            asyncio.run(run_level(base, 10, args.turns, 3))  # warm-up (first parses, pools), not counted
             results[name] = []
             for concurrency in levels:
-                watched = {"rasa_cpu_ms": [rasa_pid], "helper_cpu_ms": children(rasa_pid)} \
-                    if name == "single" and rasa_pid else {}
+                watched = (
+                    {"rasa_cpu_ms": [rasa_pid], "helper_cpu_ms": children(rasa_pid)}
+                    if name == "single" and rasa_pid
+                    else {}
+                )
                 before = {key: [cpu_seconds(pid) for pid in pids] for key, pids in watched.items()}
                 row = level(base, concurrency)
                 for key, pids in watched.items():
-                    spent = [b - a for a, b in zip(before[key], (cpu_seconds(pid) for pid in pids))
-                             if a is not None and b is not None]
+                    spent = [
+                        b - a
+                        for a, b in zip(before[key], (cpu_seconds(pid) for pid in pids))
+                        if a is not None and b is not None
+                    ]
                     row[key] = 1000 * sum(spent) / row["turns"] if spent and row["turns"] else None
                 results[name].append(row)
-                print(f"{name:8} c={concurrency:<3} turns={row['turns']:<5} err={row['errors']:<3} "
-                      f"{row['tps']:6.1f} turns/s  p50 {row['p50']:6.0f}  p95 {row['p95']:6.0f}  "
-                      f"p99 {row['p99']:6.0f} ms", flush=True)
+                print(
+                    f"{name:8} c={concurrency:<3} turns={row['turns']:<5} err={row['errors']:<3} "
+                    f"{row['tps']:6.1f} turns/s  p50 {row['p50']:6.0f}  p95 {row['p95']:6.0f}  "
+                    f"p99 {row['p99']:6.0f} ms",
+                    flush=True,
+                )
 
         measure("single", single)
         python_driver = None
         if args.driver == "wrk":
             python_driver = asyncio.run(run_level(single, 10, args.turns, args.duration))
-            print(f"python   c=10  turns={python_driver['turns']:<5} err={python_driver['errors']:<3} "
-                  f"{python_driver['tps']:6.1f} turns/s  p95 {python_driver['p95']:6.0f} ms", flush=True)
+            print(
+                f"python   c=10  turns={python_driver['turns']:<5} err={python_driver['errors']:<3} "
+                f"{python_driver['tps']:6.1f} turns/s  p95 {python_driver['p95']:6.0f} ms",
+                flush=True,
+            )
         repeats = []
         for _ in range(args.repeat):
             speed = speed_reference_ms()
             row = level(single, 10)
             row["speed_ms"] = speed
             repeats.append(row)
-            print(f"repeat   c=10  turns={row['turns']:<5} err={row['errors']:<3} {row['tps']:6.1f} turns/s  "
-                  f"p95 {row['p95']:6.0f} ms  (speed reference {speed:.0f} ms)", flush=True)
+            print(
+                f"repeat   c=10  turns={row['turns']:<5} err={row['errors']:<3} {row['tps']:6.1f} turns/s  "
+                f"p95 {row['p95']:6.0f} ms  (speed reference {speed:.0f} ms)",
+                flush=True,
+            )
         if args.two_workers:
             with two_worker_instance(Path(tempfile.mkdtemp(prefix="bench-2w-", dir=ROOT / "build"))) as url:
                 measure("single, 2 workers", url)
@@ -426,55 +540,88 @@ def main() -> None:
 
     png = Path(args.out).parent / "latency.png"
     plot(results, png)
-    lines = ["## Load (REST channel, `scripts/bench_load.py`)", "",
-             f"Measured {time.strftime('%Y-%m-%d %H:%M')} on {os.cpu_count()} cores; each conversation "
-             f"{args.turns} fixed turns (facts → FAQ → answer), conversations run back-to-back for "
-             f"≤{args.duration:.0f} s per level after a 3 s warm-up; latency = one POST /webhooks/rest/webhook "
-             "round trip; the load generator runs on the same 2 cores. Load generator: " + (
-                 "wrk (`scripts/bench_conversations.lua`, one connection per conversation slot)."
-                 if args.driver == "wrk" else "this script's asyncio + aiohttp client."), "",
-             "| target | concurrent | turns | errors | turns/s | p50 ms | p95 ms | p99 ms |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "## Load (REST channel, `scripts/bench_load.py`)",
+        "",
+        f"Measured {time.strftime('%Y-%m-%d %H:%M')} on {os.cpu_count()} cores; each conversation "
+        f"{args.turns} fixed turns (facts → FAQ → answer), conversations run back-to-back for "
+        f"≤{args.duration:.0f} s per level after a 3 s warm-up; latency = one POST /webhooks/rest/webhook "
+        "round trip; the load generator runs on the same 2 cores. Load generator: "
+        + (
+            "wrk (`scripts/bench_conversations.lua`, one connection per conversation slot)."
+            if args.driver == "wrk"
+            else "this script's asyncio + aiohttp client."
+        ),
+        "",
+        "| target | concurrent | turns | errors | turns/s | p50 ms | p95 ms | p99 ms |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for name, rows in results.items():
         for r in rows:
-            lines.append(f"| {name} | {r['concurrency']} | {r['turns']} | {r['errors']} | {r['tps']:.1f} | "
-                         f"{r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} |")
+            lines.append(
+                f"| {name} | {r['concurrency']} | {r['turns']} | {r['errors']} | {r['tps']:.1f} | "
+                f"{r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} |"
+            )
     if python_driver:
         r = python_driver
-        lines += ["", "The same conversations with this script's asyncio + aiohttp client instead of wrk, one "
-                  f"instance at c=10, right after the table: {r['turns']} turns, {r['errors']} errors, "
-                  f"{r['tps']:.1f} turns/s, p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, p99 {r['p99']:.0f} ms. "
-                  "The difference is the Python client's own CPU on the 2 shared cores and its late reading "
-                  "of answers when they are busy."]
+        lines += [
+            "",
+            "The same conversations with this script's asyncio + aiohttp client instead of wrk, one "
+            f"instance at c=10, right after the table: {r['turns']} turns, {r['errors']} errors, "
+            f"{r['tps']:.1f} turns/s, p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, p99 {r['p99']:.0f} ms. "
+            "The difference is the Python client's own CPU on the 2 shared cores and its late reading "
+            "of answers when they are busy.",
+        ]
     if repeats:
         meeting = sum(map(meets_goal, repeats))
-        lines += ["", f"One instance at c=10 again, {len(repeats)} more runs of ≤{args.duration:.0f} s right after "
-                  "the table's (goal: p95 < 100 ms and ≥ 100 turns/s); the speed reference, taken just before "
-                  f"each run, shows how fast the machine was then. Goal met in {meeting} of {len(repeats)}.", "",
-                  "| run | speed reference ms | turns | errors | turns/s | p50 ms | p95 ms | p99 ms | goal |",
-                  "|---|---|---|---|---|---|---|---|---|"]
+        lines += [
+            "",
+            f"One instance at c=10 again, {len(repeats)} more runs of ≤{args.duration:.0f} s right after "
+            "the table's (goal: p95 < 100 ms and ≥ 100 turns/s); the speed reference, taken just before "
+            f"each run, shows how fast the machine was then. Goal met in {meeting} of {len(repeats)}.",
+            "",
+            "| run | speed reference ms | turns | errors | turns/s | p50 ms | p95 ms | p99 ms | goal |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
         for i, r in enumerate(repeats, 1):
-            lines.append(f"| {i} | {r['speed_ms']:.0f} | {r['turns']} | {r['errors']} | {r['tps']:.1f} | "
-                         f"{r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} | "
-                         f"{'met' if meets_goal(r) else 'missed'} |")
-    lines += ["", f"![latency]({png.name})", "",
-              f"- NLU parse (`POST /model/parse`, sequential, n={nlu['n']}): p50 {nlu['p50']:.1f} ms, "
-              f"p95 {nlu['p95']:.1f} ms",
-              (f"- Rasa server memory after the run: RSS {memory['rss']:.0f} MB" if memory
-               else "- Rasa server memory: not measured") + "".join(
-                  f"; its NLU helper process: RSS {m['rss']:.0f} MB, of which {m['private']:.0f} MB "
-                  "its own (the rest is shared with the server, forked after the model loaded)"
-                  for m in helper_memory if m),
-              "- CPU per turn of one instance, server process + NLU helper: " + ", ".join(
-                  f"c={r['concurrency']} {r['rasa_cpu_ms']:.1f} + {r.get('helper_cpu_ms') or 0:.1f} ms"
-                  for r in results.get("single", []) if r.get("rasa_cpu_ms") is not None),
-              f"- Machine speed reference (`speed_reference_ms`, a fixed pure-Python loop; lower is "
-              f"faster): {speed_before:.0f} ms before the load, {speed_after:.0f} ms after",
-              f"- Rules engine: {rules}", f"- `rasa train`: {train}", f"- Cold start: {cold}"]
+            lines.append(
+                f"| {i} | {r['speed_ms']:.0f} | {r['turns']} | {r['errors']} | {r['tps']:.1f} | "
+                f"{r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} | "
+                f"{'met' if meets_goal(r) else 'missed'} |"
+            )
+    lines += [
+        "",
+        f"![latency]({png.name})",
+        "",
+        f"- NLU parse (`POST /model/parse`, sequential, n={nlu['n']}): p50 {nlu['p50']:.1f} ms, "
+        f"p95 {nlu['p95']:.1f} ms",
+        (
+            f"- Rasa server memory after the run: RSS {memory['rss']:.0f} MB"
+            if memory
+            else "- Rasa server memory: not measured"
+        )
+        + "".join(
+            f"; its NLU helper process: RSS {m['rss']:.0f} MB, of which {m['private']:.0f} MB "
+            "its own (the rest is shared with the server, forked after the model loaded)"
+            for m in helper_memory
+            if m
+        ),
+        "- CPU per turn of one instance, server process + NLU helper: "
+        + ", ".join(
+            f"c={r['concurrency']} {r['rasa_cpu_ms']:.1f} + {r.get('helper_cpu_ms') or 0:.1f} ms"
+            for r in results.get("single", [])
+            if r.get("rasa_cpu_ms") is not None
+        ),
+        f"- Machine speed reference (`speed_reference_ms`, a fixed pure-Python loop; lower is "
+        f"faster): {speed_before:.0f} ms before the load, {speed_after:.0f} ms after",
+        f"- Rules engine: {rules}",
+        f"- `rasa train`: {train}",
+        f"- Cold start: {cold}",
+    ]
     write_section(Path(args.out), "\n".join(lines))
     print(f"wrote {args.out} and {png}")
     if args.paired:
-        paired()                  # after the single stack and the cluster have stopped
+        paired()  # after the single stack and the cluster have stopped
 
 
 if __name__ == "__main__":

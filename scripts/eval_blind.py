@@ -20,6 +20,7 @@ a sentence of the set, so nobody tunes on individual failures.
 - **Useful answers**: each general / out-of-scope utterance opens a fresh conversation; the
   reply is useful when it answers (not a form question, not the “没太明白” fallback).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,12 +37,13 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 BLIND = ROOT / "tests" / "nlu" / "blind"
-BLIND_TODAY = "2026-11-30"          # the set's relative dates (去年 …) assume this day
+BLIND_TODAY = "2026-11-30"  # the set's relative dates (去年 …) assume this day
 KINDS = ("own_case", "general", "side_question", "out_of_scope")
-ICONS = ("✅", "⏳", "❓", "❌")      # actions/replies.py: a decision's first message
+ICONS = ("✅", "⏳", "❓", "❌")  # actions/replies.py: a decision's first message
 
 
 # ── the set ──────────────────────────────────────────────────────────────────────
+
 
 def load_set(directory: Path = BLIND) -> Tuple[List[dict], List[dict]]:
     def items(name: str) -> List[dict]:
@@ -50,28 +52,34 @@ def load_set(directory: Path = BLIND) -> Tuple[List[dict], List[dict]]:
             return []
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
         return data if isinstance(data, list) else next((v for v in data.values() if isinstance(v, list)), [])
+
     return items("utterances.yml"), items("conversations.yml")
 
 
 # ── which parsed facts reach the slots (the domain's mappings, as Rasa applies them) ──
 
+
 def slot_mappings(domain_path: Path = ROOT / "domain.yml") -> Dict[str, List[dict]]:
     slots = yaml.safe_load(domain_path.read_text(encoding="utf-8"))["slots"]
-    return {name: [m for m in spec.get("mappings", []) if m.get("type") == "from_entity"]
-            for name, spec in slots.items()}
+    return {
+        name: [m for m in spec.get("mappings", []) if m.get("type") == "from_entity"] for name, spec in slots.items()
+    }
 
 
 def _intent_allows(mapping: dict, intent: Optional[str]) -> bool:
     wanted, unwanted = mapping.get("intent"), mapping.get("not_intent")
-    as_list = lambda v: [v] if isinstance(v, str) else list(v or [])   # noqa: E731
+    as_list = lambda v: [v] if isinstance(v, str) else list(v or [])  # noqa: E731
     if wanted and intent not in as_list(wanted):
         return False
     return intent not in as_list(unwanted)
 
 
 def _entity_matches(mapping: dict, entity: dict) -> bool:
-    return (mapping.get("entity") == entity.get("entity") and mapping.get("role") == entity.get("role")
-            and mapping.get("group") == entity.get("group"))
+    return (
+        mapping.get("entity") == entity.get("entity")
+        and mapping.get("role") == entity.get("role")
+        and mapping.get("group") == entity.get("group")
+    )
 
 
 def filled_facts(parse: dict, mappings: Dict[str, List[dict]], ignore_intent: bool = False) -> Dict[str, Any]:
@@ -85,8 +93,10 @@ def filled_facts(parse: dict, mappings: Dict[str, List[dict]], ignore_intent: bo
                 value = entity.get("value")
                 if isinstance(out.get(key), list) or isinstance(value, list):
                     prev = out.get(key) or []
-                    out[key] = [*(prev if isinstance(prev, list) else [prev]),
-                                *(value if isinstance(value, list) else [value])]
+                    out[key] = [
+                        *(prev if isinstance(prev, list) else [prev]),
+                        *(value if isinstance(value, list) else [value]),
+                    ]
                 else:
                     out[key] = value
                 break
@@ -94,6 +104,7 @@ def filled_facts(parse: dict, mappings: Dict[str, List[dict]], ignore_intent: bo
 
 
 # ── canonical comparison ─────────────────────────────────────────────────────────
+
 
 def canonical(key: str, value: Any) -> Any:
     """Values as the profile schema types them: "3"→3.0, "true"→True, "x"→{"x"} for lists."""
@@ -150,8 +161,13 @@ def score_facts(items: Iterable[dict], parses: Dict[str, dict], mappings: Dict[s
         per_kind[item.get("kind", "?")].update(counts)
         for tag in item.get("tags") or []:
             per_tag[tag].update(counts)
-    return {"total": total, "per_key": dict(per_key), "per_kind": dict(per_kind), "per_tag": dict(per_tag),
-            "intents_per_kind": dict(intents_per_kind)}
+    return {
+        "total": total,
+        "per_key": dict(per_key),
+        "per_kind": dict(per_kind),
+        "per_tag": dict(per_tag),
+        "intents_per_kind": dict(intents_per_kind),
+    }
 
 
 def accuracy(c: Counter) -> float:
@@ -159,6 +175,7 @@ def accuracy(c: Counter) -> float:
 
 
 # ── parsing ──────────────────────────────────────────────────────────────────────
+
 
 def parse_all(model: Path, texts: Dict[str, str]) -> Dict[str, dict]:
     """id → Rasa parse result, with a model loaded in this process (today pinned)."""
@@ -195,6 +212,7 @@ def fact_report(model: Path, directory: Path = BLIND) -> Optional[dict]:
 
 # ── dialogues and general answers, through the real stack ────────────────────────
 
+
 def _cites(text: str, doc: str, article: str) -> bool:
     from rules_engine.explain import cite
     from rules_engine.model import Citation
@@ -221,7 +239,7 @@ def judge_conversation(replies_per_turn: List[List[str]], expected: List[dict]) 
     decided = [i for i, replies in enumerate(replies_per_turn) if any(r.lstrip().startswith(ICONS) for r in replies)]
     if main is None or not decided:
         return {"answered": bool(decided), "right": False, "status": False}
-    text = "\n".join(r for replies in replies_per_turn[decided[-1]:] for r in replies)
+    text = "\n".join(r for replies in replies_per_turn[decided[-1] :] for r in replies)
     article = main["article"]
     right = _level_named(text, main["kind"], main["level"]) and _cites(text, article["doc"], article["article"])
     return {"answered": True, "right": right, "status": right and _status_said(text, main)}
@@ -238,15 +256,24 @@ def is_useful(replies: List[str], form_questions: List[str], fallback: List[str]
 def _question_names() -> Dict[str, str]:
     """Form question text → the slot it asks for."""
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
-    return {v["text"]: name.replace("utter_ask_", "").replace("utter_need_", "")
-            for name, variants in domain["responses"].items()
-            if name.startswith(("utter_ask_", "utter_need_grade_or_title")) for v in variants if v.get("text")}
+    return {
+        v["text"]: name.replace("utter_ask_", "").replace("utter_need_", "")
+        for name, variants in domain["responses"].items()
+        if name.startswith(("utter_ask_", "utter_need_grade_or_title"))
+        for v in variants
+        if v.get("text")
+    }
 
 
 def _responses(prefix: str) -> List[str]:
     domain = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
-    return [v["text"] for name, variants in domain["responses"].items() if name.startswith(prefix)
-            for v in variants if v.get("text")]
+    return [
+        v["text"]
+        for name, variants in domain["responses"].items()
+        if name.startswith(prefix)
+        for v in variants
+        if v.get("text")
+    ]
 
 
 def dialogue_report(directory: Path = BLIND, say: Optional[Callable[[str, str], List[str]]] = None) -> Optional[dict]:
@@ -291,6 +318,7 @@ def dialogue_report(directory: Path = BLIND, say: Optional[Callable[[str, str], 
 
 # ── report ───────────────────────────────────────────────────────────────────────
 
+
 def _shown(directory: Path) -> str:
     try:
         return str(directory.resolve().relative_to(ROOT)) + "/"
@@ -320,46 +348,63 @@ def markdown(facts: Dict[str, Optional[dict]], dialogues: Optional[dict], direct
         return f"| {label} | " + " | ".join(fn(r["total"]) if r else "—" for r in facts.values()) + " |"
 
     lines += [
-        row("facts right (same key, same canonical value)", lambda c: f"{accuracy(c):.1%} ({c['correct']}/{c['gold']})"),
+        row(
+            "facts right (same key, same canonical value)", lambda c: f"{accuracy(c):.1%} ({c['correct']}/{c['gold']})"
+        ),
         row("missed", lambda c: str(c["missed"])),
         row("wrong value", lambda c: str(c["wrong"])),
         row("spurious (set but not stated)", lambda c: str(c["spurious"])),
         row("facts lost through intent errors (goal 0)", lambda c: str(c["lost_to_intent"])),
         row("utterances with every fact right and nothing spurious", lambda c: f"{c['all_right']}/{c['utterances']}"),
         "",
-        "By kind of utterance (ours): " + "; ".join(
+        "By kind of utterance (ours): "
+        + "; ".join(
             (f"{kind} {accuracy(c):.1%} of {c['gold']} facts" if c["gold"] else f"{kind} (no facts stated)")
             + f", {c['spurious']} spurious in {c['utterances']} utterances"
-            for kind, c in sorted(ours["per_kind"].items())) + ".",
+            for kind, c in sorted(ours["per_kind"].items())
+        )
+        + ".",
         "",
-        "By tag (ours): " + "; ".join(f"{tag} {accuracy(c):.1%} of {c['gold']} facts" for tag, c in sorted(ours["per_tag"].items())) + ".",
+        "By tag (ours): "
+        + "; ".join(f"{tag} {accuracy(c):.1%} of {c['gold']} facts" for tag, c in sorted(ours["per_tag"].items()))
+        + ".",
         "",
         "### Per-fact errors (ours)",
         "",
         "| key | stated | right | missed | wrong | spurious | lost to intent |",
         "|---|---|---|---|---|---|---|",
     ]
-    stated_count = lambda c: c["correct"] + c["missed"] + c["wrong"]   # noqa: E731
+    stated_count = lambda c: c["correct"] + c["missed"] + c["wrong"]  # noqa: E731
     for key, c in sorted(ours["per_key"].items(), key=lambda kv: (-stated_count(kv[1]), kv[0])):
         stated = stated_count(c)
-        lines.append(f"| {key} | {stated} | {c['correct']} | {c['missed']} | {c['wrong']} | {c['spurious']} | {c['lost_to_intent']} |")
+        lines.append(
+            f"| {key} | {stated} | {c['correct']} | {c['missed']} | {c['wrong']} | {c['spurious']} | {c['lost_to_intent']} |"
+        )
     lines += ["", "Intents given per kind of utterance (ours):", ""]
     for kind, counter in sorted(ours["intents_per_kind"].items()):
         lines.append(f"- {kind}: " + ", ".join(f"`{i}` {n}" for i, n in counter.most_common()))
     lines.append("")
     if dialogues:
         c = dialogues["conversations"]
-        lines += ["### Dialogues and answers (ours, through the REST webhook and the action server)", "",
-                  f"- conversations reaching the right answer (main option's level and article cited): "
-                  f"**{c['right']}/{c['conversations']}**; with the expected status or year also said: {c['status']}; "
-                  f"reaching any decision: {c['answered']}"
-                  + ("; the others end on a question about: " + ", ".join(
-                      f"`{k}` {n}" for k, n in dialogues.get("still_asking", Counter()).most_common())
-                     if dialogues.get("still_asking") else "")]
+        lines += [
+            "### Dialogues and answers (ours, through the REST webhook and the action server)",
+            "",
+            f"- conversations reaching the right answer (main option's level and article cited): "
+            f"**{c['right']}/{c['conversations']}**; with the expected status or year also said: {c['status']}; "
+            f"reaching any decision: {c['answered']}"
+            + (
+                "; the others end on a question about: "
+                + ", ".join(f"`{k}` {n}" for k, n in dialogues.get("still_asking", Counter()).most_common())
+                if dialogues.get("still_asking")
+                else ""
+            ),
+        ]
         for kind, u in sorted(dialogues["useful"].items()):
-            lines.append(f"- {kind} questions answered (not a form question, not the fallback): "
-                         f"**{u['useful']}/{u['asked']}** (replies with a form question {u['form_question']}, "
-                         f"with the fallback {u['fallback']})")
+            lines.append(
+                f"- {kind} questions answered (not a form question, not the fallback): "
+                f"**{u['useful']}/{u['asked']}** (replies with a form question {u['form_question']}, "
+                f"with the fallback {u['fallback']})"
+            )
         lines.append("")
     return lines
 

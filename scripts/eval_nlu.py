@@ -18,6 +18,7 @@
 The clock is pinned (JINENG_TODAY=2025-06-01) because the hand-annotated test values of
 relative dates ("去年") assume that day.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -90,10 +91,14 @@ def fact_level_score() -> dict:
     misses = []
     for ex in load_data(str(TEST)).training_examples:
         text = ex.get("text")
-        gold = {(e["entity"], norm(e.get("value", text[e["start"]:e["end"]])), e["start"], e["end"], e.get("role"))
-                for e in ex.get("entities") or []}
-        pred = {(f["entity"], norm(f["value"]), f["start"], f["end"], f.get("role"))
-                for f in extract_facts(text, today=today, with_implied=False)}
+        gold = {
+            (e["entity"], norm(e.get("value", text[e["start"] : e["end"]])), e["start"], e["end"], e.get("role"))
+            for e in ex.get("entities") or []
+        }
+        pred = {
+            (f["entity"], norm(f["value"]), f["start"], f["end"], f.get("role"))
+            for f in extract_facts(text, today=today, with_implied=False)
+        }
         tp += len(gold & pred)
         fp += len(pred - gold)
         fn += len(gold - pred)
@@ -115,15 +120,29 @@ def general_heldout_section(env) -> list:
     out = BUILD / "results_general"
     if out.exists():
         shutil.rmtree(out)
-    run([RASA, "test", "nlu", "--nlu", str(GENERAL_TEST), "--model", str(BUILD / "ours.tar.gz"), "--out", str(out)],
-        BUILD / "test_general.log", env)
+    run(
+        [RASA, "test", "nlu", "--nlu", str(GENERAL_TEST), "--model", str(BUILD / "ours.tar.gz"), "--out", str(out)],
+        BUILD / "test_general.log",
+        env,
+    )
     rep = report(out / "intent_report.json")
     rows = [(k, v) for k, v in sorted(rep.items()) if isinstance(v, dict) and k.startswith("faq_") and v.get("support")]
-    return ["## General questions (held out, `tests/nlu/test_data_general.yml`, ours)", "",
+    return (
+        [
+            "## General questions (held out, `tests/nlu/test_data_general.yml`, ours)",
+            "",
             f"{sum(int(v['support']) for _, v in rows)} questions written apart from the training data for the general",
-            "intents; any confusion among them still gets a general answer from the documents.", "",
-            "| intent | precision | recall | F1 | support |", "|---|---|---|---|---|"] + [
-        f"| {k} | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1-score']:.3f} | {v['support']} |" for k, v in rows] + [""]
+            "intents; any confusion among them still gets a general answer from the documents.",
+            "",
+            "| intent | precision | recall | F1 | support |",
+            "|---|---|---|---|---|",
+        ]
+        + [
+            f"| {k} | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1-score']:.3f} | {v['support']} |"
+            for k, v in rows
+        ]
+        + [""]
+    )
 
 
 def blind_section(systems: dict, skip_dialogues: bool) -> list:
@@ -174,9 +193,23 @@ def main() -> int:
         train_s = None
         if not args.skip_train or not model.exists():
             print(f"training {name} …", flush=True)
-            train_s = run([RASA, "train", "nlu", "--config", str(cfg), "--nlu", "data/nlu",
-                           "--out", str(BUILD), "--fixed-model-name", name],
-                          BUILD / f"train_{name}.log", env)
+            train_s = run(
+                [
+                    RASA,
+                    "train",
+                    "nlu",
+                    "--config",
+                    str(cfg),
+                    "--nlu",
+                    "data/nlu",
+                    "--out",
+                    str(BUILD),
+                    "--fixed-model-name",
+                    name,
+                ],
+                BUILD / f"train_{name}.log",
+                env,
+            )
         times_file = BUILD / f"train_seconds_{name}.txt"
         if train_s is not None:
             times_file.write_text(f"{train_s:.1f}\n", encoding="utf-8")
@@ -186,8 +219,11 @@ def main() -> int:
         if out.exists():
             shutil.rmtree(out)
         print(f"testing {name} …", flush=True)
-        run([RASA, "test", "nlu", "--nlu", str(TEST), "--model", str(model), "--out", str(out)],
-            BUILD / f"test_{name}.log", env)
+        run(
+            [RASA, "test", "nlu", "--nlu", str(TEST), "--model", str(model), "--out", str(out)],
+            BUILD / f"test_{name}.log",
+            env,
+        )
         intent = report(out / "intent_report.json")
         ext = "ProfileFactExtractor" if name == "ours" else "DIETClassifier"
         ent = report(out / f"{ext}_report.json")
@@ -205,7 +241,11 @@ def main() -> int:
         }
 
     facts = fact_level_score()
-    n_test = sum(1 for line in TEST.read_text(encoding="utf-8").splitlines() if line.strip().startswith("- ") and "intent:" not in line)
+    n_test = sum(
+        1
+        for line in TEST.read_text(encoding="utf-8").splitlines()
+        if line.strip().startswith("- ") and "intent:" not in line
+    )
 
     lines = [
         "# NLU evaluation",
@@ -250,15 +290,31 @@ def main() -> int:
     lines += general_heldout_section(env)
     lines += blind_section(systems, skip_dialogues=args.skip_dialogues)
     for name, r in results.items():
-        lines += [f"## Per-entity report ({name})", "", "| entity | precision | recall | F1 | support |", "|---|---|---|---|---|"]
+        lines += [
+            f"## Per-entity report ({name})",
+            "",
+            "| entity | precision | recall | F1 | support |",
+            "|---|---|---|---|---|",
+        ]
         for label, row in sorted(r["entity_report"].items()):
             if isinstance(row, dict) and "f1-score" in row:
-                lines.append(f"| {label} | {row['precision']:.3f} | {row['recall']:.3f} | {row['f1-score']:.3f} | {row['support']} |")
+                lines.append(
+                    f"| {label} | {row['precision']:.3f} | {row['recall']:.3f} | {row['f1-score']:.3f} | {row['support']} |"
+                )
         lines.append("")
-        weak = [(k, v) for k, v in r["intent_report"].items()
-                if isinstance(v, dict) and "f1-score" in v and k not in ("macro avg", "weighted avg", "micro avg") and v["f1-score"] < 0.95]
+        weak = [
+            (k, v)
+            for k, v in r["intent_report"].items()
+            if isinstance(v, dict)
+            and "f1-score" in v
+            and k not in ("macro avg", "weighted avg", "micro avg")
+            and v["f1-score"] < 0.95
+        ]
         if weak:
-            lines += [f"Intents below 0.95 F1 ({name}): " + ", ".join(f"`{k}` {v['f1-score']:.2f}" for k, v in sorted(weak)), ""]
+            lines += [
+                f"Intents below 0.95 F1 ({name}): " + ", ".join(f"`{k}` {v['f1-score']:.2f}" for k, v in sorted(weak)),
+                "",
+            ]
         lines += [f"![intent confusion matrix ({name})](nlu_intent_confusion_{name}.png)", ""]
     (DOCS / "nlu_eval.md").write_text("\n".join(lines), encoding="utf-8")
     print("\n".join(lines[:16]))

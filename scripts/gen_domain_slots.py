@@ -9,6 +9,7 @@ say). A fact said as a condition ("要是拿到技师呢") comes with the entity
 ``hypothetical``; a from_entity mapping without a role matches only role-less entities,
 so conditions never fill a slot and the what-if action reads them from the message.
 """
+
 from __future__ import annotations
 
 import sys
@@ -33,8 +34,14 @@ def slot(key: str, spec: dict) -> dict:
     mappings = [{"type": "from_entity", "entity": key}]
     if spec["type"] == "bool":
         for intent, value in (("affirm", True), ("deny", False)):
-            mappings.append({"type": "from_intent", "intent": intent, "value": value,
-                             "conditions": [{"active_loop": "eligibility_form", "requested_slot": key}]})
+            mappings.append(
+                {
+                    "type": "from_intent",
+                    "intent": intent,
+                    "value": value,
+                    "conditions": [{"active_loop": "eligibility_form", "requested_slot": key}],
+                }
+            )
     return {"type": SLOT_TYPES[spec["type"]], "influence_conversation": False, "mappings": mappings}
 
 

@@ -1,5 +1,6 @@
 """Shared test set-up: today's date is pinned so that answers about years and windows
 are reproducible (the product reads it from rules_engine.clock)."""
+
 import datetime as dt
 import os
 import sys
@@ -15,6 +16,7 @@ os.environ.setdefault("JINENG_TODAY", PINNED_TODAY.isoformat())
 
 
 # ---- what a test patches in Rasa (bot.patching), it puts back ---------------------------
+
 
 @pytest.fixture(autouse=True, scope="module")
 def _rasa_restored_after_module():
@@ -37,6 +39,7 @@ def _rasa_restored_after_test():
 @pytest.fixture(autouse=True)
 def _pinned_today():
     from rules_engine import clock
+
     with clock.pinned(PINNED_TODAY):
         yield
 
@@ -58,6 +61,7 @@ def pytest_collection_modifyitems(config, items):
 # pytest -q captures what a passing test prints; these lines are shown in the summary and
 # written to build/test-artifacts/reliability.txt, so every run reports them.
 
+
 def pytest_configure(config):
     config._jineng_counts = []
 
@@ -65,8 +69,10 @@ def pytest_configure(config):
 @pytest.fixture
 def report_counts(request):
     """``report_counts("what", "figures")``: one line for the end-of-run summary."""
+
     def report(what, figures):
         request.config._jineng_counts.append(f"{what}: {figures}")
+
     return report
 
 

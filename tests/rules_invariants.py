@@ -4,6 +4,7 @@ rules_engine/grid.py by tests/test_rules_invariants.py).
 Each check returns a list of violations (strings) instead of asserting, so that one run
 reports every broken profile, not only the first.
 """
+
 from __future__ import annotations
 
 import re
@@ -72,8 +73,9 @@ def _check_order(options: List[Dict[str, Any]]) -> List[str]:
     out = []
     for kind in vocabulary.KINDS:
         for status in vocabulary.STATUSES:
-            ranks = [vocabulary.level_rank(kind, o["level"]) for o in options
-                     if o["kind"] == kind and o["status"] == status]
+            ranks = [
+                vocabulary.level_rank(kind, o["level"]) for o in options if o["kind"] == kind and o["status"] == status
+            ]
             if ranks != sorted(ranks, reverse=True):
                 out.append(f"{kind}/{status}: levels not highest first")
     return out
@@ -81,13 +83,18 @@ def _check_order(options: List[Dict[str, Any]]) -> List[str]:
 
 # ── checks on pairs of decisions ─────────────────────────────────────────────────
 
+
 def _options(d) -> Dict[Tuple[str, str, str], Dict[str, Any]]:
     return {(o["kind"], o["level"], o["path"]): o for o in d["options"]}
 
 
 def _open_above(d, kind: str, level: str) -> bool:
-    return any(o["kind"] == kind and o["status"] == "eligible"
-               and vocabulary.level_rank(kind, o["level"]) > vocabulary.level_rank(kind, level) for o in d["options"])
+    return any(
+        o["kind"] == kind
+        and o["status"] == "eligible"
+        and vocabulary.level_rank(kind, o["level"]) > vocabulary.level_rank(kind, level)
+        for o in d["options"]
+    )
 
 
 def check_one_more_year(before: Dict[str, Any], after: Dict[str, Any]) -> List[str]:
@@ -133,8 +140,10 @@ def check_layering(region: str, local: Dict[str, Any], national: Dict[str, Any])
         if n is None:
             out.append(f"{region} {key}: national-cited option absent from the national decision")
         elif (n["status"], n["earliest_year"]) != (o["status"], o["earliest_year"]):
-            out.append(f"{region} {key}: {o['status']}/{o['earliest_year']} on a national article, "
-                       f"national says {n['status']}/{n['earliest_year']}")
+            out.append(
+                f"{region} {key}: {o['status']}/{o['earliest_year']} on a national article, "
+                f"national says {n['status']}/{n['earliest_year']}"
+            )
     return out
 
 

@@ -1,4 +1,5 @@
 """Hypothesis strategies for valid applicant profiles, built from the vocabulary."""
+
 from hypothesis import strategies as st
 
 from rules_engine import vocabulary
@@ -39,7 +40,7 @@ def profiles(draw):
     if draw(st.booleans()):
         profile["application_year"] = draw(st.integers(2021, 2030))
     year = profile.get("application_year", 2026)
-    for key in ("graduation_year", "fraud_year"):      # a year after the application year is refused
+    for key in ("graduation_year", "fraud_year"):  # a year after the application year is refused
         if key in profile:
             profile[key] = min(profile[key], year)
     return profile

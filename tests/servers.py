@@ -1,5 +1,6 @@
 """Starts the real action server and Rasa server on free loopback ports for end-to-end
 tests, and stops them afterwards. Bounded waits; logs go to build/test-logs/."""
+
 from __future__ import annotations
 
 import os
@@ -45,8 +46,14 @@ def wait_until(url: str, timeout: float, ok=lambda r: r.status_code == 200) -> N
 
 
 class Stack:
-    def __init__(self, env: Dict[str, str], rasa_port: int, action_port: int, endpoints: str = "endpoints.yml",
-                 credentials: str = "credentials.yml"):
+    def __init__(
+        self,
+        env: Dict[str, str],
+        rasa_port: int,
+        action_port: int,
+        endpoints: str = "endpoints.yml",
+        credentials: str = "credentials.yml",
+    ):
         self.env, self.rasa_port, self.action_port = env, rasa_port, action_port
         self.endpoints, self.credentials = endpoints, credentials
         self.procs: Dict[str, subprocess.Popen] = {}
@@ -60,7 +67,11 @@ class Stack:
         log = open(LOGS / f"actions-{self.action_port}.log", "ab")
         self.procs["actions"] = subprocess.Popen(
             [RASA, "run", "actions", "--actions", "actions", "--port", str(self.action_port)],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         wait_until(f"http://127.0.0.1:{self.action_port}/health", 90)
 
     def stop_actions(self) -> None:
@@ -81,10 +92,28 @@ class Stack:
     def start_rasa(self) -> None:
         log = open(LOGS / f"rasa-{self.rasa_port}.log", "ab")
         self.procs["rasa"] = subprocess.Popen(
-            [*RASA_SERVER, "run", "--enable-api", "--auth-token", self.env["RASA_TOKEN"], "-m", str(model_path()),
-             "--credentials", self.credentials, "--endpoints", self.endpoints,
-             "--port", str(self.rasa_port), "-i", "127.0.0.1"],
-            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+            [
+                *RASA_SERVER,
+                "run",
+                "--enable-api",
+                "--auth-token",
+                self.env["RASA_TOKEN"],
+                "-m",
+                str(model_path()),
+                "--credentials",
+                self.credentials,
+                "--endpoints",
+                self.endpoints,
+                "--port",
+                str(self.rasa_port),
+                "-i",
+                "127.0.0.1",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         wait_until(f"{self.url}/status?token={self.env['RASA_TOKEN']}", 180)
 
     def _stop(self, name: str) -> None:
@@ -107,13 +136,23 @@ class Stack:
 
 
 @contextmanager
-def running_stack(tmp_dir: Path, extra_env: Optional[Dict[str, str]] = None,
-                  endpoints: str = "endpoints.yml", credentials: str = "credentials.yml") -> Iterator[Stack]:
+def running_stack(
+    tmp_dir: Path,
+    extra_env: Optional[Dict[str, str]] = None,
+    endpoints: str = "endpoints.yml",
+    credentials: str = "credentials.yml",
+) -> Iterator[Stack]:
     rasa_port, action_port = free_port(), free_port()
-    env = dict(os.environ, SANIC_HOST="127.0.0.1",
-               RASA_TOKEN="test-rasa-token", ASSIST_TOKEN="test-assist-token", WECHAT_TOKEN="test-wechat-token",
-               ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_port}/webhook",
-               TRACKER_DB=str(tmp_dir / "tracker.db"), JINENG_TODAY="2026-11-21")
+    env = dict(
+        os.environ,
+        SANIC_HOST="127.0.0.1",
+        RASA_TOKEN="test-rasa-token",
+        ASSIST_TOKEN="test-assist-token",
+        WECHAT_TOKEN="test-wechat-token",
+        ACTION_ENDPOINT_URL=f"http://127.0.0.1:{action_port}/webhook",
+        TRACKER_DB=str(tmp_dir / "tracker.db"),
+        JINENG_TODAY="2026-11-21",
+    )
     env.update(extra_env or {})
     stack = Stack(env, rasa_port, action_port, endpoints, credentials)
     try:
@@ -134,10 +173,15 @@ def missing_cluster_binaries() -> Optional[str]:
     import glob
     import shutil
 
-    missing = [name for name, found in (
-        ("postgresql", glob.glob("/usr/lib/postgresql/*/bin/pg_ctl")),
-        ("redis-server", shutil.which("redis-server")), ("nginx", shutil.which("nginx")))
-        if not found]
+    missing = [
+        name
+        for name, found in (
+            ("postgresql", glob.glob("/usr/lib/postgresql/*/bin/pg_ctl")),
+            ("redis-server", shutil.which("redis-server")),
+            ("nginx", shutil.which("nginx")),
+        )
+        if not found
+    ]
     return ", ".join(missing) or None
 
 
@@ -149,13 +193,21 @@ class Cluster:
         self.action_ports = [free_port(), free_port()]
         self.nginx_port, self.actions_lb_port = free_port(), free_port()
         self.pg_port, self.redis_port = free_port(), free_port()
-        self.env = dict(os.environ, CLUSTER_DIR=str(directory), MODEL=str(model_path()),
-                        PG_PORT=str(self.pg_port), REDIS_PORT=str(self.redis_port),
-                        RASA_PORTS=" ".join(map(str, self.rasa_ports)),
-                        ACTION_PORTS=" ".join(map(str, self.action_ports)),
-                        NGINX_PORT=str(self.nginx_port), ACTIONS_LB_PORT=str(self.actions_lb_port),
-                        RASA_TOKEN="test-rasa-token", ASSIST_TOKEN="test-assist-token",
-                        WECHAT_TOKEN="test-wechat-token", JINENG_TODAY="2026-11-21")
+        self.env = dict(
+            os.environ,
+            CLUSTER_DIR=str(directory),
+            MODEL=str(model_path()),
+            PG_PORT=str(self.pg_port),
+            REDIS_PORT=str(self.redis_port),
+            RASA_PORTS=" ".join(map(str, self.rasa_ports)),
+            ACTION_PORTS=" ".join(map(str, self.action_ports)),
+            NGINX_PORT=str(self.nginx_port),
+            ACTIONS_LB_PORT=str(self.actions_lb_port),
+            RASA_TOKEN="test-rasa-token",
+            ASSIST_TOKEN="test-assist-token",
+            WECHAT_TOKEN="test-wechat-token",
+            JINENG_TODAY="2026-11-21",
+        )
         self.env.update(extra_env or {})
         self.directory = directory
 
@@ -167,8 +219,9 @@ class Cluster:
         return f"http://127.0.0.1:{self.rasa_ports[i]}"
 
     def run(self, command: str, timeout: float = 420) -> subprocess.CompletedProcess:
-        return subprocess.run([str(CLUSTER_SCRIPT), command], cwd=ROOT, env=self.env, timeout=timeout,
-                              capture_output=True, text=True)
+        return subprocess.run(
+            [str(CLUSTER_SCRIPT), command], cwd=ROOT, env=self.env, timeout=timeout, capture_output=True, text=True
+        )
 
     def start(self) -> None:
         result = self.run("start")
@@ -192,15 +245,21 @@ class Cluster:
             args += ["-m", "fast", "stop"]
         else:
             sock = self.directory / "run" / "pgsock"
-            args += ["-l", str(self.directory / "logs" / "postgres.log"), "-o",
-                     f"-p {self.pg_port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={sock}", "start"]
+            args += [
+                "-l",
+                str(self.directory / "logs" / "postgres.log"),
+                "-o",
+                f"-p {self.pg_port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={sock}",
+                "start",
+            ]
         if os.geteuid() == 0:
             args = ["runuser", "-u", "postgres", "--"] + args
         subprocess.run(args, check=True, timeout=90, capture_output=True)
 
     def say(self, sender: str, message: str, base: Optional[str] = None):
-        r = requests.post(f"{base or self.url}/webhooks/rest/webhook",
-                          json={"sender": sender, "message": message}, timeout=60)
+        r = requests.post(
+            f"{base or self.url}/webhooks/rest/webhook", json={"sender": sender, "message": message}, timeout=60
+        )
         r.raise_for_status()
         return [m.get("text", "") for m in r.json()]
 

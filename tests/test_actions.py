@@ -1,11 +1,18 @@
 """Actions, called as the action server would call them, on hand-built trackers."""
+
 import asyncio
 
 import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.actions import ActionAnswerEligibility, ActionAnswerFaq, ActionHandoff, ActionWhatIf, ValidateEligibilityForm
+from actions.actions import (
+    ActionAnswerEligibility,
+    ActionAnswerFaq,
+    ActionHandoff,
+    ActionWhatIf,
+    ValidateEligibilityForm,
+)
 from dialogue.profile_slots import profile_from_slots
 from dialogue.questions import questions_to_ask
 from rules_engine import evaluate
@@ -13,9 +20,16 @@ from rules_engine import evaluate
 
 def tracker(slots=None, text="", intent="inform", entities=None, events=None):
     slots = dict(slots or {})
-    return Tracker("test-user", slots, {"text": text, "intent": {"name": intent, "confidence": 0.99},
-                                       "entities": entities or []},
-                   events or [], False, None, {"name": "eligibility_form"}, "action_listen")
+    return Tracker(
+        "test-user",
+        slots,
+        {"text": text, "intent": {"name": intent, "confidence": 0.99}, "entities": entities or []},
+        events or [],
+        False,
+        None,
+        {"name": "eligibility_form"},
+        "action_listen",
+    )
 
 
 def run(action, t):
@@ -30,14 +44,18 @@ def texts(messages):
 
 # ── which facts the form asks ─────────────────────────────────────────────────────
 
-@pytest.mark.parametrize("slots,first", [
-    ({}, "skill_grade"),
-    ({"skill_grade": "技师"}, "skill_years"),
-    ({"skill_grade": "技师", "skill_years": 3.0}, "region"),
-    ({"skill_grade": "技师", "skill_grade_year": 2022.0}, "region"),
-    ({"region": "nei_mongol", "awards": ["国家级二类竞赛前六名"]}, "graduation_year"),
-    ({"region": "baise", "overseas_talent": True}, "degree"),
-])
+
+@pytest.mark.parametrize(
+    "slots,first",
+    [
+        ({}, "skill_grade"),
+        ({"skill_grade": "技师"}, "skill_years"),
+        ({"skill_grade": "技师", "skill_years": 3.0}, "region"),
+        ({"skill_grade": "技师", "skill_grade_year": 2022.0}, "region"),
+        ({"region": "nei_mongol", "awards": ["国家级二类竞赛前六名"]}, "graduation_year"),
+        ({"region": "baise", "overseas_talent": True}, "degree"),
+    ],
+)
 def test_form_asks_first_the_most_decisive_missing_fact(slots, first):
     asked = asyncio.run(ValidateEligibilityForm().required_slots([], CollectingDispatcher(), tracker(slots), {}))
     assert asked and asked[0] == first
@@ -46,7 +64,7 @@ def test_form_asks_first_the_most_decisive_missing_fact(slots, first):
 def test_form_never_asks_presumed_facts():
     slots = {"skill_grade": "高级技师", "skill_years": 5.0, "region": "baise"}
     asked = asyncio.run(ValidateEligibilityForm().required_slots([], CollectingDispatcher(), tracker(slots), {}))
-    assert asked == []        # assessment, series, retirement … are premises of the answer
+    assert asked == []  # assessment, series, retirement … are premises of the answer
 
 
 def test_only_one_opening_question():
@@ -88,12 +106,15 @@ def test_guangxi_outside_baise_gets_the_note():
 
 # ── answers ───────────────────────────────────────────────────────────────────────
 
+
 def test_answer_states_conclusion_article_and_next_steps():
-    msgs, events = run(ActionAnswerEligibility(), tracker({"region": "baise", "skill_grade": "高级技师", "skill_years": 5.0}))
+    msgs, events = run(
+        ActionAnswerEligibility(), tracker({"region": "baise", "skill_grade": "高级技师", "skill_years": 5.0})
+    )
     body = texts(msgs)
     assert msgs[0]["text"].startswith("✅ 可以申报副高级职称")
     assert "《百色市实施细则》第八条" in body and "6—7月" in body and "广西人才在线网" in body and "380元" in body
-    assert all("\n\n" not in m["text"] for m in msgs)      # channels split on blank lines
+    assert all("\n\n" not in m["text"] for m in msgs)  # channels split on blank lines
 
 
 def test_not_yet_answer_names_the_year():
@@ -143,14 +164,21 @@ def test_what_if_words_the_hypothesis_as_the_applicant_would():
 def test_what_if_later_without_a_number_is_one_more_year_and_with_one_that_many():
     slots = {"region": "national", "skill_grade": "技师", "skill_years": 1.0}
     assert texts(run(ActionWhatIf(), tracker(slots, text="那以后呢", intent="what_if"))[0]).startswith("如果再干1年")
-    assert texts(run(ActionWhatIf(), tracker(slots, text="那要是三年以后呢", intent="what_if"))[0]).startswith("如果再干3年")
-    assert texts(run(ActionWhatIf(), tracker(slots, text="再过两年能评吗", intent="what_if"))[0]).startswith("如果再干2年")
+    assert texts(run(ActionWhatIf(), tracker(slots, text="那要是三年以后呢", intent="what_if"))[0]).startswith(
+        "如果再干3年"
+    )
+    assert texts(run(ActionWhatIf(), tracker(slots, text="再过两年能评吗", intent="what_if"))[0]).startswith(
+        "如果再干2年"
+    )
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("要是我拿过省级技能大赛一等奖呢", "全国技术能手"),     # an award the documents do not name
-    ("假如情况变了呢", "再干两年呢"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("要是我拿过省级技能大赛一等奖呢", "全国技术能手"),  # an award the documents do not name
+        ("假如情况变了呢", "再干两年呢"),
+    ],
+)
 def test_what_if_without_a_recognised_condition_says_so_instead_of_guessing(text, expected):
     slots = {"region": "nei_mongol", "skill_grade": "高级工", "skill_years": 6.0}
     msgs, events = run(ActionWhatIf(), tracker(slots, text=text, intent="what_if"))
@@ -171,8 +199,10 @@ def test_faq_without_region_answers_per_region_and_asks_for_it():
 
 
 def test_faq_education_equivalent():
-    msgs, _ = run(ActionAnswerFaq(), tracker({"region": "nei_mongol", "skill_school_class": "高级工班"},
-                                             intent="faq_education_equivalent"))
+    msgs, _ = run(
+        ActionAnswerFaq(),
+        tracker({"region": "nei_mongol", "skill_school_class": "高级工班"}, intent="faq_education_equivalent"),
+    )
     assert "大专" in texts(msgs) and "《内蒙古通知》二（二）" in texts(msgs)
 
 
@@ -190,7 +220,9 @@ def test_faq_without_region_names_the_silent_regions_once():
 
 def test_a_place_answer_classified_as_greeting_still_answers_the_region_question():
     t = tracker({"skill_grade": "技师", "skill_years": 3.0, "requested_slot": "region"}, text="在杭州", intent="greet")
-    assert asyncio.run(ValidateEligibilityForm().extract_region(CollectingDispatcher(), t, {})) == {"region": "national"}
+    assert asyncio.run(ValidateEligibilityForm().extract_region(CollectingDispatcher(), t, {})) == {
+        "region": "national"
+    }
 
 
 def test_numbers_carried_as_text_are_understood():
@@ -210,8 +242,16 @@ from dialogue.replies import eligibility_messages  # noqa: E402
 
 
 def outside_form(slots=None, text="", intent="faq_levels"):
-    return Tracker("test-user", dict(slots or {}), {"text": text, "intent": {"name": intent, "confidence": 0.9},
-                                                     "entities": []}, [], False, None, {}, "action_listen")
+    return Tracker(
+        "test-user",
+        dict(slots or {}),
+        {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": []},
+        [],
+        False,
+        None,
+        {},
+        "action_listen",
+    )
 
 
 def own_case_value(events):
@@ -242,11 +282,13 @@ def test_discipline_names_the_bars_explains_the_period_and_says_the_documents_gi
     out = texts(msgs)
     assert "《百色市实施细则》第七条（三）" in out and "《百色市实施细则》第十四条" in out
     assert "“影响期”是" in out and "没有写" in out
-    assert "（百色市）" in out            # a local rule is labelled when the region is unknown
+    assert "（百色市）" in out  # a local rule is labelled when the region is unknown
 
 
 def test_a_fraud_question_leads_with_the_fraud_bar():
-    msgs, _ = run(ActionAnswerGeneral(), outside_form({"region": "baise"}, "弄虚作假被查出来多久不能评", "faq_discipline"))
+    msgs, _ = run(
+        ActionAnswerGeneral(), outside_form({"region": "baise"}, "弄虚作假被查出来多久不能评", "faq_discipline")
+    )
     assert "《百色市实施细则》第七条（二）" in msgs[0]["text"] and "3年内不得申报" in msgs[0]["text"]
 
 
@@ -256,13 +298,17 @@ def test_years_follow_the_region_in_force():
 
 
 def test_a_general_question_from_someone_who_said_who_they_are_goes_on_to_their_question():
-    msgs, events = run(ActionAnswerGeneral(), outside_form({"skill_grade": "技师"}, "我是技师，评副高要几年", "faq_years"))
+    msgs, events = run(
+        ActionAnswerGeneral(), outside_form({"skill_grade": "技师"}, "我是技师，评副高要几年", "faq_years")
+    )
     assert own_case_value(events) is True
-    assert "告诉我" not in msgs[-1]["text"]          # no offer: the form asks next
+    assert "告诉我" not in msgs[-1]["text"]  # no offer: the form asks next
 
 
 def test_inside_the_form_a_general_answer_neither_offers_nor_restarts():
-    msgs, events = run(ActionAnswerGeneral(), tracker({"skill_grade": "技师"}, text="技师相当于什么职称", intent="faq_levels"))
+    msgs, events = run(
+        ActionAnswerGeneral(), tracker({"skill_grade": "技师"}, text="技师相当于什么职称", intent="faq_levels")
+    )
     assert own_case_value(events) is False and "告诉我" not in texts(msgs)
 
 
@@ -288,7 +334,9 @@ def test_an_undecided_answer_asks_for_what_is_missing_instead_of_refusing():
 
 
 def test_a_side_question_from_someone_who_said_who_they_are_goes_on_to_their_question():
-    _, events = run(ActionAnswerFaq(), outside_form({"skill_grade": "技师", "region": "national"}, "职称怎么评", "faq_evaluation"))
+    _, events = run(
+        ActionAnswerFaq(), outside_form({"skill_grade": "技师", "region": "national"}, "职称怎么评", "faq_evaluation")
+    )
     assert own_case_value(events) is True
 
 
@@ -299,21 +347,37 @@ def test_years_of_the_other_direction_answer_the_skill_ladder():
 
 
 def test_a_question_with_a_fact_inside_the_form_is_answered_and_the_form_goes_on():
-    events = [{"event": "action", "name": "action_listen"},
-              {"event": "user", "text": "我是技师 评中级要交多少钱"},
-              {"event": "slot", "name": "skill_grade", "value": "技师"},
-              {"event": "action", "name": "eligibility_form"},
-              {"event": "slot", "name": "skill_grade", "value": "技师"}]
-    t = Tracker("test-user", {"skill_grade": "技师", "region": "baise", "requested_slot": "skill_grade"},
-                {"text": "我是技师 评中级要交多少钱", "intent": {"name": "faq_fee"}, "entities": []},
-                events, False, None, {"name": "eligibility_form"}, "eligibility_form")
+    events = [
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": "我是技师 评中级要交多少钱"},
+        {"event": "slot", "name": "skill_grade", "value": "技师"},
+        {"event": "action", "name": "eligibility_form"},
+        {"event": "slot", "name": "skill_grade", "value": "技师"},
+    ]
+    t = Tracker(
+        "test-user",
+        {"skill_grade": "技师", "region": "baise", "requested_slot": "skill_grade"},
+        {"text": "我是技师 评中级要交多少钱", "intent": {"name": "faq_fee"}, "entities": []},
+        events,
+        False,
+        None,
+        {"name": "eligibility_form"},
+        "eligibility_form",
+    )
     msgs, out = run(ValidateEligibilityForm(), t)
-    assert "230元" in texts(msgs)              # the question is answered …
-    assert {"event": "slot", "timestamp": None, "name": "requested_slot", "value": "skill_years"} in out  # … the form goes on
+    assert "230元" in texts(msgs)  # the question is answered …
+    assert {
+        "event": "slot",
+        "timestamp": None,
+        "name": "requested_slot",
+        "value": "skill_years",
+    } in out  # … the form goes on
 
 
 def test_dont_know_declines_inside_the_form_run():
-    t = tracker({"region": "national", "skill_grade": "技师", "requested_slot": "skill_years"}, text="不知道", intent="deny")
+    t = tracker(
+        {"region": "national", "skill_grade": "技师", "requested_slot": "skill_years"}, text="不知道", intent="deny"
+    )
     _, events = run(ValidateEligibilityForm(), t)
     assert any(e.get("name") == "declined_slots" and e.get("value") == ["skill_years"] for e in events)
 
@@ -322,50 +386,96 @@ def test_a_grade_named_in_a_general_question_without_speaking_of_oneself_only_ge
     _, events = run(ActionAnswerGeneral(), outside_form({"skill_grade": "技师"}, "技师评副高要几年", "faq_years"))
     assert own_case_value(events) is False
     earlier = [{"event": "slot", "name": "skill_grade", "value": "技师"}, {"event": "user", "text": "评副高要几年"}]
-    t = Tracker("test-user", {"skill_grade": "技师"}, {"text": "评副高要几年", "intent": {"name": "faq_years"}, "entities": []},
-                earlier, False, None, {}, "action_listen")
-    assert own_case_value(run(ActionAnswerGeneral(), t)[1]) is True     # said before: their own case
+    t = Tracker(
+        "test-user",
+        {"skill_grade": "技师"},
+        {"text": "评副高要几年", "intent": {"name": "faq_years"}, "entities": []},
+        earlier,
+        False,
+        None,
+        {},
+        "action_listen",
+    )
+    assert own_case_value(run(ActionAnswerGeneral(), t)[1]) is True  # said before: their own case
 
 
 def test_what_if_with_a_supposed_total_of_years_sets_them_instead_of_adding():
     slots = {"region": "national", "skill_grade": "技师", "skill_years": 1.0}
-    t = tracker(slots, text="如果我已经干满三年了呢", intent="what_if",
-                entities=[{"entity": "skill_years", "value": 3, "role": "hypothetical"}])
+    t = tracker(
+        slots,
+        text="如果我已经干满三年了呢",
+        intent="what_if",
+        entities=[{"entity": "skill_years", "value": 3, "role": "hypothetical"}],
+    )
     msgs, events = run(ActionWhatIf(), t)
     assert "可以申报中级职称" in texts(msgs) and "再干" not in texts(msgs) and events == []
 
 
 def test_what_if_takes_the_supposed_facts_not_the_stated_ones():
     slots = {"region": "national", "skill_grade": "高级工", "skill_years": 5.0}
-    t = tracker(slots, text="我是高级工，要是拿到技师呢", intent="what_if",
-                entities=[{"entity": "skill_grade", "value": "高级工"},
-                          {"entity": "skill_grade", "value": "技师", "role": "hypothetical"}])
+    t = tracker(
+        slots,
+        text="我是高级工，要是拿到技师呢",
+        intent="what_if",
+        entities=[
+            {"entity": "skill_grade", "value": "高级工"},
+            {"entity": "skill_grade", "value": "技师", "role": "hypothetical"},
+        ],
+    )
     msgs, _ = run(ActionWhatIf(), t)
     assert texts(msgs).startswith("如果技师") and "中级职称" in texts(msgs)
 
 
 def test_what_if_does_not_take_the_stated_years_for_years_to_come():
     slots = {"region": "nei_mongol", "skill_grade": "技师", "skill_years": 2.0}
-    t = tracker(slots, text="我是技师在包头干了两年 要是考核都合格呢", intent="what_if",
-                entities=[{"entity": "skill_grade", "value": "技师"}, {"entity": "region", "value": "nei_mongol"},
-                          {"entity": "skill_years", "value": 2},
-                          {"entity": "assessment_ok", "value": True, "role": "hypothetical"}])
+    t = tracker(
+        slots,
+        text="我是技师在包头干了两年 要是考核都合格呢",
+        intent="what_if",
+        entities=[
+            {"entity": "skill_grade", "value": "技师"},
+            {"entity": "region", "value": "nei_mongol"},
+            {"entity": "skill_years", "value": 2},
+            {"entity": "assessment_ok", "value": True, "role": "hypothetical"},
+        ],
+    )
     assert texts(run(ActionWhatIf(), t)[0]).startswith("如果近3年年度考核是否均合格为“是”：")
-    t = tracker(slots, text="干了两年了，要是再干一年呢", intent="what_if", entities=[{"entity": "skill_years", "value": 2}])
+    t = tracker(
+        slots, text="干了两年了，要是再干一年呢", intent="what_if", entities=[{"entity": "skill_years", "value": 2}]
+    )
     assert texts(run(ActionWhatIf(), t)[0]).startswith("如果再干1年")
 
 
 def test_a_new_fact_said_with_a_side_question_after_the_answer_leads_to_a_new_answer():
-    answered = [{"event": "slot", "name": "skill_grade", "value": "技师"}, {"event": "slot", "name": "answered", "value": True},
-                {"event": "user", "text": "还在全国职业技能大赛上拿过铜牌 有什么待遇"},
-                {"event": "slot", "name": "awards", "value": ["全国职业技能大赛铜牌"]}]
+    answered = [
+        {"event": "slot", "name": "skill_grade", "value": "技师"},
+        {"event": "slot", "name": "answered", "value": True},
+        {"event": "user", "text": "还在全国职业技能大赛上拿过铜牌 有什么待遇"},
+        {"event": "slot", "name": "awards", "value": ["全国职业技能大赛铜牌"]},
+    ]
     slots = {"skill_grade": "技师", "region": "baise", "answered": True, "awards": ["全国职业技能大赛铜牌"]}
-    t = Tracker("test-user", slots, {"text": "还在全国职业技能大赛上拿过铜牌 有什么待遇", "intent": {"name": "faq_post"},
-                                     "entities": []}, answered, False, None, {}, "action_listen")
+    t = Tracker(
+        "test-user",
+        slots,
+        {"text": "还在全国职业技能大赛上拿过铜牌 有什么待遇", "intent": {"name": "faq_post"}, "entities": []},
+        answered,
+        False,
+        None,
+        {},
+        "action_listen",
+    )
     assert own_case_value(run(ActionAnswerFaq(), t)[1]) is True
     unchanged = answered[:3]
-    t = Tracker("test-user", slots, {"text": "有什么待遇", "intent": {"name": "faq_post"}, "entities": []},
-                unchanged, False, None, {}, "action_listen")
+    t = Tracker(
+        "test-user",
+        slots,
+        {"text": "有什么待遇", "intent": {"name": "faq_post"}, "entities": []},
+        unchanged,
+        False,
+        None,
+        {},
+        "action_listen",
+    )
     assert own_case_value(run(ActionAnswerFaq(), t)[1]) is False
 
 
@@ -381,13 +491,16 @@ def test_a_discipline_question_about_skill_evaluation_leads_with_the_skill_bar()
     assert "第十四条" in msgs[0]["text"]
 
 
-@pytest.mark.parametrize("text,entities,slots,asks", [
-    ("我有初级职称 在赤峰 能考高级工吗", [{"entity": "region", "value": "nei_mongol"}], {}, True),
-    ("我是员级职称", [], {}, True),
-    ("初级职称，助理工程师", [{"entity": "title_level", "value": "助理级"}], {}, False),
-    ("初级职称那个我说过了", [], {"title_level": "助理级"}, False),
-    ("我是技师，在赤峰", [{"entity": "skill_grade", "value": "技师"}], {}, False),
-])
+@pytest.mark.parametrize(
+    "text,entities,slots,asks",
+    [
+        ("我有初级职称 在赤峰 能考高级工吗", [{"entity": "region", "value": "nei_mongol"}], {}, True),
+        ("我是员级职称", [], {}, True),
+        ("初级职称，助理工程师", [{"entity": "title_level", "value": "助理级"}], {}, False),
+        ("初级职称那个我说过了", [], {"title_level": "助理级"}, False),
+        ("我是技师，在赤峰", [{"entity": "skill_grade", "value": "技师"}], {}, False),
+    ],
+)
 def test_junior_title_is_asked_which_instead_of_assumed(text, entities, slots, asks):
     """初级职称 covers 员级 and 助理级 (interpretations #29): ask which, never assume."""
     domain = {"slots": {}, "forms": {"eligibility_form": {"required_slots": []}}}

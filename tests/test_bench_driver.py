@@ -1,6 +1,7 @@
 """`make bench` drives its load with wrk and scripts/bench_conversations.lua: the figures
 are only worth something if those are the bench's real conversations, turn after turn
 under one sender, answered, and counted as failed when they are not."""
+
 import re
 import shutil
 import sqlite3
@@ -28,8 +29,10 @@ def stack(tmp_path_factory):
 def stored_turns(db: Path):
     """User texts and bot replies of each wrk conversation, in order."""
     with sqlite3.connect(db) as conn:
-        rows = conn.execute("select sender_id, type_name, data from events "
-                            "where sender_id like 'bench-wrk-%' and type_name in ('user', 'bot') order by id").fetchall()
+        rows = conn.execute(
+            "select sender_id, type_name, data from events "
+            "where sender_id like 'bench-wrk-%' and type_name in ('user', 'bot') order by id"
+        ).fetchall()
     conversations = {}
     for sender, kind, data in rows:
         conversations.setdefault(sender, []).append((kind, re.search(r'"text":\s*"((?:[^"\\]|\\.)*)"', data).group(1)))
@@ -46,9 +49,15 @@ def test_wrk_runs_the_bench_conversations_and_they_are_answered(stack):
     assert len(complete) >= 3
     for sender, turns in complete.items():
         slot, number = map(int, re.match(r"bench-wrk-(\d+)-(\d+)-", sender).groups())
-        assert number % 3 == slot                       # conversation i, i + 3, … of its slot
-        expected = [t.format(grade=bench_load.GRADES[number % 3], year=2012 + number % 12,
-                             place=bench_load.PLACES[number % len(bench_load.PLACES)]) for t in bench_load.SCRIPT]
+        assert number % 3 == slot  # conversation i, i + 3, … of its slot
+        expected = [
+            t.format(
+                grade=bench_load.GRADES[number % 3],
+                year=2012 + number % 12,
+                place=bench_load.PLACES[number % len(bench_load.PLACES)],
+            )
+            for t in bench_load.SCRIPT
+        ]
         users = [text for kind, text in turns if kind == "user"]
         assert users == expected
         kinds = [kind for kind, _ in turns]

@@ -2,6 +2,7 @@
 ratio is ours / baseline per pair, then the median; both orders count; a missing CPU figure
 leaves that ratio out instead of inventing one. (A short real run: `scripts/bench_load.py
 --paired 2 --paired-only --duration 3 --out /tmp/x.md`.)"""
+
 import sys
 from pathlib import Path
 
@@ -15,23 +16,29 @@ def row(tps, p95, cpu, errors=0):
     return {"tps": tps, "p95": p95, "cpu_ms": cpu, "errors": errors, "turns": 100}
 
 
-ROUNDS = [{"off": row(40, 400, 25), "on": row(200, 50, 5)},
-          {"on": row(240, 60, 4), "off": row(30, 600, 30)},
-          {"off": row(50, 500, None), "on": row(250, 100, 5)}]
+ROUNDS = [
+    {"off": row(40, 400, 25), "on": row(200, 50, 5)},
+    {"on": row(240, 60, 4), "off": row(30, 600, 30)},
+    {"off": row(50, 500, None), "on": row(250, 100, 5)},
+]
 
 
 def test_ratios_are_medians_of_each_pairs_ratio():
     r = bench_paired.ratios(ROUNDS)
-    assert r["tps"] == pytest.approx(5.0)                 # 5, 8, 5
-    assert r["p95"] == pytest.approx(0.125)               # 0.125, 0.1, 0.2
-    assert r["cpu_ms"] == pytest.approx((0.2 + 4 / 30) / 2)   # the pair without a figure is left out
+    assert r["tps"] == pytest.approx(5.0)  # 5, 8, 5
+    assert r["p95"] == pytest.approx(0.125)  # 0.125, 0.1, 0.2
+    assert r["cpu_ms"] == pytest.approx((0.2 + 4 / 30) / 2)  # the pair without a figure is left out
 
 
 def test_the_baseline_is_plain_rasa_or_ours_without_named_patches():
-    assert bench_paired.baseline_env() == {"off": {"RASA_PATCHES": "off"},
-                                           "on": {"RASA_PATCHES": "on", "RASA_PATCHES_SKIP": ""}}
+    assert bench_paired.baseline_env() == {
+        "off": {"RASA_PATCHES": "off"},
+        "on": {"RASA_PATCHES": "on", "RASA_PATCHES_SKIP": ""},
+    }
     assert bench_paired.baseline_env(["past_states_memo"])["off"] == {
-        "RASA_PATCHES": "on", "RASA_PATCHES_SKIP": "past_states_memo"}
+        "RASA_PATCHES": "on",
+        "RASA_PATCHES_SKIP": "past_states_memo",
+    }
 
 
 def test_the_section_lists_every_pair_and_who_went_first():

@@ -2,6 +2,7 @@
 nginx) on free loopback ports, data under a temporary directory. Skipped, with the reason,
 when PostgreSQL/Redis/nginx are not installed (`make run-cluster` / `make test` install
 them). Bounded: 200 conversations × 10 turns, every request with a timeout."""
+
 import asyncio
 import os
 import shutil
@@ -16,12 +17,21 @@ import requests
 from bot.guard import APOLOGY, TOO_FAST
 from servers import ROOT, missing_cluster_binaries, running_cluster
 
-pytestmark = pytest.mark.skipif(missing_cluster_binaries() is not None,
-                                reason=f"not installed: {missing_cluster_binaries()}")
+pytestmark = pytest.mark.skipif(
+    missing_cluster_binaries() is not None, reason=f"not installed: {missing_cluster_binaries()}"
+)
 
 GRADES = ["高级工", "技师", "高级技师"]
-PLACES = [("赤峰市", "nei_mongol"), ("包头", "nei_mongol"), ("通辽", "nei_mongol"), ("百色田阳区", "baise"),
-          ("百色右江区", "baise"), ("南京", "national"), ("成都", "national"), ("杭州", "national")]
+PLACES = [
+    ("赤峰市", "nei_mongol"),
+    ("包头", "nei_mongol"),
+    ("通辽", "nei_mongol"),
+    ("百色田阳区", "baise"),
+    ("百色右江区", "baise"),
+    ("南京", "national"),
+    ("成都", "national"),
+    ("杭州", "national"),
+]
 DOC = {"nei_mongol": "《内蒙古通知》", "baise": "《百色市实施细则》", "national": "《实施意见》"}
 CONVERSATIONS, TURNS = 200, 10
 
@@ -45,9 +55,18 @@ def facts_of(i):
 
 
 def script_of(f):
-    return ["你好，想了解一下技能人才评职称的事", f["skill_grade"], f"{f['skill_grade_year']}年考的",
-            f"在{f['place']}", "评职称要交多少钱", "什么时候可以申报", "需要准备什么材料", "在哪里申报",
-            "这几年考核都合格", "我能申报什么职称"]
+    return [
+        "你好，想了解一下技能人才评职称的事",
+        f["skill_grade"],
+        f"{f['skill_grade_year']}年考的",
+        f"在{f['place']}",
+        "评职称要交多少钱",
+        "什么时候可以申报",
+        "需要准备什么材料",
+        "在哪里申报",
+        "这几年考核都合格",
+        "我能申报什么职称",
+    ]
 
 
 def conversation_problems(f, replies, tracker):
@@ -62,8 +81,10 @@ def conversation_problems(f, replies, tracker):
     users = [e["text"] for e in tracker["events"] if e["event"] == "user"]
     if users != sent:
         first = next((i for i, (u, s) in enumerate(zip(users, sent)) if u != s), min(len(users), len(sent)))
-        found.append(f"stored user texts differ from turn {first}: stored {users[first:first + 2]}, "
-                     f"sent {sent[first:first + 2]} ({len(users)} stored, {len(sent)} sent)")
+        found.append(
+            f"stored user texts differ from turn {first}: stored {users[first:first + 2]}, "
+            f"sent {sent[first:first + 2]} ({len(users)} stored, {len(sent)} sent)"
+        )
     slots = tracker["slots"]
     for key in ("skill_grade", "region"):
         if slots.get(key) != f[key]:
@@ -84,11 +105,14 @@ async def _conversation(session, bases, i, results):
     f = facts_of(i)
     replies = []
     for turn, text in enumerate(script_of(f)):
-        base = bases[(i + turn) % len(bases)]          # alternate instances turn by turn
+        base = bases[(i + turn) % len(bases)]  # alternate instances turn by turn
         started = time.perf_counter()
         try:
-            async with session.post(f"{base}/webhooks/rest/webhook", json={"sender": sender, "message": text},
-                                    timeout=aiohttp.ClientTimeout(total=120)) as r:
+            async with session.post(
+                f"{base}/webhooks/rest/webhook",
+                json={"sender": sender, "message": text},
+                timeout=aiohttp.ClientTimeout(total=120),
+            ) as r:
                 body = await r.json() if r.status == 200 else None
         except Exception:  # counted as lost
             body = None
@@ -122,19 +146,30 @@ def test_200_conversations_x_10_turns_across_two_instances(cluster, report_count
         intact += not found
         if found and len(problems) < 3:
             problems.append(f"{sender}: " + "; ".join(found))
-        profile = {"region": f["region"], "skill_grade": f["skill_grade"], "skill_grade_year": f["skill_grade_year"],
-                   "assessment_ok": True}
+        profile = {
+            "region": f["region"],
+            "skill_grade": f["skill_grade"],
+            "skill_grade_year": f["skill_grade_year"],
+            "assessment_ok": True,
+        }
         levels = {o["level"] for o in evaluate(profile)["options"] if o["status"] == "eligible"}
-        answers_ok += bool(levels) and all(level in replies[-1] for level in levels) or (
-            not levels and "可以申报" not in replies[-1])
+        answers_ok += (
+            bool(levels)
+            and all(level in replies[-1] for level in levels)
+            or (not levels and "可以申报" not in replies[-1])
+        )
     lat = sorted(results["latency"])
-    print(f"\nLOAD: {results['sent']} turns sent, {results['answered']} answered, {intact}/{CONVERSATIONS} "
-          f"conversations intact, {answers_ok}/{CONVERSATIONS} final answers match the rules engine; "
-          f"{elapsed:.1f}s, {results['sent'] / elapsed:.1f} turns/s, p50 {lat[len(lat) // 2] * 1000:.0f} ms, "
-          f"p95 {lat[int(len(lat) * .95)] * 1000:.0f} ms")
-    report_counts("200 conversations x 10 turns across two instances",
-                  f"{results['sent']} turns sent, {results['answered']} answered, {intact}/{CONVERSATIONS} "
-                  f"conversations intact, {answers_ok}/{CONVERSATIONS} final answers match the rules engine")
+    print(
+        f"\nLOAD: {results['sent']} turns sent, {results['answered']} answered, {intact}/{CONVERSATIONS} "
+        f"conversations intact, {answers_ok}/{CONVERSATIONS} final answers match the rules engine; "
+        f"{elapsed:.1f}s, {results['sent'] / elapsed:.1f} turns/s, p50 {lat[len(lat) // 2] * 1000:.0f} ms, "
+        f"p95 {lat[int(len(lat) * .95)] * 1000:.0f} ms"
+    )
+    report_counts(
+        "200 conversations x 10 turns across two instances",
+        f"{results['sent']} turns sent, {results['answered']} answered, {intact}/{CONVERSATIONS} "
+        f"conversations intact, {answers_ok}/{CONVERSATIONS} final answers match the rules engine",
+    )
     cluster.load_report = dict(results, intact=intact, answers_ok=answers_ok)
     assert results["sent"] == CONVERSATIONS * TURNS
     assert results["answered"] == CONVERSATIONS * TURNS
@@ -159,7 +194,7 @@ def test_long_conversation_through_the_action_balancer(cluster):
     """Each action call carries the whole conversation: past 64 KiB (the public body limit)
     the action servers behind nginx must still get it."""
     sender = f"long-{uuid.uuid4().hex[:6]}"
-    long_text = "我是包头的技师，2019年拿的证，" * 40                     # ~640 characters
+    long_text = "我是包头的技师，2019年拿的证，" * 40  # ~640 characters
     for turn in range(25):
         texts = cluster.say(sender, long_text if turn % 2 else "评职称要交多少钱")
         assert texts and APOLOGY not in texts, (turn, texts)
@@ -170,7 +205,7 @@ def test_long_conversation_through_the_action_balancer(cluster):
 def test_rate_limit_holds_across_instances(cluster):
     sender = f"rl-{uuid.uuid4().hex[:6]}"
     replies = [cluster.say(sender, "你好", base=cluster.rasa_url(i % 2)) for i in range(40)]
-    assert sum(r == [TOO_FAST] for r in replies) >= 5        # burst 30 shared through Redis
+    assert sum(r == [TOO_FAST] for r in replies) >= 5  # burst 30 shared through Redis
 
 
 def test_kill9_instance_mid_form(cluster, report_counts):
@@ -184,12 +219,15 @@ def test_kill9_instance_mid_form(cluster, report_counts):
     assert "地区" in reply
     s = cluster.tracker(sender)["slots"]
     assert s["skill_grade"] == "技师" and float(s["skill_grade_year"]) == 2021
-    cluster.start()                                   # restarts only what is down
-    s = requests.get(f"{cluster.rasa_url(0)}/conversations/{sender}/tracker?token=test-rasa-token",
-                     timeout=30).json()["slots"]
+    cluster.start()  # restarts only what is down
+    s = requests.get(f"{cluster.rasa_url(0)}/conversations/{sender}/tracker?token=test-rasa-token", timeout=30).json()[
+        "slots"
+    ]
     assert s["skill_grade"] == "技师"
-    report_counts("Rasa instance kill -9 mid-form (cluster)", "next turn answered by the other instance, "
-                  "slots intact in PostgreSQL, restarted instance sees them")
+    report_counts(
+        "Rasa instance kill -9 mid-form (cluster)",
+        "next turn answered by the other instance, " "slots intact in PostgreSQL, restarted instance sees them",
+    )
 
 
 def test_database_briefly_down(cluster, report_counts):
@@ -201,13 +239,15 @@ def test_database_briefly_down(cluster, report_counts):
         assert down == [APOLOGY]
     finally:
         cluster.pg("start")
-    back = cluster.say(sender, "拿证五年了")            # replays "高级技师" first
+    back = cluster.say(sender, "拿证五年了")  # replays "高级技师" first
     assert back and APOLOGY not in back
     assert cluster.tracker(sender)["slots"]["skill_grade"] == "高级技师"
     for port in cluster.rasa_ports:
         assert requests.get(f"http://127.0.0.1:{port}/status?token=test-rasa-token", timeout=10).status_code == 200
-    report_counts("PostgreSQL stopped mid-conversation", "1 turn got the apology, replayed after the restart, "
-                  "facts intact, both instances still up")
+    report_counts(
+        "PostgreSQL stopped mid-conversation",
+        "1 turn got the apology, replayed after the restart, " "facts intact, both instances still up",
+    )
 
 
 def test_pii_not_in_postgres(cluster):

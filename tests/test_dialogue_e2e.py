@@ -1,6 +1,7 @@
 """Conversations through the REST webhook against the trained model and the real action
 server — the way a user meets the assistant. The sentences are written for the domain,
 not copied from ../shared/examples."""
+
 import uuid
 from pathlib import Path
 
@@ -51,7 +52,7 @@ def test_reverse_direction(stack):
 def test_side_question_then_back_to_the_question(stack):
     _, replies = chat(stack, "我想申报职称", "等下，先问问评职称要交多少钱")
     assert "技能等级" in replies[0]
-    assert "元" in replies[1] and "技能等级" in replies[1]     # fee answered, question asked again
+    assert "元" in replies[1] and "技能等级" in replies[1]  # fee answered, question asked again
 
 
 def test_correction_recomputes(stack):
@@ -89,7 +90,9 @@ def test_assist_api(stack):
     auth = {"Authorization": "Bearer test-assist-token"}
     assert requests.post(url, json={"conversation_id": "c1", "text": "技师"}, timeout=10).status_code == 401
     assert requests.post(url, data="{bad json", headers=auth, timeout=10).status_code == 400
-    r1 = requests.post(url, json={"conversation_id": "c1", "text": "来电人说他是百色凌云县的技师"}, headers=auth, timeout=30).json()
+    r1 = requests.post(
+        url, json={"conversation_id": "c1", "text": "来电人说他是百色凌云县的技师"}, headers=auth, timeout=30
+    ).json()
     assert r1["profile"] == {"region": "baise", "skill_grade": "技师"}
     assert r1["suggestions"][0]["type"] == "ask" and r1["suggestions"][0]["fact"] == "skill_years"
     r2 = requests.post(url, json={"conversation_id": "c1", "text": "拿证已经四年了"}, headers=auth, timeout=30).json()
@@ -109,8 +112,9 @@ def test_a_city_elsewhere_gets_the_national_rules(stack):
 
 
 def test_a_fact_said_with_a_side_question_after_the_answer_still_counts(stack):
-    sender, replies = chat(stack, "百色的技师，拿证两年", "对了，前年的国赛我拿过银牌，这个待遇怎么样",
-                           "那我现在能评什么")
+    sender, replies = chat(
+        stack, "百色的技师，拿证两年", "对了，前年的国赛我拿过银牌，这个待遇怎么样", "那我现在能评什么"
+    )
     assert "中级" in replies[0]
     assert stack.tracker(sender)["slots"]["awards"] == ["全国职业技能大赛银牌"]
     assert "副高级" in replies[2] and "第十条" in replies[2]

@@ -1,4 +1,5 @@
 """The dialogue's slots are the rules engine's profile keys, generated, never retyped."""
+
 import yaml
 
 from rules_engine.profile import schema
@@ -11,8 +12,10 @@ def test_domain_slots_are_generated_from_the_profile_schema():
 
 
 def _entities(domain):
-    return {e if isinstance(e, str) else next(iter(e)): ({} if isinstance(e, str) else next(iter(e.values())))
-            for e in domain["entities"]}
+    return {
+        e if isinstance(e, str) else next(iter(e)): ({} if isinstance(e, str) else next(iter(e.values())))
+        for e in domain["entities"]
+    }
 
 
 def test_every_profile_key_is_a_slot_and_an_entity_and_in_the_form():
@@ -31,7 +34,7 @@ def test_stated_facts_fill_slots_whatever_the_intent_and_conditions_never():
         for mapping in domain["slots"][key]["mappings"]:
             if mapping["type"] == "from_entity":
                 assert "intent" not in mapping and "not_intent" not in mapping, key
-                assert "role" not in mapping, key      # role-less mappings skip role-marked entities
+                assert "role" not in mapping, key  # role-less mappings skip role-marked entities
 
 
 def test_every_fact_the_form_may_ask_has_a_question():

@@ -1,5 +1,6 @@
 """Kept-alive action-server calls (bot/rasa_patches/action_server.py) behave as Rasa's: same body,
 params, token and errors, over one reused connection, and survive a server restart."""
+
 import asyncio
 import json
 
@@ -11,14 +12,18 @@ from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 from bot.rasa_patches import install_kept_alive_endpoint_requests
 
 
-
 @pytest.fixture(autouse=True)
 def kept_alive_requests():
-    install_kept_alive_endpoint_requests()       # conftest puts Rasa's back after each test
+    install_kept_alive_endpoint_requests()  # conftest puts Rasa's back after each test
 
 
-BODY = {"next_action": "action_x", "tracker": {"events": [{"text": "我是技师，电话？", "confidence": 0.93}],
-                                               "slots": {"skill_years": 3, "awards": ["quanguo_jineng_nengshou"]}}}
+BODY = {
+    "next_action": "action_x",
+    "tracker": {
+        "events": [{"text": "我是技师，电话？", "confidence": 0.93}],
+        "slots": {"skill_years": 3, "awards": ["quanguo_jineng_nengshou"]},
+    },
+}
 
 
 class Server:
@@ -28,9 +33,14 @@ class Server:
         self.calls = []
 
     async def handler(self, request):
-        self.calls.append({"body": await request.json(), "query": dict(request.query),
-                           "port": request.transport.get_extra_info("peername")[1],
-                           "content_type": request.headers.get("Content-Type")})
+        self.calls.append(
+            {
+                "body": await request.json(),
+                "query": dict(request.query),
+                "port": request.transport.get_extra_info("peername")[1],
+                "content_type": request.headers.get("Content-Type"),
+            }
+        )
         if request.path == "/fail":
             return web.Response(status=500, text="boom")
         return web.json_response({"events": [], "responses": [{"text": "好的"}]})
@@ -61,7 +71,7 @@ def test_calls_reuse_one_connection_and_send_what_rasa_sends():
     assert answers == [{"events": [], "responses": [{"text": "好的"}]}] * 5
     assert [c["body"] for c in calls] == [json.loads(json.dumps(BODY))] * 5
     assert all(c["query"] == {"token": "secret"} and c["content_type"] == "application/json" for c in calls)
-    assert len({c["port"] for c in calls}) == 1          # one kept-alive connection
+    assert len({c["port"] for c in calls}) == 1  # one kept-alive connection
 
 
 def test_http_errors_raise_rasas_error():
@@ -84,7 +94,7 @@ def test_a_restarted_server_is_reached_again_and_a_stopped_one_raises():
         port = await server.start()
         endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook")
         first = await endpoint.request(json=BODY)
-        await server.stop()                               # the kept connection dies with it
+        await server.stop()  # the kept connection dies with it
         server = Server()
         await server.start(port)
         second = await endpoint.request(json=BODY)

@@ -3,7 +3,6 @@ the fact-level floor on the frozen blind set (tests/nlu/blind/, never trained on
 
 The floor is the figure measured when it was set (docs/nlu_eval.md), not a target: a drop
 below it means the NLU lost stated facts it used to get right."""
-from pathlib import Path
 
 import pytest
 
@@ -17,19 +16,31 @@ FACT_ACCURACY_FLOOR = 0.96
 
 def test_scoring_counts_right_wrong_missed_spurious_and_facts_lost_to_the_intent():
     items, _ = E.load_set(FIXTURE)
-    mappings = {"region": [{"type": "from_entity", "entity": "region"}],
-                "skill_grade": [{"type": "from_entity", "entity": "skill_grade", "not_intent": ["faq_fee"]}],
-                "skill_years": [{"type": "from_entity", "entity": "skill_years"}],
-                "retired": [{"type": "from_entity", "entity": "retired"}],
-                "awards": [{"type": "from_entity", "entity": "awards"}]}
+    mappings = {
+        "region": [{"type": "from_entity", "entity": "region"}],
+        "skill_grade": [{"type": "from_entity", "entity": "skill_grade", "not_intent": ["faq_fee"]}],
+        "skill_years": [{"type": "from_entity", "entity": "skill_years"}],
+        "retired": [{"type": "from_entity", "entity": "retired"}],
+        "awards": [{"type": "from_entity", "entity": "awards"}],
+    }
     parses = {
-        "u1": {"intent": {"name": "faq_fee"}, "entities": [  # skill_grade refused by the intent
-            {"entity": "region", "value": "baise"}, {"entity": "skill_grade", "value": "技师"},
-            {"entity": "skill_years", "value": "3"}]},
-        "u2": {"intent": {"name": "inform"}, "entities": [
-            {"entity": "region", "value": "nei_mongol"}, {"entity": "retired", "value": "false"},
-            {"entity": "skill_grade", "value": "高级工", "role": "hypothetical"},   # not stated: missed
-            {"entity": "awards", "value": "全国技术能手"}]},
+        "u1": {
+            "intent": {"name": "faq_fee"},
+            "entities": [  # skill_grade refused by the intent
+                {"entity": "region", "value": "baise"},
+                {"entity": "skill_grade", "value": "技师"},
+                {"entity": "skill_years", "value": "3"},
+            ],
+        },
+        "u2": {
+            "intent": {"name": "inform"},
+            "entities": [
+                {"entity": "region", "value": "nei_mongol"},
+                {"entity": "retired", "value": "false"},
+                {"entity": "skill_grade", "value": "高级工", "role": "hypothetical"},  # not stated: missed
+                {"entity": "awards", "value": "全国技术能手"},
+            ],
+        },
         "u3": {"intent": {"name": "faq_levels"}, "entities": []},
         "u4": {"intent": {"name": "out_of_scope"}, "entities": []},
         "u5": {"intent": {"name": "faq_fee"}, "entities": [{"entity": "region", "value": "national"}]},
@@ -42,7 +53,7 @@ def test_scoring_counts_right_wrong_missed_spurious_and_facts_lost_to_the_intent
     assert report["intents_per_kind"]["general"]["faq_levels"] == 1
     lines = "\n".join(E.markdown({"ours": report, "baseline": None}, None, FIXTURE))
     assert "50.0% (3/6)" in lines and "| skill_grade | 2 | 0 | 2 | 0 | 0 | 1 |" in lines
-    assert not any(item["text"] in lines for item in items)     # figures only, never sentences
+    assert not any(item["text"] in lines for item in items)  # figures only, never sentences
 
 
 def test_a_conversation_is_right_when_its_last_decision_names_the_level_and_cites_the_article():
@@ -53,11 +64,11 @@ def test_a_conversation_is_right_when_its_last_decision_names_the_level_and_cite
     right = asked + [["✅ 可以申报中级职称。依据《百色市实施细则》第八条：“……”"]]
     assert E.judge_conversation(right, expected)["right"]
     sub_item = [["❌ 不能申报中级职称。", "⚠️ 《百色市实施细则》第八条（一）……"]]
-    assert E.judge_conversation(sub_item, expected)["right"]          # a sub-item cites the article
+    assert E.judge_conversation(sub_item, expected)["right"]  # a sub-item cites the article
     wrong_article = [["✅ 可以申报中级职称。依据《实施意见》二（二）1"]]
     assert not E.judge_conversation(wrong_article, expected)["right"]
     later_changed = right + [["✅ 可以申报副高级职称。依据《百色市实施细则》第十条"]]
-    assert not E.judge_conversation(later_changed, expected)["right"]   # the last decision counts
+    assert not E.judge_conversation(later_changed, expected)["right"]  # the last decision counts
 
 
 def test_a_form_question_or_the_fallback_is_not_a_useful_answer():
@@ -73,8 +84,10 @@ def test_blind_set_fact_accuracy_stays_at_its_measured_floor():
     report = E.fact_report(model_path())
     t = report["total"]
     accuracy = E.accuracy(t)
-    print(f"blind facts right {accuracy:.3f} ({t['correct']}/{t['gold']}), missed {t['missed']}, "
-          f"wrong {t['wrong']}, spurious {t['spurious']}, lost to intent {t['lost_to_intent']}")
+    print(
+        f"blind facts right {accuracy:.3f} ({t['correct']}/{t['gold']}), missed {t['missed']}, "
+        f"wrong {t['wrong']}, spurious {t['spurious']}, lost to intent {t['lost_to_intent']}"
+    )
     assert t["gold"] >= 300
     assert accuracy >= FACT_ACCURACY_FLOOR
     assert t["lost_to_intent"] == 0

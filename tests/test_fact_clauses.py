@@ -5,6 +5,7 @@ named inside a question is not; a condition is marked ``hypothetical``; a negati
 its own clause only; a year belongs to the fact of its own clause. Keys are
 ``entity`` or ``entity/hypothetical``.
 """
+
 import datetime as dt
 
 import pytest
@@ -41,7 +42,7 @@ STATED = [
     ("我打算明年申报", {"application_year": 2027}),
 ]
 
-ASKED_ABOUT = [      # a level named inside a question about it is not held
+ASKED_ABOUT = [  # a level named inside a question about it is not held
     ("中级职称评审费多少？", {}),
     ("评副高要几年？", {}),
     ("能考技师吗", {}),
@@ -63,17 +64,24 @@ ASKED_ABOUT = [      # a level named inside a question about it is not held
     # nobody in it and a question about the rules: about the rule, not a case
     ("技师满几年可以评中级", {}),
     ("高级工考技师需要什么条件", {}),
-    ("江西有没有自己的贯通细则", {"region": "national"}),   # a place asked about is answered by its rules
+    ("江西有没有自己的贯通细则", {"region": "national"}),  # a place asked about is answered by its rules
     ("受过记过处分还能评吗", {}),
-    ("高级技师能评什么", {"skill_grade": "高级技师"}),          # how people ask about their own case
-    ("技师证年限够了", {"skill_grade": "技师"}),                # no question: a statement
-    ("技师拿证四年了在乌海考核合格没处分能评副高吗",
-     {"skill_grade": "技师", "skill_years": 4, "region": "nei_mongol", "assessment_ok": True,
-      "demerit_punishment": False}),
-    ("高级工想评助理工程师", {"skill_grade": "高级工", "series": "工程"}),   # a target still names the series
+    ("高级技师能评什么", {"skill_grade": "高级技师"}),  # how people ask about their own case
+    ("技师证年限够了", {"skill_grade": "技师"}),  # no question: a statement
+    (
+        "技师拿证四年了在乌海考核合格没处分能评副高吗",
+        {
+            "skill_grade": "技师",
+            "skill_years": 4,
+            "region": "nei_mongol",
+            "assessment_ok": True,
+            "demerit_punishment": False,
+        },
+    ),
+    ("高级工想评助理工程师", {"skill_grade": "高级工", "series": "工程"}),  # a target still names the series
 ]
 
-HYPOTHETICAL = [     # conditions are marked, never stated
+HYPOTHETICAL = [  # conditions are marked, never stated
     ("要是我考上技师呢", {"skill_grade/hypothetical": "技师"}),
     ("我是高级工，要是拿到技师呢", {"skill_grade": "高级工", "skill_grade/hypothetical": "技师"}),
     ("那在百色呢", {"region/hypothetical": "baise"}),
@@ -81,13 +89,13 @@ HYPOTHETICAL = [     # conditions are marked, never stated
     ("换成内蒙古呢", {"region/hypothetical": "nei_mongol"}),
     ("假如我拿了中华技能大奖", {"awards/hypothetical": ["中华技能大奖"]}),
     ("明年能评吗", {"application_year/hypothetical": 2027}),
-    ("我主要是技师", {"skill_grade": "技师"}),             # 主要是 is no condition
-    ("若干年前考的高级工", {"skill_grade": "高级工"}),      # nor 若干
+    ("我主要是技师", {"skill_grade": "技师"}),  # 主要是 is no condition
+    ("若干年前考的高级工", {"skill_grade": "高级工"}),  # nor 若干
     ("我需要是高级技师吗", {}),
     ("我在包头，如果我没退休呢", {"region": "nei_mongol", "retired/hypothetical": False}),
 ]
 
-NEGATION = [         # a negation covers its own clause; 不过/不少/可不可以 … negate nothing
+NEGATION = [  # a negation covers its own clause; 不过/不少/可不可以 … negate nothing
     ("技师干了五年，不过退休了", {"skill_grade": "技师", "skill_years": 5, "retired": True}),
     ("技师干了五年不过退休了", {"skill_grade": "技师", "skill_years": 5, "retired": True}),
     ("不过我已经退休", {"retired": True}),
@@ -106,16 +114,16 @@ NEGATION = [         # a negation covers its own clause; 不过/不少/可不可
     ("如果我不在百色在内蒙古呢", {"region/hypothetical": "nei_mongol"}),
 ]
 
-SOMEONE_ELSE = [     # facts about another person are not the applicant's
+SOMEONE_ELSE = [  # facts about another person are not the applicant's
     ("我同事是技师", {}),
     ("我爸在百色，我在包头", {"region": "nei_mongol"}),
     ("我师傅拿过全国技术能手，我是高级工", {"skill_grade": "高级工"}),
     ("其他地方我不清楚，我是技师", {"skill_grade": "技师"}),
-    ("老家是百色的，现在在包头上班", {"region": "nei_mongol"}),     # where they were is not where they work
-    ("来电人说他是百色的技师", {"region": "baise", "skill_grade": "技师"}),   # an agent's words (assist)
+    ("老家是百色的，现在在包头上班", {"region": "nei_mongol"}),  # where they were is not where they work
+    ("来电人说他是百色的技师", {"region": "baise", "skill_grade": "技师"}),  # an agent's words (assist)
 ]
 
-ASKED_ABOUT_BARS = [     # a bar named in a question about it, or about people in general
+ASKED_ABOUT_BARS = [  # a bar named in a question about it, or about people in general
     ("处分期满多久能评", {}),
     ("记过处分影响期是多久", {}),
     ("诚信档案是什么", {}),
@@ -123,10 +131,10 @@ ASKED_ABOUT_BARS = [     # a bar named in a question about it, or about people i
     ("弄虚作假的几年内不能评", {}),
     ("我被记过了，影响期多长", {"demerit_punishment": True}),
     ("我受过记过处分，多久能评", {"demerit_punishment": True}),
-    ("工人评不了工程师吧", {}),                             # about workers in general
+    ("工人评不了工程师吧", {}),  # about workers in general
 ]
 
-YEARS = [            # a year belongs to the fact of its own clause
+YEARS = [  # a year belongs to the fact of its own clause
     ("去年被记过了", {"demerit_punishment": True}),
     ("就前年没合格", {"assessment_ok": False}),
     ("2019年拿的技师，去年被记过", {"skill_grade_year": 2019, "skill_grade": "技师", "demerit_punishment": True}),
@@ -137,35 +145,42 @@ YEARS = [            # a year belongs to the fact of its own clause
     ("取得技师职业资格三年了", {"skill_grade": "技师", "skill_years": 3}),
     ("中级职业资格", {"skill_grade": "中级工"}),
     # without punctuation (voice input), each time goes with the fact said next to it
-    ("我在通辽高级工2020年取得高级职业资格就前年考核没合格",
-     {"region": "nei_mongol", "skill_grade": "高级工", "skill_grade_year": 2020, "assessment_ok": False}),
-    ("技师干了六年考核都合格没退休", {"skill_grade": "技师", "skill_years": 6, "assessment_ok": True, "retired": False}),
+    (
+        "我在通辽高级工2020年取得高级职业资格就前年考核没合格",
+        {"region": "nei_mongol", "skill_grade": "高级工", "skill_grade_year": 2020, "assessment_ok": False},
+    ),
+    (
+        "技师干了六年考核都合格没退休",
+        {"skill_grade": "技师", "skill_years": 6, "assessment_ok": True, "retired": False},
+    ),
     ("退休三年了", {"retired": True}),
     ("大专毕业五年了", {"degree": "大专"}),
     ("去年拿了全国技术能手", {"awards": ["全国技术能手"]}),
     ("前年拿的证考核都合格", {"skill_grade_year": 2024, "assessment_ok": True}),
 ]
 
-BACKGROUND = [      # how people say they stayed, and that their diploma fits
+BACKGROUND = [  # how people say they stayed, and that their diploma fits
     ("毕业以后一直在鄂尔多斯上班", {"stayed_in_region": True, "region": "nei_mongol"}),
     ("技校毕业后没离开过通辽", {"degree": "中专", "stayed_in_region": True, "region": "nei_mongol"}),
     ("我学的专业和现在干的工种一致", {"related_diploma": True}),
     ("毕业证的专业跟现在的工作不一样", {"related_diploma": False}),
 ]
 
-SHORTHAND = [        # shorthand generated from the vocabulary
+SHORTHAND = [  # shorthand generated from the vocabulary
     ("拿过全国大赛银牌", {"awards": ["全国职业技能大赛银牌"]}),
     ("国赛拿了铜牌", {"awards": ["全国职业技能大赛铜牌"]}),
     ("去年世赛拿了金牌", {"awards": ["世界技能大赛金牌"]}),
     ("在技工学校教书", {"series": "技工院校教师"}),
-    ("我是高极技师，想评助里工程师", {"skill_grade": "高级技师", "series": "工程"}),     # typed by sound
+    ("我是高极技师，想评助里工程师", {"skill_grade": "高级技师", "series": "工程"}),  # typed by sound
     ("我在技校当老师", {"series": "技工院校教师"}),
     ("在技师学院任教十年", {"series": "技工院校教师", "professional_years": 10}),
 ]
 
 
-@pytest.mark.parametrize("text,expected", STATED + ASKED_ABOUT + HYPOTHETICAL + NEGATION + SOMEONE_ELSE
-                         + ASKED_ABOUT_BARS + YEARS + BACKGROUND + SHORTHAND)
+@pytest.mark.parametrize(
+    "text,expected",
+    STATED + ASKED_ABOUT + HYPOTHETICAL + NEGATION + SOMEONE_ELSE + ASKED_ABOUT_BARS + YEARS + BACKGROUND + SHORTHAND,
+)
 def test_facts_per_clause(text, expected):
     assert facts(text) == expected
 
@@ -173,4 +188,6 @@ def test_facts_per_clause(text, expected):
 def test_a_condition_and_a_stated_fact_of_the_same_key_are_both_kept():
     got = extract_facts("我是高级工，要是拿到技师呢", today=TODAY)
     assert [(f["entity"], f["value"], f.get("role")) for f in got] == [
-        ("skill_grade", "高级工", None), ("skill_grade", "技师", "hypothetical")]
+        ("skill_grade", "高级工", None),
+        ("skill_grade", "技师", "hypothetical"),
+    ]

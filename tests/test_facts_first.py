@@ -1,4 +1,5 @@
 """A greeting or a fallback that carries profile facts is read as the facts (bot/nlu/facts_first.py)."""
+
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.facts_first import facts_first
@@ -27,8 +28,12 @@ def test_fallback_with_facts_becomes_the_best_fact_intent():
 
 
 def test_without_facts_or_other_intents_nothing_changes():
-    for intent, entities in [("greet", []), ("nlu_fallback", [{**FACT, "extractor": "RegexEntityExtractor"}]),
-                             ("faq_fee", [FACT]), ("inform", [FACT])]:
+    for intent, entities in [
+        ("greet", []),
+        ("nlu_fallback", [{**FACT, "extractor": "RegexEntityExtractor"}]),
+        ("faq_fee", [FACT]),
+        ("inform", [FACT]),
+    ]:
         m = message(intent, [(intent, 0.6), ("inform", 0.3)], entities)
         facts_first(m)
         assert m.get("intent")["name"] == intent

@@ -2,6 +2,7 @@
 (issue 13): answered from the documents with their article before any form question,
 inside the form too, and a new fact said with a question after the answer re-answers.
 Sentences written for these tests, not taken from ../shared/examples or the blind set."""
+
 import uuid
 
 import pytest
@@ -9,9 +10,12 @@ import yaml
 
 from servers import ROOT, running_stack
 
-FORM_QUESTIONS = [v["text"] for name, variants in
-                  yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"].items()
-                  if name.startswith("utter_ask_") for v in variants]
+FORM_QUESTIONS = [
+    v["text"]
+    for name, variants in yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"].items()
+    if name.startswith("utter_ask_")
+    for v in variants
+]
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +36,7 @@ def asks_form_question(reply: str) -> bool:
 def test_a_level_question_is_answered_with_its_article_and_an_offer_not_a_form_question(stack):
     _, (reply, after_yes) = chat(stack, "请问助理工程师是哪个级别的职称", "好的")
     assert "助理级" in reply and "《百色市实施细则》第四条" in reply and not asks_form_question(reply)
-    assert "技能等级" in after_yes and asks_form_question(after_yes)       # the offer taken up
+    assert "技能等级" in after_yes and asks_form_question(after_yes)  # the offer taken up
 
 
 def test_the_belief_that_workers_cannot_get_titles_is_corrected(stack):
@@ -53,7 +57,7 @@ def test_out_of_scope_says_what_is_covered_and_where_to_ask(stack):
 def test_a_general_question_with_a_fact_inside_the_form_is_answered_and_the_form_goes_on(stack):
     sender, (first, reply) = chat(stack, "我想评个职称", "我是技师。另外问下，职称一共分几级")
     assert asks_form_question(first)
-    assert "《百色市实施细则》第四条" in reply and "多少年" in reply   # answered, then the next question
+    assert "《百色市实施细则》第四条" in reply and "多少年" in reply  # answered, then the next question
     assert stack.tracker(sender)["slots"]["skill_grade"] == "技师"
 
 

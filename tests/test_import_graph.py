@@ -1,6 +1,7 @@
 """The import graph of our own packages, read from the source with ast (imports inside
 functions included: a lazy import is still a dependency): no circle anywhere, and the
 directions issue 16 asks for."""
+
 import ast
 from pathlib import Path
 from typing import Dict, List, Set
@@ -28,7 +29,7 @@ def _imported(module: str, path: Path, node: ast.AST, known: Dict[str, Path]) ->
         base = node.module or ""
         if node.level:
             parts = module.split(".") if path.name == "__init__.py" else module.split(".")[:-1]
-            parts = parts[:len(parts) - (node.level - 1)]
+            parts = parts[: len(parts) - (node.level - 1)]
             base = ".".join(parts + ([base] if base else []))
         names = [f"{base}.{a.name}" if f"{base}.{a.name}" in known else base for a in node.names]
     out = set()
@@ -45,8 +46,13 @@ def import_graph() -> Dict[str, Set[str]]:
     graph = {}
     for module, path in known.items():
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        graph[module] = set().union(*(_imported(module, path, node, known) for node in ast.walk(tree)
-                                      if isinstance(node, (ast.Import, ast.ImportFrom))))
+        graph[module] = set().union(
+            *(
+                _imported(module, path, node, known)
+                for node in ast.walk(tree)
+                if isinstance(node, (ast.Import, ast.ImportFrom))
+            )
+        )
     return graph
 
 
@@ -111,15 +117,18 @@ def test_no_import_circle_anywhere():
 def test_dependencies_run_one_way():
     graph = import_graph()
     channels = {m: deps for m, deps in graph.items() if m.startswith("bot.channels")}
-    assert {m: sorted(d for d in deps if d.startswith("actions")) for m, deps in channels.items()
-            if any(d.startswith("actions") for d in deps)} == {}          # channels never import the action server
+    assert {
+        m: sorted(d for d in deps if d.startswith("actions"))
+        for m, deps in channels.items()
+        if any(d.startswith("actions") for d in deps)
+    } == {}  # channels never import the action server
     assert not graph["bot.tracker_store"] & {"bot.rasa_patches", "bot.guard"}
     # the speed patches are installed in one place (bot/runtime.py), reached from nowhere else
     assert sorted(m for m, deps in graph.items() if "bot.rasa_patches" in deps) == ["bot.runtime"]
     for module, deps in graph.items():
-        if module.startswith("dialogue"):                                  # neutral: no actions, no channels
+        if module.startswith("dialogue"):  # neutral: no actions, no channels
             assert not {d for d in deps if d.startswith(("actions", "bot.channels", "bot.guard"))}, module
-        if module.startswith("rules_engine"):                              # pure: nothing of ours above it
+        if module.startswith("rules_engine"):  # pure: nothing of ours above it
             assert all(d.startswith("rules_engine") for d in deps), module
 
 
@@ -127,6 +136,11 @@ def test_the_dialogue_package_does_not_import_rasa():
     for path in (ROOT / "dialogue").glob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         for node in ast.walk(tree):
-            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
-                     else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
             assert not any(n.split(".")[0] in ("rasa", "rasa_sdk") for n in names), path.name

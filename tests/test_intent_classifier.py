@@ -1,7 +1,7 @@
 """Our logistic-regression classifier's input rows equal Rasa's, and our bag-of-words
 featurizer's sentence rows equal Rasa's: Rasa's models, trained and run on the same
 numbers, only cheaper to feed."""
-import asyncio
+
 import os
 
 import numpy as np
@@ -12,8 +12,18 @@ from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressi
 from bot.nlu.intent_classifier import SentenceLogisticRegressionClassifier, sentence_row
 from bot.nlu.sentence_features import SentenceCountVectorsFeaturizer
 
-TEXTS = ["你好", "我是百色的技师，拿证五年了", "评职称要交多少钱", "转人工", "我在通辽，高级工2019年考的",
-         "我有工程师职称，能考技师吗", "😀😀", "a" * 300, "去年获得全国技术能手，现在是高级技师", "？"]
+TEXTS = [
+    "你好",
+    "我是百色的技师，拿证五年了",
+    "评职称要交多少钱",
+    "转人工",
+    "我在通辽，高级工2019年考的",
+    "我有工程师职称，能考技师吗",
+    "😀😀",
+    "a" * 300,
+    "去年获得全国技术能手，现在是高级技师",
+    "？",
+]
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +44,11 @@ def featurised():
         out = runner.run(inputs={"__message__": [UserMessage(text)]}, targets=[parent])
         messages += out[parent]
     classifier = runner._instantiated_nodes[name]._component
-    featurizers = [node._component for node in runner._instantiated_nodes.values()
-                   if isinstance(node._component, SentenceCountVectorsFeaturizer)]
+    featurizers = [
+        node._component
+        for node in runner._instantiated_nodes.values()
+        if isinstance(node._component, SentenceCountVectorsFeaturizer)
+    ]
     return messages, classifier, featurizers
 
 
@@ -62,7 +75,7 @@ def test_sentence_count_vectors_equal_rasas(featurised):
     from rasa.shared.nlu.constants import TEXT
 
     messages, _, featurizers = featurised
-    assert len(featurizers) == 2                                   # word and char n-grams
+    assert len(featurizers) == 2  # word and char n-grams
     for featurizer in featurizers:
         nonzero = 0
         for message in messages:
@@ -72,20 +85,22 @@ def test_sentence_count_vectors_equal_rasas(featurised):
             assert ours_sequence == [None] and rasa_sequence[0] is not None
             nonzero += ours_sentence[0].nnz > 0
             assert np.array_equal(ours_sentence[0].toarray(), rasa_sentence[0].toarray())
-        assert nonzero >= len(messages) // 2                       # not trivially empty rows
+        assert nonzero >= len(messages) // 2  # not trivially empty rows
 
 
 def test_probabilities_are_sklearns_to_the_bit(featurised):
     from bot.nlu.intent_classifier import predict_proba
+
     messages, classifier, _ = featurised
     X = SentenceLogisticRegressionClassifier._create_X(classifier, messages)
     assert np.array_equal(predict_proba(classifier.clf, X), classifier.clf.predict_proba(X))
-    for i in range(len(messages)):                                  # one row at a time, as at run time
+    for i in range(len(messages)):  # one row at a time, as at run time
         assert np.array_equal(predict_proba(classifier.clf, X[i]), classifier.clf.predict_proba(X[i]))
 
 
 def test_process_sets_what_rasas_process_sets(featurised):
     import copy
+
     messages, classifier, _ = featurised
     ours = SentenceLogisticRegressionClassifier.process(classifier, copy.deepcopy(messages))
     rasas = LogisticRegressionClassifier.process(classifier, copy.deepcopy(messages))
@@ -97,6 +112,7 @@ def test_process_sets_what_rasas_process_sets(featurised):
 def test_count_rows_have_sklearns_type_and_order(featurised):
     from bot.nlu.sentence_features import count_row
     from rasa.shared.nlu.constants import TEXT
+
     messages, _, featurizers = featurised
     for featurizer in featurizers:
         vectorizer = featurizer.vectorizers[TEXT]
@@ -126,11 +142,14 @@ def test_regex_sentence_rows_equal_rasas_on_the_training_examples(featurised):
                 line = re.sub(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\{[^}]*\}", lambda m: m.group(1) or m.group(2), line)
                 if line.strip().startswith("- "):
                     texts.append(line.strip()[2:])
-    texts = texts[::max(1, len(texts) // 600)]
+    texts = texts[:: max(1, len(texts) // 600)]
     agent = Agent.load(os.environ.get("JINENG_TEST_MODEL", "models/current.tar.gz"))
     runner = agent.processor.graph_runner
-    name, node = next((n, node) for n, node in runner._instantiated_nodes.items()
-                      if isinstance(node._component, SentenceRegexFeaturizer))
+    name, node = next(
+        (n, node)
+        for n, node in runner._instantiated_nodes.items()
+        if isinstance(node._component, SentenceRegexFeaturizer)
+    )
     featurizer = node._component
     parent = agent.processor.model_metadata.predict_schema.nodes[name].needs["messages"]
     matched = 0

@@ -2,6 +2,7 @@
 semantics: rate-limit buckets (bot/ratelimit.py), the guard's pending turns
 (bot/guard.py) and WeChat's delivery claims (bot/channels/wechat/session.py). Every
 scenario runs against the memory store and, when redis-server is installed, Redis."""
+
 from __future__ import annotations
 
 import asyncio
@@ -47,6 +48,7 @@ def test_get_set_add_delete(make_store) -> None:
         assert await b.get("k") == "mine"
         await a.close()
         await b.close()
+
     run(scenario())
 
 
@@ -59,12 +61,13 @@ def test_update_is_atomic_under_concurrency(make_store) -> None:
             return new, new
 
         results = await asyncio.gather(*(s.update("n", increment, 30) for s in stores for _ in range(10)))
-        assert sorted(results) == list(range(1, 41))          # no lost update
+        assert sorted(results) == list(range(1, 41))  # no lost update
         assert await stores[0].get("n") == 40
-        assert await stores[0].update("n", lambda old: (None, old), 30) == 40   # None deletes
+        assert await stores[0].update("n", lambda old: (None, old), 30) == 40  # None deletes
         assert await stores[1].get("n") is None
         for s in stores:
             await s.close()
+
     run(scenario())
 
 
@@ -83,6 +86,7 @@ def test_wait_returns_when_ready_or_at_timeout(make_store) -> None:
         assert await a.wait("w", lambda v: v == "never", 0.05) == "done"
         await a.close()
         await b.close()
+
     run(scenario())
 
 
@@ -97,7 +101,8 @@ def test_memory_store_expires_and_stays_bounded() -> None:
         assert await store.add("a", 2, 10) is True
         for key in "bcde":
             await store.set(key, key, 10)
-        assert len(store) == 3 and await store.get("a") is None   # oldest written went first
+        assert len(store) == 3 and await store.get("a") is None  # oldest written went first
+
     run(scenario())
 
 
@@ -106,10 +111,11 @@ def test_redis_down_reads_absent_and_fails_open(caplog) -> None:
 
     async def scenario() -> None:
         assert await store.get("k") is None
-        await store.set("k", 1, 10)                           # dropped, no exception
-        assert await store.add("k", 1, 10) is True            # a claim succeeds
+        await store.set("k", 1, 10)  # dropped, no exception
+        assert await store.add("k", 1, 10) is True  # a claim succeeds
         assert await store.update("k", lambda old: ([old], "fresh" if old is None else "old"), 10) == "fresh"
         await store.close()
+
     run(scenario())
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert warnings and all("unreachable: redis" in w for w in warnings)
@@ -128,10 +134,11 @@ def test_token_bucket_limits_one_key_and_refills(make_store) -> None:
         one, two = TokenBucket(make_store(), 3, 1.0), TokenBucket(make_store(), 3, 1.0)
         t = 1000.0
         assert [await (one if i % 2 else two).allow("wechat:A", t) for i in range(4)] == [True, True, True, False]
-        assert await one.allow("wechat:B", t) is True          # another follower is served
-        assert await two.allow("wechat:A", t + 1.0) is True    # one token back after 1 s
+        assert await one.allow("wechat:B", t) is True  # another follower is served
+        assert await two.allow("wechat:A", t + 1.0) is True  # one token back after 1 s
         assert await two.allow("wechat:A", t + 1.0) is False
-        assert await TokenBucket(make_store(), 0, 1.0).allow("x") is True   # burst 0: off
+        assert await TokenBucket(make_store(), 0, 1.0).allow("x") is True  # burst 0: off
+
     run(scenario())
 
 
@@ -143,6 +150,7 @@ def test_pending_turns_keep_the_last_few(make_store) -> None:
         assert await PendingTurns(make_store()).get("s") == [f"消息{i}" for i in range(2, PENDING_MAX + 2)]
         await pending.set("s", [])
         assert await pending.get("s") == []
+
     run(scenario())
 
 
@@ -151,7 +159,7 @@ def test_dedup_claims_once_and_shares_the_answer(make_store) -> None:
         first, retry = DedupStore(make_store(), ttl=30), DedupStore(make_store(), ttl=30)
         assert await first.claim("m") is True
         assert await retry.claim("m") is False
-        assert await retry.wait_result("m", 0.05) is None      # still being answered
+        assert await retry.wait_result("m", 0.05) is None  # still being answered
 
         async def answer() -> None:
             await asyncio.sleep(0.1)
@@ -159,5 +167,6 @@ def test_dedup_claims_once_and_shares_the_answer(make_store) -> None:
 
         result, _ = await asyncio.gather(retry.wait_result("m", 3.0), answer())
         assert result == {"kind": "text", "content": "答案"}
-        assert await retry.wait_result("never-seen", 3.0) is None   # nothing to wait for
+        assert await retry.wait_result("never-seen", 3.0) is None  # nothing to wait for
+
     run(scenario())

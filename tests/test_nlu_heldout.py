@@ -1,5 +1,6 @@
 """`rasa test nlu` on the held-out split (tests/nlu/test_data.yml, never used in
 training), with the issue's thresholds asserted on the model `make test` trained."""
+
 import json
 import os
 import subprocess
@@ -13,8 +14,14 @@ EXTRACTOR = "ProfileFactExtractor"
 
 def test_held_out_intent_and_entity_f1(tmp_path):
     env = dict(os.environ, JINENG_TODAY=HELD_OUT_TODAY)
-    r = subprocess.run([RASA, "test", "nlu", "--nlu", "tests/nlu/test_data.yml", "-m", str(model_path()),
-                        "--out", str(tmp_path)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    r = subprocess.run(
+        [RASA, "test", "nlu", "--nlu", "tests/nlu/test_data.yml", "-m", str(model_path()), "--out", str(tmp_path)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert r.returncode == 0, r.stderr[-3000:]
     intents = json.loads((tmp_path / "intent_report.json").read_text(encoding="utf-8"))
     entities = json.loads((tmp_path / f"{EXTRACTOR}_report.json").read_text(encoding="utf-8"))

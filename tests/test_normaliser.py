@@ -1,4 +1,5 @@
 """bot.nlu.normalise.extract_facts: table of cases, pinned clock, never raises."""
+
 import datetime as dt
 
 import pytest
@@ -77,8 +78,10 @@ CASES = [
     ("诚信记录良好", {"integrity_record": False}),
     ("海外引进的高层次人才", {"overseas_talent": True}),
     ("本科学历，相关专业毕业", {"degree": "本科", "related_diploma": True}),
-    ("预备技师班毕业，毕业后留在包头工作",
-     {"skill_school_class": "预备技师班", "stayed_in_region": True, "region": "nei_mongol"}),
+    (
+        "预备技师班毕业，毕业后留在包头工作",
+        {"skill_school_class": "预备技师班", "stayed_in_region": True, "region": "nei_mongol"},
+    ),
     # correction: the last one said wins
     ("技师，不对，说错了，是高级技师", {"skill_grade": "高级技师"}),
     ("我说错了，我在百色不在南宁", {"region": "baise"}),
@@ -98,7 +101,7 @@ def test_many_facts_in_one_sentence():
 def test_spans_point_at_the_words():
     text = "在鄂尔多斯，高级工，干了8年"
     for f in extract_facts(text, today=TODAY):
-        said = text[f["start"]:f["end"]]
+        said = text[f["start"] : f["end"]]
         assert said in {"鄂尔多斯", "高级工", "8年"}
 
 
@@ -152,8 +155,21 @@ def test_lexicon_is_generated_from_vocabulary():
         assert lex[vocab.grade_number(grade)].value == grade
 
 
-@pytest.mark.parametrize("text", ["", "   ", None, 12345, "😀" * 50, "\x00\x01\x02技师\x7f", "技" * 10000,
-                                  "2019" * 2000, "年" * 3000, "不" * 500 + "技师"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        None,
+        12345,
+        "😀" * 50,
+        "\x00\x01\x02技师\x7f",
+        "技" * 10000,
+        "2019" * 2000,
+        "年" * 3000,
+        "不" * 500 + "技师",
+    ],
+)
 def test_never_raises_on_odd_input(text):
     assert isinstance(extract_facts(text, today=TODAY), list)
 
@@ -168,7 +184,12 @@ def test_never_raises_fuzz(text):
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(sorted(lexicon())[:400] + ["年", "三", "两年半", "没有", "，", "去年", "考核", "合格", "退休"]), max_size=12))
+@given(
+    st.lists(
+        st.sampled_from(sorted(lexicon())[:400] + ["年", "三", "两年半", "没有", "，", "去年", "考核", "合格", "退休"]),
+        max_size=12,
+    )
+)
 def test_never_raises_domain_fuzz(parts):
     text = "".join(parts)
     for f in extract_facts(text, today=TODAY):

@@ -1,6 +1,7 @@
 """Facts said once (issue 16 item 5): the hotline number, the region list and the region
 labels live in rules_engine/vocabulary.py; awards accumulate by one helper. Checked on our
 Python sources, so a second copy shows up here rather than as a drift months later."""
+
 import re
 from pathlib import Path
 
@@ -10,8 +11,9 @@ from dialogue.profile_slots import merge_awards
 from rules_engine import vocabulary
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCES = [p for package in ("bot", "actions", "dialogue", "rules_engine", "scripts")
-           for p in (ROOT / package).rglob("*.py")]
+SOURCES = [
+    p for package in ("bot", "actions", "dialogue", "rules_engine", "scripts") for p in (ROOT / package).rglob("*.py")
+]
 HOME = ROOT / "rules_engine" / "vocabulary.py"
 
 
@@ -21,11 +23,14 @@ def _code(path: Path) -> str:
     return re.sub(r'"""[\s\S]*?"""|#[^\n]*', "", text)
 
 
-@pytest.mark.parametrize("pattern", [
-    r"12333",                                                     # the hotline
-    r"""["']national["'],\s*["']nei_mongol["'],\s*["']baise["']""",  # the region list
-    r"""["']nei_mongol["']:\s*["']内蒙古""",                      # a region's label
-])
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"12333",  # the hotline
+        r"""["']national["'],\s*["']nei_mongol["'],\s*["']baise["']""",  # the region list
+        r"""["']nei_mongol["']:\s*["']内蒙古""",  # a region's label
+    ],
+)
 def test_said_only_in_the_vocabulary(pattern):
     found = [str(p.relative_to(ROOT)) for p in SOURCES if p != HOME and re.search(pattern, _code(p))]
     assert found == []

@@ -1,5 +1,6 @@
 """The NLU helper process parses exactly as the server would, and anything wrong with it
 (killed, hung, gone with the server) costs time, never a message."""
+
 import asyncio
 import os
 import signal
@@ -17,9 +18,21 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot import parse_helper, turn_gate
 
 ROOT = Path(__file__).resolve().parents[1]
-TEXTS = ["你好", "我是百色的技师，拿证五年了", "评职称要交多少钱", "转人工", "我在通辽，高级工2019年考的",
-         "我有工程师职称，能考技师吗", "去年获得全国技术能手，现在是高级技师", "三年前考的高级工，赤峰的",
-         "😀😀 emoji", "a\x00b\x1f\u202e控制字符", "Тест mixed 混合 script عربى", "技" * 2000, "？"]
+TEXTS = [
+    "你好",
+    "我是百色的技师，拿证五年了",
+    "评职称要交多少钱",
+    "转人工",
+    "我在通辽，高级工2019年考的",
+    "我有工程师职称，能考技师吗",
+    "去年获得全国技术能手，现在是高级技师",
+    "三年前考的高级工，赤峰的",
+    "😀😀 emoji",
+    "a\x00b\x1f\u202e控制字符",
+    "Тест mixed 混合 script عربى",
+    "技" * 2000,
+    "？",
+]
 
 
 @pytest.fixture(scope="module")
@@ -33,8 +46,9 @@ def processor():
 
 
 def message(text, i=0):
-    return UserMessage(text, sender_id=f"helper-{i}", input_channel="rest", message_id=f"m-{i}",
-                       metadata={"n": i, "城市": "百色"})
+    return UserMessage(
+        text, sender_id=f"helper-{i}", input_channel="rest", message_id=f"m-{i}", metadata={"n": i, "城市": "百色"}
+    )
 
 
 def in_server(processor, msg):
@@ -44,6 +58,7 @@ def in_server(processor, msg):
 
 def run(processor, scenario):
     """Runs ``scenario(helper)`` with a fresh helper of ``processor``, stopped afterwards."""
+
     async def with_helper():
         helper = parse_helper.ParseHelper(processor)
         helper.start()
@@ -51,6 +66,7 @@ def run(processor, scenario):
             return await scenario(helper)
         finally:
             helper.stop("test over")
+
     return asyncio.run(with_helper())
 
 
@@ -64,7 +80,7 @@ def test_the_helper_parses_exactly_as_the_server(processor):
     for i, (text, answer) in enumerate(zip(TEXTS, answers)):
         expected = in_server(processor, message(text, i))
         assert answer == expected, text[:30]
-    assert {a["intent"]["name"] for a in answers} > {"greet"}          # real parses, not defaults
+    assert {a["intent"]["name"] for a in answers} > {"greet"}  # real parses, not defaults
 
 
 def test_a_message_rasa_cannot_parse_fails_the_same_way(processor, monkeypatch):
@@ -103,6 +119,7 @@ def test_parse_message_uses_the_helper_and_falls_back_when_it_is_killed(processo
         async def counting(msg):
             sent.append(msg.text)
             return await real_parse(msg)
+
         monkeypatch.setattr(helper, "parse", counting)
         through_helper = [await processor.parse_message(message(t, i)) for i, t in enumerate(texts)]
         os.kill(helper.pid, signal.SIGKILL)
@@ -112,10 +129,10 @@ def test_parse_message_uses_the_helper_and_falls_back_when_it_is_killed(processo
         return sent, through_helper, after_kill, in_process, helper.alive
 
     sent, through_helper, after_kill, in_process, alive = run(processor, scenario)
-    assert sent[:len(texts)] == texts                   # the helper did parse them
+    assert sent[: len(texts)] == texts  # the helper did parse them
     assert through_helper == in_process
-    assert after_kill == in_process                     # nothing lost once it was killed
-    assert not alive                                    # noticed, and not restarted yet
+    assert after_kill == in_process  # nothing lost once it was killed
+    assert not alive  # noticed, and not restarted yet
 
 
 def test_a_dead_helper_is_started_again(processor, monkeypatch):
@@ -180,6 +197,7 @@ def test_the_helper_keeps_no_inherited_descriptor(processor):
     listener.bind(("127.0.0.1", 0))
     listener.listen()
     try:
+
         async def scenario(helper):
             await helper.parse(message("你好"))
             return sorted(int(fd) for fd in os.listdir(f"/proc/{helper.pid}/fd"))
@@ -187,12 +205,13 @@ def test_the_helper_keeps_no_inherited_descriptor(processor):
         fds = run(processor, scenario)
     finally:
         listener.close()
-    assert fds[:3] == [0, 1, 2] and len(fds) == 4       # stdio and its socket to the server
+    assert fds[:3] == [0, 1, 2] and len(fds) == 4  # stdio and its socket to the server
 
 
 def test_the_helper_dies_with_the_server(tmp_path):
     script = tmp_path / "server.py"
-    script.write_text(textwrap.dedent(f"""
+    script.write_text(
+        textwrap.dedent(f"""
         import asyncio, sys, time
         sys.path.insert(0, {str(ROOT)!r})
         from bot.parse_helper import ParseHelper
@@ -202,7 +221,8 @@ def test_the_helper_dies_with_the_server(tmp_path):
             print(helper.pid, flush=True)
             time.sleep(60)
         asyncio.run(main())
-    """))
+    """)
+    )
     server = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
     try:
         pid = int(server.stdout.readline())

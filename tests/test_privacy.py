@@ -1,4 +1,5 @@
 """PII redaction (bot/privacy.py): 身份证号 and 手机号, in text, event dicts and log records."""
+
 import logging
 
 from hypothesis import given, settings
@@ -11,19 +12,29 @@ def test_phone_numbers():
     assert redact("我的电话13812345678") == f"我的电话{PHONE_MASK}"
     assert redact("手机：+86 138-1234-5678，谢谢") == f"手机：{PHONE_MASK}，谢谢"
     assert redact("8613912345678") == PHONE_MASK
-    assert redact("１３８１２３４５６７８") == PHONE_MASK           # full-width digits
+    assert redact("１３８１２３４５６７８") == PHONE_MASK  # full-width digits
 
 
 def test_id_numbers():
     assert redact("身份证110101199003078515") == f"身份证{ID_MASK}"
     assert redact("11010119900307851X号") == f"{ID_MASK}号"
     assert redact("11010119900307851x") == ID_MASK
-    assert redact("老身份证110101900307851") == f"老身份证{ID_MASK}"    # 15 digits
+    assert redact("老身份证110101900307851") == f"老身份证{ID_MASK}"  # 15 digits
 
 
 def test_ordinary_numbers_are_kept():
-    for text in ("2023年考的", "干了12年", "拿证三年了", "12333", "电话12345678901", "1381234567",
-                 "138123456789", "123456789012345678901", "2019年到2023年", ""):
+    for text in (
+        "2023年考的",
+        "干了12年",
+        "拿证三年了",
+        "12333",
+        "电话12345678901",
+        "1381234567",
+        "138123456789",
+        "123456789012345678901",
+        "2019年到2023年",
+        "",
+    ):
         assert redact(text) == text
 
 
@@ -32,8 +43,11 @@ def test_non_strings_pass_through():
 
 
 def test_deep():
-    event = {"text": "13812345678", "parse_data": {"text": "13812345678", "entities": [{"value": "110101199003078515"}]},
-             "timestamp": 1.5}
+    event = {
+        "text": "13812345678",
+        "parse_data": {"text": "13812345678", "entities": [{"value": "110101199003078515"}]},
+        "timestamp": 1.5,
+    }
     out = redact_deep(event)
     assert out["text"] == PHONE_MASK and out["parse_data"]["text"] == PHONE_MASK
     assert out["parse_data"]["entities"][0]["value"] == ID_MASK and out["timestamp"] == 1.5

@@ -3,6 +3,7 @@ tracker store): the guarded REST channel, action server outage and recovery, kil
 Rasa mid-form, PII never stored or logged, and fuzzing (REST, WeChat, normaliser).
 Bounded: one stack for the module, hypothesis example counts fixed, every request with a
 timeout."""
+
 import json
 import sqlite3
 import time
@@ -50,11 +51,19 @@ def test_http_api_requires_token(stack):
     assert requests.get(f"{stack.url}/status?token={TOKEN}", timeout=10).status_code == 200
 
 
-@pytest.mark.parametrize("data,status", [
-    (b"{not json", 400), (b"[1, 2]", 400), (b'"text"', 400), (b'{"message": "hi"}', 400),
-    (b'{"sender": "", "message": "hi"}', 400), (b'{"sender": "a", "message": {"x": 1}}', 400),
-    (b"\xff\xfe", 400), (b'{"sender": "a", "message": "' + b"x" * 70000 + b'"}', 413),
-])
+@pytest.mark.parametrize(
+    "data,status",
+    [
+        (b"{not json", 400),
+        (b"[1, 2]", 400),
+        (b'"text"', 400),
+        (b'{"message": "hi"}', 400),
+        (b'{"sender": "", "message": "hi"}', 400),
+        (b'{"sender": "a", "message": {"x": 1}}', 400),
+        (b"\xff\xfe", 400),
+        (b'{"sender": "a", "message": "' + b"x" * 70000 + b'"}', 413),
+    ],
+)
 def test_bad_bodies_get_a_json_error(stack, data, status):
     r = post(stack, data=data)
     assert r.status_code == status and "error" in r.json()
@@ -96,15 +105,18 @@ def test_action_server_down_then_back(stack, report_counts):
         assert stack.tracker(sender)["slots"]["requested_slot"] == "skill_years"
     finally:
         stack.start_actions()
-    back = stack.say(sender, "在赤峰市")           # replays "2023年考的", then this turn
+    back = stack.say(sender, "在赤峰市")  # replays "2023年考的", then this turn
     assert back and APOLOGY not in back
     facts = slots(stack, sender)
     assert facts["skill_grade"] == "高级工" and facts["region"] == "nei_mongol"
     assert float(facts["skill_grade_year"]) == 2023
     users = [e["text"] for e in stack.tracker(sender)["events"] if e["event"] == "user"]
     assert users[-2:] == ["2023年考的", "在赤峰市"]
-    report_counts("action server stopped mid-form", "1 turn got the apology and was rewound; after the restart "
-                  f"it was replayed: {len(users)} user turns stored, facts intact")
+    report_counts(
+        "action server stopped mid-form",
+        "1 turn got the apology and was rewound; after the restart "
+        f"it was replayed: {len(users)} user turns stored, facts intact",
+    )
 
 
 def test_rasa_killed_mid_form_keeps_the_facts(stack, report_counts):
@@ -120,7 +132,7 @@ def test_rasa_killed_mid_form_keeps_the_facts(stack, report_counts):
     assert after["active_loop"].get("name") == "eligibility_form"
     assert after["slots"]["requested_slot"] == before["slots"]["requested_slot"]
     reply = " ".join(stack.say(sender, "2022年考的"))
-    assert "地区" in reply                          # the form goes on with the next question
+    assert "地区" in reply  # the form goes on with the next question
     assert float(slots(stack, sender)["skill_grade_year"]) == 2022
     report_counts("Rasa kill -9 mid-form (SQLite)", "slots and active form intact after the restart, form continued")
 
@@ -133,13 +145,19 @@ def _wechat_post(stack, openid, content, msg_id):
 
     ts, nonce = str(int(time.time())), uuid.uuid4().hex[:10]
     signature = hashlib.sha1("".join(sorted([WECHAT_TOKEN, ts, nonce])).encode()).hexdigest()
-    xml = ("<xml><ToUserName><![CDATA[gh_test]]></ToUserName>"
-           f"<FromUserName><![CDATA[{openid}]]></FromUserName><CreateTime>{ts}</CreateTime>"
-           f"<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[{content}]]></Content>"
-           f"<MsgId>{msg_id}</MsgId></xml>")
-    return requests.post(f"{stack.url}/webhooks/wechat/webhook",
-                         params={"signature": signature, "timestamp": ts, "nonce": nonce},
-                         data=xml.encode("utf-8"), headers={"Content-Type": "text/xml"}, timeout=30)
+    xml = (
+        "<xml><ToUserName><![CDATA[gh_test]]></ToUserName>"
+        f"<FromUserName><![CDATA[{openid}]]></FromUserName><CreateTime>{ts}</CreateTime>"
+        f"<MsgType><![CDATA[text]]></MsgType><Content><![CDATA[{content}]]></Content>"
+        f"<MsgId>{msg_id}</MsgId></xml>"
+    )
+    return requests.post(
+        f"{stack.url}/webhooks/wechat/webhook",
+        params={"signature": signature, "timestamp": ts, "nonce": nonce},
+        data=xml.encode("utf-8"),
+        headers={"Content-Type": "text/xml"},
+        timeout=30,
+    )
 
 
 def test_pii_never_stored_or_logged(stack):
@@ -165,19 +183,44 @@ def test_pii_never_stored_or_logged(stack):
 # ---------------------------------------------------------------------------- fuzzing
 
 HOSTILE = [
-    "", " ", "\x00", "\x00\x01\x02\x1b[31m", "评" * 10000, "😀" * 3000, "𠀀𪚥" * 500, "\u202eabc\u202c",
-    "\ufeff\u200b\u200d", "<script>alert(1)</script>", "]]><xml>", "'; DROP TABLE events; --",
-    "%s%s%n{0}{{}}", "/restart", "/inform{\"skill_grade\":\"技师\"", "/" * 100, "\\u0000", "null",
-    "ＡＢＣ１２３", "技师" * 400, "我是技师干了999999999999999年", "-1年", "1e308年", "NaN",
-    "Ελληνικά русский العربية हिन्दी 日本語 한국어", "\r\n" * 500, "\t" * 1000,
+    "",
+    " ",
+    "\x00",
+    "\x00\x01\x02\x1b[31m",
+    "评" * 10000,
+    "😀" * 3000,
+    "𠀀𪚥" * 500,
+    "\u202eabc\u202c",
+    "\ufeff\u200b\u200d",
+    "<script>alert(1)</script>",
+    "]]><xml>",
+    "'; DROP TABLE events; --",
+    "%s%s%n{0}{{}}",
+    "/restart",
+    '/inform{"skill_grade":"技师"',
+    "/" * 100,
+    "\\u0000",
+    "null",
+    "ＡＢＣ１２３",
+    "技师" * 400,
+    "我是技师干了999999999999999年",
+    "-1年",
+    "1e308年",
+    "NaN",
+    "Ελληνικά русский العربية हिन्दी 日本語 한국어",
+    "\r\n" * 500,
+    "\t" * 1000,
 ]
 hostile_text = st.one_of(
     st.sampled_from(HOSTILE),
     st.text(max_size=300),
     st.text(alphabet=st.characters(max_codepoint=0x1F), max_size=200),
-    st.text(alphabet="技师高级工百色内蒙古年三五十😀\u0000\n/{}\"[]", max_size=2000),
-    st.builds(lambda piece, n: (piece * (10000 // max(1, len(piece)) + 1))[:n],
-              st.text(min_size=1, max_size=20), st.integers(9000, 10000)),
+    st.text(alphabet='技师高级工百色内蒙古年三五十😀\u0000\n/{}"[]', max_size=2000),
+    st.builds(
+        lambda piece, n: (piece * (10000 // max(1, len(piece)) + 1))[:n],
+        st.text(min_size=1, max_size=20),
+        st.integers(9000, 10000),
+    ),
 )
 
 
@@ -194,12 +237,15 @@ def test_fuzz_rest_text(stack, text):
 json_values = st.recursive(
     st.none() | st.booleans() | st.floats(allow_nan=False) | st.integers() | st.text(max_size=50),
     lambda children: st.lists(children, max_size=5) | st.dictionaries(st.text(max_size=10), children, max_size=5),
-    max_leaves=20)
+    max_leaves=20,
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
-@given(payload=st.one_of(json_values, st.fixed_dictionaries({"sender": json_values, "message": json_values})),
-       raw=st.binary(max_size=300))
+@given(
+    payload=st.one_of(json_values, st.fixed_dictionaries({"sender": json_values, "message": json_values})),
+    raw=st.binary(max_size=300),
+)
 def test_fuzz_rest_body(stack, payload, raw):
     for data in (json.dumps(payload).encode(), raw):
         r = post(stack, data=data)

@@ -1,4 +1,5 @@
 """The cached action-result validation accepts and refuses exactly what Rasa's does."""
+
 import pytest
 from jsonschema import ValidationError, validate
 from rasa.core.actions.action import RemoteAction
@@ -26,7 +27,7 @@ def action():
 
 @pytest.mark.parametrize("result", GOOD)
 def test_valid_results_pass(action, result):
-    validate(result, RemoteAction.action_response_format_spec())       # Rasa's own check agrees
+    validate(result, RemoteAction.action_response_format_spec())  # Rasa's own check agrees
     assert action._validate_action_result(result) is True
 
 
@@ -43,6 +44,7 @@ def test_invalid_results_raise_the_same_error(action, result):
 def test_event_type_lookup_is_unchanged():
     from rasa.shared.core.events import ActionExecuted, Event, SlotSet, UserUttered
     from bot.rasa_patches import install_event_type_cache
+
     before = {name: Event.resolve_by_type(name) for name in ("slot", "user", "action", "active_loop")}
     install_event_type_cache()
     assert {name: Event.resolve_by_type(name) for name in before} == before
@@ -65,11 +67,12 @@ def test_unique_entity_mappings_are_cached_per_domain_object():
     original = FormAction("eligibility_form", None)._create_unique_entity_mappings(domain)
     install_unique_entity_mapping_cache()
     first = FormAction("eligibility_form", None)._create_unique_entity_mappings(domain)
-    assert first == original and original            # same answer, and not trivially empty
+    assert first == original and original  # same answer, and not trivially empty
     assert FormAction("eligibility_form", None)._create_unique_entity_mappings(domain) is first
     assert FormAction("eligibility_form", None)._create_unique_entity_mappings(other) is not first
-    for mapping_text in original:                     # the public check agrees
+    for mapping_text in original:  # the public check agrees
         import json
+
         assert FormAction("eligibility_form", None).entity_mapping_is_unique(json.loads(mapping_text), domain)
 
 
@@ -83,12 +86,18 @@ def test_in_order_graph_run_matches_dask_on_a_graph_with_shared_parents():
         def run(*inputs):
             calls.append(name)
             return name, [name, *[value for _, value in inputs]]
+
         return run
 
-    graph = {"input": ("input", [{"text": "技师"}]), "a": (node("a"), "input"), "b": (node("b"), "a"),
-             "c": (node("c"), "a", "input"), "d": (node("d"), "b", "c")}
+    graph = {
+        "input": ("input", [{"text": "技师"}]),
+        "a": (node("a"), "input"),
+        "b": (node("b"), "a"),
+        "c": (node("c"), "a", "input"),
+        "d": (node("d"), "b", "c"),
+    }
     ours = run_graph_in_order(graph, ["d", "b"])
-    assert sorted(calls) == ["a", "b", "c", "d"]                 # every node once
+    assert sorted(calls) == ["a", "b", "c", "d"]  # every node once
     assert ours == tuple(dask.get(graph, ["d", "b"]))
 
 
@@ -112,10 +121,12 @@ def test_in_order_graph_runner_gives_rasas_answers_on_the_trained_model():
         predictions = []
         for text in texts[:3]:
             from rasa.core.channels.channel import UserMessage
+
             await agent.processor._handle_message_with_tracker(UserMessage(text, sender_id="graph-check"), tracker)
             prediction = agent.processor._predict_next_with_tracker(tracker)
-            predictions.append((prediction.policy_name, prediction.max_confidence_index,
-                                round(prediction.max_confidence, 6)))
+            predictions.append(
+                (prediction.policy_name, prediction.max_confidence_index, round(prediction.max_confidence, 6))
+            )
         return [(p["intent"], p["entities"]) for p in parsed], predictions
 
     original = DaskGraphRunner.run
@@ -138,15 +149,15 @@ def test_slot_copy_is_the_same_shallow_copy():
     slots = Domain.load(str(Path(__file__).resolve().parents[1] / "domain.yml")).slots
     for slot in slots:
         slot.value = ["x"] if slot.type_name == "list" else slot.initial_value
-    before = [copy.copy(s) for s in slots]                  # Python's generic copy
+    before = [copy.copy(s) for s in slots]  # Python's generic copy
     install_fast_slot_copy()
     assert "__copy__" in Slot.__dict__
     after = [copy.copy(s) for s in slots]
-    assert len({type(s) for s in slots}) > 2                # several slot classes checked
+    assert len({type(s) for s in slots}) > 2  # several slot classes checked
     for original, generic, fast in zip(slots, before, after):
         assert type(fast) is type(original) and fast is not original
         assert vars(fast) == vars(generic) == vars(original)
-        assert all(vars(fast)[k] is vars(original)[k] for k in vars(original))   # shallow
+        assert all(vars(fast)[k] is vars(original)[k] for k in vars(original))  # shallow
 
 
 def test_domain_is_empty_is_kept_and_unchanged():
@@ -155,12 +166,12 @@ def test_domain_is_empty_is_kept_and_unchanged():
     from bot.rasa_patches import install_domain_is_empty_cache
 
     path = str(Path(__file__).resolve().parents[1] / "domain.yml")
-    rasas = getattr(Domain.is_empty, "_jineng_original", Domain.is_empty)    # even if installed earlier
+    rasas = getattr(Domain.is_empty, "_jineng_original", Domain.is_empty)  # even if installed earlier
     before = (rasas(Domain.load(path)), rasas(Domain.empty()))
     install_domain_is_empty_cache()
     domain = Domain.load(path)
     assert (domain.is_empty(), Domain.empty().is_empty()) == before == (False, True)
-    assert domain.is_empty() is False                          # second call, from the cache
+    assert domain.is_empty() is False  # second call, from the cache
 
 
 def test_past_states_memo_gives_rasas_states_and_private_copies():
@@ -172,21 +183,26 @@ def test_past_states_memo_gives_rasas_states_and_private_copies():
 
     domain = Domain.load(str(Path(__file__).resolve().parents[1] / "domain.yml"))
     tracker = DialogueStateTracker("memo", domain.slots)
-    for event in [ActionExecuted("action_listen"), UserUttered("技师", {"name": "inform", "confidence": 1.0}),
-                  SlotSet("skill_grade", "jishi"), ActionExecuted("eligibility_form"), ActionExecuted("action_listen"),
-                  UserUttered("多少钱", {"name": "faq_fee", "confidence": 1.0})]:
+    for event in [
+        ActionExecuted("action_listen"),
+        UserUttered("技师", {"name": "inform", "confidence": 1.0}),
+        SlotSet("skill_grade", "jishi"),
+        ActionExecuted("eligibility_form"),
+        ActionExecuted("action_listen"),
+        UserUttered("多少钱", {"name": "faq_fee", "confidence": 1.0}),
+    ]:
         tracker.update(event)
     rule_only = {"rule_only_slots": [], "rule_only_loops": []}
     variants = [dict(), dict(omit_unset_slots=True), dict(ignore_rule_only_turns=True, rule_only_data=rule_only)]
     original = getattr(DialogueStateTracker.past_states, "_jineng_original", DialogueStateTracker.past_states)
     rasas = [original(tracker, domain, **v) for v in variants]
     install_past_states_memo()
-    for _ in range(2):                                         # first computed, then from the memo
+    for _ in range(2):  # first computed, then from the memo
         assert [tracker.past_states(domain, **v) for v in variants] == rasas
     mine = tracker.past_states(domain)
-    mine[-1]["user"].pop("intent")                             # what Rasa's featurizer does to its copy
+    mine[-1]["user"].pop("intent")  # what Rasa's featurizer does to its copy
     assert tracker.past_states(domain) == rasas[0]
-    tracker.update(ActionExecuted("action_answer_faq"))       # a new event: computed again
+    tracker.update(ActionExecuted("action_answer_faq"))  # a new event: computed again
     assert len(tracker.past_states(domain)) == len(rasas[0]) + 1
 
 
@@ -218,29 +234,63 @@ def test_objects_are_frozen_once_and_only_with_a_loaded_model():
 
 # ---- the fast check (each event checked against its own kind only) agrees with Rasa's schema ----
 
+
 def _real_events():
     """One of each event kind as Rasa itself serialises it."""
     from rasa.shared.core import events as ev
-    return [e.as_dict() for e in [
-        ev.UserUttered("我是技师", {"name": "inform", "confidence": 0.9},
-                       [{"entity": "skill_grade", "value": "技师", "start": 2, "end": 4}],
-                       parse_data={"intent_ranking": [{"name": "inform", "confidence": 0.9}],
-                                   "response_selector": {"all_retrieval_intents": []}}),
-        ev.ActionExecuted("action_listen", policy="RulePolicy", confidence=1.0),
-        ev.SlotSet("region", "baise"), ev.SlotSet("awards", ["a", "b"]), ev.SlotSet("x", None),
-        ev.EntitiesAdded([{"entity": "region", "value": "百色"}]),
-        ev.ReminderCancelled(name="r"), ev.ActionExecutionRejected("a"), ev.LoopInterrupted(True),
-        ev.ActiveLoop("eligibility_form"), ev.ActiveLoop(None), ev.AllSlotsReset(),
-        ev.ConversationResumed(), ev.ConversationPaused(), ev.FollowupAction("utter_x"),
-        ev.StoryExported(), ev.Restarted(), ev.ActionReverted(), ev.UserUtteranceReverted(),
-        ev.BotUttered("你好", {"custom": {"a": 1}}), ev.SessionStarted(), ev.AgentUttered("x"),
-    ]]
+
+    return [
+        e.as_dict()
+        for e in [
+            ev.UserUttered(
+                "我是技师",
+                {"name": "inform", "confidence": 0.9},
+                [{"entity": "skill_grade", "value": "技师", "start": 2, "end": 4}],
+                parse_data={
+                    "intent_ranking": [{"name": "inform", "confidence": 0.9}],
+                    "response_selector": {"all_retrieval_intents": []},
+                },
+            ),
+            ev.ActionExecuted("action_listen", policy="RulePolicy", confidence=1.0),
+            ev.SlotSet("region", "baise"),
+            ev.SlotSet("awards", ["a", "b"]),
+            ev.SlotSet("x", None),
+            ev.EntitiesAdded([{"entity": "region", "value": "百色"}]),
+            ev.ReminderCancelled(name="r"),
+            ev.ActionExecutionRejected("a"),
+            ev.LoopInterrupted(True),
+            ev.ActiveLoop("eligibility_form"),
+            ev.ActiveLoop(None),
+            ev.AllSlotsReset(),
+            ev.ConversationResumed(),
+            ev.ConversationPaused(),
+            ev.FollowupAction("utter_x"),
+            ev.StoryExported(),
+            ev.Restarted(),
+            ev.ActionReverted(),
+            ev.UserUtteranceReverted(),
+            ev.BotUttered("你好", {"custom": {"a": 1}}),
+            ev.SessionStarted(),
+            ev.AgentUttered("x"),
+        ]
+    ]
 
 
 def _mutations(event):
     """The event with one field broken in each way the schema can notice."""
-    for key in list(event) + ["event", "timestamp", "metadata", "name", "value", "entities",
-                              "text", "parse_data", "policy", "confidence", "hide_rule_turn"]:
+    for key in list(event) + [
+        "event",
+        "timestamp",
+        "metadata",
+        "name",
+        "value",
+        "entities",
+        "text",
+        "parse_data",
+        "policy",
+        "confidence",
+        "hide_rule_turn",
+    ]:
         for wrong in (None, True, 1, 1.5, "s", [], {}, [1], {"a": 1}):
             yield {**event, key: wrong}
         if key in event:
@@ -250,12 +300,14 @@ def _mutations(event):
 def _fast_and_full():
     from jsonschema.validators import validator_for
     from bot.rasa_patches import fast_response_check
+
     schema = RemoteAction.action_response_format_spec()
     return fast_response_check(schema), validator_for(schema)(schema)
 
 
 def _fast_ok(fast, result):
     import fastjsonschema
+
     try:
         fast(result)
         return True
@@ -276,16 +328,36 @@ def test_fast_check_accepts_and_refuses_what_rasa_does_for_every_event_kind():
 
 def test_fast_check_agrees_on_random_events():
     from hypothesis import given, settings, strategies as st
+
     fast, full = _fast_and_full()
-    kinds = st.sampled_from(["user", "action", "slot", "entities", "bot", "active_loop", "rewind",
-                             "session_started", "nope"])
+    kinds = st.sampled_from(
+        ["user", "action", "slot", "entities", "bot", "active_loop", "rewind", "session_started", "nope"]
+    )
     leaf = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=3)
-    value = st.recursive(leaf, lambda inner: st.lists(inner, max_size=3)
-                         | st.dictionaries(st.sampled_from(["name", "entity", "value", "text", "x"]), inner, max_size=3),
-                         max_leaves=6)
-    event = st.fixed_dictionaries({"event": kinds}, optional={
-        k: value for k in ("name", "value", "timestamp", "metadata", "entities", "text", "parse_data",
-                           "policy", "confidence", "hide_rule_turn")})
+    value = st.recursive(
+        leaf,
+        lambda inner: st.lists(inner, max_size=3)
+        | st.dictionaries(st.sampled_from(["name", "entity", "value", "text", "x"]), inner, max_size=3),
+        max_leaves=6,
+    )
+    event = st.fixed_dictionaries(
+        {"event": kinds},
+        optional={
+            k: value
+            for k in (
+                "name",
+                "value",
+                "timestamp",
+                "metadata",
+                "entities",
+                "text",
+                "parse_data",
+                "policy",
+                "confidence",
+                "hide_rule_turn",
+            )
+        },
+    )
 
     @settings(max_examples=1500, deadline=None)
     @given(st.lists(event, max_size=3))
@@ -311,17 +383,24 @@ def test_rule_lookup_shortcut_finds_the_same_rules_on_every_story_prefix():
         pytest.skip("no trained model (make test trains it)")
     agent = Agent.load(model)
     domain = agent.domain
-    policy = next(node._component for node in agent.processor.graph_runner._instantiated_nodes.values()
-                  if isinstance(node._component, RulePolicy))
+    policy = next(
+        node._component
+        for node in agent.processor.graph_runner._instantiated_nodes.values()
+        if isinstance(node._component, RulePolicy)
+    )
     install_rule_lookup_shortcut()
     shortcut, original = RulePolicy._get_possible_keys, RulePolicy._get_possible_keys._jineng_original
-    trackers = [t for path in ("data/stories.yml", "data/rules.yml")
-                for t in load_data(path, domain, augmentation_factor=0)]
+    trackers = [
+        t for path in ("data/stories.yml", "data/rules.yml") for t in load_data(path, domain, augmentation_factor=0)
+    ]
     checked = found = long = 0
     for story in trackers:
         events = list(story.events)
-        events = events + [e for e in events[1:] if not isinstance(e, ActionExecuted) or e.action_name != "action_listen"
-                           ] if len(events) > 4 else events
+        events = (
+            events + [e for e in events[1:] if not isinstance(e, ActionExecuted) or e.action_name != "action_listen"]
+            if len(events) > 4
+            else events
+        )
         for end, event in enumerate(events):
             if not isinstance(event, ActionExecuted):
                 continue
@@ -348,14 +427,18 @@ def test_continued_replay_gives_rasas_states_at_every_step_of_every_story():
     domain = Domain.load("domain.yml")
     install_past_states_memo()
     ours, original = DialogueStateTracker.past_states, DialogueStateTracker.past_states._jineng_original
-    stories = [t for path in ("data/stories.yml", "data/rules.yml", "tests/test_stories.yml")
-               for t in load_data(path, domain, augmentation_factor=0)]
+    stories = [
+        t
+        for path in ("data/stories.yml", "data/rules.yml", "tests/test_stories.yml")
+        for t in load_data(path, domain, augmentation_factor=0)
+    ]
     import random
+
     steps = continued = 0
     for number, story in enumerate(stories):
         events = list(story.events)
-        if number % 3 == 1:                        # a rewind half-way, then the rest again
-            events = events[:len(events) // 2] + [UserUtteranceReverted()] + events[len(events) // 3:]
+        if number % 3 == 1:  # a rewind half-way, then the rest again
+            events = events[: len(events) // 2] + [UserUtteranceReverted()] + events[len(events) // 3 :]
         if number % 7 == 2:
             events = events + [Restarted()] + events[1:]
         events = events + events[1:] + events[1:]  # longer conversations: the same again
@@ -363,16 +446,16 @@ def test_continued_replay_gives_rasas_states_at_every_step_of_every_story():
         asked = random.Random(number)
         for event in events:
             tracker.update(event)
-            if asked.random() < 0.6:           # several events (a rewind, say) between two calls
+            if asked.random() < 0.6:  # several events (a rewind, say) between two calls
                 continue
             for omit in (False, True):
                 expected = original(tracker, domain, omit_unset_slots=omit)
                 assert ours(tracker, domain, omit_unset_slots=omit) == expected
-                assert ours(tracker, domain, omit_unset_slots=omit) == expected     # memo hit
+                assert ours(tracker, domain, omit_unset_slots=omit) == expected  # memo hit
             steps += 1
             continued += isinstance(event, ActionExecuted) and len(tracker.__dict__["_jineng_replay"].events) > 1
         got = ours(tracker, domain)
-        got[-1].clear()                            # callers may change what they get
+        got[-1].clear()  # callers may change what they get
         assert ours(tracker, domain) == original(tracker, domain)
     assert steps > 600 and continued > 150
 
@@ -389,13 +472,22 @@ def test_continued_replay_starts_over_when_earlier_events_were_rewound():
     install_past_states_memo()
     original = DialogueStateTracker.past_states._jineng_original
     tracker = DialogueStateTracker("rewound", domain.slots)
-    for event in [ActionExecuted("action_listen"), UserUttered("技师", {"name": "inform"}),
-                  SlotSet("skill_grade", "技师"), ActionExecuted("eligibility_form")]:
+    for event in [
+        ActionExecuted("action_listen"),
+        UserUttered("技师", {"name": "inform"}),
+        SlotSet("skill_grade", "技师"),
+        ActionExecuted("eligibility_form"),
+    ]:
         tracker.update(event)
     assert tracker.past_states(domain) == original(tracker, domain)
-    for event in [UserUtteranceReverted(), UserUttered("高级工", {"name": "inform"}),
-                  SlotSet("skill_grade", "高级工"), ActionExecuted("eligibility_form"),
-                  ActionExecuted("action_listen"), UserUttered("你好", {"name": "greet"})]:
+    for event in [
+        UserUtteranceReverted(),
+        UserUttered("高级工", {"name": "inform"}),
+        SlotSet("skill_grade", "高级工"),
+        ActionExecuted("eligibility_form"),
+        ActionExecuted("action_listen"),
+        UserUttered("你好", {"name": "greet"}),
+    ]:
         tracker.update(event)
     assert tracker.past_states(domain) == original(tracker, domain)
 
@@ -412,14 +504,27 @@ def test_rule_lookup_shortcut_on_rules_of_every_shape():
     shortcut, original = RulePolicy._get_possible_keys, RulePolicy._get_possible_keys._jineng_original
     policy = RulePolicy.__new__(RulePolicy)
     listen, greet = {"action_name": "action_listen"}, {"intent": "greet"}
-    rules = [[], [{"user": greet}], [{"prev_action": {}, "user": greet}],
-             [{"prev_action": listen, "user": greet}], [{"prev_action": {"action_name": "should_not_be_set"}}],
-             [{"prev_action": {"action_text": "hi"}}], [{"prev_action": {"action_name": "a", "action_text": "b"}}],
-             [{"user": greet}, {"prev_action": listen, "user": greet}], [{"prev_action": {"action_name": "a"}}]]
+    rules = [
+        [],
+        [{"user": greet}],
+        [{"prev_action": {}, "user": greet}],
+        [{"prev_action": listen, "user": greet}],
+        [{"prev_action": {"action_name": "should_not_be_set"}}],
+        [{"prev_action": {"action_text": "hi"}}],
+        [{"prev_action": {"action_name": "a", "action_text": "b"}}],
+        [{"user": greet}, {"prev_action": listen, "user": greet}],
+        [{"prev_action": {"action_name": "a"}}],
+    ]
     lookup = {json.dumps(rule, sort_keys=True): f"action_{i}" for i, rule in enumerate(rules)}
-    states = [{}, {"user": greet}, {"prev_action": listen}, {"prev_action": listen, "user": greet},
-              {"prev_action": {"action_text": "hi"}}, {"prev_action": {"action_name": "a", "action_text": "b"}},
-              {"prev_action": {"action_name": "a"}}]
+    states = [
+        {},
+        {"user": greet},
+        {"prev_action": listen},
+        {"prev_action": listen, "user": greet},
+        {"prev_action": {"action_text": "hi"}},
+        {"prev_action": {"action_name": "a", "action_text": "b"}},
+        {"prev_action": {"action_name": "a"}},
+    ]
     seen = set()
     for history in itertools.chain.from_iterable(itertools.product(states, repeat=n) for n in (1, 2, 3)):
         ours = shortcut(policy, lookup, list(history))
@@ -441,19 +546,28 @@ def test_applied_events_memo_follows_the_events():
     domain = Domain.load("domain.yml")
     install_applied_events_memo()
     original = DialogueStateTracker.applied_events._jineng_original
-    stories = [t for path in ("data/stories.yml", "tests/test_stories.yml")
-               for t in load_data(path, domain, augmentation_factor=0)]
+    stories = [
+        t
+        for path in ("data/stories.yml", "tests/test_stories.yml")
+        for t in load_data(path, domain, augmentation_factor=0)
+    ]
     import random
+
     steps = continued = 0
     for number, story in enumerate(stories):
         events = list(story.events)
-        events = events[:len(events) // 2] + [UserUtteranceReverted()] + events[len(events) // 3:] \
-            + [Restarted()] + events[1:]
+        events = (
+            events[: len(events) // 2]
+            + [UserUtteranceReverted()]
+            + events[len(events) // 3 :]
+            + [Restarted()]
+            + events[1:]
+        )
         tracker = DialogueStateTracker(story.sender_id, domain.slots)
         asked = random.Random(number)
         for event in events:
             tracker.update(event)
-            if number % 2 and asked.random() < 0.5:    # several events between two calls
+            if number % 2 and asked.random() < 0.5:  # several events between two calls
                 continue
             expected = original(tracker)
             before = tracker.__dict__.get("_jineng_applied")
@@ -461,7 +575,7 @@ def test_applied_events_memo_follows_the_events():
             after = tracker.__dict__["_jineng_applied"]
             continued += before is not None and after is not before and after.loop_names is before.loop_names
             assert [id(e) for e in first] == [id(e) for e in expected]
-            first.clear()                                  # the caller's own list
+            first.clear()  # the caller's own list
             assert [id(e) for e in tracker.applied_events()] == [id(e) for e in expected]
             steps += 1
     assert steps > 250 and continued > 100
@@ -481,16 +595,26 @@ def test_replay_resumes_after_a_form_compaction_from_the_copy_after_the_form_run
     install_applied_events_memo()
     install_fast_tracker_copy()
     original = DialogueStateTracker.past_states._jineng_original
-    events = [ActionExecuted("action_listen"), UserUttered("我能评什么", {"name": "ask_eligibility"}),
-              ActionExecuted("eligibility_form"), ActiveLoop("eligibility_form"),
-              SlotSet("requested_slot", "skill_grade"), ActionExecuted("action_listen")]
+    events = [
+        ActionExecuted("action_listen"),
+        UserUttered("我能评什么", {"name": "ask_eligibility"}),
+        ActionExecuted("eligibility_form"),
+        ActiveLoop("eligibility_form"),
+        SlotSet("requested_slot", "skill_grade"),
+        ActionExecuted("action_listen"),
+    ]
     for slot, value in [("skill_grade", "技师"), ("skill_years", 3), ("region", "赤峰市"), ("assessment_ok", True)]:
-        events += [UserUttered(str(value), {"name": "inform"}), SlotSet(slot, value),
-                   ActionExecuted("eligibility_form"), SlotSet("requested_slot", "x"), ActionExecuted("action_listen")]
+        events += [
+            UserUttered(str(value), {"name": "inform"}),
+            SlotSet(slot, value),
+            ActionExecuted("eligibility_form"),
+            SlotSet("requested_slot", "x"),
+            ActionExecuted("action_listen"),
+        ]
     tracker = DialogueStateTracker("form", domain.slots)
     fresh, compacted = [], 0
     init_copy = DialogueStateTracker.init_copy
-    counting = lambda self: fresh.append(1) or init_copy(self)    # noqa: E731
+    counting = lambda self: fresh.append(1) or init_copy(self)  # noqa: E731
     for event in events:
         before = tracker.applied_events()
         tracker.update(event)
@@ -515,31 +639,50 @@ def _tracker_state(tracker):
 def test_fast_copy_is_the_replayed_copy_at_every_step_of_every_story():
     from rasa.core.training import load_data
     from rasa.shared.core.domain import Domain
-    from rasa.shared.core.events import (ActionExecutionRejected, ActiveLoop, BotUttered, ConversationPaused,
-                                         ConversationResumed, FollowupAction, LoopInterrupted, Restarted,
-                                         UserUtteranceReverted)
+    from rasa.shared.core.events import (
+        ActionExecutionRejected,
+        ActiveLoop,
+        BotUttered,
+        ConversationPaused,
+        ConversationResumed,
+        FollowupAction,
+        LoopInterrupted,
+        Restarted,
+        UserUtteranceReverted,
+    )
     from rasa.shared.core.trackers import DialogueStateTracker
     from bot.rasa_patches import install_fast_tracker_copy
 
     domain = Domain.load("domain.yml")
     install_fast_tracker_copy()
     original = DialogueStateTracker.copy._jineng_original
-    stories = [t for path in ("data/stories.yml", "data/rules.yml", "tests/test_stories.yml")
-               for t in load_data(path, domain, augmentation_factor=0)]
-    extra = [ActiveLoop("eligibility_form"), LoopInterrupted(True), ActionExecutionRejected("eligibility_form"),
-             ConversationPaused(), ConversationResumed(), UserUtteranceReverted(), Restarted(),
-             BotUttered("您好"), FollowupAction("utter_greet")]
+    stories = [
+        t
+        for path in ("data/stories.yml", "data/rules.yml", "tests/test_stories.yml")
+        for t in load_data(path, domain, augmentation_factor=0)
+    ]
+    extra = [
+        ActiveLoop("eligibility_form"),
+        LoopInterrupted(True),
+        ActionExecutionRejected("eligibility_form"),
+        ConversationPaused(),
+        ConversationResumed(),
+        UserUtteranceReverted(),
+        Restarted(),
+        BotUttered("您好"),
+        FollowupAction("utter_greet"),
+    ]
     steps = 0
     for number, story in enumerate(stories):
         events = list(story.events)
-        events = events[:len(events) // 2] + [extra[number % len(extra)]] + events[len(events) // 2:]
+        events = events[: len(events) // 2] + [extra[number % len(extra)]] + events[len(events) // 2 :]
         tracker = DialogueStateTracker(story.sender_id, domain.slots)
         for event in events:
             tracker.update(event)
             ours, rasas = tracker.copy(), original(tracker)
             assert _tracker_state(ours) == _tracker_state(rasas)
             if ours.active_loop is not None:
-                ours.active_loop.rejected = not tracker.active_loop.rejected     # independent
+                ours.active_loop.rejected = not tracker.active_loop.rejected  # independent
                 assert ours.active_loop.rejected != tracker.active_loop.rejected
             ours.update(ActiveLoop("x"))
             assert len(tracker.events) == len(ours.events) - 1 and tracker.active_loop_name != "x"
@@ -562,11 +705,12 @@ def test_debug_log_deep_copies_are_the_only_deep_copies_in_the_shimmed_modules()
         for node in ast.walk(tree):
             if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "copy":
                 assert node.attr == "deepcopy", f"{name} uses copy.{node.attr}"
-                call = parents[parents[node]]                  # deepcopy(...) is an argument of ...
+                call = parents[parents[node]]  # deepcopy(...) is an argument of ...
                 while not isinstance(call, (ast.Call, ast.stmt)):
                     call = parents[call]
-                assert isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) \
-                    and call.func.attr == "debug", f"{name}:{node.lineno} deep-copies outside a debug log"
+                assert (
+                    isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "debug"
+                ), f"{name}:{node.lineno} deep-copies outside a debug log"
                 checked += 1
     assert checked >= 8
 
@@ -604,7 +748,9 @@ def test_shallow_active_loop_state_serialises_like_rasas_at_every_step_of_every_
     original = DialogueStateTracker.current_state
     original = getattr(original, "_jineng_original", original)
     install_shallow_active_loop_state()
-    stories = [t for path in ("data/stories.yml", "data/rules.yml") for t in load_data(path, domain, augmentation_factor=0)]
+    stories = [
+        t for path in ("data/stories.yml", "data/rules.yml") for t in load_data(path, domain, augmentation_factor=0)
+    ]
     with_loop = 0
     extra = [LoopInterrupted(True), ActionExecutionRejected("eligibility_form"), LoopInterrupted(False)]
     for number, story in enumerate(stories):
@@ -616,9 +762,10 @@ def test_shallow_active_loop_state_serialises_like_rasas_at_every_step_of_every_
             tracker.update(event)
             for verbosity in (EventVerbosity.NONE, EventVerbosity.APPLIED, EventVerbosity.ALL):
                 ours = tracker.current_state(verbosity)
-                assert json.dumps(ours, sort_keys=True, default=str) == \
-                    json.dumps(original(tracker, verbosity), sort_keys=True, default=str)
-            assert tracker.current_state() == original(tracker)              # default verbosity
+                assert json.dumps(ours, sort_keys=True, default=str) == json.dumps(
+                    original(tracker, verbosity), sort_keys=True, default=str
+                )
+            assert tracker.current_state() == original(tracker)  # default verbosity
             if tracker.active_loop is not None:
                 assert ours["active_loop"] == dataclasses.asdict(tracker.active_loop)
                 with_loop += 1

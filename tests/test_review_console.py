@@ -3,10 +3,10 @@ the token (401 and nothing else), messages the assistant could not handle in the
 within seconds and without a phone or ID number, annotations refused by name, figures and
 CSV, the browser flow (review → annotate → export, screenshot), and a broken event broker
 that does not break a conversation."""
+
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -22,12 +22,19 @@ from servers import ROOT, running_stack
 TOKEN = "test-review-token"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 PHONE, ID_NUMBER = "13912345678", "11010119900307123X"
-INBOX_WAIT = 5.0              # seconds a message may take to appear
+INBOX_WAIT = 5.0  # seconds a message may take to appear
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 ARTIFACTS = ROOT / "build" / "test-artifacts"
 CHROMIUM = shutil.which("chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 API_GETS = ("inbox", "vocabulary", "annotations", "figures", "figures/topics.csv", "export", "nothing-here")
 
 
@@ -69,8 +76,16 @@ def test_page_and_assets_are_served(stack):
     assert chart.headers["Content-Type"].startswith("application/javascript")
 
 
-@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer wrong"}, {"Authorization": TOKEN},
-                                     {"Authorization": f"Basic {TOKEN}"}, {"Authorization": "Bearer "}])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer wrong"},
+        {"Authorization": TOKEN},
+        {"Authorization": f"Basic {TOKEN}"},
+        {"Authorization": "Bearer "},
+    ],
+)
 def test_api_refuses_without_the_token(stack, headers):
     for path in API_GETS:
         r = api(stack, path, headers=headers)
@@ -84,7 +99,7 @@ def test_api_refuses_without_the_token(stack, headers):
 
 
 def test_unhandled_messages_reach_the_inbox_within_seconds_without_pii(stack):
-    sender = f"review-{uuid.uuid4().hex[:8]}-{PHONE}"     # even a sender id with a number in it
+    sender = f"review-{uuid.uuid4().hex[:8]}-{PHONE}"  # even a sender id with a number in it
     stack.say(sender, "我是百色的技师，拿证三年了")
     cases = {
         "qwerty asdf zxcv": "fallback",
@@ -108,7 +123,7 @@ def test_unhandled_messages_reach_the_inbox_within_seconds_without_pii(stack):
     assert fallback["channel"] == "rest" and len(fallback["sender"]) == 12
     assert any(line["who"] == "bot" and "没太明白" in line["text"] for line in fallback["context"])
     times = [i["ts"] for i in items]
-    assert times == sorted(times, reverse=True)                # newest first
+    assert times == sorted(times, reverse=True)  # newest first
     assert [i["text"] for i in api(stack, "inbox?reason=handoff", headers=AUTH).json()] == ["转人工"]
     assert api(stack, "inbox?reason=bogus", headers=AUTH).status_code == 400
     # nothing of the phone or ID number anywhere in the broker's database files
@@ -124,18 +139,28 @@ def test_annotations_are_checked_by_name(stack):
     stack.say("review-annot", "我是技师，不对，是高级技师")
     item, _ = inbox_item(stack, "我是技师，不对，是高级技师")
     assert item is not None
-    bad = api(stack, "annotations", "POST", headers=AUTH,
-              json={"event_id": item["id"], "intent": "inform", "facts": [{"entity": "skill_grade", "value": "特级技师"}]})
+    bad = api(
+        stack,
+        "annotations",
+        "POST",
+        headers=AUTH,
+        json={"event_id": item["id"], "intent": "inform", "facts": [{"entity": "skill_grade", "value": "特级技师"}]},
+    )
     assert bad.status_code == 400 and "特级技师" in bad.json()["error"]
     bad = api(stack, "annotations", "POST", headers=AUTH, json={"event_id": item["id"], "intent": "chitchat"})
     assert bad.status_code == 400 and "chitchat" in bad.json()["error"]
-    bad = api(stack, "annotations", "POST", headers=AUTH, json={"event_id": 10 ** 9, "intent": "inform"})
-    assert bad.status_code == 400 and str(10 ** 9) in bad.json()["error"]
+    bad = api(stack, "annotations", "POST", headers=AUTH, json={"event_id": 10**9, "intent": "inform"})
+    assert bad.status_code == 400 and str(10**9) in bad.json()["error"]
     bad = api(stack, "annotations", "POST", headers={**AUTH, "Content-Type": "application/json"}, data="{not json")
     assert bad.status_code == 400 and "JSON" in bad.json()["error"]
-    assert api(stack, "annotations", headers=AUTH).json() == []          # nothing stored by a refusal
-    ok = api(stack, "annotations", "POST", headers=AUTH,
-             json={"event_id": item["id"], "intent": "correct", "facts": [{"entity": "skill_grade", "value": "高级技师"}]})
+    assert api(stack, "annotations", headers=AUTH).json() == []  # nothing stored by a refusal
+    ok = api(
+        stack,
+        "annotations",
+        "POST",
+        headers=AUTH,
+        json={"event_id": item["id"], "intent": "correct", "facts": [{"entity": "skill_grade", "value": "高级技师"}]},
+    )
     assert ok.status_code == 200, ok.text
     assert "[高级技师](skill_grade)" in api(stack, "export", headers=AUTH).text
     assert api(stack, f"annotations/{item['id']}", "DELETE", headers=AUTH).status_code == 204
@@ -144,7 +169,7 @@ def test_annotations_are_checked_by_name(stack):
 
 def test_figures_and_csv(stack):
     stack.say("review-figures", "我是包头的高级工，干了五年")
-    deadline = time.monotonic() + INBOX_WAIT          # the broker writes within a second
+    deadline = time.monotonic() + INBOX_WAIT  # the broker writes within a second
     while True:
         figures = api(stack, "figures", headers=AUTH).json()
         tables = figures["tables"]
@@ -163,6 +188,7 @@ def test_figures_and_csv(stack):
 
 
 # ------------------------------------------------------------------------------ browser
+
 
 @pytest.fixture(scope="module")
 def browser():
@@ -243,8 +269,14 @@ def test_browser_review_annotate_export(stack, browser, tmp_path):
     # `make review-export`'s command, on this stack's broker database
     out = tmp_path / "reviewed.yml"
     env = dict(stack.env, EVENT_BROKER_DB="", PYTHONPATH=str(ROOT))
-    result = subprocess.run([sys.executable, "-m", "bot.channels.review.export", "--out", str(out)],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.channels.review.export", "--out", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     exported = out.read_text(encoding="utf-8")
     assert "- intent: correct" in exported and "说错了，我拿的是[技师](skill_grade)证" in exported
@@ -252,9 +284,10 @@ def test_browser_review_annotate_export(stack, browser, tmp_path):
 
 # ------------------------------------------------------------------------------ broken broker
 
+
 def test_broken_event_broker_never_breaks_a_conversation(tmp_path):
     broken = tmp_path / "events.db"
-    broken.mkdir()                                   # a directory: the database cannot be opened
+    broken.mkdir()  # a directory: the database cannot be opened
     with running_stack(tmp_path, extra_env={"REVIEW_TOKEN": TOKEN, "EVENT_BROKER_DB": str(broken)}) as s:
         replies = s.say("broken-broker", "我是百色的技师，拿证三年了")
         assert any("中级" in r for r in replies), replies

@@ -1,4 +1,5 @@
 """Bad input gets a clear error naming the key and what is accepted — never a guess."""
+
 import subprocess
 import sys
 
@@ -58,8 +59,9 @@ def test_null_counts_as_unknown():
 
 
 def _cli(args, stdin):
-    return subprocess.run([sys.executable, "-m", "rules_engine", *args], input=stdin, capture_output=True,
-                          text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "rules_engine", *args], input=stdin, capture_output=True, text=True, timeout=60
+    )
 
 
 @pytest.mark.parametrize("stdin", ["{", "", "not json", '{"skill_grade": "技师",}'])

@@ -1,4 +1,5 @@
 """The table of cases in tests/rules/cases.yaml, each checked against the engine."""
+
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,9 @@ CASES = yaml.safe_load((Path(__file__).parent / "rules" / "cases.yaml").read_tex
 
 def _cites(citations, expected: str) -> bool:
     doc, article = expected.split()
-    return any(c["doc"] == doc and (c["article"] == article or base_article(c["article"]) == article)
-               for c in citations)
+    return any(
+        c["doc"] == doc and (c["article"] == article or base_article(c["article"]) == article) for c in citations
+    )
 
 
 def _matches(item: dict, spec: dict) -> bool:

@@ -1,4 +1,5 @@
 """Data lint and coverage: the rule data says what the documents say, all of it."""
+
 import json
 import subprocess
 import sys
@@ -54,7 +55,7 @@ def test_every_article_is_encoded_or_excluded_with_a_reason():
         for art_id, art in doc.articles.items():
             family = {art_id, *doc.descendants(art_id)}
             if art.parent and layer.doc == "baise":
-                family.add(art.parent)        # citing 第二十一条 covers its items
+                family.add(art.parent)  # citing 第二十一条 covers its items
             if any((layer.doc, a) in cited for a in family):
                 continue
             reason = layer.excluded_articles.get(art_id, "")
@@ -81,10 +82,20 @@ def test_article_ids_follow_the_contract():
 
 # ── the loader's own checks refuse bad data ───────────────────────────────────────
 
+
 def _route(rid, doc="national", when=(("skill_grade", "技师"),), levels=("中级",), **kw):
     cite = Citation("national", "二（二）1")
-    return Route(id=rid, doc=doc, citations=[cite], quote="q", kind="title", path="regular", levels=levels,
-                 when=[Condition(f, "in", (v,), cite) for f, v in when], **kw)
+    return Route(
+        id=rid,
+        doc=doc,
+        citations=[cite],
+        quote="q",
+        kind="title",
+        path="regular",
+        levels=levels,
+        when=[Condition(f, "in", (v,), cite) for f, v in when],
+        **kw,
+    )
 
 
 def test_two_rules_deciding_the_same_case_are_a_load_error():
@@ -128,14 +139,23 @@ def test_a_condition_with_a_non_canonical_value_is_a_load_error():
 
 # ── CLI ───────────────────────────────────────────────────────────────────────────
 
+
 def _cli(args, stdin=""):
-    return subprocess.run([sys.executable, "-m", "rules_engine", *args], input=stdin, capture_output=True,
-                          text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "rules_engine", *args], input=stdin, capture_output=True, text=True, timeout=60
+    )
 
 
 def test_cli_evaluate_and_explain():
-    profile = json.dumps({"region": "baise", "skill_grade": "高级技师", "skill_years": 5, "assessment_ok": True,
-                          "application_year": 2026})
+    profile = json.dumps(
+        {
+            "region": "baise",
+            "skill_grade": "高级技师",
+            "skill_years": 5,
+            "assessment_ok": True,
+            "application_year": 2026,
+        }
+    )
     r = _cli(["evaluate"], profile)
     assert r.returncode == 0, r.stderr
     d = json.loads(r.stdout)

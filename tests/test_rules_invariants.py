@@ -4,6 +4,7 @@ The grid is every region × skill grade × years 0–10 × title level × title 
 award, and every region × grade × years × title × each bar flag: about 45,000 decisions,
 evaluated once and shared by the checks below.
 """
+
 from functools import lru_cache
 
 import pytest
@@ -44,7 +45,7 @@ def test_every_decision_keeps_the_invariants():
 def test_one_more_year_never_removes_an_option():
     found = []
     table = decisions()
-    for key, (p, d) in table.items():
+    for key, (_p, d) in table.items():
         years = key[2]
         if years is None or years == 10:
             continue
@@ -59,7 +60,7 @@ def test_a_higher_grade_never_opens_fewer_title_levels():
     found = []
     table = decisions()
     grades = inv.GRADES
-    for key, (p, d) in table.items():
+    for key, (_p, d) in table.items():
         grade = key[1]
         if grade is None or grade == grades[-1]:
             continue
@@ -73,10 +74,10 @@ def test_a_higher_grade_never_opens_fewer_title_levels():
 def test_local_regions_answer_national_articles_as_the_national_rules_do():
     found = []
     table = decisions()
-    for key, (p, d) in table.items():
+    for key, (_p, d) in table.items():
         region = key[0]
         if region == "national" or key[6] != "none":
-            continue        # local bars are meant to differ
+            continue  # local bars are meant to differ
         national = table[("national",) + key[1:]][1]
         v = inv.check_layering(region, d, national)
         if v:

@@ -1,4 +1,5 @@
 """Properties every decision must have, whatever the (valid) profile."""
+
 from hypothesis import given, settings
 
 from rules_engine import evaluate, vocabulary

@@ -1,5 +1,6 @@
 """The sign-off sheets in docs/answers/ are what the rules answer today: a change to a rule
 shows up in review as a diff of answers, and a stale sheet fails here."""
+
 import subprocess
 import sys
 
@@ -29,10 +30,20 @@ def test_every_outcome_has_one_representative_and_every_answer_cites(region):
 
 
 def test_the_command_writes_plain_chinese_and_refuses_an_unknown_region():
-    ok = subprocess.run([sys.executable, "-m", "rules_engine", "sheet", "--region", "nei_mongol"],
-                        cwd=ROOT, capture_output=True, text=True, timeout=120)
+    ok = subprocess.run(
+        [sys.executable, "-m", "rules_engine", "sheet", "--region", "nei_mongol"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert ok.returncode == 0 and ok.stdout.startswith("# 答复核对表：内蒙古自治区")
     assert "《内蒙古通知》二（四）" in ok.stdout
-    bad = subprocess.run([sys.executable, "-m", "rules_engine", "sheet", "--region", "guangxi"],
-                         cwd=ROOT, capture_output=True, text=True, timeout=60)
+    bad = subprocess.run(
+        [sys.executable, "-m", "rules_engine", "sheet", "--region", "guangxi"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert bad.returncode == 2 and "guangxi" in bad.stderr

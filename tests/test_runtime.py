@@ -1,5 +1,6 @@
 """The one start-up step (bot/runtime.py), the switch and version guard of the speed patches,
 and the patch helper every change to Rasa goes through (bot/patching.py)."""
+
 import logging
 
 import pytest
@@ -30,7 +31,7 @@ def test_patch_records_the_original_and_undo_restores_it_exactly():
         return "patched"
 
     assert patching.patch(Owner, "method", method)
-    assert not patching.patch(Owner, "method", lambda self: "again")       # installing twice: no-op
+    assert not patching.patch(Owner, "method", lambda self: "again")  # installing twice: no-op
     assert Owner().method() == "patched" and method._jineng_original is own
     assert patching.original(Owner, "method") is own and patching.is_patched(Owner, "method")
     patching.patch(Owner, "static", staticmethod(lambda: "patched static"))
@@ -58,7 +59,7 @@ def test_a_module_attribute_is_patched_and_restored():
 def fresh_switch(monkeypatch):
     monkeypatch.setattr(rasa_patches, "_warned", False)
     monkeypatch.setattr(runtime, "_speed_patches", None)
-    assert patching.applied() == []      # conftest undid what earlier tests installed
+    assert patching.applied() == []  # conftest undid what earlier tests installed
     yield monkeypatch
     patching.undo_all()
 
@@ -74,7 +75,8 @@ def test_rasa_patches_off_runs_plain_rasa_with_one_warning(fresh_switch, caplog)
         assert rasa_patches.install() is False
     assert patching.applied() == []
     assert [r.getMessage() for r in caplog.records] == [
-        "speed patches not installed (RASA_PATCHES=off): running plain Rasa"]
+        "speed patches not installed (RASA_PATCHES=off): running plain Rasa"
+    ]
 
 
 def test_another_rasa_version_runs_plain(fresh_switch, caplog):
@@ -89,14 +91,19 @@ def test_another_rasa_version_runs_plain(fresh_switch, caplog):
 def test_runtime_installs_the_watch_always_and_the_speed_patches_unless_off(fresh_switch):
     fresh_switch.setenv("RASA_PATCHES", "off")
     assert runtime.install() is False
-    assert _patched_names() == {"RemoteAction.run"}          # the action watch is no speed patch
+    assert _patched_names() == {"RemoteAction.run"}  # the action watch is no speed patch
     patching.undo_all()
     fresh_switch.setattr(runtime, "_speed_patches", None)
     fresh_switch.setenv("RASA_PATCHES", "on")
     assert runtime.install() is True
     names = _patched_names()
-    assert {"RemoteAction.run", "MessageProcessor.handle_message", "DialogueStateTracker.past_states",
-            "EndpointConfig.request", "RemoteAction._validate_action_result"} <= names
+    assert {
+        "RemoteAction.run",
+        "MessageProcessor.handle_message",
+        "DialogueStateTracker.past_states",
+        "EndpointConfig.request",
+        "RemoteAction._validate_action_result",
+    } <= names
     assert len(names) >= 15
 
 
@@ -133,8 +140,11 @@ def test_channels_install_nothing():
 
 def test_the_listeners_go_on_every_server_whatever_its_channels():
     names = [(fn.__name__, event) for fn, event in runtime.listeners()]
-    assert names == [("filter_logs", "before_server_start"), ("fix_socketio_session_rooms", "before_server_start"),
-                     ("model_loaded", "after_server_start")]
+    assert names == [
+        ("filter_logs", "before_server_start"),
+        ("fix_socketio_session_rooms", "before_server_start"),
+        ("model_loaded", "after_server_start"),
+    ]
 
 
 def test_one_patch_can_be_left_out_for_a_paired_run(fresh_switch):

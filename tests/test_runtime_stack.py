@@ -4,6 +4,7 @@ no log filter, no speed patches): a server with only Rasa's own REST channel, st
 every server is (python -m bot.runtime), still forks its NLU helper once the model is in,
 answers, and keeps PII out of its log. And every place that starts a Rasa server starts it
 through bot.runtime."""
+
 import re
 import uuid
 from pathlib import Path
@@ -17,7 +18,7 @@ from servers import LOGS, ROOT, running_stack
 def plain_channels_stack(tmp_path_factory):
     directory = tmp_path_factory.mktemp("runtime")
     credentials = directory / "credentials.yml"
-    credentials.write_text("rest:\n", encoding="utf-8")          # Rasa's own REST channel, nothing of ours
+    credentials.write_text("rest:\n", encoding="utf-8")  # Rasa's own REST channel, nothing of ours
     with running_stack(directory, credentials=str(credentials)) as stack:
         yield stack
 
@@ -28,7 +29,7 @@ def test_the_runtime_does_not_depend_on_the_channels(plain_channels_stack):
     reply = " ".join(stack.say(sender, "我是技师，手机13812345678，在包头，拿证五年了"))
     assert "职称" in reply
     pid = stack.procs["rasa"].pid
-    assert len(Path(f"/proc/{pid}/task/{pid}/children").read_text().split()) == 1     # the NLU helper
+    assert len(Path(f"/proc/{pid}/task/{pid}/children").read_text().split()) == 1  # the NLU helper
     log = (LOGS / f"rasa-{stack.rasa_port}.log").read_text(encoding="utf-8", errors="replace")
     assert "13812345678" not in log
 
@@ -39,8 +40,13 @@ STARTERS = ["scripts/run.sh", "scripts/cluster.sh", "deploy/k8s/jineng.yaml", "t
 @pytest.mark.parametrize("path", STARTERS)
 def test_every_server_start_goes_through_the_runtime(path):
     text = (ROOT / path).read_text(encoding="utf-8")
-    starts = re.findall(r"[^\n]*\b(?:rasa[\"']?,? [\"']?(?:run|shell)\b(?! actions)|bot\.runtime)[^\n]*", text, re.IGNORECASE)
+    starts = re.findall(
+        r"[^\n]*\b(?:rasa[\"']?,? [\"']?(?:run|shell)\b(?! actions)|bot\.runtime)[^\n]*", text, re.IGNORECASE
+    )
     assert starts, path
-    plain = [line.strip() for line in starts
-             if "bot.runtime" not in line and "actions" not in line and not line.strip().startswith("#")]
+    plain = [
+        line.strip()
+        for line in starts
+        if "bot.runtime" not in line and "actions" not in line and not line.strip().startswith("#")
+    ]
     assert plain == [], path

@@ -1,4 +1,5 @@
 """Traditional characters are read as simplified ones; the tracker keeps what was typed."""
+
 import asyncio
 import os
 import uuid
@@ -10,14 +11,17 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.nlu.simplified import SimplifiedChinese, to_simplified
 
 
-@pytest.mark.parametrize("typed, read", [
-    ("北京職稱評審流程？", "北京职称评审流程？"),
-    ("我是技師", "我是技师"),
-    ("杭州的職稱怎麼評？本人技師", "杭州的职称怎么评？本人技师"),
-    ("我是技师", "我是技师"),
-    ("abc 123", "abc 123"),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    "typed, read",
+    [
+        ("北京職稱評審流程？", "北京职称评审流程？"),
+        ("我是技師", "我是技师"),
+        ("杭州的職稱怎麼評？本人技師", "杭州的职称怎么评？本人技师"),
+        ("我是技师", "我是技师"),
+        ("abc 123", "abc 123"),
+        ("", ""),
+    ],
+)
 def test_to_simplified(typed, read):
     assert to_simplified(typed) == read and len(to_simplified(typed)) == len(typed)
 

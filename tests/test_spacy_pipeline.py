@@ -1,4 +1,5 @@
 """bot.nlu.build_spacy: builds into a tmp dir, loads, finds the vocabulary's entities."""
+
 import pytest
 
 spacy = pytest.importorskip("spacy")
@@ -18,7 +19,7 @@ def test_outputs_exist_and_build_is_idempotent(built, tmp_path):
     assert (out / "config.cfg").exists() and (out / "entity_ruler").exists()
     words = (jieba_dir / build_spacy.JIEBA_FILE).read_text(encoding="utf-8").splitlines()
     assert any(w.startswith("高级技师 ") for w in words)
-    again = build_spacy.build(out, jieba_dir)        # rebuilding over itself works
+    again = build_spacy.build(out, jieba_dir)  # rebuilding over itself works
     assert again == out and (out / "meta.json").exists()
 
 

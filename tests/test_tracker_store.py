@@ -1,6 +1,7 @@
 """The redacting SQL tracker store's fast paths store and load exactly what Rasa's
 `SQLTrackerStore` does: same events back, no event stored twice or skipped, across
 sessions, and for trackers it did not load itself."""
+
 import asyncio
 import json
 import sqlite3
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import (ActionExecuted, SessionStarted, SlotSet, UserUttered)
+from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.tracker_store import STORED_EVENTS, RedactingSQLTrackerStore
@@ -101,7 +102,7 @@ def test_tracker_not_loaded_here_falls_back_to_counting(stores, domain):
     ours, rasas, db = stores
     tracker = tracker_with("c", session_start() + turn("一"), domain)
     run(rasas.save(tracker))
-    copy = DialogueStateTracker.from_dict("c", dumped(tracker), domain.slots)   # never retrieved here
+    copy = DialogueStateTracker.from_dict("c", dumped(tracker), domain.slots)  # never retrieved here
     for e in turn("二"):
         copy.update(e)
     run(ours.save(copy))
@@ -112,9 +113,13 @@ def test_tracker_not_loaded_here_falls_back_to_counting(stores, domain):
 def count_queries(store):
     """Statements that count a sender's stored events (Rasa's fallback), as executed."""
     import sqlalchemy as sa
+
     seen = []
-    sa.event.listen(store.engine, "before_cursor_execute",
-                    lambda conn, cursor, statement, *rest: seen.append(statement) if "count(" in statement.lower() else None)
+    sa.event.listen(
+        store.engine,
+        "before_cursor_execute",
+        lambda conn, cursor, statement, *rest: seen.append(statement) if "count(" in statement.lower() else None,
+    )
     return seen
 
 
@@ -130,7 +135,7 @@ def test_new_conversation_is_stored_from_its_first_event_without_counting(stores
     assert counted == []
     assert len(rows(db, "new")) == 1 + 3 + 3 == len(tracker.events)
     assert dumped(run(rasas.retrieve_full_tracker("new"))) == dumped(tracker)
-    assert "new" not in ours._senders_without_events            # used once, then forgotten
+    assert "new" not in ours._senders_without_events  # used once, then forgotten
 
 
 def test_sender_seen_without_events_but_stored_since_is_counted(stores, domain):
@@ -138,7 +143,7 @@ def test_sender_seen_without_events_but_stored_since_is_counted(stores, domain):
     and by the first save; a tracker made elsewhere after it is still counted."""
     ours, rasas, db = stores
     assert run(ours.retrieve("late")) is None and "late" in ours._senders_without_events
-    run(rasas.save(tracker_with("late", session_start(), domain)))     # another writer
+    run(rasas.save(tracker_with("late", session_start(), domain)))  # another writer
     assert run(ours.retrieve("late")) is not None and "late" not in ours._senders_without_events
     counted = count_queries(ours)
     copy = tracker_with("late", session_start() + turn("一"), domain)  # not retrieved here
@@ -148,6 +153,7 @@ def test_sender_seen_without_events_but_stored_since_is_counted(stores, domain):
 
 def test_memory_of_senders_without_events_is_bounded(stores, monkeypatch):
     import bot.tracker_store as module
+
     ours, _, _ = stores
     monkeypatch.setattr(module, "MAX_SENDERS_WITHOUT_EVENTS", 3)
     for i in range(5):
@@ -182,8 +188,17 @@ def test_saved_tracker_is_handed_back_while_the_database_holds_what_it_saved(sto
     """The kept tracker is the one decoding the rows would give (same events, same slots),
     turn after turn, from a new conversation's first save on."""
     ours, rasas, db = stores
-    trackers = saved_turns(ours, "k", domain, [session_start() + turn("你好"), turn("技师", "skill_grade", "技师"),
-                                                turn("三年", "skill_years", 3), turn("赤峰", "region", "赤峰市")])
+    trackers = saved_turns(
+        ours,
+        "k",
+        domain,
+        [
+            session_start() + turn("你好"),
+            turn("技师", "skill_grade", "技师"),
+            turn("三年", "skill_years", 3),
+            turn("赤峰", "region", "赤峰市"),
+        ],
+    )
     assert trackers[3] is trackers[2] is trackers[1] is trackers[0]
     decoded = run(rasas.retrieve("k"))
     assert dumped(trackers[3]) == dumped(decoded) and trackers[3].current_state() == decoded.current_state()
@@ -193,7 +208,7 @@ def test_saved_tracker_is_handed_back_while_the_database_holds_what_it_saved(sto
 def test_kept_tracker_is_not_handed_back_when_the_rows_or_the_tracker_changed(stores, domain):
     ours, rasas, db = stores
     kept = saved_turns(ours, "w", domain, [session_start() + turn("一"), turn("二")])[-1]
-    other = run(rasas.retrieve("w"))                     # another instance adds a turn
+    other = run(rasas.retrieve("w"))  # another instance adds a turn
     for e in turn("三", "region", "包头"):
         other.update(e)
     run(rasas.save(other))
@@ -201,12 +216,12 @@ def test_kept_tracker_is_not_handed_back_when_the_rows_or_the_tracker_changed(st
     assert again is not kept and dumped(again) == dumped(other) and again.get_slot("region") == "包头"
 
     kept = saved_turns(ours, "w", domain, [turn("四")])[-1]
-    assert run(ours.forget_last_turn("w"))               # the guard rewinds a failed turn
+    assert run(ours.forget_last_turn("w"))  # the guard rewinds a failed turn
     assert run(ours.retrieve("w")) is not kept
 
     kept = saved_turns(ours, "w", domain, [turn("五")])[-1]
     assert run(ours.retrieve("w")) is kept
-    kept.update(UserUttered("六"))                        # a turn that failed before its save
+    kept.update(UserUttered("六"))  # a turn that failed before its save
     run(ours.save(saved_turns(ours, "v", domain, [session_start()])[-1]))
     assert run(ours.retrieve("w")) is not kept
 
@@ -230,6 +245,7 @@ def test_full_tracker_reads_neither_use_nor_drop_the_kept_tracker(stores, domain
 
 def test_kept_trackers_are_bounded(stores, domain, monkeypatch):
     import bot.tracker_store as module
+
     ours, _, _ = stores
     monkeypatch.setattr(module, "MAX_KEPT_TRACKERS", 2)
     kept = {s: saved_turns(ours, s, domain, [session_start() + turn("一"), turn("二")])[-1] for s in "abc"}

@@ -1,4 +1,5 @@
 """The turn gate (bot/turn_gate.py): oldest turn first, slots never lost."""
+
 import asyncio
 
 import pytest
@@ -13,6 +14,7 @@ def fresh_gate(monkeypatch):
         gate = TurnGate(slots)
         monkeypatch.setattr(turn_gate, "_GATE", gate)
         return gate
+
     return make
 
 
@@ -23,7 +25,7 @@ def test_turns_run_one_at_a_time_in_arrival_order(fresh_gate):
     async def turn(name):
         async with turn_gate.turn():
             log.append(f"{name} in")
-            await asyncio.sleep(0)            # other tasks get the loop, not the slot
+            await asyncio.sleep(0)  # other tasks get the loop, not the slot
             log.append(f"{name} out")
 
     async def main():
@@ -40,23 +42,22 @@ def test_a_turn_back_from_the_network_goes_before_newer_turns(fresh_gate):
     async def old():
         async with turn_gate.turn():
             log.append("old computes")
-            async with turn_gate.outside_gate():    # the action-server call
+            async with turn_gate.outside_gate():  # the action-server call
                 log.append("old waits on the network")
                 await asyncio.sleep(0.02)
             log.append("old computes again")
 
     async def new(name):
-        await asyncio.sleep(0.005)                  # arrives while old is on the network
+        await asyncio.sleep(0.005)  # arrives while old is on the network
         async with turn_gate.turn():
             log.append(f"{name} computes")
-            await asyncio.sleep(0.03)               # long enough for old to come back
+            await asyncio.sleep(0.03)  # long enough for old to come back
 
     async def main():
         await asyncio.gather(old(), new("new1"), new("new2"))
 
     asyncio.run(main())
-    assert log == ["old computes", "old waits on the network", "new1 computes",
-                   "old computes again", "new2 computes"]
+    assert log == ["old computes", "old waits on the network", "new1 computes", "old computes again", "new2 computes"]
     assert gate._free == 1 and gate.waiting == 0
 
 
@@ -77,9 +78,9 @@ def test_cancelled_waiters_and_timeouts_do_not_lose_slots(fresh_gate):
         await asyncio.sleep(0)
         waiter = asyncio.create_task(quick())
         await asyncio.sleep(0)
-        waiter.cancel()                                   # cancelled while queued
+        waiter.cancel()  # cancelled while queued
         with pytest.raises(asyncio.TimeoutError):
-            await asyncio.wait_for(slow(), 0.05)          # timed out outside the gate
+            await asyncio.wait_for(slow(), 0.05)  # timed out outside the gate
         await holder
         await asyncio.gather(*(quick() for _ in range(5)))  # the gate still admits everyone
 
@@ -124,6 +125,7 @@ def test_zero_slots_is_refused():
 
 def test_installed_once_around_rasas_message_handling():
     from rasa.core.processor import MessageProcessor
+
     turn_gate.install()
     first = MessageProcessor.handle_message
     turn_gate.install()

@@ -2,6 +2,7 @@
 against the real stack (tests/servers.py): the website widget at /webhooks/web/ (socket.io)
 and the agent-assist console at /webhooks/assist/. Screenshots go to docs/screenshots/ and
 build/test-artifacts/."""
+
 from __future__ import annotations
 
 import json
@@ -16,11 +17,18 @@ from servers import ROOT, running_stack
 sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (no `playwright install`)")
 
 CHROMIUM = shutil.which("chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 ARTIFACTS = ROOT / "build" / "test-artifacts"
-REPLY_MS = 60_000          # one bot turn, generous for a cold model
+REPLY_MS = 60_000  # one bot turn, generous for a cold model
 TIMEOUT_MS = 20_000
 
 
@@ -63,8 +71,9 @@ def new_page(browser, errors, **context_args):
 
 
 def widget_session(page) -> str:
-    page.wait_for_function("() => { const h = document.getElementById('jineng-widget');"
-                           " return h && h.dataset.sessionId; }")
+    page.wait_for_function(
+        "() => { const h = document.getElementById('jineng-widget');" " return h && h.dataset.sessionId; }"
+    )
     return page.evaluate("document.getElementById('jineng-widget').dataset.sessionId")
 
 
@@ -76,7 +85,7 @@ def ask_widget(page, text: str, expect: str):
     reply = page.locator(".jn-msg.jn-bot:not(.jn-typing) .jn-bubble", has_text=expect).last
     reply.wait_for(timeout=REPLY_MS)
     assert page.locator(".jn-msg.jn-bot").count() > before
-    page.wait_for_timeout(1500)            # the rest of the turn's messages
+    page.wait_for_timeout(1500)  # the rest of the turn's messages
     return reply
 
 
@@ -91,7 +100,10 @@ def test_widget_static_assets(stack):
         assert requests.get(base + bad, timeout=10).status_code == 404, bad
     articles = requests.get(base + "articles.json", timeout=10).json()
     from rules_engine.knowledge import iter_articles
-    assert articles["articles"] == [{"doc": a["doc"], "article": a["article"], "text": a["text"]} for a in iter_articles()]
+
+    assert articles["articles"] == [
+        {"doc": a["doc"], "article": a["article"], "text": a["text"]} for a in iter_articles()
+    ]
     assert articles["docs"]["baise"] == "《百色市实施细则》"
 
 
@@ -101,13 +113,20 @@ def test_widget_answers_with_expandable_citations_and_keeps_the_session(stack, b
     try:
         page.goto(f"{stack.url}/webhooks/web/")
         assert page.locator(".jn-title").inner_text() == "技能贯通助手"
-        assert page.locator(".jn-input").get_attribute("placeholder") == "请输入您的问题，如：我是技师，干了三年，能评什么？"
+        assert (
+            page.locator(".jn-input").get_attribute("placeholder")
+            == "请输入您的问题，如：我是技师，干了三年，能评什么？"
+        )
         chips = page.locator(".jn-quick .jn-chip").all_inner_texts()
         assert chips == ["我能评什么职称？", "申报时间", "申报费用", "需要什么材料", "转人工"]
         session = widget_session(page)
 
         ask_widget(page, "我在百色右江区，高级技师证拿了五年，能评什么职称", "副高级")
-        answer = page.locator(".jn-msg.jn-bot .jn-bubble", has_text="副高级").filter(has_text="《百色市实施细则》第八条").first
+        answer = (
+            page.locator(".jn-msg.jn-bot .jn-bubble", has_text="副高级")
+            .filter(has_text="《百色市实施细则》第八条")
+            .first
+        )
         cite = answer.locator("details.jn-cite", has=page.locator("summary", has_text="《百色市实施细则》第八条")).first
         assert cite.get_attribute("open") is None
         assert cite.locator("summary").inner_text().startswith("《百色市实施细则》第八条")
@@ -116,7 +135,7 @@ def test_widget_answers_with_expandable_citations_and_keeps_the_session(stack, b
         cite.locator("summary").click()
         quote.wait_for(state="visible")
         assert cite.get_attribute("open") is not None
-        assert quote.inner_text().startswith("第八条") and "高级技师" in quote.inner_text()   # the article itself
+        assert quote.inner_text().startswith("第八条") and "高级技师" in quote.inner_text()  # the article itself
         answer.evaluate("e => e.scrollIntoView({block: 'start'})")
         shot(page, "widget-desktop.png")
 
@@ -129,10 +148,11 @@ def test_widget_answers_with_expandable_citations_and_keeps_the_session(stack, b
         assert widget_session(page) == session
         page.locator(".jn-msg.jn-user .jn-bubble", has_text="高级技师证拿了五年").wait_for()
         ask_widget(page, "申报时间", "月")
-        tracker = requests.get(f"{stack.url}/conversations/{session}/tracker",
-                               params={"token": stack.env["RASA_TOKEN"]}, timeout=10).json()
+        tracker = requests.get(
+            f"{stack.url}/conversations/{session}/tracker", params={"token": stack.env["RASA_TOKEN"]}, timeout=10
+        ).json()
         said = [e.get("text") for e in tracker["events"] if e["event"] == "user"]
-        assert said[0].startswith("我在百色右江区") and said[-1] == "申报时间"      # one conversation across reloads
+        assert said[0].startswith("我在百色右江区") and said[-1] == "申报时间"  # one conversation across reloads
         assert tracker["slots"].get("region") == "baise"
         assert not errors, errors
     finally:
@@ -141,8 +161,9 @@ def test_widget_answers_with_expandable_citations_and_keeps_the_session(stack, b
 
 def test_widget_at_phone_width(stack, browser):
     errors: list = []
-    context, page = new_page(browser, errors, viewport={"width": 390, "height": 844}, device_scale_factor=2,
-                             is_mobile=True, has_touch=True)
+    context, page = new_page(
+        browser, errors, viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
     try:
         page.goto(f"{stack.url}/webhooks/web/")
         widget_session(page)
@@ -186,7 +207,7 @@ def test_assist_console(stack, browser, copy_log):
         reply = page.locator("#reply .suggestion[data-type=reply]").first
         reply.wait_for()
         assert "中级" in reply.inner_text()
-        assert page.locator("#ask .suggestion").count() >= 1        # what to ask / confirm next
+        assert page.locator("#ask .suggestion").count() >= 1  # what to ask / confirm next
 
         reply.locator("button.copy").click()
         page.locator("#toast", has_text="已复制").wait_for()
@@ -200,7 +221,10 @@ def test_assist_console(stack, browser, copy_log):
         # A token is needed for the API; labels are public (vocabulary only).
         r = requests.post(f"{stack.url}/webhooks/assist/copied", json=records[-1], timeout=10)
         assert r.status_code == 401
-        assert requests.get(f"{stack.url}/webhooks/assist/labels", timeout=10).json()["facts"]["skill_grade"] == "最高技能等级"
+        assert (
+            requests.get(f"{stack.url}/webhooks/assist/labels", timeout=10).json()["facts"]["skill_grade"]
+            == "最高技能等级"
+        )
         assert not errors, errors
     finally:
         context.close()

@@ -154,9 +154,7 @@ async def test_text_round_trip_aes_mode() -> None:
         reply = await resp.text()
         outer = reply_fields(reply)
         assert "Content" not in outer, "reply must be encrypted in safe mode"
-        inner = crypto.decrypt_message(
-            reply, outer["MsgSignature"], outer["TimeStamp"], outer["Nonce"]
-        )
+        inner = crypto.decrypt_message(reply, outer["MsgSignature"], outer["TimeStamp"], outer["Nonce"])
         fields = reply_fields(inner)
         assert fields["Content"] == "收到：专业技术人才能参加什么技能等级评价"
         assert fields["ToUserName"] == OPENID
@@ -173,8 +171,7 @@ async def test_text_round_trip_aes_mode() -> None:
 async def test_aes_request_without_key_configured_is_refused() -> None:
     bot = StubBot()
     async with Harness(make_channel(), bot) as h:
-        resp = await h.post("<xml><Encrypt>abc</Encrypt></xml>", signed_query(
-            encrypt_type="aes", msg_signature="x"))
+        resp = await h.post("<xml><Encrypt>abc</Encrypt></xml>", signed_query(encrypt_type="aes", msg_signature="x"))
         assert resp.status == 500
     assert bot.calls == []
 
@@ -316,7 +313,9 @@ async def test_slow_answer_replies_success_then_pushes_and_caches_token() -> Non
     bot = StubBot(delay=0.5)
     async with FakeWeChatAPI() as api:
         channel = make_channel(
-            appid=APPID, appsecret=APPSECRET, api_base_url=api.base_url,
+            appid=APPID,
+            appsecret=APPSECRET,
+            api_base_url=api.base_url,
             reply_timeout=0.15,
         )
         async with Harness(channel, bot) as h:
@@ -350,7 +349,9 @@ async def test_dropped_connection_still_answers_by_push() -> None:
     bot = StubBot(delay=0.4)
     async with FakeWeChatAPI() as api:
         channel = make_channel(
-            appid=APPID, appsecret=APPSECRET, api_base_url=api.base_url,
+            appid=APPID,
+            appsecret=APPSECRET,
+            api_base_url=api.base_url,
             reply_timeout=3.0,
         )
         async with Harness(channel, bot) as h:
@@ -373,7 +374,9 @@ async def test_invalid_token_is_refreshed_once() -> None:
     bot = StubBot(delay=0.3)
     async with FakeWeChatAPI() as api:
         channel = make_channel(
-            appid=APPID, appsecret=APPSECRET, api_base_url=api.base_url,
+            appid=APPID,
+            appsecret=APPSECRET,
+            api_base_url=api.base_url,
             reply_timeout=0.05,
         )
         assert channel.api is not None
@@ -391,9 +394,7 @@ async def test_invalid_token_is_refreshed_once() -> None:
 @run
 async def test_token_expiry_triggers_refetch() -> None:
     async with FakeWeChatAPI(expires_in=1) as api:
-        channel = make_channel(
-            appid=APPID, appsecret=APPSECRET, api_base_url=api.base_url
-        )
+        channel = make_channel(appid=APPID, appsecret=APPSECRET, api_base_url=api.base_url)
         assert channel.api is not None
         assert await channel.api.get_token() == "TOKEN-1"
         assert await channel.api.get_token() == "TOKEN-1"
@@ -423,9 +424,7 @@ async def test_long_answer_is_split_and_rest_pushed() -> None:
     assert len(long_answer.encode("utf-8")) > 3 * WECHAT_TEXT_MAX_BYTES
     bot = StubBot(reply=lambda _text: long_answer)
     async with FakeWeChatAPI() as api:
-        channel = make_channel(
-            appid=APPID, appsecret=APPSECRET, api_base_url=api.base_url
-        )
+        channel = make_channel(appid=APPID, appsecret=APPSECRET, api_base_url=api.base_url)
         async with Harness(channel, bot) as h:
             resp = await h.post(text_xml("请详细说明", msg_id=701))
             passive = reply_fields(await resp.text())["Content"]
@@ -497,8 +496,10 @@ async def test_other_events_get_success(event: str) -> None:
         ("image", "<PicUrl><![CDATA[http://x/y.jpg]]></PicUrl><MediaId>m</MediaId>"),
         ("voice", "<MediaId>m</MediaId><Format>amr</Format>"),
         ("video", "<MediaId>m</MediaId><ThumbMediaId>t</ThumbMediaId>"),
-        ("location", "<Location_X>23.9</Location_X><Location_Y>106.6</Location_Y>"
-                     "<Scale>20</Scale><Label>百色</Label>"),
+        (
+            "location",
+            "<Location_X>23.9</Location_X><Location_Y>106.6</Location_Y>" "<Scale>20</Scale><Label>百色</Label>",
+        ),
         ("link", "<Title>t</Title><Description>d</Description><Url>u</Url>"),
     ],
 )
@@ -531,9 +532,7 @@ async def test_unknown_and_odd_messages_never_crash() -> None:
         # no MsgType / no FromUserName: not a WeChat message
         resp = await h.post("<xml><ToUserName>a</ToUserName></xml>")
         assert resp.status == 400
-        resp = await h.post(
-            "<xml><MsgType>text</MsgType><Content>x</Content></xml>"
-        )
+        resp = await h.post("<xml><MsgType>text</MsgType><Content>x</Content></xml>")
         assert resp.status == 400
         # still serving
         resp = await h.post(text_xml("还在吗", msg_id=11))
@@ -590,8 +589,7 @@ async def test_xxe_payload_is_rejected_without_reading_files(caplog) -> None:
             "<Content>&xxe;</Content><MsgId>13</MsgId></xml>"
         )
         param_entity = (
-            f'<!DOCTYPE xml [<!ENTITY % ext SYSTEM "file://{path}"> %ext;]>'
-            "<xml><MsgType>text</MsgType></xml>"
+            f'<!DOCTYPE xml [<!ENTITY % ext SYSTEM "file://{path}"> %ext;]>' "<xml><MsgType>text</MsgType></xml>"
         )
         external_dtd = f'<!DOCTYPE xml SYSTEM "file://{path}"><xml/>'
         bot = StubBot()
@@ -611,11 +609,10 @@ async def test_xxe_payload_is_rejected_without_reading_files(caplog) -> None:
 @run
 async def test_billion_laughs_is_rejected_quickly() -> None:
     lol = '<!ENTITY lol "lol">' + "".join(
-        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
-        for i in range(1, 10)
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10)
     )
     body = (
-        f"<?xml version=\"1.0\"?><!DOCTYPE xml [{lol}]>"
+        f'<?xml version="1.0"?><!DOCTYPE xml [{lol}]>'
         f"<xml><ToUserName>a</ToUserName><FromUserName>{OPENID}</FromUserName>"
         "<CreateTime>1</CreateTime><MsgType>text</MsgType>"
         "<Content>&lol9;</Content><MsgId>14</MsgId></xml>"
@@ -638,9 +635,7 @@ async def test_xxe_inside_aes_payload_is_rejected() -> None:
     async with Harness(channel, bot) as h:
         query = signed_query(encrypt_type="aes")
         inner = '<!DOCTYPE xml [<!ENTITY a "b">]><xml><MsgType>text</MsgType></xml>'
-        envelope = reply_fields(
-            crypto.encrypt_message(inner, query["nonce"], query["timestamp"])
-        )
+        envelope = reply_fields(crypto.encrypt_message(inner, query["nonce"], query["timestamp"]))
         query["msg_signature"] = envelope["MsgSignature"]
         body = f"<xml><Encrypt><![CDATA[{envelope['Encrypt']}]]></Encrypt></xml>"
         resp = await h.post(body, query)
@@ -690,7 +685,9 @@ async def test_info_logs_carry_no_message_text_or_openid(caplog) -> None:
     secret_text = "我的身份证号是450000000000000000"
     async with FakeWeChatAPI() as api:
         channel = make_channel(
-            appid=APPID, appsecret=APPSECRET, api_base_url=api.base_url,
+            appid=APPID,
+            appsecret=APPSECRET,
+            api_base_url=api.base_url,
             reply_timeout=0.05,
         )
         async with Harness(channel, StubBot(delay=0.2)) as h:
@@ -719,14 +716,14 @@ def test_from_credentials_env_fallback(monkeypatch) -> None:
     assert isinstance(channel.dedup, MemoryDedupStore)
     assert WeChatInput.name() == "wechat"
 
-    channel = WeChatInput.from_credentials(
-        {"token": "yml-token", "redis_url": "redis://127.0.0.1:1/0"}
-    )
+    channel = WeChatInput.from_credentials({"token": "yml-token", "redis_url": "redis://127.0.0.1:1/0"})
     assert channel.token == "yml-token"
     assert isinstance(channel.dedup, RedisDedupStore)
 
     monkeypatch.delenv("WECHAT_TOKEN")
-    with pytest.raises(Exception):
+    from rasa.shared.exceptions import RasaException
+
+    with pytest.raises(RasaException, match="wechat"):
         WeChatInput.from_credentials({})
     with pytest.raises(ValueError):
         WeChatInput(token="t", appid=APPID, encoding_aes_key="too-short")

@@ -4,6 +4,7 @@ webhook, every answer read. Voice with <Recognition> answered from its text; eve
 item of deploy/wechat_menu.json answered by the dialogue (a side question with the
 follower's known region, 我能评什么 starting the check, 转人工 with the summary); a flood
 from one follower limited while others are served; no phone or ID number stored."""
+
 from __future__ import annotations
 
 import hashlib
@@ -22,7 +23,7 @@ from bot.channels.wechat.menu import click_keys, items, load_menu
 from bot.guard import APOLOGY, TOO_FAST
 from servers import running_stack
 
-TOKEN = "test-wechat-token"           # tests/servers.py sets WECHAT_TOKEN to this
+TOKEN = "test-wechat-token"  # tests/servers.py sets WECHAT_TOKEN to this
 BURST = 12
 PHONE, ID_NO = "13812345678", "11010119900307123X"
 _create_times = count(1_700_000_000)  # events are de-duplicated by follower + CreateTime
@@ -44,10 +45,16 @@ def post(stack, openid: str, inner: str) -> str:
     """The passive reply's text, or "success"; fails on anything but HTTP 200."""
     ts, nonce = str(int(time.time())), uuid.uuid4().hex[:10]
     signature = hashlib.sha1("".join(sorted([TOKEN, ts, nonce])).encode()).hexdigest()
-    xml = (f"<xml><ToUserName><![CDATA[gh_test]]></ToUserName><FromUserName><![CDATA[{openid}]]>"
-           f"</FromUserName><CreateTime>{next(_create_times)}</CreateTime>{inner}</xml>")
-    r = requests.post(f"{stack.url}/webhooks/wechat/webhook", data=xml.encode("utf-8"), timeout=30,
-                      params={"signature": signature, "timestamp": ts, "nonce": nonce})
+    xml = (
+        f"<xml><ToUserName><![CDATA[gh_test]]></ToUserName><FromUserName><![CDATA[{openid}]]>"
+        f"</FromUserName><CreateTime>{next(_create_times)}</CreateTime>{inner}</xml>"
+    )
+    r = requests.post(
+        f"{stack.url}/webhooks/wechat/webhook",
+        data=xml.encode("utf-8"),
+        timeout=30,
+        params={"signature": signature, "timestamp": ts, "nonce": nonce},
+    )
     assert r.status_code == 200, r.text
     if r.text == "success":
         return r.text
@@ -64,12 +71,16 @@ def text(content: str) -> str:
 
 def voice(heard) -> str:
     recognition = "" if heard is None else f"<Recognition><![CDATA[{heard}]]></Recognition>"
-    return (f"<MsgType><![CDATA[voice]]></MsgType><MediaId>m</MediaId><Format>amr</Format>"
-            f"{recognition}<MsgId>{msg_id()}</MsgId>")
+    return (
+        f"<MsgType><![CDATA[voice]]></MsgType><MediaId>m</MediaId><Format>amr</Format>"
+        f"{recognition}<MsgId>{msg_id()}</MsgId>"
+    )
 
 
 def event(kind: str, key: str = "") -> str:
-    return f"<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[{kind}]]></Event><EventKey><![CDATA[{key}]]></EventKey>"
+    return (
+        f"<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[{kind}]]></Event><EventKey><![CDATA[{key}]]></EventKey>"
+    )
 
 
 def slots(stack, openid: str) -> dict:
@@ -95,9 +106,9 @@ def test_voice_is_answered_from_what_was_heard(stack, report_counts) -> None:
 def test_every_menu_click_is_answered_by_the_dialogue(stack, report_counts) -> None:
     menu = load_menu()
     names = {i["key"]: i["name"] for i in items(menu) if i.get("type") == "click"}
-    known = follower()                        # has told us where they work
+    known = follower()  # has told us where they work
     post(stack, known, text("我是百色的技师，拿证三年了"))
-    stranger = follower()                     # has told us nothing
+    stranger = follower()  # has told us nothing
     for key in sorted(click_keys(menu)):
         for who in (known, stranger):
             answer = post(stack, who, event("CLICK", key))

@@ -3,6 +3,7 @@ per-follower rate limit (retries of one MsgId cost nothing), PII redacted before
 a failed turn answered with the apology and replayed with the next message. And the
 follower's lifecycle: subscribe gets the welcome with the menu hint; unsubscribe drops
 pending customer-service pushes and the kept texts of failed turns."""
+
 from __future__ import annotations
 
 import asyncio
@@ -124,10 +125,10 @@ async def test_unsubscribe_drops_pending_pushes_until_the_follower_returns() -> 
         channel = make_channel(appid=APPID, appsecret=APPSECRET, api_base_url=api.base_url, reply_timeout=0.1)
         async with Harness(channel, bot) as h:
             resp = await h.post(text_xml("慢问题", msg_id=600))
-            assert await resp.text() == "success"              # answer will be pushed …
+            assert await resp.text() == "success"  # answer will be pushed …
             resp = await h.post(follower_event_xml("unsubscribe", OPENID, create_time=10))
             assert await resp.text() == "success"
-            await h.channel.drain()                            # … but the follower left
+            await h.channel.drain()  # … but the follower left
             assert api.sent == []
             # another follower's push is unaffected; a returning follower gets pushes again
             await h.post(text_xml("别人的慢问题", msg_id=601, openid="oOther"))
@@ -149,7 +150,7 @@ async def test_unsubscribe_forgets_the_kept_texts_of_failed_turns() -> None:
 
 @run
 async def test_long_answer_parts_stop_when_the_follower_unsubscribes() -> None:
-    long_answer = "\n\n".join(f"第{i}段：" + "说明" * 600 for i in range(4))   # 4 parts
+    long_answer = "\n\n".join(f"第{i}段：" + "说明" * 600 for i in range(4))  # 4 parts
     pushed_first = asyncio.Event()
 
     api = FakeWeChatAPI()
@@ -161,7 +162,7 @@ async def test_long_answer_parts_stop_when_the_follower_unsubscribes() -> None:
         await asyncio.sleep(0.3)
         return answer
 
-    api._send = slow_send                                      # before the routes are made
+    api._send = slow_send  # before the routes are made
     async with api:
         channel = make_channel(appid=APPID, appsecret=APPSECRET, api_base_url=api.base_url)
         async with Harness(channel, StubBot(reply=lambda _t: long_answer)) as h:
@@ -170,4 +171,4 @@ async def test_long_answer_parts_stop_when_the_follower_unsubscribes() -> None:
             await h.post(follower_event_xml("unsubscribe", OPENID, create_time=30))
             await h.channel.drain()
     assert passive.startswith("第0段")
-    assert len(api.sent) == 1                                  # parts 3 and 4 were dropped
+    assert len(api.sent) == 1  # parts 3 and 4 were dropped

@@ -2,6 +2,7 @@
 dialogue intents, ``make wechat-menu`` pushes it with wechatpy against a fake WeChat API
 (including the token refresh after errcode 40001), and the channel answers every click,
 accepts VIEW silently and answers an unknown key in plain words."""
+
 from __future__ import annotations
 
 import asyncio
@@ -28,8 +29,13 @@ from wechat_support import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-REQUIRED = {"我能评什么": "ask_eligibility", "申报时间": "faq_window", "申报费用": "faq_fee",
-            "需要什么材料": "faq_materials", "转人工": "human_handoff"}
+REQUIRED = {
+    "我能评什么": "ask_eligibility",
+    "申报时间": "faq_window",
+    "申报费用": "faq_fee",
+    "需要什么材料": "faq_materials",
+    "转人工": "human_handoff",
+}
 
 
 def test_menu_file_has_the_required_items_and_fits_wechats_limits() -> None:
@@ -45,15 +51,18 @@ def test_every_click_key_is_an_intent_of_the_domain() -> None:
     assert keys and keys <= intents, keys - intents
 
 
-@pytest.mark.parametrize("break_it, why", [
-    (lambda m: m["button"].extend([m["button"][0]] * 2), "at most 3"),
-    (lambda m: m["button"][0].update(name="一个非常长的菜单名字"), "over 16 bytes"),
-    (lambda m: m["button"][0].update(key="faq fee!"), "intent name"),
-    (lambda m: m["button"][0].update(type="view"), "url"),
-    (lambda m: m["button"][0].update(type="scancode_push"), "not supported"),
-    (lambda m: m["button"][1]["sub_button"].extend(m["button"][1]["sub_button"]), "sub-buttons"),
-    (lambda m: m.clear(), "button"),
-])
+@pytest.mark.parametrize(
+    "break_it, why",
+    [
+        (lambda m: m["button"].extend([m["button"][0]] * 2), "at most 3"),
+        (lambda m: m["button"][0].update(name="一个非常长的菜单名字"), "over 16 bytes"),
+        (lambda m: m["button"][0].update(key="faq fee!"), "intent name"),
+        (lambda m: m["button"][0].update(type="view"), "url"),
+        (lambda m: m["button"][0].update(type="scancode_push"), "not supported"),
+        (lambda m: m["button"][1]["sub_button"].extend(m["button"][1]["sub_button"]), "sub-buttons"),
+        (lambda m: m.clear(), "button"),
+    ],
+)
 def test_broken_menus_are_refused_with_the_reason(break_it, why) -> None:
     menu = copy.deepcopy(load_menu())
     break_it(menu)
@@ -72,12 +81,17 @@ def test_unreadable_menu_file_is_a_clear_error(tmp_path) -> None:
 
 
 async def _make_wechat_menu(api: FakeWeChatAPI, **env: str):
-    environment = dict(os.environ, WECHAT_APPID=APPID, WECHAT_APPSECRET=APPSECRET,
-                       WECHAT_API_BASE=api.base_url)
+    environment = dict(os.environ, WECHAT_APPID=APPID, WECHAT_APPSECRET=APPSECRET, WECHAT_API_BASE=api.base_url)
     environment.update(env)
     proc = await asyncio.create_subprocess_exec(
-        "make", "-s", "wechat-menu", cwd=str(ROOT), env=environment,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        "make",
+        "-s",
+        "wechat-menu",
+        cwd=str(ROOT),
+        env=environment,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
     out, err = await asyncio.wait_for(proc.communicate(), 120)
     return proc.returncode, out.decode(), err.decode()
 
@@ -95,7 +109,7 @@ async def test_make_wechat_menu_pushes_the_file() -> None:
 @run
 async def test_menu_push_refetches_the_token_after_40001() -> None:
     async with FakeWeChatAPI() as api:
-        api.rejected_tokens.add("TOKEN-1")       # e.g. revoked by another server
+        api.rejected_tokens.add("TOKEN-1")  # e.g. revoked by another server
         code, _out, err = await _make_wechat_menu(api)
     assert code == 0, err
     assert api.token_fetches == 2 and api.menu_attempts == 2 and len(api.menus) == 1
@@ -135,7 +149,7 @@ async def test_every_click_item_is_handed_to_the_dialogue_as_its_intent() -> Non
 async def test_unknown_click_key_gets_a_plain_answer_and_view_is_silent() -> None:
     bot = StubBot()
     async with Harness(make_channel(), bot) as h:
-        for n, key in enumerate(["V1001_OLD_ITEM", "", "faq_fee{\"region\": \"baise\"}", "/restart"]):
+        for n, key in enumerate(["V1001_OLD_ITEM", "", 'faq_fee{"region": "baise"}', "/restart"]):
             resp = await h.post(event_xml("CLICK", create_time=2_000 + n, key=key))
             assert resp.status == 200
             assert reply_fields(await resp.text())["Content"] == UNKNOWN_MENU_TEXT

@@ -2,6 +2,7 @@
 answers from it and the answer starts with what was heard, so a misheard fact can be
 corrected. Without Recognition the follower is asked to type; an empty transcript and an
 oversized one get a plain answer, never a 5xx."""
+
 from __future__ import annotations
 
 from bot.channels.wechat import NOT_HEARD_TEXT, TEXT_ONLY_TEXT, heard_line
@@ -36,14 +37,13 @@ async def test_empty_or_missing_recognition() -> None:
     bot = StubBot()
     async with Harness(make_channel(), bot) as h:
         for n, heard in enumerate(["", "   ", "<a>1</a>"]):
-            body = voice_xml(None, msg_id=40 + n).replace(
-                "<MsgId>", f"<Recognition>{heard}</Recognition><MsgId>")
+            body = voice_xml(None, msg_id=40 + n).replace("<MsgId>", f"<Recognition>{heard}</Recognition><MsgId>")
             resp = await h.post(body)
             assert resp.status == 200
             assert reply_fields(await resp.text())["Content"] == NOT_HEARD_TEXT
-        resp = await h.post(voice_xml("", msg_id=44))            # empty CDATA
+        resp = await h.post(voice_xml("", msg_id=44))  # empty CDATA
         assert reply_fields(await resp.text())["Content"] == NOT_HEARD_TEXT
-        resp = await h.post(voice_xml(None, msg_id=45))          # 语音识别 off
+        resp = await h.post(voice_xml(None, msg_id=45))  # 语音识别 off
         assert reply_fields(await resp.text())["Content"] == TEXT_ONLY_TEXT
     assert bot.calls == []
 
@@ -51,7 +51,7 @@ async def test_empty_or_missing_recognition() -> None:
 @run
 async def test_oversized_voice_text_gets_the_too_long_answer() -> None:
     bot = StubBot()
-    heard = "我是百色的技师" * 300                                # 2100 characters
+    heard = "我是百色的技师" * 300  # 2100 characters
     async with Harness(make_channel(), bot) as h:
         resp = await h.post(voice_xml(heard, msg_id=51))
         assert resp.status == 200

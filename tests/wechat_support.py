@@ -65,9 +65,7 @@ def sign(*parts: str) -> str:
     return hashlib.sha1("".join(sorted(parts)).encode("utf-8")).hexdigest()
 
 
-def signed_query(
-    timestamp: Optional[int] = None, token: str = TOKEN, **extra: str
-) -> Dict[str, str]:
+def signed_query(timestamp: Optional[int] = None, token: str = TOKEN, **extra: str) -> Dict[str, str]:
     ts = str(int(time.time()) if timestamp is None else timestamp)
     nonce = uuid.uuid4().hex[:10]
     query = {"signature": sign(token, ts, nonce), "timestamp": ts, "nonce": nonce}
@@ -136,9 +134,7 @@ class StubBot:
             await asyncio.sleep(self.delay)
         if self.fail:
             raise RuntimeError("boom")
-        await message.output_channel.send_text_message(
-            message.sender_id, self.reply(message.text)
-        )
+        await message.output_channel.send_text_message(message.sender_id, self.reply(message.text))
 
 
 class FakeWeChatAPI:
@@ -157,16 +153,10 @@ class FakeWeChatAPI:
 
     async def _token(self, request: web.Request) -> web.Response:
         q = request.query
-        if (
-            q.get("grant_type") != "client_credential"
-            or q.get("appid") != APPID
-            or q.get("secret") != APPSECRET
-        ):
+        if q.get("grant_type") != "client_credential" or q.get("appid") != APPID or q.get("secret") != APPSECRET:
             return web.json_response({"errcode": 40013, "errmsg": "invalid appid"})
         self.token_fetches += 1
-        return web.json_response(
-            {"access_token": f"TOKEN-{self.token_fetches}", "expires_in": self.expires_in}
-        )
+        return web.json_response({"access_token": f"TOKEN-{self.token_fetches}", "expires_in": self.expires_in})
 
     async def _send(self, request: web.Request) -> web.Response:
         self.send_attempts += 1
@@ -243,9 +233,7 @@ class Harness:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", 0))
         self.port = sock.getsockname()[1]
-        self.server = await app.create_server(
-            sock=sock, return_asyncio_server=True, access_log=False
-        )
+        self.server = await app.create_server(sock=sock, return_asyncio_server=True, access_log=False)
         await self.server.startup()
         await self.server.start_serving()
         self.session = aiohttp.ClientSession()
@@ -268,14 +256,10 @@ class Harness:
         await resp.read()
         return resp
 
-    async def post(
-        self, body: Any, query: Optional[Dict[str, str]] = None, **kwargs: Any
-    ) -> aiohttp.ClientResponse:
+    async def post(self, body: Any, query: Optional[Dict[str, str]] = None, **kwargs: Any) -> aiohttp.ClientResponse:
         assert self.session is not None
         data = body.encode("utf-8") if isinstance(body, str) else body
-        resp = await self.session.post(
-            self.url(query or signed_query()), data=data, **kwargs
-        )
+        resp = await self.session.post(self.url(query or signed_query()), data=data, **kwargs)
         await resp.read()
         return resp
 
@@ -321,7 +305,8 @@ def redis_url():
         port = s.getsockname()[1]
     proc = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 5

@@ -20,6 +20,7 @@ same NLU and normaliser as the chat (the running agent's own model), the facts a
 per `conversation_id`, and the rules engine's decision comes back with suggestions: the
 next questions to ask and a reply the agent can read out. There is no second extractor.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -111,12 +112,19 @@ def merge(profile: Dict[str, Any], facts: Dict[str, Any]) -> Dict[str, Any]:
 def suggestions(decision: Dict[str, Any], questions: Dict[str, str]) -> List[Dict[str, Any]]:
     out: List[Dict[str, Any]] = []
     for fact in questions_to_ask(decision, []):
-        out.append({"type": "ask", "fact": fact, "label": label(fact),
-                    "text": questions.get(fact, f"请问您的{label(fact)}？")})
+        out.append(
+            {"type": "ask", "fact": fact, "label": label(fact), "text": questions.get(fact, f"请问您的{label(fact)}？")}
+        )
     presumed = list(dict.fromkeys(a["fact"] for o in decision["options"] for a in o["assumptions"]))
     for fact in presumed[:2]:
-        out.append({"type": "confirm", "fact": fact, "label": label(fact),
-                    "text": questions.get(fact, f"请确认：{label(fact)}？")})
+        out.append(
+            {
+                "type": "confirm",
+                "fact": fact,
+                "label": label(fact),
+                "text": questions.get(fact, f"请确认：{label(fact)}？"),
+            }
+        )
     if decision["options"] or decision["blockers"]:
         out.append({"type": "reply", "text": "\n".join(eligibility_messages(decision))})
     return out
@@ -144,9 +152,16 @@ class AssistInput(InputChannel):
 
     @staticmethod
     def _file(name: str, content_type: str) -> HTTPResponse:
-        return response.raw((CONSOLE / name).read_bytes(), content_type=content_type,
-                            headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff",
-                                     "X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer"})
+        return response.raw(
+            (CONSOLE / name).read_bytes(),
+            content_type=content_type,
+            headers={
+                "Cache-Control": "no-cache",
+                "X-Content-Type-Options": "nosniff",
+                "X-Frame-Options": "DENY",
+                "Referrer-Policy": "no-referrer",
+            },
+        )
 
     def _append_copy(self, record: Dict[str, Any]) -> None:
         path = copy_log_path()
@@ -161,7 +176,7 @@ class AssistInput(InputChannel):
 
     def _authorised(self, request: Request) -> bool:
         header = request.headers.get("Authorization", "")
-        given = header[len("Bearer "):] if header.startswith("Bearer ") else ""
+        given = header[len("Bearer ") :] if header.startswith("Bearer ") else ""
         return hmac.compare_digest(given.encode(), self.token.encode())
 
     def _checked_body(self, request: Request, shape: str):
@@ -193,8 +208,9 @@ class AssistInput(InputChannel):
 
         @bp.route("/labels", methods=["GET"])
         async def labels(request: Request) -> HTTPResponse:
-            return response.json(self.labels, headers={"Cache-Control": "max-age=300"},
-                                 dumps=lambda o: json.dumps(o, ensure_ascii=False))
+            return response.json(
+                self.labels, headers={"Cache-Control": "max-age=300"}, dumps=lambda o: json.dumps(o, ensure_ascii=False)
+            )
 
         @bp.route("/console.js", methods=["GET"])
         async def console_js(request: Request) -> HTTPResponse:
@@ -206,7 +222,7 @@ class AssistInput(InputChannel):
 
         @bp.route("/copied", methods=["POST"])
         async def copied(request: Request) -> HTTPResponse:
-            body, refusal = self._checked_body(request, "{\"conversation_id\", \"suggestion_type\", \"fact\", \"text_hash\"}")
+            body, refusal = self._checked_body(request, '{"conversation_id", "suggestion_type", "fact", "text_hash"}')
             if refusal:
                 return refusal
             conversation_id, kind = body["conversation_id"], body.get("suggestion_type")
@@ -216,16 +232,22 @@ class AssistInput(InputChannel):
             if fact is not None and fact not in schema():
                 return response.json({"error": "fact 应为画像字段名或省略"}, status=400)
             if not isinstance(text_hash, str) or not TEXT_HASH.match(text_hash):
-                return response.json({"error": "text_hash 应为 sha256:<64位十六进制> 或 fnv1a32:<8位十六进制>"}, status=400)
-            record = {"ts": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                      "conversation_id": conversation_id, "suggestion_type": kind,
-                      "fact": fact, "text_hash": text_hash}
+                return response.json(
+                    {"error": "text_hash 应为 sha256:<64位十六进制> 或 fnv1a32:<8位十六进制>"}, status=400
+                )
+            record = {
+                "ts": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                "conversation_id": conversation_id,
+                "suggestion_type": kind,
+                "fact": fact,
+                "text_hash": text_hash,
+            }
             self._append_copy(record)
             return response.empty(status=204)
 
         @bp.route("/analyze", methods=["POST"])
         async def analyze(request: Request) -> HTTPResponse:
-            body, refusal = self._checked_body(request, "{\"conversation_id\", \"text\"}")
+            body, refusal = self._checked_body(request, '{"conversation_id", "text"}')
             if refusal:
                 return refusal
             conversation_id, text = body["conversation_id"], body.get("text")
@@ -242,16 +264,21 @@ class AssistInput(InputChannel):
             profile, dropped = profile_from_slots(profile)
             self.profiles.put(conversation_id, profile)
             decision = evaluate(profile)
-            questions = {slot[len("utter_ask_"):]: (variants[0].get("text") if variants else "")
-                         for slot, variants in agent.domain.responses.items() if slot.startswith("utter_ask_")}
-            return response.json({
-                "conversation_id": conversation_id,
-                "intent": intent,
-                "extracted": facts,
-                "dropped": dropped,
-                "profile": profile,
-                "decision": decision,
-                "suggestions": suggestions(decision, questions),
-            })
+            questions = {
+                slot[len("utter_ask_") :]: (variants[0].get("text") if variants else "")
+                for slot, variants in agent.domain.responses.items()
+                if slot.startswith("utter_ask_")
+            }
+            return response.json(
+                {
+                    "conversation_id": conversation_id,
+                    "intent": intent,
+                    "extracted": facts,
+                    "dropped": dropped,
+                    "profile": profile,
+                    "decision": decision,
+                    "suggestions": suggestions(decision, questions),
+                }
+            )
 
         return bp

@@ -16,6 +16,7 @@ credentials.yml::
       user_message_evt: user_uttered
       ...
 """
+
 from __future__ import annotations
 
 import inspect
@@ -83,21 +84,22 @@ class GuardedRestInput(RestInput):
             try:
                 payload = json.loads(body)
             except (ValueError, UnicodeDecodeError):
-                return _error(400, "body must be JSON: {\"sender\": \"…\", \"message\": \"…\"}")
+                return _error(400, 'body must be JSON: {"sender": "…", "message": "…"}')
             if not isinstance(payload, dict):
-                return _error(400, "body must be a JSON object with \"sender\" and \"message\"")
+                return _error(400, 'body must be a JSON object with "sender" and "message"')
             sender, text, metadata = payload.get("sender"), payload.get("message"), payload.get("metadata")
             if isinstance(sender, (int, float)) and not isinstance(sender, bool):
                 sender = str(sender)
             if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER:
-                return _error(400, f"\"sender\" must be a non-empty string of at most {MAX_SENDER} characters")
+                return _error(400, f'"sender" must be a non-empty string of at most {MAX_SENDER} characters')
             if text is not None and not isinstance(text, (str, int, float)):
-                return _error(400, "\"message\" must be a string")
+                return _error(400, '"message" must be a string')
             if not isinstance(metadata, dict):
                 metadata = None
             collector = CollectingOutputChannel()
-            message = UserMessage("" if text is None else str(text), collector, sender,
-                                  input_channel=self.name(), metadata=metadata)
+            message = UserMessage(
+                "" if text is None else str(text), collector, sender, input_channel=self.name(), metadata=metadata
+            )
             try:
                 await self.guard.handle(message, on_new_message)
             except Exception:  # never a 500 for a user's message

@@ -12,6 +12,7 @@ Embed on any page:
 Rasa 3.6.21's socket.io channel needs a fix to deliver replies with `session_persistence`;
 bot/runtime.py installs it at start-up (`fix_socketio_session_rooms`).
 """
+
 from __future__ import annotations
 
 import json
@@ -27,8 +28,12 @@ from sanic.response import HTTPResponse
 logger = logging.getLogger(__name__)
 
 STATIC = Path(__file__).resolve().parents[1] / "web" / "static"
-CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".js": "application/javascript; charset=utf-8",
-                 ".css": "text/css; charset=utf-8", ".txt": "text/plain; charset=utf-8"}
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "application/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+}
 # The files a browser may fetch, by URL name (nothing else under STATIC or elsewhere).
 ASSETS = ("index.html", "widget.js", "widget.css", "vendor/socket.io.min.js")
 
@@ -40,8 +45,7 @@ def articles_payload() -> Dict[str, Any]:
 
     items = list(iter_articles())
     docs = {doc: short_name(doc) for doc in dict.fromkeys(a["doc"] for a in items)}
-    return {"docs": docs, "articles": [{"doc": a["doc"], "article": a["article"], "text": a["text"]}
-                                       for a in items]}
+    return {"docs": docs, "articles": [{"doc": a["doc"], "article": a["article"], "text": a["text"]} for a in items]}
 
 
 class WebWidgetInput(InputChannel):
@@ -70,9 +74,12 @@ class WebWidgetInput(InputChannel):
             path = STATIC / name
             headers = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
             if name != "index.html":
-                headers["Access-Control-Allow-Origin"] = "*"     # embeddable from any site
-            return response.raw(path.read_bytes(), headers=headers,
-                                content_type=CONTENT_TYPES.get(path.suffix, "application/octet-stream"))
+                headers["Access-Control-Allow-Origin"] = "*"  # embeddable from any site
+            return response.raw(
+                path.read_bytes(),
+                headers=headers,
+                content_type=CONTENT_TYPES.get(path.suffix, "application/octet-stream"),
+            )
 
         @bp.route("/", methods=["GET"])
         async def index(request: Request) -> HTTPResponse:
@@ -80,8 +87,11 @@ class WebWidgetInput(InputChannel):
 
         @bp.route("/articles.json", methods=["GET"])
         async def articles(request: Request) -> HTTPResponse:
-            return response.raw(self.articles_json(), content_type="application/json; charset=utf-8",
-                                headers={"Access-Control-Allow-Origin": "*", "Cache-Control": "max-age=300"})
+            return response.raw(
+                self.articles_json(),
+                content_type="application/json; charset=utf-8",
+                headers={"Access-Control-Allow-Origin": "*", "Cache-Control": "max-age=300"},
+            )
 
         @bp.route("/<name:path>", methods=["GET"])
         async def static(request: Request, name: str) -> HTTPResponse:

@@ -14,6 +14,7 @@
 No downloads, no pretrained model.  Idempotent: both outputs are rebuilt from scratch
 (written to a temporary sibling and swapped in).  Takes a few seconds.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,7 +27,7 @@ from typing import Dict, List, Optional
 from bot.nlu.normalise import TITLE, lexicon
 
 JIEBA_FILE = "vocabulary.txt"
-JIEBA_FREQ = 20000          # high enough that jieba keeps the domain words whole
+JIEBA_FREQ = 20000  # high enough that jieba keeps the domain words whole
 _JIEBA_TAG = {"PLACE": "ns", "AWARD": "nz", "SERIES": "nz"}
 
 
@@ -81,7 +82,7 @@ def make_nlp():
 def build(out: Path, jieba_dir: Path) -> Path:
     out, jieba_dir = Path(out), Path(jieba_dir)
     write_jieba_dict(jieba_dir)
-    load_jieba_dict(jieba_dir)          # patterns are segmented like the runtime text
+    load_jieba_dict(jieba_dir)  # patterns are segmented like the runtime text
     nlp = make_nlp()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=out.name + ".", dir=out.parent))
@@ -111,8 +112,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     ap.add_argument("--jieba-dir", default="build/jieba", type=Path)
     args = ap.parse_args(argv)
     path = build(args.out, args.jieba_dir)
-    print(f"spaCy pipeline: {path} ({len(patterns())} ruler patterns); "
-          f"jieba dictionary: {args.jieba_dir / JIEBA_FILE}")
+    print(
+        f"spaCy pipeline: {path} ({len(patterns())} ruler patterns); "
+        f"jieba dictionary: {args.jieba_dir / JIEBA_FILE}"
+    )
     return 0
 
 

@@ -16,6 +16,7 @@ For every fact the clause decides one of:
 Words that contain 不/没 without negating anything (不过, 不然, 不是很, 不少, 可不可以 and
 every A-not-A question such as 是不是, 有没有) are masked before negation is looked for.
 """
+
 from __future__ import annotations
 
 import re
@@ -74,8 +75,10 @@ _CONTRAST = re.compile(r"不过|(?<![不])但是|(?<![不])但(?!凡|愿)|可是
 def _clause_spans(text: str) -> Tuple[Tuple[int, ...], Tuple[int, ...]]:
     starts, ends = [], []
     start = 0
-    cuts = sorted([(m.start(), m.end()) for m in _PUNCT.finditer(text)]
-                  + [(m.start(), m.start()) for m in _CONTRAST.finditer(text)])
+    cuts = sorted(
+        [(m.start(), m.end()) for m in _PUNCT.finditer(text)]
+        + [(m.start(), m.start()) for m in _CONTRAST.finditer(text)]
+    )
     for cut_start, cut_end in cuts:
         if cut_start > start:
             starts.append(start)
@@ -104,7 +107,8 @@ def clause_before(text: str, pos: int) -> str:
 _NOT_NEGATING = re.compile(
     r"不过|要不然|不然|要不|不是很|不太|不少|不管|不论|无论|不仅|不但|不光|不只|不久|不错|不一定|"
     r"不知道|不清楚|不记得|不确定|不如|差不多|不用|不必|不好意思|了不起|不断|不得不|"
-    r"(.)[不没]\1")    # A-not-A questions: 是不是, 有没有, 能不能, 可不可(以), 算不算
+    r"(.)[不没]\1"
+)  # A-not-A questions: 是不是, 有没有, 能不能, 可不可(以), 算不算
 _NEG = r"(没有|没|未|无|不|从没|从来没|从未|并未|并没有|还没|还没有|尚未|不是|不曾|非|别)"
 
 
@@ -122,14 +126,15 @@ def negated_before(text: str, pos: int, window: int = 6, reach: int = 5) -> bool
 
 def ends_negated(before: str, reach: int) -> bool:
     """``before`` (a clause's start up to a word) ends in a negation ``reach`` chars away at most."""
-    return re.search(_NEG + r"[^" + re.escape(PUNCTUATION) + r"]{0,%d}$" % reach,
-                     mask_non_negating(before)) is not None
+    return re.search(_NEG + r"[^" + re.escape(PUNCTUATION) + r"]{0,%d}$" % reach, mask_non_negating(before)) is not None
 
 
 # ---------------------------------------------------------------------------------------
 # Conditions, questions, subjects
 
-_CONDITION = re.compile(r"如果|如若|(?<![主需重还想])要是|假如|假设|假使|倘若|万一|一旦|等我|等到|(?<![主需重还想])要能|换成|换作|若是|若(?!干)")
+_CONDITION = re.compile(
+    r"如果|如若|(?<![主需重还想])要是|假如|假设|假使|倘若|万一|一旦|等我|等到|(?<![主需重还想])要能|换成|换作|若是|若(?!干)"
+)
 _RESULT_VERB = re.compile(r"拿到|考上|评上|考到|升到|评到|拿了|考了|评了|有了|达到|干满|满了")
 _WHAT_IF_OPENER = re.compile(r"^(那|那么|那要|那我|那如果|那要是)")
 _QUESTION_END = re.compile(r"(吗|呢|么|嘛|没)\s*$")
@@ -138,17 +143,20 @@ _ASKED_WHETHER = re.compile(r"(.)[不没]\1[^" + re.escape(PUNCTUATION) + r"]{0,
 
 
 def asked_whether(text: str, pos: int) -> bool:
-    """"有没有处分影响", "是不是退休了就不能评": the word at ``pos`` is asked about, not stated."""
+    """ "有没有处分影响", "是不是退休了就不能评": the word at ``pos`` is asked about, not stated."""
     return _ASKED_WHETHER.search(clause_before(text, pos)) is not None
 
 
 # "影响期是多久", "诚信档案是什么", "处分期满多久能评": the word is what the question is about
 _ASKED_ABOUT_WORD = re.compile(
     r"^(处分)?(的)?(影响期|期)?(满)?(是什么|是啥|什么意思|啥意思|是多久|多久|多长|多少年|几年|有多长|怎么算|怎么认定|"
-    r"会怎样|会怎么样|怎么办|有什么影响|有啥影响|影响多久|算不算)")
+    r"会怎样|会怎么样|怎么办|有什么影响|有啥影响|影响多久|算不算)"
+)
 # "被立案调查的能申报吗", "退休的还能评吗": those who …, not the applicant
-_THOSE_WHO = re.compile(r"^[^的，。,;；?？]{0,4}?(的|了的)(人|人员|同志)?(能|可以|还能|怎么|要|会|也|就|不能|是否|几年)")
-_SELF = re.compile(r"我|本人|俺|咱")     # not 自己: "江苏有没有自己的细则"
+_THOSE_WHO = re.compile(
+    r"^[^的，。,;；?？]{0,4}?(的|了的)(人|人员|同志)?(能|可以|还能|怎么|要|会|也|就|不能|是否|几年)"
+)
+_SELF = re.compile(r"我|本人|俺|咱")  # not 自己: "江苏有没有自己的细则"
 _GENERAL_QUESTION = re.compile(r"多久|多长|几年|会怎样|会怎么样|有什么影响|有啥影响|怎么办|怎么算|处理规定|怎么规定")
 
 
@@ -160,18 +168,22 @@ def word_asked_about(text: str, start: int, end: int, own_case: bool = True) -> 
     if _ASKED_ABOUT_WORD.match(after) or _THOSE_WHO.match(after):
         return True
     # a question with nobody in it ("受了处分多久能评？", "被立案调查了能评吗") asks about the rule
-    return not own_case and not is_hypothetical(text, start) and (is_question(text, start) or _GENERAL_QUESTION.search(text[cs:ce]) is not None)
+    return (
+        not own_case
+        and not is_hypothetical(text, start)
+        and (is_question(text, start) or _GENERAL_QUESTION.search(text[cs:ce]) is not None)
+    )
 
 
 def is_question(text: str, pos: int) -> bool:
     cs, ce = clause_bounds(text, pos)
     clause = text[cs:ce]
-    follows = text[ce:ce + 1]
+    follows = text[ce : ce + 1]
     return bool(_QUESTION_END.search(clause) or follows in ("?", "？") or _QUESTION_WORDS.search(clause))
 
 
 def is_hypothetical(text: str, pos: int) -> bool:
-    """"要是我考上技师", "那在百色呢", "拿到技师呢": the fact at ``pos`` is a condition."""
+    """ "要是我考上技师", "那在百色呢", "拿到技师呢": the fact at ``pos`` is a condition."""
     cs, ce = clause_bounds(text, pos)
     before = text[cs:pos]
     if _CONDITION.search(before):
@@ -188,7 +200,8 @@ _SUBJECTS = re.compile(
     r"(?P<other>(?<![是当做])(?:我的?|俺)?(?:爸爸?|妈妈?|父亲|母亲|老爸|老妈|爱人|老婆|老公|丈夫|妻子|媳妇|儿子|女儿|孩子|"
     r"同事|朋友|师傅|师父|徒弟|领导|同学|亲戚|哥哥?|姐姐?|弟弟?|妹妹?|别人|人家|有人|有的人|"
     r"(?:一线|技术|普通)?工人|(?<![是当做级高中初])技工们?(?!院校|学校)|大学生|技能人才|专技人才))"
-    r"|(?P<self>我|本人|俺|自己)")
+    r"|(?P<self>我|本人|俺|自己)"
+)
 
 
 def about_someone_else(text: str, pos: int) -> bool:
@@ -207,17 +220,20 @@ _MENTION_NEG_BEFORE = re.compile(r"(没有|没|未|不是|不在|并非|并不�
 _MODAL = re.compile(r"想|要|能|可以|可不可以|怎么|如何|才能|准备|打算|希望|需要|咋")
 _TARGET_VERB = re.compile(
     r"(评|申报|报考|报|考|参评|晋升|申请|评审|转评|冲|升|直接评|去评|评个|考个|申报个|整|弄|搞|当|走)"
-    r"(得了|不了|得上|不上|得到|不到)?(个|一个)?$")
+    r"(得了|不了|得上|不上|得到|不到)?(个|一个)?$"
+)
 _TARGET_VERB_RESULT = re.compile(r"(评上|考上|升到|评到|考到|拿到|升为|晋升为|晋升到|转到|转为|转成)(个|一个)?$")
 _TARGET_AFTER = re.compile(
     r"^(职称)?(要|该|应该|需要|得)?(怎么|如何|咋)(才能)?(评|考|申报|报|拿|弄|办|升)|^(职称)?(的|需要的|要的)?(条件|要求)"
     r"|^(后|以后|之后)"
     # "中级职称能直接评吗": the level is the object said first
-    r"|^(职称|证)?(能|可以|能不能|可不可以|好|怎样)?(直接)?(评|申报|报|考|申请|拿)(吗|不|么|嘛|呢|吧)?(?=[?？,，。]|$)")
+    r"|^(职称|证)?(能|可以|能不能|可不可以|好|怎样)?(直接)?(评|申报|报|考|申请|拿)(吗|不|么|嘛|呢|吧)?(?=[?？,，。]|$)"
+)
 # "技师待遇", "技师考试考什么": the grade/title as a topic, not the caller's own
 _GENERIC_AFTER = re.compile(
     r"^(职称)?(的)?(待遇|津贴|补贴|工资|评价|考试|考评|鉴定|报名|标准|评审费|评审|申报|评定|认定|材料|学时"
-    r"|区别|差别|不同|差异|含义|意思)|^(职称)?(有)?(啥|什么)(区别|差别|不同|不一样)")
+    r"|区别|差别|不同|差异|含义|意思)|^(职称)?(有)?(啥|什么)(区别|差别|不同|不一样)"
+)
 # "助理工程师算哪一级", "副高要几年", "中级职称是什么级别": a question about the level itself
 _ASKED_ABOUT_AFTER = re.compile(
     r"^(职称|证书|证)?(到底|究竟|具体|一般)?(算|属于|相当于|对应|等于|等同于?|是|指的是|叫)[^，。,;；?？]{0,8}?(哪|什么|啥|几|多少)"
@@ -226,15 +242,19 @@ _ASKED_ABOUT_AFTER = re.compile(
     r"|^(职称)?(是|算)?(最高|最低|第几|哪个|哪一个|谁)|^(职称)?(往上|上面|下面|以上|以下)"
     r"|^(职称)?(是|就是)?(一回事|两码事|一个级别|同一级|一样)|^(职称)?(差|比)(几|多少)|^(分别)(叫|是)"
     r"|^(和|跟|与)[^，。,;；?？]{1,6}?(哪个|谁|有什么区别|有啥区别|区别|一样|不同)"
-    r"|^(职称)?(到底)?(是|算|属于)[^，。,;；?？]{0,8}?还是")
+    r"|^(职称)?(到底)?(是|算|属于)[^，。,;；?？]{0,8}?还是"
+)
 # "…相当于工程师", "从技师到工程师": the other side of a comparison or a path
-_COMPARED_BEFORE = re.compile(r"(相当于|等于|等同于?|对应|视同|比|是不是|算不算|需要是|要求是|必须是|得是|什么是|什么叫|还是)$"
-                              r"|^[^我俺]*从$")
+_COMPARED_BEFORE = re.compile(
+    r"(相当于|等于|等同于?|对应|视同|比|是不是|算不算|需要是|要求是|必须是|得是|什么是|什么叫|还是)$" r"|^[^我俺]*从$"
+)
 # "工程师是中级职称吗", "高级工是三级还是二级": a level said as what another one is, in a question
 _IS_WHAT_BEFORE = re.compile(r"(是|算|属于|就是|指的是)$")
 _IS_WHAT_AFTER = re.compile(r"^(职称)?(吗|么|嘛|呢|还是|对吗|对不对|没错吧|吧)")
 # "我是…", "本人技师", "我已经有…": the applicant's own, whatever follows
-_OWN_BEFORE = re.compile(r"(我|本人|俺)(现在|目前|已经|已|早就|就|也)?(是|有|拿了|拿过|考了|考过|评了|评上了|取得了?|获得了?)?$")
+_OWN_BEFORE = re.compile(
+    r"(我|本人|俺)(现在|目前|已经|已|早就|就|也)?(是|有|拿了|拿过|考了|考过|评了|评上了|取得了?|获得了?)?$"
+)
 _DEGREE_COMPARE_BEFORE = re.compile(r"(相当于|算|算不算|算是|等于|等同于?|视同|和|跟|与|按|同|享受|当)$")
 _DEGREE_COMPARE_AFTER = re.compile(r"^(学历)?(一样|待遇|同等|文凭吗|吗)")
 _GRADE_GUARD_AFTER = re.compile(r"^(学院|学校|院校|班|工作室)")
@@ -251,13 +271,19 @@ def _reading(before: str, after: str, label: str, hypothetical: bool) -> str:
     if _OWN_BEFORE.search(before):
         return "held"
     if label in (SKILL_GRADE, TITLE, TITLE_LEVEL) and (
-            _GENERIC_AFTER.match(after) or _ASKED_ABOUT_AFTER.match(after) or _COMPARED_BEFORE.search(before)
-            or (_IS_WHAT_BEFORE.search(before) and _IS_WHAT_AFTER.match(after))):
+        _GENERIC_AFTER.match(after)
+        or _ASKED_ABOUT_AFTER.match(after)
+        or _COMPARED_BEFORE.search(before)
+        or (_IS_WHAT_BEFORE.search(before) and _IS_WHAT_AFTER.match(after))
+    ):
         return "topic"
-    if hypothetical:     # "要是评上中级呢": the condition, not a target
+    if hypothetical:  # "要是评上中级呢": the condition, not a target
         return "held"
-    if _TARGET_VERB.search(before) or (_TARGET_VERB_RESULT.search(before) and _MODAL.search(before)) \
-            or _TARGET_AFTER.match(after):
+    if (
+        _TARGET_VERB.search(before)
+        or (_TARGET_VERB_RESULT.search(before) and _MODAL.search(before))
+        or _TARGET_AFTER.match(after)
+    ):
         return "target"
     return "held"
 
@@ -266,28 +292,29 @@ def classify_mentions(text: str, mentions: List[Mention]) -> List[Mention]:
     """Drops words that are no fact at all (技师学院, 哪一级 …) and marks the rest."""
     out = []
     for m in mentions:
-        after = text[m.end:m.end + 8]
+        after = text[m.end : m.end + 8]
         before = clause_before(text, m.start)
         label = m.term.label
         bare_number = label == SKILL_GRADE and _BARE_NUMBER_GRADE.fullmatch(m.term.surface)
         if label == SKILL_GRADE and _GRADE_GUARD_AFTER.match(after):
             continue
         if bare_number and (_LEVEL_GUARD_AFTER.match(after) or re.search(r"[哪那这几第每高低上下十\d]$", before)):
-            continue   # "三级建造师", "能报哪一级", "最高一级", "十一级"
+            continue  # "三级建造师", "能报哪一级", "最高一级", "十一级"
         if label == TITLE and "注册" in before[-6:]:
-            continue   # "注册电气工程师": a licence, not a title
+            continue  # "注册电气工程师": a licence, not a title
         if label == SERIES and _SERIES_GUARD_AFTER.match(after):
             continue
         if label == DEGREE and (_DEGREE_COMPARE_BEFORE.search(before) or _DEGREE_COMPARE_AFTER.match(after)):
-            continue   # "相当于本科吗", "和大专一样吗": an equivalence question, not the caller's degree
+            continue  # "相当于本科吗", "和大专一样吗": an equivalence question, not the caller's degree
         if label == PLACE and _FORMER_PLACE.search(before):
-            continue   # "老家百色的，现在在包头": where they work now decides
+            continue  # "老家百色的，现在在包头": where they work now decides
         neg = _MENTION_NEG_BEFORE.search(mask_non_negating(before))
         if neg and not re.search(r"(只有|就是)", before[-4:]):
             # "不在百色在内蒙古", "没处分在百色": a negation belongs to the first word after it
             neg_at = m.start - len(before) + neg.start()
-            m.negated = not any(neg_at < n.start < m.start for n in mentions) \
-                and not _FACT_WORD.search(before[neg.end(1):])
+            m.negated = not any(neg_at < n.start < m.start for n in mentions) and not _FACT_WORD.search(
+                before[neg.end(1) :]
+            )
         m.someone_else = about_someone_else(text, m.start)
         if label in (SKILL_GRADE, TITLE, TITLE_LEVEL, DEGREE, SCHOOL_CLASS):
             reading = _reading(before, after, label, is_hypothetical(text, m.start))
@@ -298,8 +325,10 @@ def classify_mentions(text: str, mentions: List[Mention]) -> List[Mention]:
     return _school_of_a_class(text, out)
 
 
-_RULE_WORDS = re.compile(r"几年|多少年|多久|多长时间|满几|年限|条件|要求|规定|政策|细则|文件|办法|流程|标准|有没有|怎么|如何"
-                         r"|满[一二两三四五六七八九十\d]{1,2}年(?!了)")
+_RULE_WORDS = re.compile(
+    r"几年|多少年|多久|多长时间|满几|年限|条件|要求|规定|政策|细则|文件|办法|流程|标准|有没有|怎么|如何"
+    r"|满[一二两三四五六七八九十\d]{1,2}年(?!了)"
+)
 # words of someone telling their own case: "技师拿证3年了在乌海…能评中级吗"
 _CASE_WORDS = re.compile(r"拿证[了已]|取证[了已]|干了|做了|工作了|年了|考的|拿的|评的|评上了|取得了|毕业的|毕业后")
 
@@ -307,7 +336,8 @@ _CASE_WORDS = re.compile(r"拿证[了已]|取证[了已]|干了|做了|工作了
 def tells_own_case(text: str, mentions: List[Mention]) -> bool:
     """The message speaks of the asker: 我/本人 …, a place they are in, or their record."""
     return bool(_SELF.search(text) or _CASE_WORDS.search(text)) or any(
-        m.term.label == PLACE and m.held and not m.topic and not m.someone_else for m in mentions)
+        m.term.label == PLACE and m.held and not m.topic and not m.someone_else for m in mentions
+    )
 
 
 def _general_question(text: str, mentions: List[Mention]) -> None:
@@ -320,8 +350,13 @@ def _general_question(text: str, mentions: List[Mention]) -> None:
     if tells_own_case(text, mentions):
         return
     for m in mentions:
-        if m.term.label not in (SKILL_GRADE, TITLE, TITLE_LEVEL, DEGREE) or m.topic \
-                or not m.held and m.term.label != TITLE or is_hypothetical(text, m.start):
+        if (
+            m.term.label not in (SKILL_GRADE, TITLE, TITLE_LEVEL, DEGREE)
+            or m.topic
+            or not m.held
+            and m.term.label != TITLE
+            or is_hypothetical(text, m.start)
+        ):
             continue
         cs, ce = clause_bounds(text, m.start)
         if is_question(text, m.start) and _RULE_WORDS.search(text[cs:ce]):
@@ -329,27 +364,32 @@ def _general_question(text: str, mentions: List[Mention]) -> None:
 
 
 def _school_of_a_class(text: str, mentions: List[Mention]) -> List[Mention]:
-    """"技校预备技师班出来的": 技校 is where the class was, not a degree of its own."""
+    """ "技校预备技师班出来的": 技校 is where the class was, not a degree of its own."""
     keep = []
     for m in mentions:
         if m.term.label == DEGREE and any(
-                n.term.label == SCHOOL_CLASS and n.start >= m.end and clause_bounds(text, n.start) == clause_bounds(text, m.start)
-                for n in mentions):
+            n.term.label == SCHOOL_CLASS
+            and n.start >= m.end
+            and clause_bounds(text, n.start) == clause_bounds(text, m.start)
+            for n in mentions
+        ):
             continue
         keep.append(m)
     return keep
 
 
-_COMPARED_WITH = re.compile(r"^(和|跟|与|同|及|、|还是|或者?|或是|比|到|对应|相当于|等于|等同于?|是不是|是不是就是|"
-                            r"算不算|算是|算|就是|是|指的是)?$")
+_COMPARED_WITH = re.compile(
+    r"^(和|跟|与|同|及|、|还是|或者?|或是|比|到|对应|相当于|等于|等同于?|是不是|是不是就是|"
+    r"算不算|算是|算|就是|是|指的是)?$"
+)
 
 
 def _compared_topics(text: str, mentions: List[Mention]) -> None:
-    """"技师和工程师待遇一样吗", "是副高还是正高": both sides of a compared topic are topics;
+    """ "技师和工程师待遇一样吗", "是副高还是正高": both sides of a compared topic are topics;
     so is every level of a list of three or more ("助理级中级副高级正高级")."""
     levels = [m for m in mentions if m.term.label in (SKILL_GRADE, TITLE, TITLE_LEVEL)]
-    pairs = [(a, b) for a, b in zip(levels, levels[1:]) if _COMPARED_WITH.match(text[a.end:b.start])]
-    for _ in range(2):          # right to left, then left to right
+    pairs = [(a, b) for a, b in zip(levels, levels[1:]) if _COMPARED_WITH.match(text[a.end : b.start])]
+    for _ in range(2):  # right to left, then left to right
         for a, b in reversed(pairs):
             if b.topic and not a.topic and not _OWN_BEFORE.search(clause_before(text, a.start)):
                 a.held, a.topic = False, True
@@ -358,11 +398,10 @@ def _compared_topics(text: str, mentions: List[Mention]) -> None:
                 b.held, b.topic = False, True
     run: List[Mention] = []
     for m in levels + [None]:
-        if m is not None and run and re.fullmatch(r"[、，,和与及]?", text[run[-1].end:m.start]):
+        if m is not None and run and re.fullmatch(r"[、，,和与及]?", text[run[-1].end : m.start]):
             run.append(m)
             continue
         if len(run) >= 3:
             for n in run:
                 n.held, n.topic = False, True
         run = [m] if m is not None else []
-

@@ -22,6 +22,7 @@ Overlapping predictions (the ``series`` a title name implies shares its span) ar
 for extractors other than DIET/CRF; the evaluation then labels the token with the first
 entity, which is the ``title_level``.
 """
+
 from __future__ import annotations
 
 import logging
@@ -48,12 +49,10 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.nlu.normalise import extract_facts
 
 logger = logging.getLogger(__name__)
-SPACY_DOC_KEY = "text_spacy_doc"     # rasa.nlu.constants.SPACY_DOCS[TEXT]
+SPACY_DOC_KEY = "text_spacy_doc"  # rasa.nlu.constants.SPACY_DOCS[TEXT]
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
 class ProfileFactExtractor(GraphComponent, EntityExtractorMixin):
     """Canonical profile facts (CONTRACT §3) as entities."""
 
@@ -96,11 +95,8 @@ class ProfileFactExtractor(GraphComponent, EntityExtractorMixin):
         if doc is None:
             return None
         try:
-            return [
-                {"start": e.start_char, "end": e.end_char, "label": e.label_, "id": e.ent_id_}
-                for e in doc.ents
-            ]
-        except AttributeError as err:    # a doc without spaCy's span attributes: the scan alone is used
+            return [{"start": e.start_char, "end": e.end_char, "label": e.label_, "id": e.ent_id_} for e in doc.ents]
+        except AttributeError as err:  # a doc without spaCy's span attributes: the scan alone is used
             logger.warning("spaCy ruler spans unreadable (%s); facts from the lexicon scan only", err)
             return None
 

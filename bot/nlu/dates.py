@@ -16,6 +16,7 @@
   in a clause about another fact ("去年被记过", "前年考核没合格") belongs to that fact and
   sets no grade year.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -37,15 +38,19 @@ def parse_number(s: str) -> Optional[float]:
     s = s.strip()
     if re.fullmatch(r"\d+(\.\d+)?", s):
         return float(s)
-    if len(s) == 2 and s[0] in _RANGE_DIGITS and s[1] in _RANGE_DIGITS \
-            and _RANGE_DIGITS.index(s[1]) == _RANGE_DIGITS.index(s[0]) + 1:
-        return float(_RANGE_DIGITS.index(s[0]) + 1)          # 七八 → 7
-    s = re.sub(r"[几来]$", "", s)                             # 十几 → 十, 十来 → 十
+    if (
+        len(s) == 2
+        and s[0] in _RANGE_DIGITS
+        and s[1] in _RANGE_DIGITS
+        and _RANGE_DIGITS.index(s[1]) == _RANGE_DIGITS.index(s[0]) + 1
+    ):
+        return float(_RANGE_DIGITS.index(s[0]) + 1)  # 七八 → 7
+    s = re.sub(r"[几来]$", "", s)  # 十几 → 十, 十来 → 十
     if not s or "几" in s or "来" in s:
         return None
     try:
         return float(cn2an.cn2an(s, "smart"))
-    except (ValueError, KeyError, TypeError, IndexError):    # cn2an refuses odd digit mixes ("二二十")
+    except (ValueError, KeyError, TypeError, IndexError):  # cn2an refuses odd digit mixes ("二二十")
         return None
 
 
@@ -61,7 +66,8 @@ _DURATION = re.compile(
 )
 _DUR_SKIP_BEFORE = re.compile(
     r"(近|最近|再|又|还要|还差|还得|还需|还需要|需要|要求|需|要|差|满足|每|第|离|距|距离|头|过去|这|那|隔|不到|不满|够|够了)"
-    r"(满|干|工作|做|有|了|等|过|待)?$")
+    r"(满|干|工作|做|有|了|等|过|待)?$"
+)
 _DUR_SKIP_AFTER = re.compile(r"^(内|以内|之内|以上|以后|后|之后|期间|时间|才能|就能|才可以|才行)")
 # "干了六年", "从事技术工作八年": years of work, whatever fact is said next
 _WORKED = re.compile(r"(干|做|工作|从事[^，。,;；]{0,6}|当|拿证|拿了证)(了|满|足)?$")
@@ -73,7 +79,17 @@ _TITLE_CUE = re.compile(r"职称|评上|评的|聘上|聘任|聘的|评了|取�
 _SKILL_CUE = re.compile(r"证|技能|等级|技工|工种|技师|高级工|中级工|初级工|职业资格")
 
 _CHINESE_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
-_REL_YEAR = {"大前年": -3, "前年": -2, "去年": -1, "上一年": -1, "上年": -1, "今年": 0, "明年": 1, "后年": 2, "大后年": 3}
+_REL_YEAR = {
+    "大前年": -3,
+    "前年": -2,
+    "去年": -1,
+    "上一年": -1,
+    "上年": -1,
+    "今年": 0,
+    "明年": 1,
+    "后年": 2,
+    "大后年": 3,
+}
 _CAL_YEAR = re.compile(
     r"(?P<y4>(?:19|20)\d{2})(?:\s*年)?"
     r"|(?P<cn4>[零〇一二三四五六七八九]{4})年"
@@ -81,11 +97,22 @@ _CAL_YEAR = re.compile(
     r"(?=(拿|考|取|评|获|毕业|底|初|中|上半年|下半年|\d{1,2}月|[一二三四五六七八九十]{1,2}月|的时候|那年|被|的证|的))"
     r"|(?P<rel>大前年|前年|去年|上一年|今年|明年|大后年|后年)"
 )
-_PAST_EVENT = re.compile(r"拿|考的|考了|考过|考上|考到|考下|取得|获得|获|评上|评的|评了|下证|发证|发的|刚考|刚拿|毕业|造假|作假|弄虚|的证|通过|到手|聘")
+_PAST_EVENT = re.compile(
+    r"拿|考的|考了|考过|考上|考到|考下|取得|获得|获|评上|评的|评了|下证|发证|发的|刚考|刚拿|毕业|造假|作假|弄虚|的证|通过|到手|聘"
+)
 _FUTURE_EVENT = re.compile(r"明年|后年|如果|要是|假如|能不能|能评|可以评|申报|报名|想")
 # facts whose clause a year may be said in without being the grade's year
-_YEARLESS_FACTS = ("awards", "assessment_ok", "retired", "under_investigation", "demerit_punishment", "integrity_record",
-                   "stayed_in_region", "overseas_talent", "related_diploma")
+_YEARLESS_FACTS = (
+    "awards",
+    "assessment_ok",
+    "retired",
+    "under_investigation",
+    "demerit_punishment",
+    "integrity_record",
+    "stayed_in_region",
+    "overseas_talent",
+    "related_diploma",
+)
 
 
 def _previous_level_mention(mentions: Sequence[Mention], pos: int) -> Optional[str]:
@@ -109,9 +136,10 @@ def years_kind(text: str, mentions: Sequence[Mention], start: int, end: int) -> 
     series_here = any(cs <= m.start < ce and m.term.label == SERIES for m in mentions)
     title_here = _clause_has_held(mentions, cs, ce, (TITLE, TITLE_LEVEL)) or bool(_TITLE_CUE.search(clause))
     skill_here = _clause_has_held(mentions, cs, ce, (SKILL_GRADE,)) or bool(
-        _SKILL_CUE.search(re.sub(r"职称证|资格证|证书.{0,2}职称|(技师|技工)(学院|学校|院校)", "", clause)))
+        _SKILL_CUE.search(re.sub(r"职称证|资格证|证书.{0,2}职称|(技师|技工)(学院|学校|院校)", "", clause))
+    )
     if series_here and not title_here and not skill_here:
-        return "professional"     # "在技校任教十年": years of the profession the series names
+        return "professional"  # "在技校任教十年": years of the profession the series names
     if title_here and not skill_here:
         return "title"
     if skill_here and not title_here:
@@ -137,11 +165,16 @@ _GETTING = re.compile(r"拿|考|取得|获得")
 _KIND_OF_FACT = {"fraud_count": "fraud", "fraud_year": "fraud", "graduation_year": "graduation"}
 
 
-def _anchors(text: str, cs: int, ce: int, mentions: Sequence[Mention], others: Sequence[Fact]) -> List[Tuple[int, int, str]]:
+def _anchors(
+    text: str, cs: int, ce: int, mentions: Sequence[Mention], others: Sequence[Fact]
+) -> List[Tuple[int, int, str]]:
     """(start, end, kind) of every fact or fact word in text[cs:ce]: a level held, a yes/no
     fact, an award, 毕业, 造假, or a word of getting a grade (拿证, 考的, 评上 …)."""
-    out = [(m.start, m.end, "level") for m in mentions
-           if cs <= m.start < ce and m.term.label in LEVEL_LABELS and m.held and not m.negated]
+    out = [
+        (m.start, m.end, "level")
+        for m in mentions
+        if cs <= m.start < ce and m.term.label in LEVEL_LABELS and m.held and not m.negated
+    ]
     out += [(f.start, f.end, _KIND_OF_FACT.get(f.entity, "other")) for f in others if cs <= f.start < ce]
     clause = text[cs:ce]
     for kind, cue in _ANCHOR_CUES:
@@ -156,14 +189,15 @@ def _anchors(text: str, cs: int, ce: int, mentions: Sequence[Mention], others: S
     return out
 
 
-def said_with(text: str, s: int, e: int, mentions: Sequence[Mention], others: Sequence[Fact],
-              prefer_after: bool) -> Optional[str]:
+def said_with(
+    text: str, s: int, e: int, mentions: Sequence[Mention], others: Sequence[Fact], prefer_after: bool
+) -> Optional[str]:
     """The kind of fact [s, e) is said with: the nearest fact of its clause ("去年被记过" →
     'other', "2020年取得高级职业资格" → 'level'); a time said first goes with what follows
     ("前年考核没合格"), so with ``prefer_after`` the next fact wins whatever the distance."""
     cs, ce = clause_bounds(text, s)
     if len(text[cs:ce].strip()) - (e - s) <= 2 and cs > 1:
-        cs, _ = clause_bounds(text, cs - 2)     # "…造假过一次，2021年": a bare year continues the previous clause
+        cs, _ = clause_bounds(text, cs - 2)  # "…造假过一次，2021年": a bare year continues the previous clause
     anchors = [a for a in _anchors(text, cs, ce, mentions, others) if a[1] <= s or a[0] >= e]
     after = [a for a in anchors if a[0] >= e]
     before = [a for a in anchors if a[1] <= s]
@@ -176,8 +210,9 @@ def said_with(text: str, s: int, e: int, mentions: Sequence[Mention], others: Se
     return None
 
 
-def durations(text: str, mentions: Sequence[Mention], taken: List[Tuple[int, int]], today: _dt.date,
-              others: Sequence[Fact] = ()) -> List[Fact]:
+def durations(
+    text: str, mentions: Sequence[Mention], taken: List[Tuple[int, int]], today: _dt.date, others: Sequence[Fact] = ()
+) -> List[Fact]:
     facts: List[Fact] = []
     for m in _DURATION.finditer(text):
         s, e = m.span()
@@ -203,8 +238,8 @@ def durations(text: str, mentions: Sequence[Mention], taken: List[Tuple[int, int
                 if unit == "个半月":
                     value += 0.5
                 value = value / 12.0
-        before = text[max(0, s - 6):s]
-        after = text[e:e + 6]
+        before = text[max(0, s - 6) : s]
+        after = text[e : e + 6]
         cs, ce = clause_bounds(text, s)
         clause = text[cs:ce]
         if after.startswith("前") and not m.group("halfyear") and m.group("unit") == "年":
@@ -215,18 +250,28 @@ def durations(text: str, mentions: Sequence[Mention], taken: List[Tuple[int, int
         if _DUR_SKIP_BEFORE.search(before) or _DUR_SKIP_AFTER.match(after):
             continue
         if re.search(r"(不是|并非|而不是)$", before) or ends_negated(clause_before(text, s), 2):
-            continue   # "是六年不是五年", "没干满三年"
+            continue  # "是六年不是五年", "没干满三年"
         if _DUR_SKIP_CLAUSE.search(clause) or value > 60:
             continue
-        if not _WORKED.search(before) \
-                and said_with(text, s, e, mentions, others, prefer_after=False) not in (None, "level"):
-            continue     # "退休三年了", "三年考核都合格": not years of the grade or title
+        if not _WORKED.search(before) and said_with(text, s, e, mentions, others, prefer_after=False) not in (
+            None,
+            "level",
+        ):
+            continue  # "退休三年了", "三年考核都合格": not years of the grade or title
         facts.append(Fact(years_kind(text, mentions, s, e) + "_years", num_out(value), s, e))
     return facts
 
 
-def _calendar_fact(text: str, mentions: Sequence[Mention], s: int, e: int, year: int,
-                   today: _dt.date, others: Sequence[Fact], relative: Optional[str] = None) -> List[Fact]:
+def _calendar_fact(
+    text: str,
+    mentions: Sequence[Mention],
+    s: int,
+    e: int,
+    year: int,
+    today: _dt.date,
+    others: Sequence[Fact],
+    relative: Optional[str] = None,
+) -> List[Fact]:
     cs, ce = clause_bounds(text, s)
     clause = text[cs:ce]
     kind = said_with(text, s, e, mentions, others, prefer_after=True)
@@ -235,11 +280,11 @@ def _calendar_fact(text: str, mentions: Sequence[Mention], s: int, e: int, year:
     if kind == "fraud":
         return [Fact("fraud_year", year, s, e)]
     if kind == "other":
-        return []     # "去年被记过", "前年考核没合格": that fact's year, not the grade's
+        return []  # "去年被记过", "前年考核没合格": that fact's year, not the grade's
     if year > today.year:
         return [Fact("application_year", year, s, e)]
     if relative == "今年" and not _PAST_EVENT.search(clause):
-        return []   # "今年能评吗": the application year, which defaults to this year anyway
+        return []  # "今年能评吗": the application year, which defaults to this year anyway
     if year == today.year and _FUTURE_EVENT.search(clause) and not _PAST_EVENT.search(clause):
         return []
     if year < 1950:
@@ -252,8 +297,9 @@ def _calendar_fact(text: str, mentions: Sequence[Mention], s: int, e: int, year:
     return [Fact("skill_grade_year", year, s, e)]
 
 
-def calendar_years(text: str, mentions: Sequence[Mention], today: _dt.date,
-                   others: Sequence[Fact] = ()) -> Tuple[List[Fact], List[Tuple[int, int]]]:
+def calendar_years(
+    text: str, mentions: Sequence[Mention], today: _dt.date, others: Sequence[Fact] = ()
+) -> Tuple[List[Fact], List[Tuple[int, int]]]:
     """Calendar-year facts, and the spans of every year said (durations must not reuse them)."""
     facts: List[Fact] = []
     spans: List[Tuple[int, int]] = []
@@ -262,7 +308,7 @@ def calendar_years(text: str, mentions: Sequence[Mention], today: _dt.date,
         year: Optional[int] = None
         rel = None
         if m.group("y4"):
-            if e < len(text) and text[e - 1] != "年" and not re.match(r"\s*(拿|考|取|评|获|毕业|年)", text[e:e + 3]):
+            if e < len(text) and text[e - 1] != "年" and not re.match(r"\s*(拿|考|取|评|获|毕业|年)", text[e : e + 3]):
                 # a bare 4-digit number without 年 or an event verb: not a year
                 continue
             if s > 0 and re.match(r"[\d.]", text[s - 1]):
@@ -276,9 +322,9 @@ def calendar_years(text: str, mentions: Sequence[Mention], today: _dt.date,
                 continue
             year = int(v)
         elif m.group("y2"):
-            two = m.group("y2")      # "19年拿的", "一九年考的"
+            two = m.group("y2")  # "19年拿的", "一九年考的"
             yy = int(two) if two.isdigit() else int("".join(str(_CHINESE_DIGITS[c]) for c in two))
-            before = text[max(0, s - 3):s]
+            before = text[max(0, s - 3) : s]
             if re.search(r"(了|干|做|工作|满|近)$", before):
                 continue
             year = 2000 + yy if yy <= today.year % 100 else 1900 + yy

@@ -8,6 +8,7 @@ found profile facts in the message, the intent becomes the classifier's best-ran
 intent among those that carry facts (inform, correct, ask_eligibility, what_if).
 Everything else is left as the classifier said.
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Text
@@ -41,8 +42,13 @@ class FactsBeforeSmallTalk(GraphComponent):
     """See the module docstring."""
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "FactsBeforeSmallTalk":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "FactsBeforeSmallTalk":
         return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:

@@ -16,6 +16,7 @@ write ``data/nlu/*.yml`` training examples; the held-out test set
 (``tests/nlu/test_data.yml``) is annotated by hand instead, so the evaluation is not
 circular.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -80,6 +81,7 @@ def render() -> str:
 
 # --- author's helper: plain sentences → annotated YAML ---------------------------------
 
+
 def annotate(text: str) -> str:
     """One example with the normaliser's facts as Rasa entity annotations."""
     facts = N.extract_facts(text, with_implied=False)
@@ -87,20 +89,20 @@ def annotate(text: str) -> str:
     for f in sorted(facts, key=lambda f: f["start"]):
         s, e = f["start"], f["end"]
         if s < pos:
-            continue     # overlapping facts cannot be written inline
+            continue  # overlapping facts cannot be written inline
         surface = text[s:e]
         out.append(text[pos:s])
         if isinstance(f["value"], str) and f["value"] == surface and not f.get("role"):
             out.append(f"[{surface}]({f['entity']})")
         else:
             value = f["value"]
-            if isinstance(value, bool):      # Rasa's schema allows string or number only
+            if isinstance(value, bool):  # Rasa's schema allows string or number only
                 value = "true" if value else "false"
             spec = {"entity": f["entity"]}
             if value != surface:
                 spec["value"] = value
             if f.get("role"):
-                spec["role"] = f["role"]     # "要是拿到技师呢": a condition, not a stated fact
+                spec["role"] = f["role"]  # "要是拿到技师呢": a condition, not a stated fact
             ann = json.dumps(spec, ensure_ascii=False)
             out.append(f"[{surface}]{ann}")
         pos = e

@@ -13,6 +13,7 @@ At prediction the probabilities are computed as scikit-learn's multinomial
 ``predict_proba`` computes them (the same sparse product, intercept and softmax, so the
 same numbers) without its input validation, which cost five times the product itself.
 """
+
 from __future__ import annotations
 
 from typing import List
@@ -49,7 +50,7 @@ def sentence_row(message: Message) -> csr_matrix:
     if not data:
         return csr_matrix((1, 0))
     values, cols = np.concatenate(data), np.concatenate(columns)
-    if len(cols) > 1 and not (cols[1:] > cols[:-1]).all():       # not sorted and unique: let scipy sort
+    if len(cols) > 1 and not (cols[1:] > cols[:-1]).all():  # not sorted and unique: let scipy sort
         return csr_matrix((values, (np.zeros(len(cols), dtype=np.int32), cols)), shape=(1, width))
     return csr_matrix((values, cols, np.array([0, len(cols)], dtype=cols.dtype)), shape=(1, width))
 
@@ -66,8 +67,9 @@ class SentenceLogisticRegressionClassifier(LogisticRegressionClassifier):
         """Rasa's ``process`` (same ranking, same message fields), fed by ``predict_proba``."""
         probas = predict_proba(self.clf, self._create_X(messages))
         for message, row in zip(messages, probas):
-            ranking = sorted(({"name": k, "confidence": v} for k, v in zip(self.clf.classes_, row)),
-                             key=lambda e: -e["confidence"])
+            ranking = sorted(
+                ({"name": k, "confidence": v} for k, v in zip(self.clf.classes_, row)), key=lambda e: -e["confidence"]
+            )
             intent = ranking[0]
             if self.config[RANKING_LENGTH] > 0:
                 ranking = ranking[: self.config[RANKING_LENGTH]]
@@ -79,7 +81,8 @@ class SentenceLogisticRegressionClassifier(LogisticRegressionClassifier):
 def _is_multinomial(clf) -> bool:
     """sklearn 1.1's rule in ``LogisticRegression.predict_proba`` for using the softmax."""
     ovr = clf.multi_class in ("ovr", "warn") or (
-        clf.multi_class == "auto" and (clf.classes_.size <= 2 or clf.solver == "liblinear"))
+        clf.multi_class == "auto" and (clf.classes_.size <= 2 or clf.solver == "liblinear")
+    )
     return not ovr
 
 
@@ -89,9 +92,9 @@ def predict_proba(clf, X: csr_matrix) -> np.ndarray:
     if not (isinstance(X, csr_matrix) and _is_multinomial(clf) and X.shape[1] == clf.n_features_in_):
         return clf.predict_proba(X)
     cached = clf.__dict__.get("_jineng_weights")
-    if cached is None or cached[0] is not clf.coef_:        # a refit assigns a new coef_
+    if cached is None or cached[0] is not clf.coef_:  # a refit assigns a new coef_
         # ``coef_.T`` is a transposed view: scipy copied all of it into row order on every
         # product (a few MB per message). The same numbers, in row order, once per fit.
         cached = clf.__dict__["_jineng_weights"] = (clf.coef_, np.ascontiguousarray(clf.coef_.T))
-    scores = X @ cached[1] + clf.intercept_                # sklearn: safe_sparse_dot + intercept_
+    scores = X @ cached[1] + clf.intercept_  # sklearn: safe_sparse_dot + intercept_
     return softmax(scores, copy=False)

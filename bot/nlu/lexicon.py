@@ -5,6 +5,7 @@ Every surface form comes from :mod:`rules_engine.vocabulary` (the single source 
 the forms built here are regular variations of those words (numbered grades, a level word
 glued to a title name, "高级职业资格", "在技校教书"), never a second list of names.
 """
+
 from __future__ import annotations
 
 import logging
@@ -36,21 +37,22 @@ LEVEL_LABELS = (SKILL_GRADE, TITLE, TITLE_LEVEL)
 class Term:
     surface: str
     label: str
-    value: str            # canonical value (region for PLACE, title level for TITLE)
-    series: Optional[str] = None   # TITLE only
-    note: Optional[str] = None     # PLACE only
+    value: str  # canonical value (region for PLACE, title level for TITLE)
+    series: Optional[str] = None  # TITLE only
+    note: Optional[str] = None  # PLACE only
 
 
 @dataclass
 class Mention:
     """A lexicon word found at [start, end) and what its clause makes of it."""
+
     term: Term
     start: int
     end: int
-    held: bool = True      # False: a target or a topic ("想评工程师", "工程师怎么评") – no level fact
-    topic: bool = False    # a question about the level itself ("工程师算哪一级"): not even a series
+    held: bool = True  # False: a target or a topic ("想评工程师", "工程师怎么评") – no level fact
+    topic: bool = False  # a question about the level itself ("工程师算哪一级"): not even a series
     negated: bool = False
-    someone_else: bool = False   # "我爸是技师": not the applicant's
+    someone_else: bool = False  # "我爸是技师": not the applicant's
 
 
 # Ways of saying a numbered grade besides the vocabulary's own aliases ("三级证书").
@@ -69,8 +71,8 @@ _TYPOS = (("理", "里"), ("级", "极"))
 def _numbered_grade_forms() -> List[Tuple[str, str]]:
     out = []
     for grade in vocab.skill_grades():
-        number = vocab.grade_number(grade)          # 三级
-        digit = str(cn2an.cn2an(number[0], "smart")) + "级"   # 3级
+        number = vocab.grade_number(grade)  # 三级
+        digit = str(cn2an.cn2an(number[0], "smart")) + "级"  # 3级
         for base in (number, digit):
             for pre in _LEVEL_PREFIXES:
                 for suf in _LEVEL_SUFFIXES:
@@ -123,8 +125,14 @@ def lexicon() -> Dict[str, Term]:
         add(surface, Term(surface, SKILL_GRADE, grade))
     for surface, series in _teaching_forms():
         add(surface, Term(surface, SERIES, series))
-    for section, label in (("skill_school_classes", SCHOOL_CLASS), ("awards", AWARD), ("skill_grades", SKILL_GRADE),
-                           ("title_levels", TITLE_LEVEL), ("series", SERIES), ("degrees", DEGREE)):
+    for section, label in (
+        ("skill_school_classes", SCHOOL_CLASS),
+        ("awards", AWARD),
+        ("skill_grades", SKILL_GRADE),
+        ("title_levels", TITLE_LEVEL),
+        ("series", SERIES),
+        ("degrees", DEGREE),
+    ):
         for canon, forms in vocab.aliases(section).items():
             for f in forms:
                 add(f, Term(f, label, canon))
@@ -133,14 +141,17 @@ def lexicon() -> Dict[str, Term]:
                 add(surface, Term(surface, SKILL_GRADE, grade))
     # Common one-character typos of the level words ("助里工程师", "高极技师"), each a
     # variant of a surface above; a typo never replaces a word that exists.
-    base = {t.name for t in vocab.title_names()} | {f for section in ("skill_grades", "title_levels")
-                                                     for forms in vocab.aliases(section).values() for f in forms}
+    base = {t.name for t in vocab.title_names()} | {
+        f for section in ("skill_grades", "title_levels") for forms in vocab.aliases(section).values() for f in forms
+    }
     for surface, term in list(lex.items()):
         if surface in base:
             for right, typo in _TYPOS:
                 if right in surface:
-                    add(surface.replace(right, typo), Term(surface.replace(right, typo), term.label, term.value,
-                                                           series=term.series))
+                    add(
+                        surface.replace(right, typo),
+                        Term(surface.replace(right, typo), term.label, term.value, series=term.series),
+                    )
     # Every place of the vocabulary (its 盟市/旗县, 百色's counties, other provinces and
     # cities, full and unambiguous short forms) → its region.
     for name, place in vocab.places().items():
@@ -181,7 +192,7 @@ def lexicon_matches(text: str, ruler_entities: Optional[Iterable[Dict[str, Any]]
     while i < n:
         hit = None
         for length in range(min(maxlen, n - i), 0, -1):
-            term = lex.get(text[i:i + length])
+            term = lex.get(text[i : i + length])
             if term is not None:
                 hit = Mention(term, i, i + length)
                 break
@@ -206,9 +217,8 @@ def lexicon_matches(text: str, ruler_entities: Optional[Iterable[Dict[str, Any]]
     merged: List[Mention] = []
     for m in found:
         prev = merged[-1] if merged else None
-        if prev is not None and prev.end == m.start and prev.term.label == TITLE_LEVEL \
-                and m.term.label == TITLE:
-            t = Term(text[prev.start:m.end], TITLE, prev.term.value, series=m.term.series)
+        if prev is not None and prev.end == m.start and prev.term.label == TITLE_LEVEL and m.term.label == TITLE:
+            t = Term(text[prev.start : m.end], TITLE, prev.term.value, series=m.term.series)
             merged[-1] = Mention(t, prev.start, m.end)
             continue
         merged.append(m)

@@ -32,6 +32,7 @@ One fact per key and role (except ``awards``): the highest grade/title/degree sa
 with a correction marker ("不对", "说错了", "应该是") the last one said wins; otherwise the
 first.  Never raises: an unexpected error is logged and yields ``[]`` for that text.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -41,17 +42,55 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 from rules_engine import clock
 from rules_engine import vocabulary as vocab
 
-from bot.nlu.clauses import (CORRECTION, HYPOTHETICAL, Fact, about_someone_else, classify_mentions, fold,
-                             is_hypothetical, is_question, negated_before, tells_own_case)
+from bot.nlu.clauses import (
+    CORRECTION,
+    HYPOTHETICAL,
+    Fact,
+    about_someone_else,
+    classify_mentions,
+    fold,
+    is_hypothetical,
+    is_question,
+    negated_before,
+    tells_own_case,
+)
 from bot.nlu.dates import calendar_years, durations, parse_number
-from bot.nlu.lexicon import (AWARD, DEGREE, LABELS, PLACE, SCHOOL_CLASS, SERIES, SKILL_GRADE, TITLE, TITLE_LEVEL,
-                             Mention, Term, lexicon, lexicon_matches, medal_combos)
+from bot.nlu.lexicon import (
+    AWARD,
+    DEGREE,
+    LABELS,
+    PLACE,
+    SCHOOL_CLASS,
+    SERIES,
+    SKILL_GRADE,
+    TITLE,
+    TITLE_LEVEL,
+    Mention,
+    Term,
+    lexicon,
+    lexicon_matches,
+    medal_combos,
+)
 from bot.nlu.yes_no import yes_no_facts
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["extract_facts", "lexicon", "parse_number", "Term", "LABELS", "AWARD", "DEGREE", "PLACE",
-           "SCHOOL_CLASS", "SERIES", "SKILL_GRADE", "TITLE", "TITLE_LEVEL", "HYPOTHETICAL"]
+__all__ = [
+    "extract_facts",
+    "lexicon",
+    "parse_number",
+    "Term",
+    "LABELS",
+    "AWARD",
+    "DEGREE",
+    "PLACE",
+    "SCHOOL_CLASS",
+    "SERIES",
+    "SKILL_GRADE",
+    "TITLE",
+    "TITLE_LEVEL",
+    "HYPOTHETICAL",
+]
 
 _RANKED = {
     "skill_grade": vocab.skill_grades,
@@ -59,8 +98,15 @@ _RANKED = {
     "degree": vocab.degrees,
 }
 # which profile key a held word feeds
-_KEY_OF_LABEL = {PLACE: "region", AWARD: "awards", SERIES: "series", SKILL_GRADE: "skill_grade",
-                 TITLE_LEVEL: "title_level", DEGREE: "degree", SCHOOL_CLASS: "skill_school_class"}
+_KEY_OF_LABEL = {
+    PLACE: "region",
+    AWARD: "awards",
+    SERIES: "series",
+    SKILL_GRADE: "skill_grade",
+    TITLE_LEVEL: "title_level",
+    DEGREE: "degree",
+    SCHOOL_CLASS: "skill_school_class",
+}
 
 
 def _mention_facts(mentions: List[Mention]) -> List[Fact]:
@@ -71,8 +117,9 @@ def _mention_facts(mentions: List[Mention]) -> List[Fact]:
         t = m.term
         if t.label == TITLE:
             # a held title is a level; a wanted one still tells the series (想评工程师 → 工程)
-            facts.append(Fact("title_level", t.value, m.start, m.end) if m.held
-                         else Fact("series", t.series, m.start, m.end))
+            facts.append(
+                Fact("title_level", t.value, m.start, m.end) if m.held else Fact("series", t.series, m.start, m.end)
+            )
         elif m.held or t.label in (PLACE, AWARD, SERIES):
             facts.append(Fact(_KEY_OF_LABEL[t.label], t.value, m.start, m.end))
     return facts
@@ -80,8 +127,11 @@ def _mention_facts(mentions: List[Mention]) -> List[Fact]:
 
 def _implied_series(mentions: List[Mention]) -> List[Fact]:
     """工程师 → series 工程, on the title's span (returned apart: it would overlap)."""
-    return [Fact("series", m.term.series, m.start, m.end)
-            for m in mentions if m.term.label == TITLE and m.held and not m.negated and not m.someone_else]
+    return [
+        Fact("series", m.term.series, m.start, m.end)
+        for m in mentions
+        if m.term.label == TITLE and m.held and not m.negated and not m.someone_else
+    ]
 
 
 def _combo_awards(text: str, taken: List[Tuple[int, int]]) -> List[Fact]:
@@ -122,8 +172,12 @@ def _choose(facts: List[Fact], corrected: bool) -> List[Fact]:
     return sorted([*chosen.values(), *awards.values()], key=lambda f: (f.start, f.entity))
 
 
-def extract_facts(text: Any, ruler_entities: Optional[Iterable[Dict[str, Any]]] = None,
-                  today: Optional[_dt.date] = None, with_implied: bool = True) -> List[Dict[str, Any]]:
+def extract_facts(
+    text: Any,
+    ruler_entities: Optional[Iterable[Dict[str, Any]]] = None,
+    today: Optional[_dt.date] = None,
+    with_implied: bool = True,
+) -> List[Dict[str, Any]]:
     """Facts stated in ``text`` as ``[{"entity", "value", "start", "end"[, "role"]}]``.
 
     ``role: "hypothetical"`` marks a condition ("要是拿到技师呢"), never a stated fact.
@@ -132,9 +186,11 @@ def extract_facts(text: Any, ruler_entities: Optional[Iterable[Dict[str, Any]]] 
     """
     try:
         return _extract(text, ruler_entities, today, with_implied)
-    except Exception:   # noqa: BLE001 - logged with its traceback, the turn goes on without facts
-        logger.exception("extract_facts failed on a text of %d characters; no facts taken from it",
-                         len(text) if isinstance(text, str) else -1)
+    except Exception:  # noqa: BLE001 - logged with its traceback, the turn goes on without facts
+        logger.exception(
+            "extract_facts failed on a text of %d characters; no facts taken from it",
+            len(text) if isinstance(text, str) else -1,
+        )
         return []
 
 

@@ -11,6 +11,7 @@ document (same analyzer, same vocabulary, same dtype) without its per-call check
 CSR round trip, which were most of the remaining cost (4% of the CPU per turn).
 tests/test_intent_classifier.py checks that the classifier's input equals Rasa's.
 """
+
 from __future__ import annotations
 
 import re
@@ -29,8 +30,9 @@ from rasa.shared.nlu.constants import ACTION_TEXT, RESPONSE, TEXT
 class SentenceCountVectorsFeaturizer(CountVectorsFeaturizer):
     """`CountVectorsFeaturizer` producing sentence features only."""
 
-    def _create_features(self, attribute: Text, all_tokens: List[List[Text]]) -> Tuple[
-            List[Optional[scipy.sparse.spmatrix]], List[Optional[scipy.sparse.spmatrix]]]:
+    def _create_features(
+        self, attribute: Text, all_tokens: List[List[Text]]
+    ) -> Tuple[List[Optional[scipy.sparse.spmatrix]], List[Optional[scipy.sparse.spmatrix]]]:
         if not self.vectorizers.get(attribute):
             return [None], [None]
         sentence_features: List[Optional[scipy.sparse.spmatrix]] = []
@@ -55,10 +57,12 @@ def count_row(vectorizer, document: Text) -> scipy.sparse.coo_matrix:
         if index is not None:
             counts[index] = counts.get(index, 0) + 1
     columns = np.fromiter(sorted(counts), dtype=np.int32, count=len(counts))
-    values = np.fromiter((1 if vectorizer.binary else counts[c] for c in columns.tolist()),
-                         dtype=vectorizer.dtype, count=len(counts))
-    return scipy.sparse.coo_matrix((values, (np.zeros(len(counts), dtype=np.int32), columns)),
-                                   shape=(1, len(vocabulary)), dtype=vectorizer.dtype)
+    values = np.fromiter(
+        (1 if vectorizer.binary else counts[c] for c in columns.tolist()), dtype=vectorizer.dtype, count=len(counts)
+    )
+    return scipy.sparse.coo_matrix(
+        (values, (np.zeros(len(counts), dtype=np.int32), columns)), shape=(1, len(vocabulary)), dtype=vectorizer.dtype
+    )
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=True)
@@ -77,12 +81,16 @@ class SentenceRegexFeaturizer(RegexFeaturizer):
         flags = 0 if self.case_sensitive else re.IGNORECASE
         text = message.get(attribute)
         hits = []
-        if attribute in (RESPONSE, TEXT, ACTION_TEXT):   # Rasa leaves other rows at zero
+        if attribute in (RESPONSE, TEXT, ACTION_TEXT):  # Rasa leaves other rows at zero
             for index, pattern in enumerate(self.known_patterns):
-                if any(token.start < match.end() and token.end > match.start()
-                       for match in re.finditer(pattern["pattern"], text, flags=flags) for token in tokens):
+                if any(
+                    token.start < match.end() and token.end > match.start()
+                    for match in re.finditer(pattern["pattern"], text, flags=flags)
+                    for token in tokens
+                ):
                     hits.append(index)
         sentence = scipy.sparse.coo_matrix(
             (np.ones(len(hits)), (np.zeros(len(hits), dtype=np.int32), np.array(hits, dtype=np.int32))),
-            shape=(1, len(self.known_patterns)))
+            shape=(1, len(self.known_patterns)),
+        )
         return None, sentence

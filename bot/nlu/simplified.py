@@ -10,6 +10,7 @@ The conversion keeps the length, so every entity span points at the same charact
 both texts: OpenCC's phrase table may map a phrase to one of another length; then each
 character is converted on its own (one character stays one character).
 """
+
 from __future__ import annotations
 
 import logging
@@ -52,8 +53,13 @@ class SimplifiedChinese(GraphComponent):
     """Rewrites each message's text in simplified characters (first in the pipeline)."""
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "SimplifiedChinese":
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "SimplifiedChinese":
         return cls()
 
     @staticmethod

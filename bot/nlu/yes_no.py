@@ -4,13 +4,21 @@ Each fact spans its cue word ("合格", "退休", "记过" …) and carries its 
 A negation counts only inside the cue's own clause (bot.nlu.clauses), and words that
 contain 不/没 without negating (不过, 不少, 是不是 …) are no negation: "不过我已经退休" is retired.
 """
+
 from __future__ import annotations
 
 import re
 from typing import List
 
-from bot.nlu.clauses import (Fact, asked_whether, clause_bounds, ends_negated, mask_non_negating, negated_before,
-                             word_asked_about)
+from bot.nlu.clauses import (
+    Fact,
+    asked_whether,
+    clause_bounds,
+    ends_negated,
+    mask_non_negating,
+    negated_before,
+    word_asked_about,
+)
 from bot.nlu.dates import parse_number
 
 
@@ -28,7 +36,7 @@ def _assessment(text: str) -> List[Fact]:
         if word in ("良好",) and "考核" not in clause:
             continue
         if word in ("不称职", "不合格", "没合格", "基本称职", "没及格", "不及格"):
-            value = ends_negated(before, 3)                 # "没有不合格" → ok
+            value = ends_negated(before, 3)  # "没有不合格" → ok
         else:
             value = not re.search(r"(没有|没|未|不|还没)(都)?$", mask_non_negating(before))
         facts.append(Fact("assessment_ok", value, s, e))
@@ -42,21 +50,25 @@ def _retired(text: str) -> List[Fact]:
     facts: List[Fact] = []
     for m in re.finditer(r"退休|退了休|内退|离休|在职", text):
         s, e = m.span()
-        if re.match(r"(金|工资|费|待遇|手续|后|以后|之后|人员的|证|年龄(限制|的|是|多|怎么|规定)|政策|规定)", text[e:e + 4]):
-            continue   # 退休金, "退休后还能评吗", "退休年龄限制": not the caller's status
+        if re.match(
+            r"(金|工资|费|待遇|手续|后|以后|之后|人员的|证|年龄(限制|的|是|多|怎么|规定)|政策|规定)", text[e : e + 4]
+        ):
+            continue  # 退休金, "退休后还能评吗", "退休年龄限制": not the caller's status
         cs, ce = clause_bounds(text, s)
         before, after = text[cs:s], text[e:ce]
         if m.group(0) == "在职":
-            if re.search(r"在职(研究生|硕士|博士|学历|本科|读)", text[s:s + 6]):
+            if re.search(r"在职(研究生|硕士|博士|学历|本科|读)", text[s : s + 6]):
                 continue
             facts.append(Fact("retired", bool(re.search(r"不$|不是$", before)), s, e))
             continue
-        if re.search(r"(快|快要|马上|将要|还有|离|距离|明年|后年|再过|几年后|年后)", before) or re.search(r"^(还有|还差)", after):
-            value = False      # not yet
+        if re.search(r"(快|快要|马上|将要|还有|离|距离|明年|后年|再过|几年后|年后)", before) or re.search(
+            r"^(还有|还差)", after
+        ):
+            value = False  # not yet
         elif ends_negated(before, 4) or re.search(r"(没到|不到|未到)", before + after[:4]):
             value = False
         else:
-            value = True       # "已经退休", "退休了", "退休人员", a bare "退休"
+            value = True  # "已经退休", "退休了", "退休人员", a bare "退休"
         facts.append(Fact("retired", value, s, e))
     return facts
 
@@ -74,10 +86,10 @@ def _discipline(text: str) -> List[Fact]:
         cs, _ = clause_bounds(text, s)
         if m.group(0) == "处分" and re.search(r"(记大过|记过|降级|撤职|警告)$", text[cs:s]):
             continue
-        if m.group(0) == "处分" and re.search(r"期|影响期", text[e:e + 3]):
-            continue   # 处分期内 → under_investigation
+        if m.group(0) == "处分" and re.search(r"期|影响期", text[e : e + 3]):
+            continue  # 处分期内 → under_investigation
         value = not negated_before(text, s, 8)
-        if m.group(0) == "处分" and re.search(r"警告", text[max(cs, s - 4):s]):
+        if m.group(0) == "处分" and re.search(r"警告", text[max(cs, s - 4) : s]):
             value = False
         facts.append(Fact("demerit_punishment", value, s, e))
     return facts
@@ -88,7 +100,7 @@ def _integrity_and_fraud(text: str) -> List[Fact]:
     for m in re.finditer(r"诚信档案库|诚信档案|失信|黑名单|诚信记录", text):
         s, e = m.span()
         value = not negated_before(text, s, 8)
-        if re.match(r"(良好|没问题|正常|干净|清白|无不良|没有不良)", text[e:e + 5]):
+        if re.match(r"(良好|没问题|正常|干净|清白|无不良|没有不良)", text[e : e + 5]):
             value = False
         facts.append(Fact("integrity_record", value, s, e))
     for m in re.finditer(r"弄虚作假|造假|作假|假材料|虚假材料|假证", text):
@@ -113,8 +125,11 @@ _WORKED_SINCE = re.compile(r"一直在[^，。,;；?？]{1,8}?(工作|上班|干
 def _background(text: str) -> List[Fact]:
     """毕业后留在本地, 海外高层次人才, 相关专业毕业证."""
     facts: List[Fact] = []
-    for m in re.finditer(r"留在|留本地|留当地|留区内|留了下来|留下来|一直在本地|在本地工作|在当地工作|在区内工作|区内就业|"
-                         r"去了外地|去外地|去了外省|离开了|没离开过|没出去过", text):
+    for m in re.finditer(
+        r"留在|留本地|留当地|留区内|留了下来|留下来|一直在本地|在本地工作|在当地工作|在区内工作|区内就业|"
+        r"去了外地|去外地|去了外省|离开了|没离开过|没出去过",
+        text,
+    ):
         s, e = m.span()
         word = m.group(0)
         value = word.startswith("没") or (not word.startswith(("去", "离开")) and not negated_before(text, s, 4))
@@ -130,16 +145,23 @@ def _background(text: str) -> List[Fact]:
         if not re.search(r"引进|人才|回国|海归|高层次", text[cs:ce]):
             continue
         facts.append(Fact("overseas_talent", not negated_before(text, s, 6), s, e))
-    for m in re.finditer(r"不相关专业|非相关专业|相关专业|专业不对口|专业对口|对口专业|不对口|本专业|学的就是这个|"
-                         r"专业[^，。,;；?？专]{0,10}?(不一样|不一致|不相同|不同|不相关|不符|一样|一致|相同|相近|相关|相符)", text):
+    for m in re.finditer(
+        r"不相关专业|非相关专业|相关专业|专业不对口|专业对口|对口专业|不对口|本专业|学的就是这个|"
+        r"专业[^，。,;；?？专]{0,10}?(不一样|不一致|不相同|不同|不相关|不符|一样|一致|相同|相近|相关|相符)",
+        text,
+    ):
         s, e = m.span()
         word = m.group(0)
-        if word == "本专业" and not re.search(r"毕业|文凭|学历|证", text[e:e + 6]):
+        if word == "本专业" and not re.search(r"毕业|文凭|学历|证", text[e : e + 6]):
             continue
         if word in ("不对口",) and any(f.start <= s < f.end for f in facts):
             continue
-        value = not (word.startswith(("不", "非")) or (m.group(1) or "").startswith("不") or "不对口" in word
-                     or negated_before(text, s, 4))
+        value = not (
+            word.startswith(("不", "非"))
+            or (m.group(1) or "").startswith("不")
+            or "不对口" in word
+            or negated_before(text, s, 4)
+        )
         facts.append(Fact("related_diploma", value, s, e))
     return facts
 
@@ -151,5 +173,6 @@ def yes_no_facts(text: str, own_case: bool = True) -> List[Fact]:
     facts += _discipline(text)
     facts += _integrity_and_fraud(text)
     facts += _background(text)
-    return [f for f in facts
-            if not asked_whether(text, f.start) and not word_asked_about(text, f.start, f.end, own_case)]
+    return [
+        f for f in facts if not asked_whether(text, f.start) and not word_asked_about(text, f.start, f.end, own_case)
+    ]

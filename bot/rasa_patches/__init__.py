@@ -9,6 +9,7 @@ which records the original and can put it back. The patches live by what they sp
 ``action_server`` (calls to the action server), ``trackers`` (tracker copies, applied events,
 past states), ``prediction`` (graphs, rules, forms, domain, debug-only copies).
 """
+
 from __future__ import annotations
 
 import logging
@@ -16,15 +17,30 @@ import os
 from typing import Any, List, Text
 
 from bot.rasa_patches.action_server import (  # noqa: F401 - re-exported: tests install one patch at a time
-    KEEPALIVE_SECONDS, fast_response_check, install_fast_action_result_validation,
-    install_kept_alive_endpoint_requests, install_shallow_active_loop_state)
+    KEEPALIVE_SECONDS,
+    fast_response_check,
+    install_fast_action_result_validation,
+    install_kept_alive_endpoint_requests,
+    install_shallow_active_loop_state,
+)
 from bot.rasa_patches.prediction import (  # noqa: F401
-    DEBUG_ONLY_DEEPCOPY_MODULES, install_debug_only_deepcopy, install_domain_is_empty_cache,
-    install_in_order_graph_runner, install_rule_lookup_shortcut, install_unique_entity_mapping_cache,
-    run_graph_in_order)
+    DEBUG_ONLY_DEEPCOPY_MODULES,
+    install_debug_only_deepcopy,
+    install_domain_is_empty_cache,
+    install_in_order_graph_runner,
+    install_rule_lookup_shortcut,
+    install_unique_entity_mapping_cache,
+    run_graph_in_order,
+)
 from bot.rasa_patches.trackers import (  # noqa: F401
-    SNAPSHOTS_KEPT, install_applied_events_memo, install_event_type_cache, install_fast_slot_copy,
-    install_fast_tracker_copy, install_past_states_memo, states_by_replay)
+    SNAPSHOTS_KEPT,
+    install_applied_events_memo,
+    install_event_type_cache,
+    install_fast_slot_copy,
+    install_fast_tracker_copy,
+    install_past_states_memo,
+    states_by_replay,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -68,8 +84,7 @@ def freeze_loaded_objects(agent: Any) -> None:
     _FROZEN = True
     gc.collect()
     gc.freeze()
-    logger.info("model loaded: %d objects kept out of garbage collection",
-                                     gc.get_freeze_count())
+    logger.info("model loaded: %d objects kept out of garbage collection", gc.get_freeze_count())
 
 
 # Installed in this order; RASA_PATCHES_SKIP names some to leave out (paired runs per patch).

@@ -1,6 +1,7 @@
 """Speed patches on the way to and from the action server: its responses checked against
 Rasa's schema without re-checking the schema, kept-alive connections with orjson, and the
 tracker state sent without deep copies. Installed by bot.rasa_patches.install()."""
+
 from __future__ import annotations
 
 import copy
@@ -14,7 +15,7 @@ def _cached_validator(schema: Dict[Text, Any]):
     from jsonschema.validators import validator_for
 
     cls = validator_for(schema)
-    cls.check_schema(schema)          # once, as jsonschema.validate would on every call
+    cls.check_schema(schema)  # once, as jsonschema.validate would on every call
     return cls(schema)
 
 
@@ -35,15 +36,20 @@ def fast_response_check(schema: Dict[Text, Any]):
         consts = [branch["properties"]["event"]["const"] for branch in branches]
     except (KeyError, TypeError):
         return None
-    if "event" not in event_schema.get("required", []) or len(set(consts)) != len(consts) \
-            or any(key not in ("type", "properties", "required", "oneOf") for key in event_schema):
+    if (
+        "event" not in event_schema.get("required", [])
+        or len(set(consts)) != len(consts)
+        or any(key not in ("type", "properties", "required", "oneOf") for key in event_schema)
+    ):
         return None
     shared = {key: value for key, value in event_schema.items() if key != "oneOf"}
-    by_kind = {const: fastjsonschema.compile({**shared, "allOf": [branch]})
-               for const, branch in zip(consts, branches)}
+    by_kind = {const: fastjsonschema.compile({**shared, "allOf": [branch]}) for const, branch in zip(consts, branches)}
     skeleton = copy.deepcopy(schema)
     skeleton["properties"]["events"]["items"] = {
-        "type": "object", "required": ["event"], "properties": {"event": {"enum": consts}}}
+        "type": "object",
+        "required": ["event"],
+        "properties": {"event": {"enum": consts}},
+    }
     check_skeleton = fastjsonschema.compile(skeleton)
 
     def check(result: Any) -> None:
@@ -80,7 +86,7 @@ def install_fast_action_result_validation() -> None:
             return True
         except (fastjsonschema.JsonSchemaException, ValidationError):
             pass
-        error = best_match(validator.iter_errors(result))   # what jsonschema.validate raises
+        error = best_match(validator.iter_errors(result))  # what jsonschema.validate raises
         if error is None:
             return True
         error.message += (
@@ -124,18 +130,27 @@ def install_kept_alive_endpoint_requests() -> None:
         loop = asyncio.get_running_loop()
         session = self.__dict__.get("_jineng_session")
         if session is None or session.closed or session._loop is not loop:
-            auth = (aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"])
-                    if self.basic_auth else None)
+            auth = (
+                aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"]) if self.basic_auth else None
+            )
             session = aiohttp.ClientSession(
-                headers=self.headers, auth=auth, json_serialize=dumps_json,
+                headers=self.headers,
+                auth=auth,
+                json_serialize=dumps_json,
                 timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
-                connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_SECONDS, ttl_dns_cache=300))
+                connector=aiohttp.TCPConnector(keepalive_timeout=KEEPALIVE_SECONDS, ttl_dns_cache=300),
+            )
             self.__dict__["_jineng_session"] = session
         return session
 
-    async def request(self, method: Text = "post", subpath: Optional[Text] = None,
-                      content_type: Optional[Text] = "application/json", compress: bool = False,
-                      **kwargs: Any) -> Optional[Any]:
+    async def request(
+        self,
+        method: Text = "post",
+        subpath: Optional[Text] = None,
+        content_type: Optional[Text] = "application/json",
+        compress: bool = False,
+        **kwargs: Any,
+    ) -> Optional[Any]:
         headers = {}
         if content_type:
             headers["Content-Type"] = content_type
@@ -150,9 +165,12 @@ def install_kept_alive_endpoint_requests() -> None:
         params = self.combine_parameters(kwargs)
         for attempt in (1, 2):
             try:
-                async with turn_gate.outside_gate(), kept_session(self).request(
-                        method, url, headers=headers, params=params, compress=compress, ssl=sslcontext,
-                        **kwargs) as response:
+                async with (
+                    turn_gate.outside_gate(),
+                    kept_session(self).request(
+                        method, url, headers=headers, params=params, compress=compress, ssl=sslcontext, **kwargs
+                    ) as response,
+                ):
                     if response.status >= 400:
                         raise ClientResponseError(response.status, response.reason, await response.content.read())
                     try:
@@ -190,8 +208,16 @@ def install_shallow_active_loop_state() -> None:
             "paused": self.is_paused(),
             "events": [e.as_dict() for e in events] if events is not None else None,
             "latest_input_channel": self.get_latest_input_channel(),
-            ACTIVE_LOOP: ({"name": loop.name, "is_interrupted": loop.is_interrupted, "rejected": loop.rejected,
-                           "trigger_message": loop.trigger_message} if loop else {}),
+            ACTIVE_LOOP: (
+                {
+                    "name": loop.name,
+                    "is_interrupted": loop.is_interrupted,
+                    "rejected": loop.rejected,
+                    "trigger_message": loop.trigger_message,
+                }
+                if loop
+                else {}
+            ),
             "latest_action": self.latest_action,
             "latest_action_name": self.latest_action_name,
         }

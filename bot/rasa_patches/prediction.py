@@ -1,6 +1,7 @@
 """Speed patches on Rasa's prediction: the NLU and policy graphs run in order, the rule
 lookup, the form's entity mappings and the domain's emptiness kept, and the deep copies that
 only feed debug logs skipped. Installed by bot.rasa_patches.install()."""
+
 from __future__ import annotations
 
 import copy
@@ -78,7 +79,7 @@ def install_rule_lookup_shortcut() -> None:
                 if length is None:
                     length = lengths[key] = len(self._rule_key_to_state(key))
                 longest = max(longest, length)
-            if i >= longest:            # every key left applies trivially from here on
+            if i >= longest:  # every key left applies trivially from here on
                 break
             possible_keys = {key for key in possible_keys if self._is_rule_applicable(key, i, state)}
         return possible_keys
@@ -98,11 +99,15 @@ def install_rule_lookup_shortcut() -> None:
                 name = previous.get(ACTION_NAME) if isinstance(previous, dict) else None
                 if rule_states and not previous:
                     starters.add(key)
-                elif list(previous or ()) == [ACTION_NAME] and isinstance(name, str) and name \
-                        and name != SHOULD_NOT_BE_SET:
+                elif (
+                    list(previous or ()) == [ACTION_NAME]
+                    and isinstance(name, str)
+                    and name
+                    and name != SHOULD_NOT_BE_SET
+                ):
                     by_name.setdefault(name, set()).add(key)
                 else:
-                    others.add(key)          # checked as usual
+                    others.add(key)  # checked as usual
             index = indexes[id(lookup)] = (lookup, len(lookup), starters, by_name, others)
         _, _, starters, by_name, others = index
         current = state.get(PREVIOUS_ACTION)

@@ -1,6 +1,7 @@
 """Speed patches on Rasa's trackers: events deserialised, slots and trackers copied, and the
 applied events and past states continued from where the last call stopped instead of
 replayed from the start. Installed by bot.rasa_patches.install()."""
+
 from __future__ import annotations
 
 import copy
@@ -30,7 +31,7 @@ def install_event_type_cache() -> None:
             cls = by_name.get(type_name)
         if cls is not None:
             return cls
-        return original(type_name, default)      # same fallbacks and errors as Rasa
+        return original(type_name, default)  # same fallbacks and errors as Rasa
 
     patch(Event, "resolve_by_type", staticmethod(resolve_by_type))
 
@@ -121,7 +122,7 @@ def states_by_replay(tracker, domain, omit_unset_slots: bool = False) -> List[Di
             usable = [snap for snap in last.snapshots if snap.position <= shared]
             if usable:
                 snap = usable[-1]
-                replay, states, start = snap.tracker.copy(), last.states[:snap.states], snap.position
+                replay, states, start = snap.tracker.copy(), last.states[: snap.states], snap.position
                 snapshots = usable
     if replay is None:
         replay, states, start, snapshots = tracker.init_copy(), [], 0, []
@@ -131,7 +132,7 @@ def states_by_replay(tracker, domain, omit_unset_slots: bool = False) -> List[Di
             states.append(domain._clean_state(domain.get_active_state(replay, omit_unset_slots=omit_unset_slots)))
         replay.update(event)
         if isinstance(event, ActionExecuted) and event.action_name in forms:
-            snapshots = snapshots[-(SNAPSHOTS_KEPT - 1):] + [_Snapshot(position, len(states), replay.copy())]
+            snapshots = snapshots[-(SNAPSHOTS_KEPT - 1) :] + [_Snapshot(position, len(states), replay.copy())]
     tracker.__dict__["_jineng_replay"] = _Replay(domain, omit_unset_slots, applied, replay, states, snapshots)
     final = domain._clean_state(domain.get_active_state(replay, omit_unset_slots=omit_unset_slots))
     return _copy_states(states) + [final]
@@ -155,16 +156,32 @@ def install_past_states_memo() -> None:
         events = tuple(self.events)
         key = (omit_unset_slots, ignore_rule_only_turns)
         memo = self.__dict__.get("_jineng_past_states")
-        if (memo is not None and memo[0] == key and memo[1] == rule_only_data and memo[2] is domain
-                and len(memo[4]) == len(events) and _begins_with(events, memo[4])):
+        if (
+            memo is not None
+            and memo[0] == key
+            and memo[1] == rule_only_data
+            and memo[2] is domain
+            and len(memo[4]) == len(events)
+            and _begins_with(events, memo[4])
+        ):
             return _copy_states(memo[3])
         if ignore_rule_only_turns:
-            states = original(self, domain, omit_unset_slots=omit_unset_slots,
-                              ignore_rule_only_turns=ignore_rule_only_turns, rule_only_data=rule_only_data)
+            states = original(
+                self,
+                domain,
+                omit_unset_slots=omit_unset_slots,
+                ignore_rule_only_turns=ignore_rule_only_turns,
+                rule_only_data=rule_only_data,
+            )
         else:
             states = states_by_replay(self, domain, omit_unset_slots)
-        self.__dict__["_jineng_past_states"] = (key, copy.deepcopy(rule_only_data), domain, _copy_states(states),
-                                                events)
+        self.__dict__["_jineng_past_states"] = (
+            key,
+            copy.deepcopy(rule_only_data),
+            domain,
+            _copy_states(states),
+            events,
+        )
         return states
 
     patch(DialogueStateTracker, "past_states", past_states)
@@ -182,8 +199,14 @@ class _Applied:
 def _fold_applied_events(tracker, applied: List[Any], events, loop_names) -> None:
     """Rasa's ``applied_events`` loop (rasa/shared/core/trackers.py, 3.6), from ``applied``
     on over ``events``. ``loop_names`` must be the loops of the whole conversation."""
-    from rasa.shared.core.events import (ActionExecuted, ActionReverted, Restarted, SessionStarted,
-                                         UserUttered, UserUtteranceReverted)
+    from rasa.shared.core.events import (
+        ActionExecuted,
+        ActionReverted,
+        Restarted,
+        SessionStarted,
+        UserUttered,
+        UserUtteranceReverted,
+    )
 
     for event in events:
         if isinstance(event, (Restarted, SessionStarted)):
@@ -193,8 +216,11 @@ def _fold_applied_events(tracker, applied: List[Any], events, loop_names) -> Non
         elif isinstance(event, UserUtteranceReverted):
             tracker._undo_till_previous(UserUttered, applied)
             tracker._undo_till_previous(ActionExecuted, applied)
-        elif (isinstance(event, ActionExecuted) and event.action_name in loop_names
-              and not tracker._first_loop_execution_or_unhappy_path(event.action_name, applied)):
+        elif (
+            isinstance(event, ActionExecuted)
+            and event.action_name in loop_names
+            and not tracker._first_loop_execution_or_unhappy_path(event.action_name, applied)
+        ):
             tracker._undo_till_previous_loop_execution(event.action_name, applied)
         else:
             applied.append(event)
@@ -226,7 +252,7 @@ def install_applied_events_memo() -> None:
         if memo is not None and _begins_with(events, memo.events):
             if len(memo.events) == len(events):
                 return list(memo.applied)
-            new = events[len(memo.events):]
+            new = events[len(memo.events) :]
             if _loop_names(new) <= memo.loop_names:
                 applied = list(memo.applied)
                 _fold_applied_events(self, applied, new, memo.loop_names)
@@ -260,8 +286,9 @@ def install_fast_tracker_copy() -> None:
             return original(self)
         # init_copy() without the slots: it would copy and reset each one, only for us
         # to replace them all below
-        clone = DialogueStateTracker(self.sender_id or DEFAULT_SENDER_ID, None, self._max_event_history,
-                                     is_rule_tracker=self.is_rule_tracker)
+        clone = DialogueStateTracker(
+            self.sender_id or DEFAULT_SENDER_ID, None, self._max_event_history, is_rule_tracker=self.is_rule_tracker
+        )
         clone.events.extend(self.events)
         clone.slots = {name: copy.copy(slot) for name, slot in self.slots.items()}
         clone._paused = self._paused

@@ -15,6 +15,7 @@ vocabulary: an unknown value is refused with an error naming it), and must be fi
 the message so the export can mark it: ``text`` (the words stating it) if given, else the
 span the NLU found for that fact, else the value itself if the message contains it.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,11 +30,12 @@ from rules_engine.profile import schema
 
 METADATA = sa.MetaData()
 ANNOTATIONS = sa.Table(
-    "review_annotations", METADATA,
+    "review_annotations",
+    METADATA,
     sa.Column("event_id", sa.Integer, primary_key=True),
     sa.Column("text", sa.Text, nullable=False),
     sa.Column("intent", sa.String(64), nullable=False),
-    sa.Column("entities", sa.Text, nullable=False),      # JSON [{"entity","value","start","end"}]
+    sa.Column("entities", sa.Text, nullable=False),  # JSON [{"entity","value","start","end"}]
     sa.Column("out_of_scope", sa.Boolean, nullable=False),
     sa.Column("updated_at", sa.Float, nullable=False),
 )
@@ -64,7 +66,9 @@ def _span(event: Event, entity: str, value: Any, words: Optional[str]) -> Dict[s
 def check(body: Any, event: Optional[Event], intents: Iterable[str]) -> Dict[str, Any]:
     """The annotation to store, or AnnotationError naming what is wrong."""
     if not isinstance(body, dict):
-        raise AnnotationError("请求体应为 JSON 对象 {\"event_id\", \"intent\", \"facts\"} 或 {\"event_id\", \"out_of_scope\": true}")
+        raise AnnotationError(
+            '请求体应为 JSON 对象 {"event_id", "intent", "facts"} 或 {"event_id", "out_of_scope": true}'
+        )
     if event is None:
         raise AnnotationError(f"未知的消息 event_id {body.get('event_id')!r}")
     intents = list(intents)
@@ -72,14 +76,19 @@ def check(body: Any, event: Optional[Event], intents: Iterable[str]) -> Dict[str
     if not isinstance(out_of_scope, bool):
         raise AnnotationError(f"out_of_scope 应为 true 或 false，收到 {out_of_scope!r}")
     if out_of_scope:
-        return {"event_id": event.id, "text": event.text or "", "intent": OUT_OF_SCOPE_INTENT,
-                "entities": [], "out_of_scope": True}
+        return {
+            "event_id": event.id,
+            "text": event.text or "",
+            "intent": OUT_OF_SCOPE_INTENT,
+            "entities": [],
+            "out_of_scope": True,
+        }
     intent = body.get("intent")
     if intent not in intents:
         raise AnnotationError(f"未知的意图 {intent!r}；可接受的意图：{'、'.join(intents)}")
     facts = body.get("facts", [])
     if not isinstance(facts, list) or len(facts) > MAX_FACTS or not all(isinstance(f, dict) for f in facts):
-        raise AnnotationError(f"facts 应为最多{MAX_FACTS}项的列表 [{{\"entity\", \"value\", \"text\"?}}]")
+        raise AnnotationError(f'facts 应为最多{MAX_FACTS}项的列表 [{{"entity", "value", "text"?}}]')
     profile: Dict[str, Any] = {}
     for fact in facts:
         key, value = fact.get("entity"), fact.get("value")
@@ -96,8 +105,13 @@ def check(body: Any, event: Optional[Event], intents: Iterable[str]) -> Dict[str
     except ProfileError as err:
         raise AnnotationError(str(err)) from err
     entities = [_span(event, f["entity"], f["value"], f.get("text")) for f in facts]
-    return {"event_id": event.id, "text": event.text or "", "intent": intent,
-            "entities": entities, "out_of_scope": False}
+    return {
+        "event_id": event.id,
+        "text": event.text or "",
+        "intent": intent,
+        "entities": entities,
+        "out_of_scope": False,
+    }
 
 
 class AnnotationStore:
@@ -136,6 +150,11 @@ class AnnotationStore:
     @staticmethod
     def _public(row: Dict[str, Any]) -> Dict[str, Any]:
         entities = row["entities"]
-        return {"event_id": row["event_id"], "text": row["text"], "intent": row["intent"],
-                "entities": json.loads(entities) if isinstance(entities, str) else entities,
-                "out_of_scope": bool(row["out_of_scope"]), "updated_at": row["updated_at"]}
+        return {
+            "event_id": row["event_id"],
+            "text": row["text"],
+            "intent": row["intent"],
+            "entities": json.loads(entities) if isinstance(entities, str) else entities,
+            "out_of_scope": bool(row["out_of_scope"]),
+            "updated_at": row["updated_at"],
+        }

@@ -27,6 +27,7 @@ endpoints.yml::
 
 The database must not be the tracker store's: both use a table named ``events``.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -79,9 +80,14 @@ def default_sqlite_db() -> Text:
     return DEFAULT_DB
 
 
-def make_engine(dialect: Text = "sqlite", host: Optional[Text] = None, port: Optional[int] = None,
-                db: Optional[Text] = None, username: Optional[Text] = None,
-                password: Optional[Text] = None) -> sa.engine.Engine:
+def make_engine(
+    dialect: Text = "sqlite",
+    host: Optional[Text] = None,
+    port: Optional[int] = None,
+    db: Optional[Text] = None,
+    username: Optional[Text] = None,
+    password: Optional[Text] = None,
+) -> sa.engine.Engine:
     """An engine on the broker's database (Rasa's URL rules); SQLite in WAL mode, so the
     console reads while the writer writes."""
     from rasa.core.tracker_store import SQLTrackerStore
@@ -124,15 +130,26 @@ def engine_from_endpoints(path: Text = "endpoints.yml") -> Optional[sa.engine.En
 class ReviewEventBroker(SQLEventBroker):
     """Rasa's SQL event broker with redaction and a background writer (see module doc)."""
 
-    def __init__(self, dialect: Text = "sqlite", host: Optional[Text] = None, port: Optional[int] = None,
-                 db: Optional[Text] = None, username: Optional[Text] = None, password: Optional[Text] = None,
-                 login_db: Optional[Text] = None, queue_size: int = QUEUE_SIZE) -> None:
+    def __init__(
+        self,
+        dialect: Text = "sqlite",
+        host: Optional[Text] = None,
+        port: Optional[int] = None,
+        db: Optional[Text] = None,
+        username: Optional[Text] = None,
+        password: Optional[Text] = None,
+        login_db: Optional[Text] = None,
+        queue_size: int = QUEUE_SIZE,
+    ) -> None:
         # Not SQLEventBroker.__init__: it connects and creates the table right away, which
         # would stop the server from starting while the database is down.
         self.engine = make_engine(dialect, host, port, db, username, password)
         # PostgreSQL: where to log in first to create the database if it is missing (writer thread)
-        self._login = ((make_engine(dialect, host, port, login_db, username, password), db)
-                       if login_db and dialect == "postgresql" else None)
+        self._login = (
+            (make_engine(dialect, host, port, login_db, username, password), db)
+            if login_db and dialect == "postgresql"
+            else None
+        )
         self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
         self.dropped = 0
         self.written = 0
@@ -143,8 +160,9 @@ class ReviewEventBroker(SQLEventBroker):
         self._writer.start()
 
     @classmethod
-    async def from_endpoint_config(cls, broker_config: EndpointConfig,
-                                   event_loop: Optional[AbstractEventLoop] = None) -> "ReviewEventBroker":
+    async def from_endpoint_config(
+        cls, broker_config: EndpointConfig, event_loop: Optional[AbstractEventLoop] = None
+    ) -> "ReviewEventBroker":
         kwargs = {k: v for k, v in broker_config.kwargs.items() if k in CONFIG_KEYS}
         return cls(host=broker_config.url, **kwargs)
 
@@ -160,7 +178,7 @@ class ReviewEventBroker(SQLEventBroker):
             self.dropped += 1
             if self.dropped in (1, 10, 100) or self.dropped % 1000 == 0:
                 logger.warning("review event broker: queue full, %d events dropped so far", self.dropped)
-        except Exception as exc:       # an event that cannot be serialised: skip it, not the turn
+        except Exception as exc:  # an event that cannot be serialised: skip it, not the turn
             self.dropped += 1
             logger.warning("review event broker: event not queued (%s: %s)", type(exc).__name__, exc)
 
@@ -218,8 +236,12 @@ class ReviewEventBroker(SQLEventBroker):
             except Exception as exc:
                 self.failures += 1
                 if self.failures in (1, 10) or self.failures % 100 == 0:
-                    logger.warning("review event broker: database write failed (%s: %s); keeping %d events, "
-                                   "retrying", type(exc).__name__, str(exc)[:200], len(pending))
+                    logger.warning(
+                        "review event broker: database write failed (%s: %s); keeping %d events, " "retrying",
+                        type(exc).__name__,
+                        str(exc)[:200],
+                        len(pending),
+                    )
                 if stopping:
                     return
                 time.sleep(pause)

@@ -18,13 +18,13 @@ loads). The data come from the event broker configured in endpoints.yml
 (bot/channels/review/broker.py), never from the tracker store; texts there are redacted and
 sender ids are shown as hashes.
 """
+
 from __future__ import annotations
 
 import hmac
 import json
 import logging
 import os
-from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import InputChannel, UserMessage
@@ -44,19 +44,26 @@ logger = logging.getLogger(__name__)
 
 CONSOLE = ROOT / "bot" / "web" / "review"
 VENDOR = ROOT / "bot" / "web" / "static" / "vendor"
-ASSETS = {"review.js": (CONSOLE, "application/javascript; charset=utf-8"),
-          "review.css": (CONSOLE, "text/css; charset=utf-8"),
-          "chart.umd.min.js": (VENDOR, "application/javascript; charset=utf-8")}
-SECURITY_HEADERS = {"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer",
-                    "Cache-Control": "no-store"}
+ASSETS = {
+    "review.js": (CONSOLE, "application/javascript; charset=utf-8"),
+    "review.css": (CONSOLE, "text/css; charset=utf-8"),
+    "chart.umd.min.js": (VENDOR, "application/javascript; charset=utf-8"),
+}
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
 MAX_LIMIT = 1000
 # Intents no training example can have: Rasa's own (back, session_start) and the fallback's.
 NOT_TRAINABLE = {"back", "session_start", "nlu_fallback"}
 
 
 def _json(body: Any, status: int = 200) -> HTTPResponse:
-    return response.json(body, status=status, headers=SECURITY_HEADERS,
-                         dumps=lambda o: json.dumps(o, ensure_ascii=False))
+    return response.json(
+        body, status=status, headers=SECURITY_HEADERS, dumps=lambda o: json.dumps(o, ensure_ascii=False)
+    )
 
 
 def _error(status: int, message: str) -> HTTPResponse:
@@ -84,7 +91,7 @@ class ReviewInput(InputChannel):
 
     def _authorised(self, request: Request) -> bool:
         header = request.headers.get("Authorization", "")
-        given = header[len("Bearer "):] if header.startswith("Bearer ") else ""
+        given = header[len("Bearer ") :] if header.startswith("Bearer ") else ""
         return bool(self.token) and hmac.compare_digest(given.encode(), self.token.encode())
 
     def _stores(self, request: Request):
@@ -126,13 +133,19 @@ class ReviewInput(InputChannel):
 
         def asset(name: str) -> HTTPResponse:
             folder, kind = ASSETS[name]
-            return response.raw((folder / name).read_bytes(), content_type=kind,
-                                headers={**SECURITY_HEADERS, "Cache-Control": "no-cache"})
+            return response.raw(
+                (folder / name).read_bytes(),
+                content_type=kind,
+                headers={**SECURITY_HEADERS, "Cache-Control": "no-cache"},
+            )
 
         @bp.route("/", methods=["GET"])
         async def page(request: Request) -> HTTPResponse:
-            return response.raw((CONSOLE / "index.html").read_bytes(), content_type="text/html; charset=utf-8",
-                                headers={**SECURITY_HEADERS, "Cache-Control": "no-cache"})
+            return response.raw(
+                (CONSOLE / "index.html").read_bytes(),
+                content_type="text/html; charset=utf-8",
+                headers={**SECURITY_HEADERS, "Cache-Control": "no-cache"},
+            )
 
         @bp.route("/review.js", methods=["GET"])
         async def review_js(request: Request) -> HTTPResponse:
@@ -149,7 +162,7 @@ class ReviewInput(InputChannel):
         async def data_or_503(request: Request):
             try:
                 log, annotations = await self._refreshed(request)
-            except Exception as exc:          # the broker's database is down or unreadable
+            except Exception as exc:  # the broker's database is down or unreadable
                 logger.warning("review console: event database unavailable (%s: %s)", type(exc).__name__, exc)
                 return None, None, _error(503, "事件库暂时无法读取，请稍后再试")
             if log is None:
@@ -171,13 +184,21 @@ class ReviewInput(InputChannel):
             unreviewed = request.args.get("unreviewed") in ("1", "true")
             done = await request.app.loop.run_in_executor(None, annotations.by_event)
             items = await request.app.loop.run_in_executor(
-                None, lambda: inbox(log, done, limit=limit, reason=reason, include_reviewed=not unreviewed))
+                None, lambda: inbox(log, done, limit=limit, reason=reason, include_reviewed=not unreviewed)
+            )
             return _json(items)
 
         @bp.route("/api/vocabulary", methods=["GET"])
         async def vocabulary(request: Request) -> HTTPResponse:
-            facts = {key: {"label": label(key), "type": spec["type"], "values": list(accepted_values(key)),
-                           "open": bool(spec.get("open"))} for key, spec in schema().items()}
+            facts = {
+                key: {
+                    "label": label(key),
+                    "type": spec["type"],
+                    "values": list(accepted_values(key)),
+                    "open": bool(spec.get("open")),
+                }
+                for key, spec in schema().items()
+            }
             return _json({"intents": self._intents(request), "facts": facts, "reasons": REASONS})
 
         @bp.route("/api/annotations", methods=["GET"])
@@ -227,7 +248,7 @@ class ReviewInput(InputChannel):
 
         @bp.route("/api/figures/<filename>", methods=["GET"])
         async def figures_csv(request: Request, filename: str) -> HTTPResponse:
-            table = filename[:-len(".csv")] if filename.endswith(".csv") else ""
+            table = filename[: -len(".csv")] if filename.endswith(".csv") else ""
             if table not in TABLES:
                 return _error(404, f"未知的表 {filename!r}；可选：{'、'.join(TABLES)}")
             log, _, refusal = await data_or_503(request)
@@ -239,9 +260,11 @@ class ReviewInput(InputChannel):
                 return _error(400, str(err))
             name = f"review-{table}-{result['from']}-{result['to']}.csv"
             # BOM so that Excel opens the Chinese labels as UTF-8
-            return response.raw(("\ufeff" + to_csv(result["tables"][table])).encode("utf-8"),
-                                content_type="text/csv; charset=utf-8",
-                                headers={**SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{name}"'})
+            return response.raw(
+                ("\ufeff" + to_csv(result["tables"][table])).encode("utf-8"),
+                content_type="text/csv; charset=utf-8",
+                headers={**SECURITY_HEADERS, "Content-Disposition": f'attachment; filename="{name}"'},
+            )
 
         @bp.route("/api/export", methods=["GET"])
         async def export_preview(request: Request) -> HTTPResponse:

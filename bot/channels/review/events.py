@@ -9,6 +9,7 @@ Conversations are the events of one sender, split into turns at each user messag
 slots set so far are carried along (Rasa carries them over a new session; a restart
 clears them), so a turn knows the facts the dialogue held when it was answered.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -64,8 +65,11 @@ def summarise(row_id: int, sender: str, data: Dict[str, Any]) -> Event:
         intent = parse.get("intent") or {}
         event.text, event.channel = data.get("text") or "", data.get("input_channel")
         event.intent, event.confidence = intent.get("name"), intent.get("confidence")
-        event.entities = [{k: e.get(k) for k in ("entity", "value", "start", "end")}
-                          for e in parse.get("entities") or [] if isinstance(e, dict)]
+        event.entities = [
+            {k: e.get(k) for k in ("entity", "value", "start", "end")}
+            for e in parse.get("entities") or []
+            if isinstance(e, dict)
+        ]
     elif kind == "bot":
         event.text = data.get("text") or ""
     elif kind == "action":
@@ -140,8 +144,12 @@ class EventLog:
             if not sa.inspect(self.engine).has_table(TABLE.name):
                 return
             while True:
-                query = (sa.select(TABLE.c.id, TABLE.c.sender_id, TABLE.c.data)
-                         .where(TABLE.c.id > self.last_id).order_by(TABLE.c.id).limit(READ_BATCH))
+                query = (
+                    sa.select(TABLE.c.id, TABLE.c.sender_id, TABLE.c.data)
+                    .where(TABLE.c.id > self.last_id)
+                    .order_by(TABLE.c.id)
+                    .limit(READ_BATCH)
+                )
                 with self.engine.connect() as connection:
                     rows = connection.execute(query).fetchall()
                 for row_id, sender, data in rows:

@@ -9,6 +9,7 @@ Messages marked out of scope become examples of ``out_of_scope``. With no annota
 file holds no examples (``nlu: []``), which training and ``rasa data validate`` accept.
 Read the file, commit it, retrain (`make train`).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,8 +22,10 @@ from bot.channels.review.broker import ROOT, engine_from_endpoints
 from bot.channels.review.annotations import AnnotationStore
 
 DEFAULT_OUT = "data/nlu/reviewed.yml"
-HEADER = ("# Messages reviewed in the review console (bot/channels/review), written by\n"
-          "# `make review-export`. Texts were redacted before they were stored. Read before committing.\n")
+HEADER = (
+    "# Messages reviewed in the review console (bot/channels/review), written by\n"
+    "# `make review-export`. Texts were redacted before they were stored. Read before committing.\n"
+)
 # Brackets in a message (e.g. the redaction mask [手机号已隐藏]) would read as entity markup.
 PLAIN = str.maketrans({"[": "【", "]": "】", "\n": " ", "\r": " "})
 

@@ -13,6 +13,7 @@
   rate (fallback messages / messages).
 - ``first_answer``: user turns until the first answer (eligibility, FAQ or what-if).
 """
+
 from __future__ import annotations
 
 import csv
@@ -30,16 +31,38 @@ ANSWER_ACTIONS = {"action_answer_eligibility", "action_answer_faq", "action_what
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
 TOPIC_LABELS = {
-    "ask_eligibility": "能评什么（资格判断）", "inform": "告知情况", "correct": "更正信息", "what_if": "假设（再干几年）",
-    "faq_fee": "费用", "faq_window": "申报时间", "faq_where": "在哪里申报", "faq_materials": "申报材料",
-    "faq_continuing_education": "继续教育", "faq_education_equivalent": "学历认定", "faq_post": "岗位聘用",
-    "faq_scope": "贯通范围", "faq_degree": "学历要求", "faq_evaluation": "评价方式", "human_handoff": "转人工",
-    "restart": "重新开始", "help": "能做什么", "out_of_scope": "范围外问题", "nlu_fallback": "没听懂",
-    "greet": "问候", "goodbye": "再见", "thank": "感谢", "affirm": "肯定", "deny": "否定",
+    "ask_eligibility": "能评什么（资格判断）",
+    "inform": "告知情况",
+    "correct": "更正信息",
+    "what_if": "假设（再干几年）",
+    "faq_fee": "费用",
+    "faq_window": "申报时间",
+    "faq_where": "在哪里申报",
+    "faq_materials": "申报材料",
+    "faq_continuing_education": "继续教育",
+    "faq_education_equivalent": "学历认定",
+    "faq_post": "岗位聘用",
+    "faq_scope": "贯通范围",
+    "faq_degree": "学历要求",
+    "faq_evaluation": "评价方式",
+    "human_handoff": "转人工",
+    "restart": "重新开始",
+    "help": "能做什么",
+    "out_of_scope": "范围外问题",
+    "nlu_fallback": "没听懂",
+    "greet": "问候",
+    "goodbye": "再见",
+    "thank": "感谢",
+    "affirm": "肯定",
+    "deny": "否定",
 }
 OUTCOMES = ("eligible", "not_yet", "blocked", "undecided")
-OUTCOME_LABELS = {"eligible": "可以申报", "not_yet": "暂不满足（将来可以）", "blocked": "不能申报（受限或不符合）",
-                  "undecided": "尚未判定"}
+OUTCOME_LABELS = {
+    "eligible": "可以申报",
+    "not_yet": "暂不满足（将来可以）",
+    "blocked": "不能申报（受限或不符合）",
+    "undecided": "尚未判定",
+}
 TABLES = ("conversations", "topics", "decisions", "rates", "first_answer")
 
 
@@ -107,8 +130,10 @@ def figures(log: EventLog, start: Optional[str] = None, end: Optional[str] = Non
             opening = session[0].user
             if inside(opening.ts):
                 conversations += 1
-                region = next((t.slots_after.get("region") for t in reversed(session)
-                               if t.slots_after.get("region")), None) or "unknown"
+                region = (
+                    next((t.slots_after.get("region") for t in reversed(session) if t.slots_after.get("region")), None)
+                    or "unknown"
+                )
                 per_day[(local_day(opening.ts).isoformat(), opening.channel or "unknown", region)] += 1
                 if any(t.user.intent == "human_handoff" or "action_handoff" in t.actions for t in session):
                     handoffs += 1
@@ -128,21 +153,36 @@ def figures(log: EventLog, start: Optional[str] = None, end: Optional[str] = Non
     rate = lambda n, d: round(n / d, 4) if d else None  # noqa: E731
     answered = [n for n in first_answer if n is not None]
     return {
-        "from": first.isoformat(), "to": last.isoformat(),
+        "from": first.isoformat(),
+        "to": last.isoformat(),
         "tables": {
-            "conversations": {"columns": ["date", "channel", "region", "conversations"],
-                              "rows": [[*key, n] for key, n in sorted(per_day.items())]},
-            "topics": {"columns": ["intent", "topic", "questions"],
-                       "rows": [[i, TOPIC_LABELS.get(i, i), n] for i, n in topics.most_common()]},
-            "decisions": {"columns": ["outcome", "outcome_label", "route", "answers"],
-                          "rows": [[o, OUTCOME_LABELS[o], r, n] for (o, r), n in
-                                   sorted(decisions.items(), key=lambda kv: (OUTCOMES.index(kv[0][0]), kv[0][1]))]},
-            "rates": {"columns": ["measure", "count", "out_of", "rate"],
-                      "rows": [["handoff_rate (conversations)", handoffs, conversations, rate(handoffs, conversations)],
-                               ["fallback_rate (messages)", fallbacks, messages, rate(fallbacks, messages)]]},
-            "first_answer": {"columns": ["turns_to_first_answer", "conversations"],
-                             "rows": [[n, first_answer[n]] for n in sorted(answered)]
-                             + ([["no answer", first_answer[None]]] if first_answer[None] else [])},
+            "conversations": {
+                "columns": ["date", "channel", "region", "conversations"],
+                "rows": [[*key, n] for key, n in sorted(per_day.items())],
+            },
+            "topics": {
+                "columns": ["intent", "topic", "questions"],
+                "rows": [[i, TOPIC_LABELS.get(i, i), n] for i, n in topics.most_common()],
+            },
+            "decisions": {
+                "columns": ["outcome", "outcome_label", "route", "answers"],
+                "rows": [
+                    [o, OUTCOME_LABELS[o], r, n]
+                    for (o, r), n in sorted(decisions.items(), key=lambda kv: (OUTCOMES.index(kv[0][0]), kv[0][1]))
+                ],
+            },
+            "rates": {
+                "columns": ["measure", "count", "out_of", "rate"],
+                "rows": [
+                    ["handoff_rate (conversations)", handoffs, conversations, rate(handoffs, conversations)],
+                    ["fallback_rate (messages)", fallbacks, messages, rate(fallbacks, messages)],
+                ],
+            },
+            "first_answer": {
+                "columns": ["turns_to_first_answer", "conversations"],
+                "rows": [[n, first_answer[n]] for n in sorted(answered)]
+                + ([["no answer", first_answer[None]]] if first_answer[None] else []),
+            },
         },
     }
 

@@ -12,6 +12,7 @@ A user message enters the inbox for any of these reasons (codes as in the API):
 - ``facts_dropped``: a fact this message set was dropped as unacceptable by the rules
   engine's validator (dialogue.profile_slots.profile_from_slots, as the actions do).
 """
+
 from __future__ import annotations
 
 import os
@@ -44,7 +45,7 @@ def dropped_facts(turn: Turn) -> List[str]:
         return []
     try:
         _, dropped = profile_from_slots(turn.slots_after)
-    except Exception:            # a profile the validator cannot even read: all of them
+    except Exception:  # a profile the validator cannot even read: all of them
         return set_here
     return [key for key in set_here if key in dropped]
 
@@ -70,8 +71,12 @@ def reasons_for(turn: Turn) -> List[str]:
 
 
 def _line(event) -> Dict[str, Any]:
-    return {"id": event.id, "who": "user" if event.type == "user" else "bot",
-            "text": event.text or "", "time": iso_time(event.ts)}
+    return {
+        "id": event.id,
+        "who": "user" if event.type == "user" else "bot",
+        "text": event.text or "",
+        "time": iso_time(event.ts),
+    }
 
 
 def context_of(turns: List[Turn], index: int) -> List[Dict[str, Any]]:
@@ -83,7 +88,7 @@ def context_of(turns: List[Turn], index: int) -> List[Dict[str, Any]]:
         lines.append(line)
         lines.extend(_line(e) for e in turn.after if e.type == "bot")
     here = next(i for i, line in enumerate(lines) if line.get("current"))
-    return lines[max(0, here - CONTEXT_BEFORE): here + 1 + CONTEXT_AFTER]
+    return lines[max(0, here - CONTEXT_BEFORE) : here + 1 + CONTEXT_AFTER]
 
 
 def _items_of(turns: List[Turn]) -> List[Dict[str, Any]]:
@@ -93,26 +98,33 @@ def _items_of(turns: List[Turn]) -> List[Dict[str, Any]]:
         if not codes:
             continue
         user = turn.user
-        items.append({
-            "id": user.id,
-            "time": iso_time(user.ts),
-            "ts": user.ts,
-            "sender": sender_hash(user.sender),
-            "channel": user.channel or "",
-            "text": user.text or "",
-            "intent": user.intent or "",
-            "confidence": user.confidence,
-            "entities": user.entities or [],
-            "reasons": [{"code": c, "label": REASONS[c]} for c in codes],
-            "dropped": dropped_facts(turn),
-            "reply": [e.text for e in turn.after if e.type == "bot"],
-            "context": context_of(turns, index),
-        })
+        items.append(
+            {
+                "id": user.id,
+                "time": iso_time(user.ts),
+                "ts": user.ts,
+                "sender": sender_hash(user.sender),
+                "channel": user.channel or "",
+                "text": user.text or "",
+                "intent": user.intent or "",
+                "confidence": user.confidence,
+                "entities": user.entities or [],
+                "reasons": [{"code": c, "label": REASONS[c]} for c in codes],
+                "dropped": dropped_facts(turn),
+                "reply": [e.text for e in turn.after if e.type == "bot"],
+                "context": context_of(turns, index),
+            }
+        )
     return items
 
 
-def inbox(log: EventLog, annotations: Dict[int, Dict[str, Any]], limit: int = 200,
-          reason: Optional[str] = None, include_reviewed: bool = True) -> List[Dict[str, Any]]:
+def inbox(
+    log: EventLog,
+    annotations: Dict[int, Dict[str, Any]],
+    limit: int = 200,
+    reason: Optional[str] = None,
+    include_reviewed: bool = True,
+) -> List[Dict[str, Any]]:
     """The messages to review, newest first. A sender's items are recomputed only when the
     sender has new events (the console asks every few seconds)."""
     memo = log.inbox_memo

@@ -29,6 +29,7 @@ it appears later). Optional tuning keys: ``max_timestamp_age`` (300 s), ``max_bo
 (65536), ``dedup_ttl`` (600 s), ``max_chars`` (the guard's, 1000), ``welcome_text``. The
 webhook lives at ``GET/POST /webhooks/wechat/webhook``.
 """
+
 from bot.channels.wechat.channel import SUCCESS_RESULT, WeChatInput
 from bot.channels.wechat.client import DEFAULT_API_BASE, WeChatAPIClient
 from bot.channels.wechat.messages import (
@@ -43,8 +44,23 @@ from bot.channels.wechat.replies import WECHAT_TEXT_MAX_BYTES, collected_text, s
 from bot.channels.wechat.session import DedupStore, MemoryDedupStore, RedisDedupStore
 
 __all__ = [
-    "DEFAULT_API_BASE", "DedupStore", "MalformedXMLError", "MemoryDedupStore", "NOT_HEARD_TEXT",
-    "RedisDedupStore", "SUCCESS_RESULT", "TEXT_ONLY_TEXT", "UNKNOWN_MENU_TEXT", "UnsafeXMLError",
-    "WECHAT_TEXT_MAX_BYTES", "WELCOME_TEXT", "WeChatAPIClient", "WeChatInput", "collected_text",
-    "ensure_safe_xml", "heard_line", "split_for_wechat", "split_utf8",
+    "DEFAULT_API_BASE",
+    "DedupStore",
+    "MalformedXMLError",
+    "MemoryDedupStore",
+    "NOT_HEARD_TEXT",
+    "RedisDedupStore",
+    "SUCCESS_RESULT",
+    "TEXT_ONLY_TEXT",
+    "UNKNOWN_MENU_TEXT",
+    "UnsafeXMLError",
+    "WECHAT_TEXT_MAX_BYTES",
+    "WELCOME_TEXT",
+    "WeChatAPIClient",
+    "WeChatInput",
+    "collected_text",
+    "ensure_safe_xml",
+    "heard_line",
+    "split_for_wechat",
+    "split_utf8",
 ]

@@ -19,6 +19,7 @@ WeChat's own constraints stay here:
   passive reply and the rest is pushed (replies.py).
 * Followers are logged by a short hash of their OpenID; message text is never logged.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -93,8 +94,12 @@ class WeChatInput(InputChannel):
         if not token:
             cls.raise_missing_credentials_exception()
         tuning: Dict[Text, Any] = {}  # optional knobs, credentials.yml only
-        for key, cast in (("max_timestamp_age", float), ("max_body_bytes", int),
-                          ("dedup_ttl", float), ("max_chars", int)):
+        for key, cast in (
+            ("max_timestamp_age", float),
+            ("max_body_bytes", int),
+            ("dedup_ttl", float),
+            ("max_chars", int),
+        ):
             if credentials.get(key) not in (None, ""):
                 tuning[key] = cast(credentials[key])
         return cls(
@@ -241,8 +246,7 @@ class WeChatInput(InputChannel):
 
     # ---------------------------------------------------------- replies
 
-    def _render(self, result: Dict[Text, Text], message: BaseMessage, encrypted: bool,
-                nonce: Text) -> HTTPResponse:
+    def _render(self, result: Dict[Text, Text], message: BaseMessage, encrypted: bool, nonce: Text) -> HTTPResponse:
         if result.get("kind") != "text" or not result.get("content"):
             return response.text("success")
         xml = render_text_reply(result["content"], message, self.crypto if encrypted else None, nonce)
@@ -252,13 +256,16 @@ class WeChatInput(InputChannel):
         if not parts:
             return
         if self.api is None:
-            logger.warning("wechat: %d reply part(s) for %s not delivered: appid/appsecret not "
-                           "configured, cannot use the customer-service API", len(parts), log_id)
+            logger.warning(
+                "wechat: %d reply part(s) for %s not delivered: appid/appsecret not "
+                "configured, cannot use the customer-service API",
+                len(parts),
+                log_id,
+            )
             return
         for i, part in enumerate(parts, start=1):
             if await self.unsubscribed.contains(openid):
-                logger.info("wechat: %d part(s) for %s dropped: follower unsubscribed",
-                            len(parts) - i + 1, log_id)
+                logger.info("wechat: %d part(s) for %s dropped: follower unsubscribed", len(parts) - i + 1, log_id)
                 return
             if not await self.api.send_text(openid, part):
                 logger.warning("wechat: push %d/%d for %s failed", i, len(parts), log_id)
@@ -269,8 +276,9 @@ class WeChatInput(InputChannel):
         parts = await task
         await self._push(openid, parts, log_id)
 
-    async def _respond_once(self, key: Text, produce: Callable[[], Awaitable[List[Text]]],
-                            deadline: float, openid: Text, log_id: Text) -> Dict[Text, Text]:
+    async def _respond_once(
+        self, key: Text, produce: Callable[[], Awaitable[List[Text]]], deadline: float, openid: Text, log_id: Text
+    ) -> Dict[Text, Text]:
         """Answer a delivery exactly once, whatever WeChat's retries do.
 
         The first delivery runs ``produce`` (in a task of its own, so neither the timeout
@@ -303,13 +311,15 @@ class WeChatInput(InputChannel):
             self._spawn(self._push(openid, parts[1:], log_id))
         return result
 
-    async def _ask_bot(self, on_new_message: Callable[[UserMessage], Awaitable[Any]],
-                       incoming: Incoming, openid: Text) -> List[Text]:
+    async def _ask_bot(
+        self, on_new_message: Callable[[UserMessage], Awaitable[Any]], incoming: Incoming, openid: Text
+    ) -> List[Text]:
         """One turn through the guard; a voice message's answer starts with what was heard
         (as the bot received it: after redaction)."""
         collector = CollectingOutputChannel()
-        message = UserMessage(incoming.text, collector, sender_id=openid,
-                              input_channel=self.name(), metadata=incoming.metadata)
+        message = UserMessage(
+            incoming.text, collector, sender_id=openid, input_channel=self.name(), metadata=incoming.metadata
+        )
         try:
             await self.guard.handle(message, on_new_message)
         except Exception as exc:
@@ -326,8 +336,13 @@ class WeChatInput(InputChannel):
     async def _fixed(text: Text) -> List[Text]:
         return split_for_wechat(text)
 
-    async def _dispatch(self, message: BaseMessage, on_new_message: Callable[[UserMessage], Awaitable[Any]],
-                        deadline: float, encrypted: bool) -> Dict[Text, Text]:
+    async def _dispatch(
+        self,
+        message: BaseMessage,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        deadline: float,
+        encrypted: bool,
+    ) -> Dict[Text, Text]:
         data = message._data  # raw strings: never trust field converters
         openid = data["FromUserName"]
         incoming = interpret(data, pseudonym(openid), self.click_keys, encrypted, self.welcome_text)
@@ -381,8 +396,7 @@ class WeChatInput(InputChannel):
 
             body = await self._read_body(request)
             if body is None:
-                logger.warning("wechat: rejected request from %s: body over %d bytes",
-                               request.ip, self.max_body_bytes)
+                logger.warning("wechat: rejected request from %s: body over %d bytes", request.ip, self.max_body_bytes)
                 return response.text("payload too large", status=413)
 
             encrypted = (args.get("encrypt_type") or "raw").lower() == "aes"
@@ -391,8 +405,9 @@ class WeChatInput(InputChannel):
                 return response.text("safe mode not configured", status=500)
 
             try:
-                message = parse_body(body, self.crypto if encrypted else None,
-                                     args.get("msg_signature"), timestamp, nonce)
+                message = parse_body(
+                    body, self.crypto if encrypted else None, args.get("msg_signature"), timestamp, nonce
+                )
             except (InvalidSignatureException, InvalidAppIdException):
                 logger.warning("wechat: rejected request from %s: bad msg_signature/appid", request.ip)
                 return response.text("forbidden", status=403)
@@ -400,8 +415,7 @@ class WeChatInput(InputChannel):
                 logger.warning("wechat: rejected request from %s: DTD/entity in XML", request.ip)
                 return response.text("bad request", status=400)
             except Exception as exc:  # malformed XML, bad ciphertext, odd fields
-                logger.warning("wechat: rejected request from %s: unparsable body (%s)",
-                               request.ip, type(exc).__name__)
+                logger.warning("wechat: rejected request from %s: unparsable body (%s)", request.ip, type(exc).__name__)
                 return response.text("bad request", status=400)
 
             result = await self._dispatch(message, on_new_message, deadline, encrypted)

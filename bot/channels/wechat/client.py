@@ -5,6 +5,7 @@ wechatpy's ``WeChatClient`` is synchronous (requests), so it would block Rasa's 
 loop; these two calls are made with aiohttp instead. (The menu is pushed once, from the
 command line, with wechatpy itself: bot/channels/wechat/menu.py.)
 """
+
 from __future__ import annotations
 
 import asyncio

@@ -13,6 +13,7 @@ eligibility form, the hand-off summary). ``view`` items open a page and need no 
 
 ``WECHAT_API_BASE`` points the client at another API host (the tests' fake server).
 """
+
 from __future__ import annotations
 
 import json
@@ -111,7 +112,8 @@ def push_menu(menu: Dict[Text, Any], appid: Text, appsecret: Text, api_base: Opt
         def fetch_access_token(self) -> Any:
             return self._fetch_access_token(
                 url=f"{base}/cgi-bin/token",
-                params={"grant_type": "client_credential", "appid": self.appid, "secret": self.secret})
+                params={"grant_type": "client_credential", "appid": self.appid, "secret": self.secret},
+            )
 
     return Client(appid, appsecret, timeout=15).menu.create(menu)
 
@@ -121,8 +123,10 @@ def main(argv: Optional[List[Text]] = None) -> int:
     path = Path(args[0]) if args else None
     appid, appsecret = os.environ.get("WECHAT_APPID"), os.environ.get("WECHAT_APPSECRET")
     if not appid or not appsecret:
-        print("wechat-menu: set WECHAT_APPID and WECHAT_APPSECRET (the official account's "
-              "开发 → 基本配置 page)", file=sys.stderr)
+        print(
+            "wechat-menu: set WECHAT_APPID and WECHAT_APPSECRET (the official account's " "开发 → 基本配置 page)",
+            file=sys.stderr,
+        )
         return 2
     try:
         menu = load_menu(path)
@@ -134,10 +138,9 @@ def main(argv: Optional[List[Text]] = None) -> int:
     try:
         answer = push_menu(menu, appid, appsecret, os.environ.get("WECHAT_API_BASE"))
     except WeChatClientException as exc:
-        print(f"wechat-menu: WeChat refused the menu: errcode={exc.errcode} errmsg={exc.errmsg}",
-              file=sys.stderr)
+        print(f"wechat-menu: WeChat refused the menu: errcode={exc.errcode} errmsg={exc.errmsg}", file=sys.stderr)
         return 1
-    except Exception as exc:   # network, TLS, a non-JSON answer
+    except Exception as exc:  # network, TLS, a non-JSON answer
         print(f"wechat-menu: could not reach WeChat: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
     print(f"wechat-menu: menu with {len(items(menu))} items created ({json.dumps(answer, ensure_ascii=False)})")

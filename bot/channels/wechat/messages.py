@@ -5,6 +5,7 @@ or a menu click's intent), a fixed answer (welcome, "please type", "not heard"),
 nothing (``VIEW``, location reports, events without a follower-facing meaning). Nothing
 here talks to Rasa or the network, so every protocol case is decided in one place.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -20,17 +21,10 @@ WELCOME_TEXT = (
     "也可以点下方菜单：“我能评什么”开始测评，"
     "“申报指南”查时间、费用和材料，“转人工”找人工服务。"
 )
-TEXT_ONLY_TEXT = (
-    "抱歉，我目前只能看懂文字消息。请直接用文字描述您的情况，"
-    "比如：“我是百色的技师，拿证三年了”。"
-)
-NOT_HEARD_TEXT = (
-    "抱歉，这条语音我没有听清。请再说一遍，或者直接打字告诉我，"
-    "比如：“我是百色的技师，拿证三年了”。"
-)
+TEXT_ONLY_TEXT = "抱歉，我目前只能看懂文字消息。请直接用文字描述您的情况，" "比如：“我是百色的技师，拿证三年了”。"
+NOT_HEARD_TEXT = "抱歉，这条语音我没有听清。请再说一遍，或者直接打字告诉我，" "比如：“我是百色的技师，拿证三年了”。"
 UNKNOWN_MENU_TEXT = (
-    "抱歉，这个菜单项暂时用不了（菜单可能刚更新过）。"
-    "您可以直接说自己的情况或问题，也可以点下方菜单的其他项目。"
+    "抱歉，这个菜单项暂时用不了（菜单可能刚更新过）。" "您可以直接说自己的情况或问题，也可以点下方菜单的其他项目。"
 )
 #: Shown before the answer to a voice message, so a misheard fact can be corrected.
 HEARD_PREFIX = "（听到的是：{text}）"
@@ -48,8 +42,8 @@ class Incoming:
     dedup_key: Text
     log_id: Text
     text: Text = ""
-    heard: bool = False                 # voice: show what was heard before the answer
-    event: Text = ""                    # subscribe / unsubscribe / click / …
+    heard: bool = False  # voice: show what was heard before the answer
+    event: Text = ""  # subscribe / unsubscribe / click / …
     metadata: Dict[Text, Any] = field(default_factory=dict)
 
 
@@ -59,8 +53,13 @@ def heard_line(text: Text) -> Text:
     return HEARD_PREFIX.format(text=shown)
 
 
-def interpret(data: Dict[Text, Any], user: Text, click_keys: FrozenSet[Text],
-              encrypted: bool = False, welcome_text: Text = WELCOME_TEXT) -> Incoming:
+def interpret(
+    data: Dict[Text, Any],
+    user: Text,
+    click_keys: FrozenSet[Text],
+    encrypted: bool = False,
+    welcome_text: Text = WELCOME_TEXT,
+) -> Incoming:
     """Decides what ``data`` (wechatpy's raw fields of one message) asks for; ``user`` is
     the follower's pseudonym for logs, ``click_keys`` the menu's click keys."""
     msg_type = str(data.get("MsgType") or "").lower()
@@ -72,9 +71,15 @@ def interpret(data: Dict[Text, Any], user: Text, click_keys: FrozenSet[Text],
     msg_id = data.get("MsgId")
     key = f"msg:{msg_id}" if msg_id else f"msg:{openid}:{create_time}:{msg_type}"
     log_id = f"msg_id={msg_id or '-'} type={msg_type or '-'} user={user}"
-    meta = {"wechat": {"msg_id": str(msg_id) if msg_id else None, "msg_type": msg_type,
-                       "create_time": create_time, "account": data.get("ToUserName"),
-                       "encrypted": encrypted}}
+    meta = {
+        "wechat": {
+            "msg_id": str(msg_id) if msg_id else None,
+            "msg_type": msg_type,
+            "create_time": create_time,
+            "account": data.get("ToUserName"),
+            "encrypted": encrypted,
+        }
+    }
     content = data.get("Content")
     if msg_type == "text" and isinstance(content, str) and content.strip():
         return Incoming(BOT, key, log_id, content.strip(), metadata=meta)
@@ -88,8 +93,9 @@ def interpret(data: Dict[Text, Any], user: Text, click_keys: FrozenSet[Text],
     return Incoming(FIXED, key, log_id, TEXT_ONLY_TEXT)
 
 
-def _event(data: Dict[Text, Any], openid: Text, user: Text, create_time: Text,
-           click_keys: FrozenSet[Text], welcome_text: Text) -> Incoming:
+def _event(
+    data: Dict[Text, Any], openid: Text, user: Text, create_time: Text, click_keys: FrozenSet[Text], welcome_text: Text
+) -> Incoming:
     event = str(data.get("Event") or "").lower()
     event_key = data.get("EventKey")
     event_key = event_key.strip() if isinstance(event_key, str) else ""
@@ -97,16 +103,21 @@ def _event(data: Dict[Text, Any], openid: Text, user: Text, create_time: Text,
     if event == "click":
         key += ":" + event_key
     log_id = f"event={event or '-'} user={user} time={create_time}"
-    if event.startswith("subscribe"):          # scanning a QR code to subscribe too
+    if event.startswith("subscribe"):  # scanning a QR code to subscribe too
         return Incoming(FIXED, key, log_id, welcome_text, event="subscribe")
     if event == "unsubscribe":
         return Incoming(SILENT, key, log_id, event="unsubscribe")
     if event == "click":
         if event_key in click_keys:
-            meta = {"wechat": {"event": "click", "key": event_key, "create_time": create_time,
-                               "account": data.get("ToUserName")}}
-            return Incoming(BOT, key, log_id + f" key={event_key}", "/" + event_key,
-                            event="click", metadata=meta)
+            meta = {
+                "wechat": {
+                    "event": "click",
+                    "key": event_key,
+                    "create_time": create_time,
+                    "account": data.get("ToUserName"),
+                }
+            }
+            return Incoming(BOT, key, log_id + f" key={event_key}", "/" + event_key, event="click", metadata=meta)
         return Incoming(FIXED, key, log_id + " key=unknown", UNKNOWN_MENU_TEXT, event="click")
     # VIEW (a link opens by itself), location reports, SCAN, job notifications, unknown kinds
     return Incoming(SILENT, key, log_id, event=event)

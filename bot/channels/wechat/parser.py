@@ -5,6 +5,7 @@ declarations, but that is a default of a transitive dependency, so we are explic
 strict expat pass aborts at the first DOCTYPE, ENTITY, NOTATION or external reference
 (XXE, billion laughs) before wechatpy sees the body, and again after AES decryption.
 """
+
 from __future__ import annotations
 
 from typing import Any, Optional, Text
@@ -60,8 +61,13 @@ def ensure_safe_xml(raw: bytes, max_depth: int = 8) -> None:
         raise MalformedXMLError(str(exc)) from exc
 
 
-def parse_body(body: bytes, crypto: Optional[WeChatCrypto] = None, msg_signature: Any = None,
-               timestamp: Any = None, nonce: Any = None) -> BaseMessage:
+def parse_body(
+    body: bytes,
+    crypto: Optional[WeChatCrypto] = None,
+    msg_signature: Any = None,
+    timestamp: Any = None,
+    nonce: Any = None,
+) -> BaseMessage:
     """The message in ``body`` (decrypted first when ``crypto`` is given).
 
     Raises UnsafeXMLError, MalformedXMLError, wechatpy's InvalidSignatureException /

@@ -5,6 +5,7 @@ Passive and customer-service text replies are limited to 2048 bytes, so long ans
 split on UTF-8 character boundaries (preferring paragraph and sentence breaks); the first
 part is the passive reply, the rest is pushed (bot/channels/wechat/channel.py).
 """
+
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Text
@@ -84,8 +85,9 @@ def cdata_safe(text: Text) -> Text:
     return text.replace("]]>", "]]]]><![CDATA[>")
 
 
-def render_text_reply(content: Text, message: BaseMessage, crypto: Optional[WeChatCrypto] = None,
-                      nonce: Optional[Text] = None) -> Text:
+def render_text_reply(
+    content: Text, message: BaseMessage, crypto: Optional[WeChatCrypto] = None, nonce: Optional[Text] = None
+) -> Text:
     """The passive reply XML for ``message`` (encrypted when ``crypto`` is given)."""
     xml = TextReply(message=message, content=cdata_safe(content)).render()
     if crypto is not None:

@@ -5,6 +5,7 @@ which followers have unsubscribed (their pending pushes are dropped).
 Both live in the shared key-value store (bot/kvstore.py): this process's memory, or Redis
 (``WECHAT_DEDUP_REDIS_URL``) when several Rasa processes share the webhook.
 """
+
 from __future__ import annotations
 
 import time
@@ -27,8 +28,9 @@ class DedupStore:
     ``processing_ttl``, an answer after ``ttl``.
     """
 
-    def __init__(self, store: KeyValueStore, ttl: float = DEFAULT_DEDUP_TTL,
-                 processing_ttl: float = DEFAULT_PROCESSING_TTL) -> None:
+    def __init__(
+        self, store: KeyValueStore, ttl: float = DEFAULT_DEDUP_TTL, processing_ttl: float = DEFAULT_PROCESSING_TTL
+    ) -> None:
         self.store, self.ttl, self.processing_ttl = store, ttl, processing_ttl
 
     def __len__(self) -> int:
@@ -55,18 +57,23 @@ class DedupStore:
 class MemoryDedupStore(DedupStore):
     """Single-process store (the default)."""
 
-    def __init__(self, ttl: float = DEFAULT_DEDUP_TTL, processing_ttl: float = DEFAULT_PROCESSING_TTL,
-                 max_entries: int = 50_000, clock: Callable[[], float] = time.monotonic) -> None:
-        super().__init__(MemoryStore("wechat dedup", "wechat:", max_keys=max_entries, clock=clock),
-                         ttl, processing_ttl)
+    def __init__(
+        self,
+        ttl: float = DEFAULT_DEDUP_TTL,
+        processing_ttl: float = DEFAULT_PROCESSING_TTL,
+        max_entries: int = 50_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(MemoryStore("wechat dedup", "wechat:", max_keys=max_entries, clock=clock), ttl, processing_ttl)
 
 
 class RedisDedupStore(DedupStore):
     """Store shared by several Rasa processes; Redis failures fail open (the message is
     processed: answering twice is better than never answering)."""
 
-    def __init__(self, url: Text, ttl: float = DEFAULT_DEDUP_TTL,
-                 processing_ttl: float = DEFAULT_PROCESSING_TTL) -> None:
+    def __init__(
+        self, url: Text, ttl: float = DEFAULT_DEDUP_TTL, processing_ttl: float = DEFAULT_PROCESSING_TTL
+    ) -> None:
         super().__init__(RedisStore(url, "wechat dedup", "wechat:", socket_timeout=2.0), ttl, processing_ttl)
 
 
