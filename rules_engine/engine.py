@@ -48,7 +48,6 @@ class _Missing:
     undecided: List[str] = field(default_factory=list)
     partial: List[str] = field(default_factory=list)
     presumed: List[str] = field(default_factory=list)
-    lower_hints: List[Draft] = field(default_factory=list)
 
     def ordered(self, facts: Dict[str, Any], has_options: bool, region_known: bool) -> List[str]:
         out = list(self.undecided)
@@ -73,22 +72,22 @@ def evaluate_valid(checked: Dict[str, Any]) -> Dict[str, Any]:
     region = checked.get("region", "national")
     rules = rules_for(region)
     missing = _Missing()
+    lower_hints: List[Draft] = []  # lower levels that may be open already (see _apply_route)
 
-    drafts = [d for route in rules.routes for d in _apply_route(route, facts, missing)]
+    drafts = [d for route in rules.routes for d in _apply_route(route, facts, missing, lower_hints)]
     active = _apply_bars(rules.bars, facts, drafts, missing)
     all_drafts = _best_per_level(drafts)
     drafts = _worth_offering(all_drafts, facts)
     title_held_only = any(d.kind == "title" for d in all_drafts) and not any(d.kind == "title" for d in drafts)
-    _attach_lower_hints(drafts, missing.lower_hints)
+    _attach_lower_hints(drafts, lower_hints)
     for d in drafts:
         if d.status == "undecided":
             missing.undecided.extend(c.fact for c in d.unknown)
+        if d.status in ("eligible", "not_yet", "undecided"):
+            missing.presumed.extend(d.assumptions)
     # A bar on a direction the applicant is not asking about is noise, unless nothing
     # else is known yet — then it is the most useful thing to say.
     active = [a for a in active if not drafts or any(d.kind in a.bar.applies_to for d in drafts)]
-    for d in drafts:
-        if d.status in ("eligible", "not_yet", "undecided"):
-            missing.presumed.extend(d.assumptions)
 
     decision: Dict[str, Any] = {
         "region": region,
@@ -107,7 +106,7 @@ def evaluate_valid(checked: Dict[str, Any]) -> Dict[str, Any]:
 # ── routes ───────────────────────────────────────────────────────────────────────
 
 
-def _apply_route(route: Route, facts: Dict[str, Any], missing: _Missing) -> List[Draft]:
+def _apply_route(route: Route, facts: Dict[str, Any], missing: _Missing, lower_hints: List[Draft]) -> List[Draft]:
     triggers = [(c, check(c, facts)) for c in route.when]
     if any(r.value is False for _, r in triggers):
         return []
@@ -128,7 +127,7 @@ def _apply_route(route: Route, facts: Dict[str, Any], missing: _Missing) -> List
         # route's grade: offer the level when they already suffice, say nothing otherwise
         # (the applicant's own grade's route asks for what is missing).
         drafts = [_decide(route, level, facts, via_higher=True) for level in levels]
-        missing.lower_hints.extend(d for d in drafts if d.status == "not_yet")
+        lower_hints.extend(d for d in drafts if d.status == "not_yet")
         return [d for d in drafts if d.status == "eligible"]
     return [_decide(route, level, facts) for level in levels]
 
