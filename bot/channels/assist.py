@@ -1,7 +1,7 @@
 """Agent-assist console and API for 12333 hotline agents.
 
   GET  /webhooks/assist/            the console page (bot/web/assist/), public; it asks for the token
-  GET  /webhooks/assist/<asset>     console.js / console.css, public
+  GET  /webhooks/assist/<asset>     console.js / console-common.js (shared with the review console) / console.css, public
   GET  /webhooks/assist/labels      Chinese labels of profile keys and values, public (no caller
                                     data: the same vocabulary CONTRACT.md §2–§3 publishes)
   GET  /webhooks/assist/health      {"status": "ok"}
@@ -54,7 +54,11 @@ CONVERSATION_TTL_SECONDS = 4 * 3600
 
 ROOT = Path(__file__).resolve().parents[2]
 CONSOLE = ROOT / "bot" / "web" / "assist"
-CONSOLE_ASSETS = {"console.js": "application/javascript; charset=utf-8", "console.css": "text/css; charset=utf-8"}
+CONSOLE_ASSETS = {
+    "console.js": "application/javascript; charset=utf-8",
+    "console-common.js": "application/javascript; charset=utf-8",
+    "console.css": "text/css; charset=utf-8",
+}
 SUGGESTION_TYPES = ("ask", "confirm", "reply")
 TEXT_HASH = re.compile(r"^(sha256:[0-9a-f]{64}|fnv1a32:[0-9a-f]{8})$")
 
@@ -215,6 +219,10 @@ class AssistInput(InputChannel):
         @bp.route("/console.js", methods=["GET"])
         async def console_js(request: Request) -> HTTPResponse:
             return self._file("console.js", CONSOLE_ASSETS["console.js"])
+
+        @bp.route("/console-common.js", methods=["GET"])
+        async def console_common_js(request: Request) -> HTTPResponse:
+            return self._file("console-common.js", CONSOLE_ASSETS["console-common.js"])
 
         @bp.route("/console.css", methods=["GET"])
         async def console_css(request: Request) -> HTTPResponse:

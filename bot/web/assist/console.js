@@ -15,39 +15,18 @@
   var articles = {};
   var busy = Promise.resolve();
 
-  function el(tag, cls, text) {
-    var n = document.createElement(tag);
-    if (cls) n.className = cls;
-    if (text != null) n.textContent = text;
-    return n;
-  }
-  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
-  function toast(text) {
-    var t = $("toast"); t.textContent = text; t.classList.add("show");
-    clearTimeout(toast.timer); toast.timer = setTimeout(function () { t.classList.remove("show"); }, 2000);
-  }
+  var common = window.JinengConsole;  // console-common.js: DOM helpers, toast, token dialog
+  var el = common.el, clear = common.clear;
+  function toast(text) { common.toast(text, 2000); }
   function newId() {
     var a = new Uint8Array(8); (window.crypto || window.msCrypto).getRandomValues(a);
     return "call-" + Array.prototype.map.call(a, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
   }
 
   // ---- token -------------------------------------------------------------------------
-  function token() { return session.getItem(KEY_TOKEN); }
-  function askToken(message) {
-    $("token-error").textContent = message || "";
-    $("token-input").value = "";
-    var d = $("token-dialog");
-    if (!d.open) { if (d.showModal) d.showModal(); else d.setAttribute("open", ""); }
-    $("token-input").focus();
-  }
-  $("token-form").addEventListener("submit", function (e) {
-    e.preventDefault();
-    var value = $("token-input").value.trim();
-    if (!value) return;
-    session.setItem(KEY_TOKEN, value);
-    $("token-dialog").close ? $("token-dialog").close() : $("token-dialog").removeAttribute("open");
-    $("line-input").focus();
-  });
+  var tokenDialog = common.tokenDialog(KEY_TOKEN, function () { $("line-input").focus(); });
+  function token() { return tokenDialog.get(); }
+  function askToken(message) { tokenDialog.ask(message); }
   $("logout").addEventListener("click", function () { session.removeItem(KEY_TOKEN); askToken(); });
 
   function post(path, body) {

@@ -16,35 +16,14 @@
   var charts = {};
   var lastFigures = null;
 
-  function el(tag, cls, text) {
-    var n = document.createElement(tag);
-    if (cls) n.className = cls;
-    if (text != null) n.textContent = text;
-    return n;
-  }
-  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
-  function toast(text) {
-    var t = $("toast"); t.textContent = text; t.classList.add("show");
-    clearTimeout(toast.timer); toast.timer = setTimeout(function () { t.classList.remove("show"); }, 2500);
-  }
+  var common = window.JinengConsole;  // console-common.js: DOM helpers, toast, token dialog
+  var el = common.el, clear = common.clear;
+  function toast(text) { common.toast(text, 2500); }
 
   // ---- token and requests -----------------------------------------------------------
-  function token() { return session.getItem(KEY_TOKEN); }
-  function askToken(message) {
-    $("token-error").textContent = message || "";
-    $("token-input").value = "";
-    var d = $("token-dialog");
-    if (!d.open) { if (d.showModal) d.showModal(); else d.setAttribute("open", ""); }
-    $("token-input").focus();
-  }
-  $("token-form").addEventListener("submit", function (e) {
-    e.preventDefault();
-    var value = $("token-input").value.trim();
-    if (!value) return;
-    session.setItem(KEY_TOKEN, value);
-    $("token-dialog").close ? $("token-dialog").close() : $("token-dialog").removeAttribute("open");
-    start();
-  });
+  var tokenDialog = common.tokenDialog(KEY_TOKEN, function () { start(); });
+  function token() { return tokenDialog.get(); }
+  function askToken(message) { tokenDialog.ask(message); }
   $("logout").addEventListener("click", function () { session.removeItem(KEY_TOKEN); askToken(); });
 
   function call(method, path, body, as) {
