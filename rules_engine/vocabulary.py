@@ -149,6 +149,8 @@ class Place:
     name: str
     region: str
     note: Optional[str] = None
+    # award words that mean another award where this place is ("自治区技术能手" in Guangxi)
+    award_readings: Tuple[Tuple[str, str], ...] = ()
 
 
 def _short_form(name: str) -> Optional[str]:
@@ -181,16 +183,17 @@ def places() -> Dict[str, Place]:
     for key, spec in raw()["regions"].items():
         region = spec.get("region", key)
         note = spec.get("note")
+        readings = tuple(sorted((spec.get("award_readings") or {}).items()))
         ambiguous = set(spec.get("ambiguous_short_forms", []))
         names = list(spec.get("aliases", []))
         for city, counties in spec["places"].items():
             names.append(city)
             names.extend(counties)
         for name in names:
-            out[name] = Place(name, region, note)
+            out[name] = Place(name, region, note, readings)
             short = _short_form(name)
             if short and short not in ambiguous and short not in out:
-                out[short] = Place(short, region, note)
+                out[short] = Place(short, region, note, readings)
     return out
 
 

@@ -79,6 +79,15 @@ ASKED_ABOUT = [  # a level named inside a question about it is not held
         },
     ),
     ("高级工想评助理工程师", {"skill_grade": "高级工", "series": "工程"}),  # a target still names the series
+    # compared with another level, or what it counts as
+    ("中级工跟助理工程师差不多吧", {}),
+    ("副高和正高差在哪", {}),
+    ("技师属于高技能人才吗", {}),
+    ("我是技师，跟工程师比哪个高", {"skill_grade": "技师"}),
+    # "those who …": people in general, unless the asker says it of themself
+    ("持有高级工证书的人能评什么职称", {}),
+    ("拿了国赛金牌的人可以直接评副高吗", {}),
+    ("我是拿了国赛金牌的人", {"awards": ["全国职业技能大赛金牌"]}),
 ]
 
 HYPOTHETICAL = [  # conditions are marked, never stated
@@ -120,6 +129,8 @@ SOMEONE_ELSE = [  # facts about another person are not the applicant's
     ("我师傅拿过全国技术能手，我是高级工", {"skill_grade": "高级工"}),
     ("其他地方我不清楚，我是技师", {"skill_grade": "技师"}),
     ("老家是百色的，现在在包头上班", {"region": "nei_mongol"}),  # where they were is not where they work
+    ("我是广东人在百色打工", {"region": "baise"}),  # where they come from, then where they work
+    ("我是河南人", {"region": "national"}),
     ("来电人说他是百色的技师", {"region": "baise", "skill_grade": "技师"}),  # an agent's words (assist)
 ]
 
@@ -157,6 +168,19 @@ YEARS = [  # a year belongs to the fact of its own clause
     ("大专毕业五年了", {"degree": "大专"}),
     ("去年拿了全国技术能手", {"awards": ["全国技术能手"]}),
     ("前年拿的证考核都合格", {"skill_grade_year": 2024, "assessment_ok": True}),
+    ("09年大专毕业", {"graduation_year": 2009, "degree": "大专"}),  # the school between year and 毕业
+    ("我05年技校毕业", {"graduation_year": 2005, "degree": "中专"}),
+]
+
+PERIODS = [  # a bar counts inside its period only (CONTRACT §3)
+    ("我之前受过警告处分，已经过了影响期", {"under_investigation": False}),
+    ("影响期还没过", {"under_investigation": True}),
+    ("记过处分已经解除了", {"demerit_punishment": False}),
+    ("前年记过，早就过了影响期", {"demerit_punishment": False, "under_investigation": False}),
+    ("我受过记过处分还没满", {"demerit_punishment": True}),
+    ("处分期满了", {"under_investigation": False}),
+    ("我正在被纪委调查", {"under_investigation": True}),
+    ("没被调查过", {"under_investigation": False}),
 ]
 
 BACKGROUND = [  # how people say they stayed, and that their diploma fits
@@ -164,6 +188,17 @@ BACKGROUND = [  # how people say they stayed, and that their diploma fits
     ("技校毕业后没离开过通辽", {"degree": "中专", "stayed_in_region": True, "region": "nei_mongol"}),
     ("我学的专业和现在干的工种一致", {"related_diploma": True}),
     ("毕业证的专业跟现在的工作不一样", {"related_diploma": False}),
+    ("我学的机电一体化，跟现在的电工对得上", {"related_diploma": True}),
+    ("学的会计 跟现在干的对不上", {"related_diploma": False}),  # a major studied is no title series
+    ("毕业证跟现在干的工种对口", {"related_diploma": True}),
+    ("我们单位对口支援百色", {"region": "baise"}),
+]
+
+AWARDS_WHERE_SAID = [  # "自治区技术能手" is Guangxi's award in Guangxi, 内蒙古's elsewhere
+    ("获得过自治区技术能手称号 在百色", {"awards": ["广西技术能手"], "region": "baise"}),
+    ("我在南宁，拿过全区技术能手", {"region": "national", "awards": ["广西技术能手"]}),
+    ("我在包头 自治区技术能手", {"region": "nei_mongol", "awards": ["全区技术能手"]}),
+    ("我拿过自治区技术能手", {"awards": ["全区技术能手"]}),
 ]
 
 SHORTHAND = [  # shorthand generated from the vocabulary
@@ -179,7 +214,17 @@ SHORTHAND = [  # shorthand generated from the vocabulary
 
 @pytest.mark.parametrize(
     "text,expected",
-    STATED + ASKED_ABOUT + HYPOTHETICAL + NEGATION + SOMEONE_ELSE + ASKED_ABOUT_BARS + YEARS + BACKGROUND + SHORTHAND,
+    STATED
+    + ASKED_ABOUT
+    + HYPOTHETICAL
+    + NEGATION
+    + SOMEONE_ELSE
+    + ASKED_ABOUT_BARS
+    + YEARS
+    + PERIODS
+    + BACKGROUND
+    + AWARDS_WHERE_SAID
+    + SHORTHAND,
 )
 def test_facts_per_clause(text, expected):
     assert facts(text) == expected

@@ -175,6 +175,17 @@ def word_asked_about(text: str, start: int, end: int, own_case: bool = True) -> 
     )
 
 
+# "持有高级工证书的人…", "拿了国赛金牌的选手…": a word describing people in general
+_THOSE_WHO_AFTER = re.compile(
+    r"^(职业资格)?(证书|证|资格|职称|称号|奖牌|奖)?(的)(人|人员|同志|职工|员工|工人|师傅|选手|获得者|技术工人)"
+)
+
+
+def said_of_those_who(text: str, start: int, end: int) -> bool:
+    """The word at [start, end) describes "those who …", not the asker (no 我 before it)."""
+    return bool(_THOSE_WHO_AFTER.match(text[end : end + 10])) and not _SELF.search(clause_before(text, start))
+
+
 def is_question(text: str, pos: int) -> bool:
     cs, ce = clause_bounds(text, pos)
     clause = text[cs:ce]
@@ -241,7 +252,9 @@ _ASKED_ABOUT_AFTER = re.compile(
     r"|^(职称)?(到底|究竟)?(是什么|是啥|什么意思|啥意思|多少钱|收费)|^(职称)?(是不是|算不算|属不属于|等不等于|对不对应)"
     r"|^(职称)?(是|算)?(最高|最低|第几|哪个|哪一个|谁)|^(职称)?(往上|上面|下面|以上|以下)"
     r"|^(职称)?(是|就是)?(一回事|两码事|一个级别|同一级|一样)|^(职称)?(差|比)(几|多少)|^(分别)(叫|是)"
-    r"|^(和|跟|与)[^，。,;；?？]{1,6}?(哪个|谁|有什么区别|有啥区别|区别|一样|不同)"
+    r"|^(和|跟|与|同|比)[^，。,;；?？]{1,6}?(哪个|谁|有什么区别|有啥区别|区别|一样|不同|差不|差在|差多少|差距|差别|相比|比较|比起来|高|低)"
+    # "技师属于高技能人才吗", "高级工算技能人才吗": what the level counts as
+    r"|^(职称|证书|证)?(属于|算是|算)[^，。,;；?？]{1,8}?(吗|么|嘛|不|没)$"
     r"|^(职称)?(到底)?(是|算|属于)[^，。,;；?？]{0,8}?还是"
 )
 # "…相当于工程师", "从技师到工程师": the other side of a comparison or a path
@@ -259,9 +272,11 @@ _DEGREE_COMPARE_BEFORE = re.compile(r"(相当于|算|算不算|算是|等于|等
 _DEGREE_COMPARE_AFTER = re.compile(r"^(学历)?(一样|待遇|同等|文凭吗|吗)")
 _GRADE_GUARD_AFTER = re.compile(r"^(学院|学校|院校|班|工作室)")
 _SERIES_GUARD_AFTER = re.compile(r"^(员|工|专业|学院|大学|学校|公司|局|厅|队|处|部|施工|项目|建设|管理|行业|单位)")
+_STUDIED_BEFORE = re.compile(r"(学的是?|学|读的是?|读|念的是?|专业是)$")
 _LEVEL_GUARD_AFTER = re.compile(r"^(建造师|注册|消防|造价|心理|人力资源|健康管理|律师|医院|甲等|资质|企业|公路|运动员)")
 _BARE_NUMBER_GRADE = re.compile(r"(\d|[一二三四五])级")
 _FACT_WORD = re.compile(r"处分|考核|合格|退休|造假|记过|调查|档案|离开|出去")
+_ORIGIN_AFTER = re.compile(r"^(省|市|县)?人(?!社|力|才|民|大|事)")
 _FORMER_PLACE = re.compile(r"老家|户口|户籍|籍贯|出生在|出生于|以前在|原来在|之前在|从前在|曾经在|祖籍")
 
 
@@ -302,12 +317,18 @@ def classify_mentions(text: str, mentions: List[Mention]) -> List[Mention]:
             continue  # "三级建造师", "能报哪一级", "最高一级", "十一级"
         if label == TITLE and "注册" in before[-6:]:
             continue  # "注册电气工程师": a licence, not a title
-        if label == SERIES and _SERIES_GUARD_AFTER.match(after):
-            continue
+        if label == SERIES and (_SERIES_GUARD_AFTER.match(after) or _STUDIED_BEFORE.search(before)):
+            continue  # "建设局", "学的会计": not a title series
         if label == DEGREE and (_DEGREE_COMPARE_BEFORE.search(before) or _DEGREE_COMPARE_AFTER.match(after)):
             continue  # "相当于本科吗", "和大专一样吗": an equivalence question, not the caller's degree
         if label == PLACE and _FORMER_PLACE.search(before):
             continue  # "老家百色的，现在在包头": where they work now decides
+        if (
+            label == PLACE
+            and _ORIGIN_AFTER.match(after)
+            and any(n.term.label == PLACE and n.start > m.end for n in mentions)
+        ):
+            continue  # "我是广东人在百色打工": the place of work, said after, decides
         neg = _MENTION_NEG_BEFORE.search(mask_non_negating(before))
         if neg and not re.search(r"(只有|就是)", before[-4:]):
             # "不在百色在内蒙古", "没处分在百色": a negation belongs to the first word after it
@@ -319,6 +340,8 @@ def classify_mentions(text: str, mentions: List[Mention]) -> List[Mention]:
         if label in (SKILL_GRADE, TITLE, TITLE_LEVEL, DEGREE, SCHOOL_CLASS):
             reading = _reading(before, after, label, is_hypothetical(text, m.start))
             m.held, m.topic = reading == "held", reading == "topic"
+        if said_of_those_who(text, m.start, m.end):
+            m.held, m.topic = False, True  # "持有高级工证书的人能评什么": people in general
         out.append(m)
     _compared_topics(text, out)
     _general_question(text, out)

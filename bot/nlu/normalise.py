@@ -52,6 +52,7 @@ from bot.nlu.clauses import (
     is_hypothetical,
     is_question,
     negated_before,
+    said_of_those_who,
     tells_own_case,
 )
 from bot.nlu.dates import calendar_years, durations, parse_number
@@ -141,10 +142,23 @@ def _combo_awards(text: str, taken: List[Tuple[int, int]]) -> List[Fact]:
             s, e = m.span()
             if any(a <= s < b for a, b in taken):
                 continue
-            if negated_before(text, s, 4) or about_someone_else(text, s):
+            if negated_before(text, s, 4) or about_someone_else(text, s) or said_of_those_who(text, s, e):
                 continue
             out.append(Fact("awards", canon, s, e))
     return out
+
+
+def _read_awards_where_said(mentions: List[Mention], facts: List[Fact], text: str) -> None:
+    """ "我在百色，拿过自治区技术能手": in Guangxi the words name Guangxi's award
+    (the place's ``award_readings`` in the vocabulary), elsewhere 内蒙古's."""
+    readings: Dict[str, str] = {}
+    for m in mentions:
+        if m.term.label == PLACE and not (m.negated or m.someone_else):
+            place = vocab.resolve_place(m.term.surface)
+            readings.update(place.award_readings if place else ())
+    for f in facts:
+        if f.entity == "awards" and text[f.start : f.end] in readings:
+            f.value = readings[text[f.start : f.end]]
 
 
 def _mark_hypotheticals(text: str, facts: List[Fact]) -> None:
@@ -207,6 +221,7 @@ def _extract(text: Any, ruler_entities, today, with_implied) -> List[Dict[str, A
     mentions = classify_mentions(text, lexicon_matches(text, ruler_entities))
     facts = _mention_facts(mentions)
     facts += _combo_awards(text, [(f.start, f.end) for f in facts])
+    _read_awards_where_said(mentions, facts, text)
     yes_no = yes_no_facts(text, own_case=tells_own_case(text, mentions))
     others = yes_no + [f for f in facts if f.entity == "awards"]
     cal, cal_spans = calendar_years(text, mentions, today, others)

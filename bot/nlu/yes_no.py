@@ -73,12 +73,37 @@ def _retired(text: str) -> List[Fact]:
     return facts
 
 
+# "已经过了影响期", "影响期满了", "处分早就解除了": the period is over, so no bar any more
+# (CONTRACT §3: inside the period only). "影响期还没过" stays inside it.
+_OVER_BEFORE = re.compile(r"(?<![没未不])(过了|已过|出了|超过了?|过完了?|满了)(处分的?)?$")
+_OVER_AFTER = re.compile(
+    r"^(处分)?(的)?(期|影响期)?(已经|已|早就|早|都|也)?(过了|满了|期满|结束了?|过去了|到期了?|解除了?|撤销了?|已过|已满|过完了?)"
+)
+
+
+def _period_over(text: str, s: int, e: int) -> bool:
+    cs, ce = clause_bounds(text, s)
+    after = text[e:ce]
+    if not after.strip() and ce < len(text):  # "记过了，早就过了影响期" → the next clause
+        ns, ne = clause_bounds(text, ce + 1)
+        after = text[ns:ne]
+        if _OVER_BEFORE.search(text[ns:ne]) or re.match(r"^(已经|早就|早|都)?过了", after):
+            return True
+    return bool(_OVER_BEFORE.search(text[cs:s]) or _OVER_AFTER.match(after))
+
+
+_INVESTIGATION = re.compile(
+    r"立案|审查调查|(?:被|接受|正在)[^，。,;；?？]{0,5}?(?:调查|审查)|(?:纪委|监委|纪检)[^，。,;；?？]{0,4}?(?:调查|审查|查)"
+    r"|调查期|纪律审查|处分期|影响期|处罚期|违法违纪|违纪"
+)
+
+
 def _discipline(text: str) -> List[Fact]:
     """立案审查调查 / 处分影响期 (under_investigation) and 记过以上处分 (demerit_punishment)."""
     facts: List[Fact] = []
-    for m in re.finditer(r"立案|审查调查|被调查|接受调查|调查期|纪律审查|处分期|影响期|处罚期|违法违纪|违纪", text):
+    for m in _INVESTIGATION.finditer(text):
         s, e = m.span()
-        facts.append(Fact("under_investigation", not negated_before(text, s), s, e))
+        facts.append(Fact("under_investigation", not negated_before(text, s) and not _period_over(text, s, e), s, e))
     for m in re.finditer(r"记大过|记过|降级处分|撤职|开除|留用察看|处分", text):
         s, e = m.span()
         if any(f.start <= s < f.end for f in facts):
@@ -88,7 +113,7 @@ def _discipline(text: str) -> List[Fact]:
             continue
         if m.group(0) == "处分" and re.search(r"期|影响期", text[e : e + 3]):
             continue  # 处分期内 → under_investigation
-        value = not negated_before(text, s, 8)
+        value = not negated_before(text, s, 8) and not _period_over(text, s, e)
         if m.group(0) == "处分" and re.search(r"警告", text[max(cs, s - 4) : s]):
             value = False
         facts.append(Fact("demerit_punishment", value, s, e))
@@ -119,6 +144,7 @@ def _integrity_and_fraud(text: str) -> List[Fact]:
     return facts
 
 
+_STUDIED = re.compile(r"专业|毕业证|文凭|学历|学的|读的|毕业")
 _WORKED_SINCE = re.compile(r"一直在[^，。,;；?？]{1,8}?(工作|上班|干活|就业|干)")
 
 
@@ -147,17 +173,21 @@ def _background(text: str) -> List[Fact]:
         facts.append(Fact("overseas_talent", not negated_before(text, s, 6), s, e))
     for m in re.finditer(
         r"不相关专业|非相关专业|相关专业|专业不对口|专业对口|对口专业|不对口|本专业|学的就是这个|"
-        r"专业[^，。,;；?？专]{0,10}?(不一样|不一致|不相同|不同|不相关|不符|一样|一致|相同|相近|相关|相符)",
+        r"专业[^，。,;；?？专]{0,10}?(不一样|不一致|不相同|不同|不相关|不符|一样|一致|相同|相近|相关|相符)"
+        r"|对口|对得上|对不上",
         text,
     ):
         s, e = m.span()
         word = m.group(0)
         if word == "本专业" and not re.search(r"毕业|文凭|学历|证", text[e : e + 6]):
             continue
+        if word in ("对口", "对得上", "对不上") and not _STUDIED.search(text):
+            continue  # "对口支援": only a diploma's major can be 对口 here
         if word in ("不对口",) and any(f.start <= s < f.end for f in facts):
             continue
         value = not (
             word.startswith(("不", "非"))
+            or word == "对不上"
             or (m.group(1) or "").startswith("不")
             or "不对口" in word
             or negated_before(text, s, 4)
