@@ -357,6 +357,8 @@ class ActionHandoff(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
         profile = current_profile(tracker)
-        dispatcher.utter_message(response="utter_handoff")
+        # The response's {hotline} is filled by Rasa's response templating from this keyword
+        # (no slot needed); the number's one source is rules_engine.vocabulary.
+        dispatcher.utter_message(response="utter_handoff", hotline=HOTLINE)
         dispatcher.utter_message(text="给人工坐席的信息摘要：\n" + replies.profile_summary(profile))
         return [SlotSet("handoff", True)]

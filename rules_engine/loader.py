@@ -75,6 +75,13 @@ def _check_condition_values(fact: str, op: str, value, where: str) -> None:
             raise RuleDataError(f"{where}: {fact} values {bad} are not canonical")
 
 
+def _our_text(text: Optional[str]) -> Optional[str]:
+    """A text the assistant says in its own words (an answer, a why-not): ``{hotline}`` in
+    it is the 人社服务热线 (vocabulary.HOTLINE, its one source). Quotes are the documents'
+    words and are never filled."""
+    return None if text is None else text.replace("{hotline}", vocabulary.HOTLINE)
+
+
 def _check_verbatim(cite: Citation, quote: str, where: str) -> None:
     text = articles.normalise(articles.load_documents()[cite.doc].full_text(cite.article))
     if articles.normalise(quote) not in text:
@@ -119,7 +126,7 @@ def _routes(doc: str, spec: dict) -> List[Route]:
         kind=spec["kind"],
         path=spec["path"],
         outcome=spec.get("outcome"),
-        why_not=spec.get("why_not"),
+        why_not=_our_text(spec.get("why_not")),
         next_grade=bool(spec.get("next_grade")),
         requires=[_condition(doc, c, where) for c in spec.get("requires", [])],
         presumes=[_condition(doc, c, where) for c in spec.get("presumes", [])],
@@ -174,7 +181,7 @@ def _bar(doc: str, spec: dict) -> Bar:
         code=spec["code"],
         applies_to=applies_to,
         until_year=YearFormula(until["fact"], until["plus"], _citation(doc, until, where)) if until else None,
-        why_not=spec.get("why_not"),
+        why_not=_our_text(spec.get("why_not")),
         **_common(doc, spec, where),
     )
 
@@ -185,7 +192,7 @@ def _knowledge(doc: str, spec: dict) -> Knowledge:
         id=f"{doc}:{spec['id']}",
         topics=tuple(spec.get("topics", ())),
         step_for=tuple(spec.get("step_for", ())),
-        answer=spec["answer"],
+        answer=_our_text(spec["answer"]),
         fees=dict(spec.get("fees", {})),
         window_months=tuple(spec.get("window_months", ())),
         skip_when=[_condition(doc, c, where) for c in spec.get("skip_when", [])],

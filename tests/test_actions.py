@@ -208,7 +208,7 @@ def test_faq_education_equivalent():
 
 def test_handoff_gives_summary():
     msgs, events = run(ActionHandoff(), tracker({"region": "baise", "skill_grade": "技师", "skill_years": 3.0}))
-    assert msgs[0]["response"] == "utter_handoff"
+    assert msgs[0]["response"] == "utter_handoff" and msgs[0]["hotline"] == "12333"
     assert "最高技能等级：技师" in texts(msgs) and "百色" in texts(msgs)
 
 

@@ -37,6 +37,41 @@ def test_said_only_in_the_vocabulary(pattern):
     assert re.search(pattern, _code(HOME))
 
 
+# What the assistant says outside Python: the domain's responses, the rules engine's answers
+# and why-nots, the dialogue's rules and stories, the web pages. (data/nlu/ is left out: its
+# examples are what users type, and a user may well ask “直接打12333吗”.)
+TEXTS = [
+    ROOT / "domain.yml",
+    *(ROOT / "rules_engine" / "data").glob("*.yaml"),
+    *(ROOT / "data").glob("*.yml"),
+    *(p for p in (ROOT / "bot" / "web").rglob("*") if p.suffix in (".js", ".html") and "vendor" not in p.parts),
+]
+URL = re.compile(r"https?://[^\s）)\"']+")  # ptce.gx12333.net is an address, not the hotline
+
+
+def test_the_hotline_is_not_written_out_in_data_or_pages():
+    """Texts say ``{hotline}``: the rules engine's loader fills it in answers and why-nots,
+    Rasa's response templating in the hand-off response (actions/actions.py passes it)."""
+    assert len(TEXTS) > 8
+    found = [str(p.relative_to(ROOT)) for p in TEXTS if "12333" in URL.sub("", p.read_text(encoding="utf-8"))]
+    assert found == []
+    assert "{hotline}" in (ROOT / "domain.yml").read_text(encoding="utf-8")
+
+
+def test_hotline_placeholders_are_filled_in_every_knowledge_text():
+    from rules_engine.loader import all_layers
+
+    texts = [
+        text
+        for layer in all_layers()
+        for item in (*layer.routes, *layer.bars, *layer.knowledge)
+        for text in (getattr(item, "answer", None), getattr(item, "why_not", None))
+        if text
+    ]
+    assert not [t for t in texts if "{hotline}" in t]
+    assert sum(vocabulary.HOTLINE in t for t in texts) >= 5
+
+
 def test_region_labels_cover_every_region():
     for where in (*vocabulary.REGION_LABELS, "name"):
         assert [bool(vocabulary.region_label(r, where)) for r in vocabulary.REGIONS] == [True] * 3
