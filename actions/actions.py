@@ -15,6 +15,7 @@ from rasa_sdk.types import DomainDict
 
 from rules_engine import answer_topic, clock, evaluate
 from rules_engine.knowledge import answer_education_equivalent
+from rules_engine.vocabulary import unsettled_place
 
 from dialogue import replies
 from dialogue.questions import questions_to_ask
@@ -150,6 +151,10 @@ class ValidateEligibilityForm(FormValidationAction):
             return {"declined_slots": self._decline(tracker, "region")}
         if any(e.get("entity") in PROFILE_KEYS for e in tracker.latest_message.get("entities", [])):
             return {}  # “嗯，我是技师”: other facts, not the name of an unlisted place
+        unsettled = unsettled_place(text)
+        if unsettled:  # “广西”: 百色 or another city; the form asks again
+            dispatcher.utter_message(text=replies.region_city_needed(unsettled))
+            return {}
         # A place we do not list is "anywhere else": the national rules apply.
         dispatcher.utter_message(response="utter_region_national")
         return {"region": "national"}

@@ -217,6 +217,14 @@ def general_messages(intent: str, text: str, answers: List[Dict[str, Any]], labe
     return messages or faq_messages([])
 
 
+def region_city_needed(place: str) -> str:
+    """ "我在广西": the city decides which rules hold, so the question comes again."""
+    return (
+        f"“{place}”还不能确定适用哪份文件：百色市有自己的实施细则，{place}其他地市按国家《实施意见》答复，"
+        "两者不一样。请告诉我具体是哪个市（县）。"
+    )
+
+
 def offer_own_case(profile: Dict[str, Any]) -> str:
     """After a general answer: the user's own case is one message away."""
     held = profile.get("skill_grade") or profile.get("title_level")

@@ -151,6 +151,8 @@ class Place:
     note: Optional[str] = None
     # award words that mean another award where this place is ("自治区技术能手" in Guangxi)
     award_readings: Tuple[Tuple[str, str], ...] = ()
+    # False for a name that alone does not tell the region ("广西": 百色 or elsewhere)
+    settled: bool = True
 
 
 def _short_form(name: str) -> Optional[str]:
@@ -189,12 +191,22 @@ def places() -> Dict[str, Place]:
         for city, counties in spec["places"].items():
             names.append(city)
             names.extend(counties)
+        unsettled = set(spec.get("unsettled", []))
         for name in names:
-            out[name] = Place(name, region, note, readings)
+            out[name] = Place(name, region, note, readings, name not in unsettled)
             short = _short_form(name)
             if short and short not in ambiguous and short not in out:
-                out[short] = Place(short, region, note, readings)
+                out[short] = Place(short, region, note, readings, name not in unsettled and short not in unsettled)
     return out
+
+
+def unsettled_place(text: str) -> Optional[str]:
+    """The first name in ``text`` that alone does not tell the region ("广西"), if no place
+    that does is said with it ("广西南宁")."""
+    found = [name for name in places() if name in text]
+    if any(places()[name].settled for name in found):
+        return None
+    return next((name for name in sorted(found, key=len, reverse=True)), None)
 
 
 def resolve_place(text: str) -> Optional[Place]:

@@ -132,6 +132,12 @@ SOMEONE_ELSE = [  # facts about another person are not the applicant's
     ("我是广东人在百色打工", {"region": "baise"}),  # where they come from, then where they work
     ("我是河南人", {"region": "national"}),
     ("来电人说他是百色的技师", {"region": "baise", "skill_grade": "技师"}),  # an agent's words (assist)
+    # asking for someone: the one asked for is the applicant
+    (
+        "帮我爸问下 他是高级技师 在赤峰 干了二十年",
+        {"skill_grade": "高级技师", "region": "nei_mongol", "skill_years": 20},
+    ),
+    ("替我老公咨询一下，他技师五年了在百色", {"skill_grade": "技师", "skill_years": 5, "region": "baise"}),
 ]
 
 ASKED_ABOUT_BARS = [  # a bar named in a question about it, or about people in general
@@ -209,6 +215,9 @@ SHORTHAND = [  # shorthand generated from the vocabulary
     ("我是高极技师，想评助里工程师", {"skill_grade": "高级技师", "series": "工程"}),  # typed by sound
     ("我在技校当老师", {"series": "技工院校教师"}),
     ("在技师学院任教十年", {"series": "技工院校教师", "professional_years": 10}),
+    ("我技帅证拿了三年多", {"skill_grade": "技师", "skill_years": 3}),  # typed by shape
+    ("一级证 十来年了 呼市的", {"skill_grade": "高级技师", "skill_years": 10, "region": "nei_mongol"}),
+    ("锡盟的高级工", {"region": "nei_mongol", "skill_grade": "高级工"}),
 ]
 
 

@@ -120,7 +120,8 @@ def test_every_award_alias_resolves():
 
 def test_every_place_resolves():
     for name, place in vocab.places().items():
-        assert facts(f"我在{name}工作")["region"] == place.region, name
+        expected = place.region if place.settled else None  # "广西" alone: 百色 or elsewhere
+        assert facts(f"我在{name}工作").get("region") == expected, name
 
 
 def test_every_title_name_resolves():

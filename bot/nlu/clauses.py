@@ -215,7 +215,16 @@ _SUBJECTS = re.compile(
 )
 
 
+# "帮我爸问下，他是高级技师…": asking for someone, whose facts the answer is about
+_ASKING_FOR = re.compile(
+    r"(帮|替|给|代)(我的?|俺)?(爸爸?|妈妈?|父亲|母亲|老爸|老妈|爱人|老婆|老公|丈夫|妻子|媳妇|儿子|女儿|孩子|"
+    r"哥哥?|姐姐?|弟弟?|妹妹?|亲戚|朋友|同事|师傅|师父|家里人|家人)(问|咨询|查|打听)"
+)
+
+
 def about_someone_else(text: str, pos: int) -> bool:
+    if _ASKING_FOR.search(text):
+        return False  # the one asked for is the applicant
     last = None
     for m in _SUBJECTS.finditer(clause_before(text, pos)):
         last = m

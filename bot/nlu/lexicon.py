@@ -64,8 +64,8 @@ _QUALIFICATION_SUFFIXES = ("职业资格", "职业资格证", "职业资格证�
 _TEACHING_WORDS = ("教书", "任教", "当老师", "当教师", "做老师", "老师", "教课")
 
 
-# Characters typed by their sound (pinyin input): 理→里, 级→极.
-_TYPOS = (("理", "里"), ("级", "极"))
+# Characters typed by their sound (pinyin input): 理→里, 级→极; or by their shape: 师→帅.
+_TYPOS = (("理", "里"), ("级", "极"), ("师", "帅"))
 
 
 def _numbered_grade_forms() -> List[Tuple[str, str]]:
