@@ -72,6 +72,15 @@ def test_hotline_placeholders_are_filled_in_every_knowledge_text():
     assert sum(vocabulary.HOTLINE in t for t in texts) >= 5
 
 
+def test_the_pages_have_no_region_labels_of_their_own():
+    """The review console takes them from its vocabulary API (bot/channels/review/channel.py)."""
+    scripts = [p for p in TEXTS if p.suffix == ".js"]
+    assert len(scripts) >= 3
+    pattern = re.compile("|".join([*vocabulary.REGIONS[1:], *vocabulary.REGION_LABELS["profile"].values()]))
+    code = {p: re.sub(r"(?m)/\*[\s\S]*?\*/|(?:^|\s)//[^\n]*", "", p.read_text(encoding="utf-8")) for p in scripts}
+    assert [str(p.relative_to(ROOT)) for p in scripts if pattern.search(code[p])] == []
+
+
 def test_region_labels_cover_every_region():
     for where in (*vocabulary.REGION_LABELS, "name"):
         assert [bool(vocabulary.region_label(r, where)) for r in vocabulary.REGIONS] == [True] * 3

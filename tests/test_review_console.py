@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from rules_engine import vocabulary
 from servers import ROOT, running_stack
 
 TOKEN = "test-review-token"
@@ -179,6 +180,9 @@ def test_figures_and_csv(stack):
     assert set(tables) == {"conversations", "topics", "decisions", "rates", "first_answer"}
     assert sum(row[3] for row in tables["conversations"]["rows"] if row[1] == "rest") >= 1
     assert any(row[2] == "nei_mongol" for row in tables["conversations"]["rows"])
+    # the page names each region from the vocabulary's labels (rules_engine/vocabulary.py), served here
+    regions = api(stack, "vocabulary", headers=AUTH).json()["regions"]
+    assert regions == {**{r: vocabulary.region_label(r, "profile") for r in vocabulary.REGIONS}, "unknown": "地区未知"}
     assert all(row[0] in ("eligible", "not_yet", "blocked", "undecided") for row in tables["decisions"]["rows"])
     csv = api(stack, f"figures/topics.csv?from={figures['from']}&to={figures['to']}", headers=AUTH)
     assert csv.status_code == 200 and csv.headers["Content-Type"].startswith("text/csv")
@@ -250,6 +254,9 @@ def test_browser_review_annotate_export(stack, browser, tmp_path):
         page.locator("#tab-figures").click()
         page.locator("#chart-conversations").wait_for()
         page.locator('.chart-panel[data-table="topics"] table').wait_for()
+        legend = page.evaluate("Chart.getChart('chart-conversations').data.datasets.map(d => d.label)")
+        assert any(g.endswith(" · " + vocabulary.region_label("baise", "profile")) for g in legend), legend
+        assert not [g for g in legend if g.split(" · ")[-1] in vocabulary.REGIONS], legend
         with page.expect_download() as download:
             page.locator('.chart-panel[data-table="topics"] button.csv').click()
         saved = tmp_path / "topics.csv"

@@ -4,7 +4,7 @@
   GET    /webhooks/review/<asset>             review.js / review.css, public
   GET    /webhooks/review/chart.umd.min.js    the vendored Chart.js (bot/web/static/vendor/)
   GET    /webhooks/review/api/inbox           messages to review, newest first (?reason=, ?limit=, ?unreviewed=1)
-  GET    /webhooks/review/api/vocabulary      intents and profile facts with their accepted values
+  GET    /webhooks/review/api/vocabulary      intents, profile facts with their accepted values, region labels
   GET    /webhooks/review/api/annotations     every annotation
   POST   /webhooks/review/api/annotations     set one (bot/channels/review/annotations.py) → 200, or 400 naming the value
   DELETE /webhooks/review/api/annotations/<event_id>
@@ -38,6 +38,7 @@ from bot.channels.review.events import EventLog
 from bot.channels.review.export import render
 from bot.channels.review.figures import TABLES, RangeError, figures, to_csv
 from bot.channels.review.inbox import REASONS, inbox
+from rules_engine import vocabulary
 from rules_engine.profile import accepted_values, label, schema
 
 logger = logging.getLogger(__name__)
@@ -56,6 +57,13 @@ SECURITY_HEADERS = {
     "Cache-Control": "no-store",
 }
 MAX_LIMIT = 1000
+# How the figures name a conversation's region (its ``region`` slot, the user's region: the
+# labels the assistant says it back with), for the page's charts; ``unknown`` is the figures'
+# own word for a conversation that never said one (bot/channels/review/figures.py).
+REGION_LABELS = {
+    **{region: vocabulary.region_label(region, "profile") for region in vocabulary.REGIONS},
+    "unknown": "地区未知",
+}
 # Intents no training example can have: Rasa's own (back, session_start) and the fallback's.
 NOT_TRAINABLE = {"back", "session_start", "nlu_fallback"}
 
@@ -199,7 +207,9 @@ class ReviewInput(InputChannel):
                 }
                 for key, spec in schema().items()
             }
-            return _json({"intents": self._intents(request), "facts": facts, "reasons": REASONS})
+            return _json(
+                {"intents": self._intents(request), "facts": facts, "reasons": REASONS, "regions": REGION_LABELS}
+            )
 
         @bp.route("/api/annotations", methods=["GET"])
         async def list_annotations(request: Request) -> HTTPResponse:

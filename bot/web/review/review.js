@@ -5,12 +5,11 @@
   var KEY_TOKEN = "jineng.review.token";
   var REFRESH_MS = 5000;
   var PATH = { regular: "常规晋升", green_channel: "绿色通道", exception: "破格", "—": "—" };
-  var REGION = { national: "全国", nei_mongol: "内蒙古", baise: "百色", unknown: "地区未知" };
   var COLORS = ["#1f6feb", "#1a7f37", "#d97706", "#b42318", "#6f42c1", "#0b7285", "#9aa5b1", "#e8590c"];
 
   var $ = function (id) { return document.getElementById(id); };
   var session = window.sessionStorage;
-  var vocab = { intents: [], facts: {}, reasons: {} };
+  var vocab = { intents: [], facts: {}, reasons: {}, regions: {} };  // GET api/vocabulary
   var items = [];
   var selected = null;
   var charts = {};
@@ -270,7 +269,7 @@
         box.appendChild(el("span", null, (r[0].indexOf("handoff") === 0 ? "转人工率" : "兜底率") + "（" + r[1] + " / " + r[2] + "）"));
         rates.appendChild(box);
       });
-      var byDay = stacked(T.conversations.rows, 0, function (r) { return r[1] + " · " + (REGION[r[2]] || r[2]); }, 3);
+      var byDay = stacked(T.conversations.rows, 0, function (r) { return r[1] + " · " + (vocab.regions[r[2]] || r[2]); }, 3);
       chart("conversations", { type: "bar", data: byDay, options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } } });
       chart("topics", { type: "bar", data: { labels: T.topics.rows.map(function (r) { return r[1]; }),
         datasets: [{ label: "问题数", backgroundColor: COLORS[0], data: T.topics.rows.map(function (r) { return r[2]; }) }] },
