@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import sys
 import uuid
@@ -182,9 +183,13 @@ def parse_all(model: Path, texts: Dict[str, str]) -> Dict[str, dict]:
     import datetime as dt
 
     from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
 
     from rules_engine import clock
 
+    # Unconfigured, Rasa's structured log prints every parse, the sentence included, to
+    # stdout: warnings and worse only, so that no sentence of the set is ever shown.
+    configure_structlog(logging.WARNING)
     agent = Agent.load(str(model))
 
     async def run() -> Dict[str, dict]:

@@ -79,6 +79,16 @@ def test_a_form_question_or_the_fallback_is_not_a_useful_answer():
     assert not E.is_useful([], asks, fallback)
 
 
+def test_parsing_a_set_prints_none_of_its_sentences(capfd):
+    """The report is figures only; Rasa's debug lines (each carrying the parsed text) must not
+    reach the output either (our own fixture, so the check may name its sentences)."""
+    texts = [it["text"] for it in E.load_set(FIXTURE)[0]]
+    report = E.fact_report(model_path(), FIXTURE)
+    out, err = capfd.readouterr()
+    assert report["total"]["gold"] > 0
+    assert [t for t in texts if t in out or t in err] == []
+
+
 @pytest.mark.skipif(not (E.BLIND / "utterances.yml").exists(), reason="blind set not present")
 def test_blind_set_fact_accuracy_stays_at_its_measured_floor():
     report = E.fact_report(model_path())
