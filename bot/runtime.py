@@ -13,7 +13,8 @@ At start (``install``):
 - the socket.io fix (Rasa 3.6's channel forgets to await ``enter_room``; listener below);
 - unless the speed patches are off (``RASA_PATCHES=off``, or a Rasa other than 3.6.x:
   bot.rasa_patches.enabled): the speed patches (bot.rasa_patches) and the turn gate
-  (bot.turn_gate).
+  (bot.turn_gate); the tracker store's speed paths follow the same decision
+  (bot.tracker_store: ``RedactingSQLTrackerStore.speed_paths``; its redaction stays on).
 Once the model is loaded (``model_loaded``, after_server_start), unless the patches are
 off: the loaded objects frozen out of the garbage collector's reach, then the NLU helper
 process forked (bot.parse_helper), which so shares the frozen pages.
@@ -32,6 +33,7 @@ from bot import parse_helper, rasa_patches, turn_gate
 from bot.guard import install_action_watch
 from bot.patching import patch
 from bot.privacy import install_log_filter
+from bot.tracker_store import RedactingSQLTrackerStore
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +47,7 @@ def install() -> bool:
         install_log_filter()
         install_action_watch()
         _speed_patches = rasa_patches.install()
+        RedactingSQLTrackerStore.speed_paths = _speed_patches
         if _speed_patches:
             turn_gate.install()
     return _speed_patches

@@ -4,7 +4,14 @@ channels already redact, but WeChat and the assist API build their own messages)
 Also: ``pool_pre_ping`` so that after the database restarts the first turn does not fail
 on a dead pooled connection, and ``SQL_POOL_SIZE`` is honoured as usual by Rasa.
 
-Speed (profiled: Rasa's retrieve + save were 30% of the server's CPU per turn):
+Speed paths (profiled: Rasa's retrieve + save were 30% of the server's CPU per turn). They
+replace Rasa's own code to save time, with the same results, so they belong with the speed
+patches, not with what this store is for: ``RASA_PATCHES=off`` is there to run Rasa's own
+code (the baseline of ``make bench``, the fallback should a speed path be wrong). With the
+patches off (``RASA_PATCHES=off`` or a Rasa other than 3.6.x) bot/runtime.py turns them off
+too (``speed_paths``), and the store runs ``SQLTrackerStore``'s code — its ORM query, its
+count query, ``json.dumps``, its engine, its event-broker diff — with only the redaction,
+the failure notes, ``pool_pre_ping`` and the guard's rewind added:
 - events are read as plain ``data`` strings, not ORM objects (same query, same order),
   and decoded/encoded with orjson (UTF-8 text instead of ``\\u`` escapes: the same JSON);
   reads and inserts go through a plain connection, not an ORM session (half the cost);
@@ -23,7 +30,9 @@ Speed (profiled: Rasa's retrieve + save were 30% of the server's CPU per turn):
   kept tracker brings along what its turn computed (applied events, rule states);
 - SQLite runs in WAL mode with ``synchronous=NORMAL`` on one kept connection per thread:
   a commit no longer waits for fsync, and a killed process still loses nothing that was
-  committed (only a power cut could lose the last turns, which a laptop default accepts).
+  committed (only a power cut could lose the last turns, which a laptop default accepts);
+- the event broker gets the events after those known to be stored, without Rasa's
+  retrieve-and-diff (``stream_events``).
 
 endpoints file::
 
@@ -36,6 +45,7 @@ endpoints file::
 from __future__ import annotations
 
 import itertools
+import json
 import logging
 import operator
 from collections import OrderedDict
@@ -102,12 +112,16 @@ def _note_failure(what: Text) -> None:
 
 
 class RedactingSQLTrackerStore(SQLTrackerStore):
+    # Whether the speed paths of the module docstring are used; bot/runtime.py sets it, before
+    # Rasa builds the store, to whether the speed patches are in (one decision for both).
+    speed_paths: bool = True
+
     def __init__(self, *args: Any, host: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, host=host, **kwargs)
         url = self.engine.url
         if url.drivername.startswith("postgresql"):
             engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
-        elif url.drivername.startswith("sqlite") and url.database not in (None, "", ":memory:"):
+        elif self.speed_paths and url.drivername.startswith("sqlite") and url.database not in (None, "", ":memory:"):
             engine = sa.create_engine(url, poolclass=sa.pool.SingletonThreadPool)
             sa.event.listen(engine, "connect", _sqlite_fast_durable)
         else:
@@ -130,6 +144,8 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
     async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
         """As Rasa's (same rows, same order), reading only the ``data`` column with a
         statement built once instead of ORM objects from a query built per call."""
+        if not self.speed_paths:
+            return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
         statement = self._statements["all_sessions" if fetch_events_from_all_sessions else "last_session"]
         with self.engine.connect() as connection:
             rows = connection.execute(statement, {"sender_id": sender_id}).fetchall()
@@ -189,6 +205,9 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         about 0.4 ms of the broker's ~0.6-1 ms CPU per turn.)"""
         if self.event_broker is None:
             return
+        if not self.speed_paths:
+            await super().stream_events(tracker)
+            return
         stored = getattr(tracker, STORED_EVENTS, None)
         if stored is None or stored > len(tracker.events) or tracker.events.maxlen is not None:
             await super().stream_events(tracker)
@@ -204,26 +223,34 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             _note_failure("tracker_store.save")
             raise
 
+    @staticmethod
+    def _row(sender_id: Text, event: Any, dumps: Any) -> Tuple[Dict[Text, Any], bool]:
+        """The event's database row, every string redacted; and whether nothing was."""
+        plain = event.as_dict()
+        data = redact_deep(plain)
+        row = dict(
+            sender_id=sender_id,
+            type_name=event.type_name,
+            timestamp=data.get("timestamp"),
+            intent_name=((data.get("parse_data") or {}).get("intent") or {}).get(INTENT_NAME_KEY),
+            action_name=data.get("name"),
+            data=dumps(data),
+        )
+        return row, data is plain
+
     async def _save(self, tracker: DialogueStateTracker) -> None:
         """As ``SQLTrackerStore.save``, with every string of each event redacted."""
+        if not self.speed_paths:
+            await self._save_as_rasa(tracker)
+            return
         await self.stream_events(tracker)
         rows = []
         new_events, stored_data = self._new_events(tracker)
         all_unredacted = True
         for event in new_events:
-            plain = event.as_dict()
-            data = redact_deep(plain)
-            all_unredacted = all_unredacted and data is plain
-            rows.append(
-                dict(
-                    sender_id=tracker.sender_id,
-                    type_name=event.type_name,
-                    timestamp=data.get("timestamp"),
-                    intent_name=((data.get("parse_data") or {}).get("intent") or {}).get(INTENT_NAME_KEY),
-                    action_name=data.get("name"),
-                    data=dumps_json(data),
-                )
-            )
+            row, unredacted = self._row(tracker.sender_id, event, dumps_json)
+            rows.append(row)
+            all_unredacted = all_unredacted and unredacted
         if rows:  # one executemany, in order, in one transaction
             with self.engine.begin() as connection:
                 connection.execute(self._statements["insert"], rows)
@@ -234,6 +261,16 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
             setattr(tracker, STORED_DATA, stored_data)
             if stored_data is not None and all_unredacted:
                 self._keep(tracker, stored_data)
+        logger.debug("Tracker with sender_id '%s' stored to database", tracker.sender_id)
+
+    async def _save_as_rasa(self, tracker: DialogueStateTracker) -> None:
+        """``SQLTrackerStore.save`` as Rasa 3.6 writes it (the event broker first, Rasa's count
+        of stored events, ORM objects in a session, ``json.dumps``), each event redacted."""
+        await self.stream_events(tracker)
+        with self.session_scope() as session:
+            for event in self._additional_events(session, tracker):
+                session.add(self.SQLEvent(**self._row(tracker.sender_id, event, json.dumps)[0]))
+            session.commit()
         logger.debug("Tracker with sender_id '%s' stored to database", tracker.sender_id)
 
     def _keep(self, tracker: DialogueStateTracker, data: List[Text]) -> None:

@@ -2,7 +2,8 @@
 
 Two stacks are started side by side from the same model, config and endpoints: one with
 ``RASA_PATCHES=off`` (bot/runtime.py then installs no speed patch, no turn gate, no GC
-freeze, no NLU helper: Rasa's own code paths) and one as ``make run`` starts it. Then
+freeze, no NLU helper, and the tracker store runs without its speed paths: Rasa's own code
+paths) and one as ``make run`` starts it. Then
 ``pairs`` rounds, each loading one stack and then the other with the same conversations at
 the same concurrency, the order alternating from round to round (so a machine that slows
 down or speeds up during the run does not favour either side). Per run: turns/s, p95 and the
@@ -10,9 +11,9 @@ server's CPU per turn (its process and its NLU helper, from /proc). Reported: ea
 the median of the per-pair ratios ours / plain (turns/s: higher is better; p95 and CPU per
 turn: lower is better). Only one stack is under load at a time.
 
-Both stacks keep this project's tracker store (bot/tracker_store.py: orjson, the kept
-tracker), which is a component of ours, not a patch of Rasa's code. With a list of patch
-names (``--paired-skip``, RASA_PATCHES_SKIP) the baseline is ours without those patches
+Both stacks use this project's tracker store (bot/tracker_store.py) for its redaction; its
+speed paths (orjson, the kept tracker, the remembered event count, WAL) are speed work and
+are off in the plain stack, so the ratio counts them. With a list of patch names (``--paired-skip``, RASA_PATCHES_SKIP) the baseline is ours without those patches
 instead of plain Rasa: what one patch earns, measured the same way.
 
 Used by ``scripts/bench_load.py --paired N`` (``--paired-only`` runs just this).
@@ -120,7 +121,7 @@ def section(result: Dict, turns: int, duration: float) -> str:
         f"ours without {', '.join(skip)} (`RASA_PATCHES_SKIP`)"
         if skip
         else "`RASA_PATCHES=off` (Rasa's own code paths: no speed patch, turn gate, GC freeze or NLU helper; "
-        "our tracker store in both)"
+        "our tracker store without its speed paths, redacting as in ours)"
     )
     lines = [
         f"## {'Plain Rasa' if not skip else 'Without ' + ', '.join(skip)} and ours, side by side "

@@ -2,6 +2,8 @@
 server — the way a user meets the assistant. The sentences are written for the domain,
 not copied from ../shared/examples."""
 
+import json
+import sqlite3
 import uuid
 from pathlib import Path
 
@@ -142,3 +144,9 @@ def test_the_speed_patches_are_on_or_off_as_asked(stack):
     log = (LOGS / f"rasa-{stack.rasa_port}.log").read_text(encoding="utf-8", errors="replace")
     plain = log.count("speed patches not installed (RASA_PATCHES=off): running plain Rasa")
     assert (len(children), plain) == ((0, 1) if stack.patches == "off" else (1, 0))
+    # the tracker store's speed paths follow them: off, Rasa's own code stores each event with
+    # json.dumps (\u escapes); on, with orjson (UTF-8 text). The same JSON either way.
+    sender, _ = chat(stack, "我是技师")
+    with sqlite3.connect(stack.env["TRACKER_DB"]) as db:
+        (data,) = db.execute("select data from events where sender_id=? and type_name='user'", (sender,)).fetchone()
+    assert json.loads(data)["text"] == "我是技师" and ("我是技师" in data) == (stack.patches == "on")

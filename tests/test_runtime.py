@@ -7,6 +7,7 @@ import pytest
 import rasa
 
 from bot import patching, rasa_patches, runtime
+from bot.tracker_store import RedactingSQLTrackerStore
 
 
 class Base:
@@ -59,6 +60,7 @@ def test_a_module_attribute_is_patched_and_restored():
 def fresh_switch(monkeypatch):
     monkeypatch.setattr(rasa_patches, "_warned", False)
     monkeypatch.setattr(runtime, "_speed_patches", None)
+    monkeypatch.setattr(RedactingSQLTrackerStore, "speed_paths", RedactingSQLTrackerStore.speed_paths)
     assert patching.applied() == []  # conftest undid what earlier tests installed
     yield monkeypatch
     patching.undo_all()
@@ -105,6 +107,17 @@ def test_runtime_installs_the_watch_always_and_the_speed_patches_unless_off(fres
         "RemoteAction._validate_action_result",
     } <= names
     assert len(names) >= 15
+
+
+def test_the_tracker_stores_speed_paths_follow_the_speed_patches(fresh_switch):
+    """One decision: with RASA_PATCHES=off the tracker store runs Rasa's own SQL code too
+    (bot/tracker_store.py says why its fast paths are speed work)."""
+    fresh_switch.setenv("RASA_PATCHES", "off")
+    assert runtime.install() is False and RedactingSQLTrackerStore.speed_paths is False
+    patching.undo_all()
+    fresh_switch.setattr(runtime, "_speed_patches", None)
+    fresh_switch.setenv("RASA_PATCHES", "on")
+    assert runtime.install() is True and RedactingSQLTrackerStore.speed_paths is True
 
 
 def test_model_loaded_does_nothing_with_the_patches_off(fresh_switch):

@@ -251,3 +251,60 @@ def test_kept_trackers_are_bounded(stores, domain, monkeypatch):
     kept = {s: saved_turns(ours, s, domain, [session_start() + turn("一"), turn("二")])[-1] for s in "abc"}
     assert list(ours._kept) == ["b", "c"]
     assert run(ours.retrieve("a")) is not kept["a"] and run(ours.retrieve("c")) is kept["c"]
+
+
+@pytest.fixture
+def plain(domain, tmp_path, monkeypatch):
+    """The store as it runs with RASA_PATCHES=off (bot/runtime.py turns its speed paths off)."""
+    monkeypatch.setattr(RedactingSQLTrackerStore, "speed_paths", False)
+    db = str(tmp_path / "plain.db")
+    return (
+        RedactingSQLTrackerStore(domain, dialect="sqlite", db=db),
+        SQLTrackerStore(domain, dialect="sqlite", db=db),
+        db,
+    )
+
+
+def test_without_its_speed_paths_the_store_runs_rasas_code_and_still_redacts(plain, domain):
+    ours, rasas, db = plain
+    trackers = saved_turns(
+        ours,
+        "q",
+        domain,
+        [session_start() + turn("你好"), turn("技师", "skill_grade", "技师"), turn("电话13812345678")],
+    )
+    assert trackers[0] is not trackers[1] is not trackers[2]  # each turn decodes: no kept tracker
+    assert not any(hasattr(t, STORED_EVENTS) for t in trackers)  # and no remembered count
+    assert ours._kept == {} and not ours._senders_without_events
+    again = run(ours.retrieve("q"))
+    assert dumped(again) == dumped(run(rasas.retrieve("q")))
+    assert [e.text for e in again.events if isinstance(e, UserUttered)] == ["你好", "技师", "电话[手机号已隐藏]"]
+    with sqlite3.connect(db) as conn:
+        stored = [r[0] for r in conn.execute("select data from events where sender_id='q' order by id")]
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal"  # Rasa's engine, not ours
+    # written as Rasa writes it (json.dumps: \u escapes), the phone number redacted
+    assert stored == [json.dumps(json.loads(text)) for text in stored] and "\\u6280\\u5e08" in "".join(stored)
+    assert "13812345678" not in "".join(stored)
+
+
+def test_without_its_speed_paths_the_broker_gets_rasas_diff(plain, domain, monkeypatch):
+    """Rasa's ``stream_events`` reads the stored conversation to find the new events: one more
+    retrieve per save than the turn's own."""
+    ours, _, _ = plain
+    sent, retrieves = [], []
+
+    class Broker:
+        def publish(self, event):
+            sent.append(event["event"])
+
+    ours.event_broker = Broker()
+    read = ours._retrieve
+    monkeypatch.setattr(ours, "_retrieve", lambda *a, **k: retrieves.append(a) or read(*a, **k))
+    saved_turns(ours, "b", domain, [session_start() + turn("一"), turn("二", "region", "baise")])
+    assert len(retrieves) == 4
+    assert sent == ["action", "session_started", "action"] + ["user", "action", "action"] + [
+        "user",
+        "slot",
+        "action",
+        "action",
+    ]
