@@ -18,9 +18,11 @@ FORM_QUESTIONS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory):
-    with running_stack(tmp_path_factory.mktemp("general")) as s:
+@pytest.fixture(scope="module", params=["on", "off"], ids=["patched", "plain-rasa"])
+def stack(request, tmp_path_factory):
+    """Both ways, as tests/test_dialogue_e2e.py: with the speed patches and with
+    RASA_PATCHES=off (Rasa's own code paths); the answers must be the same."""
+    with running_stack(tmp_path_factory.mktemp("general"), {"RASA_PATCHES": request.param}) as s:
         yield s
 
 
