@@ -124,7 +124,7 @@ NEGATION = [  # a negation covers its own clause; 不过/不少/可不可以 …
 ]
 
 SOMEONE_ELSE = [  # facts about another person are not the applicant's
-    ("我同事是技师", {}),
+    ("我同事是技师", {"skill_grade": "技师"}),  # a message only about one person: the one asked for
     ("我爸在百色，我在包头", {"region": "nei_mongol"}),
     ("我师傅拿过全国技术能手，我是高级工", {"skill_grade": "高级工"}),
     ("其他地方我不清楚，我是技师", {"skill_grade": "技师"}),
@@ -184,7 +184,14 @@ PERIODS = [  # a bar counts inside its period only (CONTRACT §3)
     ("记过处分已经解除了", {"demerit_punishment": False}),
     ("前年记过，早就过了影响期", {"demerit_punishment": False, "under_investigation": False}),
     ("我受过记过处分还没满", {"demerit_punishment": True}),
-    ("处分期满了", {"under_investigation": False}),
+    ("处分期满了", {"demerit_punishment": False}),  # 处分期 is the 处分's own period; 影响期 the investigation's
+    ("包头 记大过 还在处分期 技师", {"region": "nei_mongol", "demerit_punishment": True, "skill_grade": "技师"}),
+    (
+        "我是助理工程师，以前受过记过处分，不过处分期已经结束了",
+        {"title_level": "助理级", "series": "工程", "demerit_punishment": False},
+    ),
+    ("几年前被警告过一次，早就过影响期了", {"under_investigation": False}),
+    ("处分影响期内", {"under_investigation": True}),
     ("我正在被纪委调查", {"under_investigation": True}),
     ("没被调查过", {"under_investigation": False}),
 ]
@@ -198,6 +205,47 @@ BACKGROUND = [  # how people say they stayed, and that their diploma fits
     ("学的会计 跟现在干的对不上", {"related_diploma": False}),  # a major studied is no title series
     ("毕业证跟现在干的工种对口", {"related_diploma": True}),
     ("我们单位对口支援百色", {"region": "baise"}),
+]
+
+SPOKEN = [  # how people type and speak: spaces between phrases, records told in passing
+    (
+        "乌海 二级证 二零二一年取得 考核都合格",
+        {"region": "nei_mongol", "skill_grade": "技师", "skill_grade_year": 2021, "assessment_ok": True},
+    ),
+    ("技师干了 4 年", {"skill_grade": "技师", "skill_years": 4}),
+    ("不是 技师", {}),
+    ("高级工 三年 能不能评助理", {"skill_grade": "高级工", "skill_years": 3}),
+    (
+        "在包头干了十几年钳工，技师证是2016年拿的",
+        {"region": "nei_mongol", "skill_grade": "技师", "skill_grade_year": 2016},
+    ),
+    ("高级技师考了两回没考上，现在是技师", {"skill_grade": "技师"}),
+    ("拿过全国技术能手，还是高级技师", {"awards": ["全国技术能手"], "skill_grade": "高级技师"}),
+    ("我是高级工，想评个机械工程师", {"skill_grade": "高级工", "series": "工程"}),
+    ("我是助理工程师，累计干了六年技术工作", {"title_level": "助理级", "series": "工程", "professional_years": 6}),
+    ("海外引进的博士，毕业四年了", {"overseas_talent": True, "degree": "博士", "professional_years": 4}),
+    (
+        "去年评上了全国技术能手，2018年考的技师",
+        {"awards": ["全国技术能手"], "skill_grade_year": 2018, "skill_grade": "技师"},
+    ),
+    ("是2017年考的，不是2016", {"skill_grade_year": 2017}),
+    ("已经办了退休手续", {"retired": True}),
+    ("我在职称评审诚信档案库里", {"integrity_record": True}),
+    (
+        "在通辽读的技校，去年毕业，现在还在通辽上班",
+        {"region": "nei_mongol", "degree": "中专", "graduation_year": 2025, "stayed_in_region": True},
+    ),
+    ("在赤峰上的技校，毕业后去天津打工了", {"degree": "中专", "stayed_in_region": False, "region": "national"}),
+    ("一直在本地上班", {}),  # where they work, not that they stayed after school
+    ("在校期间拿过自治区级一类大赛第三名", {"awards": ["自治区级一类大赛前三名"]}),
+]
+
+ASKED_IN_GENERAL = [  # nobody's case: what holds for people in general
+    ("被立案审查期间能申报职称吗", {}),
+    ("材料弄虚作假被发现了，几年不能再报？", {}),
+    ("国务院政府特殊津贴是啥意思", {}),
+    ("同一年能报两个职称吗", {}),
+    ("医保交了十年", {}),
 ]
 
 AWARDS_WHERE_SAID = [  # "自治区技术能手" is Guangxi's award in Guangxi, 内蒙古's elsewhere
@@ -231,6 +279,8 @@ SHORTHAND = [  # shorthand generated from the vocabulary
     + ASKED_ABOUT_BARS
     + YEARS
     + PERIODS
+    + SPOKEN
+    + ASKED_IN_GENERAL
     + BACKGROUND
     + AWARDS_WHERE_SAID
     + SHORTHAND,

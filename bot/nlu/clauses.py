@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Dict, List, Optional, Tuple
 
-from bot.nlu.lexicon import DEGREE, PLACE, SCHOOL_CLASS, SERIES, SKILL_GRADE, TITLE, TITLE_LEVEL, Mention
+from bot.nlu.lexicon import AWARD, DEGREE, PLACE, SCHOOL_CLASS, SERIES, SKILL_GRADE, TITLE, TITLE_LEVEL, Mention
 
 HYPOTHETICAL = "hypothetical"
 
@@ -71,12 +71,19 @@ _PUNCT = re.compile("[" + re.escape(PUNCTUATION) + "]")
 _CONTRAST = re.compile(r"不过|(?<![不])但是|(?<![不])但(?!凡|愿)|可是|然而|而是|只是|却")
 
 
+# A space between two Chinese words cuts a clause as a comma does ("二级证 二零二三年取得 年度考核
+# 一直合格", typed on a phone or heard by voice input), but not after a negation ("不是 技师")
+# nor around a number ("干了 3 年").
+_SPACE_CUT = re.compile(r"(?<=[\u4e00-\u9fff])(?<![不没未无非])(?<!不是)(?<!没有)[ \t\u3000]+(?=[\u4e00-\u9fff])")
+
+
 @lru_cache(maxsize=128)
 def _clause_spans(text: str) -> Tuple[Tuple[int, ...], Tuple[int, ...]]:
     starts, ends = [], []
     start = 0
     cuts = sorted(
         [(m.start(), m.end()) for m in _PUNCT.finditer(text)]
+        + [(m.start(), m.end()) for m in _SPACE_CUT.finditer(text)]
         + [(m.start(), m.start()) for m in _CONTRAST.finditer(text)]
     )
     for cut_start, cut_end in cuts:
@@ -155,6 +162,8 @@ _ASKED_ABOUT_WORD = re.compile(
 # "被立案调查的能申报吗", "退休的还能评吗": those who …, not the applicant
 _THOSE_WHO = re.compile(
     r"^[^的，。,;；?？]{0,4}?(的|了的)(人|人员|同志)?(能|可以|还能|怎么|要|会|也|就|不能|是否|几年)"
+    # "立案调查期间能参加技能评价不": what holds during it
+    r"|^(期间|期内|的时候|时|阶段)(能|可以|还能|能不能|可不可以|可否|是否|不能)"
 )
 _SELF = re.compile(r"我|本人|俺|咱")  # not 自己: "江苏有没有自己的细则"
 _GENERAL_QUESTION = re.compile(r"多久|多长|几年|会怎样|会怎么样|有什么影响|有啥影响|怎么办|怎么算|处理规定|怎么规定")
@@ -168,10 +177,15 @@ def word_asked_about(text: str, start: int, end: int, own_case: bool = True) -> 
     if _ASKED_ABOUT_WORD.match(after) or _THOSE_WHO.match(after):
         return True
     # a question with nobody in it ("受了处分多久能评？", "被立案调查了能评吗") asks about the rule
+    # … nor a message asking in its last clause ("材料造假被查出来，几年不能报？")
     return (
         not own_case
         and not is_hypothetical(text, start)
-        and (is_question(text, start) or _GENERAL_QUESTION.search(text[cs:ce]) is not None)
+        and (
+            is_question(text, start)
+            or _GENERAL_QUESTION.search(text[cs:ce]) is not None
+            or is_question(text, len(text.rstrip()) - 1)
+        )
     )
 
 
@@ -207,28 +221,51 @@ def is_hypothetical(text: str, pos: int) -> bool:
 
 # who a clause is about: the last subject said before the fact wins. Not 他/她: a hotline
 # agent typing into the assist console says "来电人说他是技师" of the applicant.
+_PERSONS = (
+    r"爸爸?|妈妈?|父亲|母亲|老爸|老妈|爱人|老婆|老公|丈夫|妻子|媳妇|儿子|女儿|孩子|同事|朋友|师傅|师父|徒弟|领导|"
+    r"同学|亲戚|哥哥?|姐姐?|弟弟?|妹妹?|家里人|家人"
+)
 _SUBJECTS = re.compile(
-    r"(?P<other>(?<![是当做])(?:我的?|俺)?(?:爸爸?|妈妈?|父亲|母亲|老爸|老妈|爱人|老婆|老公|丈夫|妻子|媳妇|儿子|女儿|孩子|"
-    r"同事|朋友|师傅|师父|徒弟|领导|同学|亲戚|哥哥?|姐姐?|弟弟?|妹妹?|别人|人家|有人|有的人|"
-    r"(?:一线|技术|普通)?工人|(?<![是当做级高中初])技工们?(?!院校|学校)|大学生|技能人才|专技人才))"
+    r"(?P<person>(?<![是当做])(?:我的?|俺)?(?:" + _PERSONS + r"))"
+    r"|(?P<people>别人|人家|有人|有的人|(?:一线|技术|普通)?工人|(?<![是当做级高中初])技工们?(?!院校|学校)|大学生|技能人才|专技人才)"
     r"|(?P<self>我|本人|俺|自己)"
 )
+# "帮我爸问下，他是高级技师…", "替徒弟咨询": asking for someone, who is the applicant
+_ASKING_FOR = re.compile(r"(帮|替|给|代)(我的?|俺)?(" + _PERSONS + r")(问|咨询|查|打听|了解)")
+# "我想问一下", "我咨询个事": the speaker asking, telling nothing of themself
+_SPEAKER_ASKS = re.compile(r"^(就|也|还)?(想|要|来|再)?(问|咨询|了解|打听|请教|想知道|请问)")
 
 
-# "帮我爸问下，他是高级技师…": asking for someone, whose facts the answer is about
-_ASKING_FOR = re.compile(
-    r"(帮|替|给|代)(我的?|俺)?(爸爸?|妈妈?|父亲|母亲|老爸|老妈|爱人|老婆|老公|丈夫|妻子|媳妇|儿子|女儿|孩子|"
-    r"哥哥?|姐姐?|弟弟?|妹妹?|亲戚|朋友|同事|师傅|师父|家里人|家人)(问|咨询|查|打听)"
-)
-
-
-def about_someone_else(text: str, pos: int) -> bool:
-    if _ASKING_FOR.search(text):
-        return False  # the one asked for is the applicant
+def _subject(text: str, pos: int) -> Optional[str]:
+    """'self', 'person' (我爸, 同事), 'people' (工人, 别人) or None: who the clause is about."""
     last = None
     for m in _SUBJECTS.finditer(clause_before(text, pos)):
         last = m
-    return last is not None and last.group("other") is not None
+    return last.lastgroup if last is not None else None
+
+
+@lru_cache(maxsize=128)
+def _speaker_tells_own_facts(text: str) -> bool:
+    """我/本人 said as the subject of something other than asking ("我是技师", "我在包头")."""
+    for m in _SUBJECTS.finditer(text):
+        if m.lastgroup == "self":
+            _, ce = clause_bounds(text, m.start())
+            rest = text[m.end() : ce]
+            if rest.strip() and not _SPEAKER_ASKS.match(rest) and not rest.startswith(("自己", "我")):
+                return True
+    return False
+
+
+def about_someone_else(text: str, pos: int) -> bool:
+    """Not the applicant's fact. Someone the message asks for is the applicant ("帮我爸问下，
+    他是技师"; "我老公是技师，在包头，能评什么" where the speaker tells nothing of themself);
+    then the speaker's own words are not ("我自己是工程师，想帮徒弟问问，他高级工三年")."""
+    subject = _subject(text, pos)
+    if _ASKING_FOR.search(text):
+        return subject == "self"
+    if subject == "people":
+        return True
+    return subject == "person" and _speaker_tells_own_facts(text)
 
 
 CORRECTION = re.compile(r"不对|说错|错了|搞错|更正|纠正|应该是|改成|改一下|不是.{0,8}?是")
@@ -268,7 +305,8 @@ _ASKED_ABOUT_AFTER = re.compile(
 )
 # "…相当于工程师", "从技师到工程师": the other side of a comparison or a path
 _COMPARED_BEFORE = re.compile(
-    r"(相当于|等于|等同于?|对应|视同|比|是不是|算不算|需要是|要求是|必须是|得是|什么是|什么叫|还是)$" r"|^[^我俺]*从$"
+    r"(相当于|等于|等同于?|对应|视同|比|是不是|算不算|需要是|要求是|必须是|得是|什么是|什么叫|(?<=.)(?<!现在)(?<!目前)(?<![也都我仍])还是)$"
+    r"|^[^我俺]*从$"
 )
 # "工程师是中级职称吗", "高级工是三级还是二级": a level said as what another one is, in a question
 _IS_WHAT_BEFORE = re.compile(r"(是|算|属于|就是|指的是)$")
@@ -281,11 +319,19 @@ _DEGREE_COMPARE_BEFORE = re.compile(r"(相当于|算|算不算|算是|等于|等
 _DEGREE_COMPARE_AFTER = re.compile(r"^(学历)?(一样|待遇|同等|文凭吗|吗)")
 _GRADE_GUARD_AFTER = re.compile(r"^(学院|学校|院校|班|工作室)")
 _SERIES_GUARD_AFTER = re.compile(r"^(员|工|专业|学院|大学|学校|公司|局|厅|队|处|部|施工|项目|建设|管理|行业|单位)")
+_AWARD_ASKED_AFTER = re.compile(
+    r"^(称号|奖)?(到底|究竟)?(是啥|是什么|什么意思|啥意思|怎么认定|怎么评|怎么算|指的是|包括|指什么|怎么申请)"
+)
+_FAILED_AFTER = re.compile(
+    r"^(证)?(考了[^，。,;；]{0,4}?|也)?(没考过|没考上|没通过|没拿到|没评上|考不上|没过(?![多几一两三]))"
+)
 _STUDIED_BEFORE = re.compile(r"(学的是?|学|读的是?|读|念的是?|专业是)$")
 _LEVEL_GUARD_AFTER = re.compile(r"^(建造师|注册|消防|造价|心理|人力资源|健康管理|律师|医院|甲等|资质|企业|公路|运动员)")
 _BARE_NUMBER_GRADE = re.compile(r"(\d|[一二三四五])级")
 _FACT_WORD = re.compile(r"处分|考核|合格|退休|造假|记过|调查|档案|离开|出去")
-_ORIGIN_AFTER = re.compile(r"^(省|市|县)?人(?!社|力|才|民|大|事)")
+# "广东人在百色打工", "在赤峰上的中职…去北京打工": where they come from or studied, when
+# the place they work is said after it
+_ORIGIN_AFTER = re.compile(r"^(省|市|县)?(人(?!社|力|才|民|大|事)|上的|读的|上学|读书|念的|读过|上过)")
 _FORMER_PLACE = re.compile(r"老家|户口|户籍|籍贯|出生在|出生于|以前在|原来在|之前在|从前在|曾经在|祖籍")
 
 
@@ -307,9 +353,14 @@ def _reading(before: str, after: str, label: str, hypothetical: bool) -> str:
         _TARGET_VERB.search(before)
         or (_TARGET_VERB_RESULT.search(before) and _MODAL.search(before))
         or _TARGET_AFTER.match(after)
+        or (label == TITLE and _TARGET_WITH_SPECIALTY.search(before))
     ):
         return "target"
     return "held"
+
+
+# "想评电子工程师", "要考个机械工程师": a specialty between the verb and the title wanted
+_TARGET_WITH_SPECIALTY = re.compile(r"(想|要|打算|准备)(评|考|申报|报|申请)(个|一个)?[\u4e00-\u9fff]{1,4}$")
 
 
 def classify_mentions(text: str, mentions: List[Mention]) -> List[Mention]:
@@ -338,6 +389,8 @@ def classify_mentions(text: str, mentions: List[Mention]) -> List[Mention]:
             and any(n.term.label == PLACE and n.start > m.end for n in mentions)
         ):
             continue  # "我是广东人在百色打工": the place of work, said after, decides
+        if label == SKILL_GRADE and _FAILED_AFTER.match(after):
+            continue  # "技师考了三次没考过": not held
         neg = _MENTION_NEG_BEFORE.search(mask_non_negating(before))
         if neg and not re.search(r"(只有|就是)", before[-4:]):
             # "不在百色在内蒙古", "没处分在百色": a negation belongs to the first word after it
@@ -349,6 +402,8 @@ def classify_mentions(text: str, mentions: List[Mention]) -> List[Mention]:
         if label in (SKILL_GRADE, TITLE, TITLE_LEVEL, DEGREE, SCHOOL_CLASS):
             reading = _reading(before, after, label, is_hypothetical(text, m.start))
             m.held, m.topic = reading == "held", reading == "topic"
+        if label == AWARD and _AWARD_ASKED_AFTER.match(after):
+            m.held, m.topic = False, True  # "高精尖缺高技能人才是啥意思"
         if said_of_those_who(text, m.start, m.end):
             m.held, m.topic = False, True  # "持有高级工证书的人能评什么": people in general
         out.append(m)
@@ -362,7 +417,11 @@ _RULE_WORDS = re.compile(
     r"|满[一二两三四五六七八九十\d]{1,2}年(?!了)"
 )
 # words of someone telling their own case: "技师拿证3年了在乌海…能评中级吗"
-_CASE_WORDS = re.compile(r"拿证[了已]|取证[了已]|干了|做了|工作了|年了|考的|拿的|评的|评上了|取得了|毕业的|毕业后")
+_CASE_WORDS = re.compile(
+    r"拿证[了已]|取证[了已]|干了|做了|工作了|年了|考的|拿的|评的|评上了|取得了|毕业的|毕业后"
+    # "高级工 两年 有没有机会评助理": a grade with its years is somebody's record
+    r"|(工|师|证)\s*(已经|都|快|刚满?)?[一二两三四五六七八九十\d]+年(?![前后内以])"
+)
 
 
 def tells_own_case(text: str, mentions: List[Mention]) -> bool:

@@ -61,11 +61,12 @@ def num_out(x: float) -> Any:
 
 _DURATION = re.compile(
     r"(?P<num>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百几来]+)"
-    r"(?P<more1>多)?(?P<unit>个多月|个半月|个月|年)(?P<half>半)?(?P<more2>多)?"
+    r"(?P<more1>多)?[ \t\u3000]?(?P<unit>个多月|个半月|个月|年)(?P<half>半)?(?P<more2>多)?"
     r"|(?P<halfyear>半年)"
 )
 _DUR_SKIP_BEFORE = re.compile(
-    r"(近|最近|再|又|还要|还差|还得|还需|还需要|需要|要求|需|要|差|满足|每|第|离|距|距离|头|过去|这|那|隔|不到|不满|够|够了)"
+    r"(近|最近|再|又|还要|还差|还得|还需|还需要|需要|要求|需|要|差|满足|每|第|离|距|距离|头|过去|这|那|隔|不到|不满|够|够了"
+    r"|同|当|交了?|缴了?|缴费|交费|上了)"
     r"(满|干|工作|做|有|了|等|过|待)?$"
 )
 _DUR_SKIP_AFTER = re.compile(r"^(内|以内|之内|以上|以后|后|之后|期间|时间|才能|就能|才可以|才行)")
@@ -74,6 +75,9 @@ _WORKED = re.compile(r"(干|做|工作|从事[^，。,;；]{0,6}|当|拿证|拿�
 # time to come, not the record (the facts a duration may be said with are its anchors below)
 _DUR_SKIP_CLAUSE = re.compile(r"年龄|以后|之后|再过|还有")
 _PROFESSIONAL = re.compile(r"专业技术|专技|专业工作|技术岗位工作|专业岗位")
+_CUMULATIVE = re.compile(r"累计|累积|技术工作|技术这行|搞技术|搞研发|做研发")
+# "海外引进的博士，毕业三年了": for 海外引进人才 the years since the degree (CONTRACT §3)
+_OVERSEAS = re.compile(r"海外|海归|留学回国|国外引进|境外引进")
 # 取得…资格 is a title's qualification; …职业资格 is a skill grade's old name
 _TITLE_CUE = re.compile(r"职称|评上|评的|聘上|聘任|聘的|评了|取得.{0,6}?(?<!职业)资格")
 _SKILL_CUE = re.compile(r"证|技能|等级|技工|工种|技师|高级工|中级工|初级工|职业资格")
@@ -135,6 +139,8 @@ def years_kind(text: str, mentions: Sequence[Mention], start: int, end: int) -> 
     clause = text[cs:ce]
     if _PROFESSIONAL.search(clause):
         return "professional"
+    if _CUMULATIVE.search(clause) and not _clause_has_held(mentions, 0, len(text), (SKILL_GRADE,)):
+        return "professional"  # "累计干了八年技术工作" of a title holder: the profession's years
     series_here = any(cs <= m.start < ce and m.term.label == SERIES for m in mentions)
     title_here = _clause_has_held(mentions, cs, ce, (TITLE, TITLE_LEVEL)) or bool(_TITLE_CUE.search(clause))
     skill_here = _clause_has_held(mentions, cs, ce, (SKILL_GRADE,)) or bool(
@@ -163,7 +169,7 @@ _ANCHOR_CUES = (
     ("other", re.compile(r"退休|考核|处分|记过|诚信|合格|称职|岁|出生|生的|政策|规定|文件|通知|变化")),
     ("level", re.compile(r"拿|考(?!核)|取得|获得|评上|评的|聘|证")),
 )
-_GETTING = re.compile(r"拿|考|取得|获得")
+_GETTING = re.compile(r"拿|考|取得|获得|评上|评的")
 _KIND_OF_FACT = {"fraud_count": "fraud", "fraud_year": "fraud", "graduation_year": "graduation"}
 
 
@@ -255,10 +261,11 @@ def durations(
             continue  # "是六年不是五年", "没干满三年"
         if _DUR_SKIP_CLAUSE.search(clause) or value > 60:
             continue
-        if not _WORKED.search(before) and said_with(text, s, e, mentions, others, prefer_after=False) not in (
-            None,
-            "level",
-        ):
+        anchor = None if _WORKED.search(before) else said_with(text, s, e, mentions, others, prefer_after=False)
+        if anchor == "graduation" and _OVERSEAS.search(text):
+            facts.append(Fact("professional_years", num_out(value), s, e))
+            continue
+        if anchor not in (None, "level"):
             continue  # "退休三年了", "三年考核都合格": not years of the grade or title
         facts.append(Fact(years_kind(text, mentions, s, e) + "_years", num_out(value), s, e))
     return facts
@@ -336,5 +343,7 @@ def calendar_years(
         if year is None:
             continue
         spans.append((s, e))
+        if re.search(r"(不是|并非|而不是)$", text[max(0, s - 3) : s]):
+            continue  # "是2018年，不是2019": the year said wrong
         facts.extend(_calendar_fact(text, mentions, s, e, year, today, others, relative=rel))
     return facts, spans

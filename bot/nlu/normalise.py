@@ -190,6 +190,10 @@ def _choose(facts: List[Fact], corrected: bool) -> List[Fact]:
             order = _RANKED[f.entity]()
             if order.index(f.value) > order.index(old.value):
                 chosen[key] = f
+    for role in {r for _, r in chosen}:
+        if ("skill_grade_year", role) in chosen and ("skill_years", role) in chosen:
+            # "干了二十多年电焊，高级工证是2010年考的": the grade's own year, not the years of work
+            del chosen[("skill_years", role)]
     return sorted([*chosen.values(), *awards.values()], key=lambda f: (f.start, f.entity))
 
 

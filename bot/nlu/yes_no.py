@@ -48,11 +48,11 @@ def _assessment(text: str) -> List[Fact]:
 
 def _retired(text: str) -> List[Fact]:
     facts: List[Fact] = []
-    for m in re.finditer(r"退休|退了休|内退|离休|在职", text):
+    for m in re.finditer(r"退休|退了休|内退|离休|在职(?!称)", text):
         s, e = m.span()
         if re.match(
             r"(金|工资|费|待遇|手续|后|以后|之后|人员的|证|年龄(限制|的|是|多|怎么|规定)|政策|规定)", text[e : e + 4]
-        ):
+        ) and not re.search(r"(办了|办完|办好|已经办|已办)$", text[max(0, s - 4) : s]):
             continue  # 退休金, "退休后还能评吗", "退休年龄限制": not the caller's status
         cs, ce = clause_bounds(text, s)
         before, after = text[cs:s], text[e:ce]
@@ -75,7 +75,9 @@ def _retired(text: str) -> List[Fact]:
 
 # "已经过了影响期", "影响期满了", "处分早就解除了": the period is over, so no bar any more
 # (CONTRACT §3: inside the period only). "影响期还没过" stays inside it.
-_OVER_BEFORE = re.compile(r"(?<![没未不])(过了|已过|出了|超过了?|过完了?|满了)(处分的?)?$")
+_OVER_BEFORE = re.compile(r"(?<![没未不])(过了|已过|出了|超过了?|过完了?|满了|(?:早就|已经|早|都|已)过)(处分的?)?$")
+# in the clause after ("…记过处分，不过处分期已经结束了"): the period said over, not "还没过"
+_OVER_LATER = re.compile(r"(?<![没未不])(过了|满了|期满|结束|过去了|到期|解除|撤销)")
 _OVER_AFTER = re.compile(
     r"^(处分)?(的)?(期|影响期)?(已经|已|早就|早|都|也)?(过了|满了|期满|结束了?|过去了|到期了?|解除了?|撤销了?|已过|已满|过完了?)"
 )
@@ -84,17 +86,19 @@ _OVER_AFTER = re.compile(
 def _period_over(text: str, s: int, e: int) -> bool:
     cs, ce = clause_bounds(text, s)
     after = text[e:ce]
-    if not after.strip() and ce < len(text):  # "记过了，早就过了影响期" → the next clause
+    if re.fullmatch(r"\s*(处分)?(了)?\s*", after) and ce < len(text):  # "记过了，早就过了影响期" → the next clause
         ns, ne = clause_bounds(text, ce + 1)
-        after = text[ns:ne]
-        if _OVER_BEFORE.search(text[ns:ne]) or re.match(r"^(已经|早就|早|都)?过了", after):
+        later = text[ns:ne]
+        if re.match(r"^(不过|但是|但|可是)?(已经|早就|早|都)?过了", later) or (
+            re.search(r"期|处分", later) and _OVER_LATER.search(later)
+        ):
             return True
     return bool(_OVER_BEFORE.search(text[cs:s]) or _OVER_AFTER.match(after))
 
 
 _INVESTIGATION = re.compile(
-    r"立案|审查调查|(?:被|接受|正在)[^，。,;；?？]{0,5}?(?:调查|审查)|(?:纪委|监委|纪检)[^，。,;；?？]{0,4}?(?:调查|审查|查)"
-    r"|调查期|纪律审查|处分期|影响期|处罚期|违法违纪|违纪"
+    r"立案(?:调查|审查)?|审查调查|(?:被|接受|正在)[^，。,;；?？]{0,5}?(?:调查|审查)|(?:纪委|监委|纪检)[^，。,;；?？]{0,4}?(?:调查|审查|查)"
+    r"|调查期|纪律审查|影响期|处罚期|违法违纪|违纪"
 )
 
 
@@ -111,8 +115,10 @@ def _discipline(text: str) -> List[Fact]:
         cs, _ = clause_bounds(text, s)
         if m.group(0) == "处分" and re.search(r"(记大过|记过|降级|撤职|警告)$", text[cs:s]):
             continue
-        if m.group(0) == "处分" and re.search(r"期|影响期", text[e : e + 3]):
-            continue  # 处分期内 → under_investigation
+        if m.group(0) == "处分" and re.match(r"影响期", text[e : e + 3]):
+            continue  # 处分影响期 → under_investigation (处分期 is the 处分's own period)
+        if m.group(0) == "处分" and text[e : e + 1] == "期" and any(f.entity == "demerit_punishment" for f in facts):
+            continue  # "记大过，还在处分期": the same 处分
         value = not negated_before(text, s, 8) and not _period_over(text, s, e)
         if m.group(0) == "处分" and re.search(r"警告", text[max(cs, s - 4) : s]):
             value = False
@@ -145,7 +151,11 @@ def _integrity_and_fraud(text: str) -> List[Fact]:
 
 
 _STUDIED = re.compile(r"专业|毕业证|文凭|学历|学的|读的|毕业")
-_WORKED_SINCE = re.compile(r"一直在[^，。,;；?？]{1,8}?(工作|上班|干活|就业|干)")
+_WORKED_SINCE = re.compile(r"(一直|现在还|现在仍|还|仍然?)在[^，。,;；?？]{1,8}?(工作|上班|干活|就业|干)")
+# "毕业后去北京打工了": left the region where they studied
+_LEFT_AFTER = re.compile(r"毕业(以后|之后|后)?(就)?(去了?|到了?)[^，。,;；?？]{1,6}?(打工|工作|上班|发展)")
+# staying is said of where one studied: only with school words in the message
+_SCHOOLING = re.compile(r"毕业|学校|技校|院校|上学|读书|读的|上的|在校")
 
 
 def _background(text: str) -> List[Fact]:
@@ -158,11 +168,16 @@ def _background(text: str) -> List[Fact]:
     ):
         s, e = m.span()
         word = m.group(0)
+        if not _SCHOOLING.search(text):
+            continue  # "一直在本地上班": where they work, not that they stayed after school
         value = word.startswith("没") or (not word.startswith(("去", "离开")) and not negated_before(text, s, 4))
         facts.append(Fact("stayed_in_region", value, s, e))
     if "毕业" in text and not any(f.entity == "stayed_in_region" for f in facts):
         # "毕业后一直在包头上班": since graduating, working in one place
-        m = _WORKED_SINCE.search(text)
+        m = _LEFT_AFTER.search(text)
+        if m:
+            facts.append(Fact("stayed_in_region", False, m.start(), m.end()))
+        m = None if m else _WORKED_SINCE.search(text, text.index("毕业"))
         if m:
             facts.append(Fact("stayed_in_region", True, m.start(), m.end()))
     for m in re.finditer(r"海外|海归|留学回国|国外引进|境外引进", text):
