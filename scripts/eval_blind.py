@@ -47,14 +47,23 @@ ICONS = ("✅", "⏳", "❓", "❌")  # actions/replies.py: a decision's first m
 
 
 def load_set(directory: Path = BLIND) -> Tuple[List[dict], List[dict]]:
-    def items(name: str) -> List[dict]:
+    """Utterances and conversations, in one shape whichever writer made the set: a list or
+    a mapping holding it; ids given where missing; a citation as ``{doc, article}``."""
+
+    def items(name: str, prefix: str) -> List[dict]:
         path = directory / name
         if not path.exists():
             return []
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-        return data if isinstance(data, list) else next((v for v in data.values() if isinstance(v, list)), [])
+        found = data if isinstance(data, list) else next((v for v in data.values() if isinstance(v, list)), [])
+        for i, item in enumerate(found):
+            item.setdefault("id", f"{prefix}{i + 1}")
+            for option in item.get("expected") or []:
+                if isinstance(option.get("article"), str):  # flat: doc: …, article: …
+                    option["article"] = {"doc": option.pop("doc", None), "article": option["article"]}
+        return found
 
-    return items("utterances.yml"), items("conversations.yml")
+    return items("utterances.yml", "u"), items("conversations.yml", "c")
 
 
 # ── which parsed facts reach the slots (the domain's mappings, as Rasa applies them) ──
@@ -63,7 +72,8 @@ def load_set(directory: Path = BLIND) -> Tuple[List[dict], List[dict]]:
 def slot_mappings(domain_path: Path = ROOT / "domain.yml") -> Dict[str, List[dict]]:
     slots = yaml.safe_load(domain_path.read_text(encoding="utf-8"))["slots"]
     return {
-        name: [m for m in spec.get("mappings", []) if m.get("type") == "from_entity"] for name, spec in slots.items()
+        name: [{**m, "slot_type": spec.get("type")} for m in spec.get("mappings", []) if m.get("type") == "from_entity"]
+        for name, spec in slots.items()
     }
 
 
@@ -84,7 +94,8 @@ def _entity_matches(mapping: dict, entity: dict) -> bool:
 
 
 def filled_facts(parse: dict, mappings: Dict[str, List[dict]], ignore_intent: bool = False) -> Dict[str, Any]:
-    """{slot: value} the message would set: every entity a from_entity mapping accepts."""
+    """{slot: value} the message would set, as Rasa 3.6 fills from_entity slots: a list slot
+    takes every accepted entity's value, any other slot the last one's."""
     intent = (parse.get("intent") or {}).get("name")
     out: Dict[str, Any] = {}
     for entity in parse.get("entities") or []:
@@ -92,12 +103,10 @@ def filled_facts(parse: dict, mappings: Dict[str, List[dict]], ignore_intent: bo
         for mapping in mappings.get(key, []):
             if _entity_matches(mapping, entity) and (ignore_intent or _intent_allows(mapping, intent)):
                 value = entity.get("value")
-                if isinstance(out.get(key), list) or isinstance(value, list):
-                    prev = out.get(key) or []
-                    out[key] = [
-                        *(prev if isinstance(prev, list) else [prev]),
-                        *(value if isinstance(value, list) else [value]),
-                    ]
+                if mapping.get("slot_type") == "list" or isinstance(out.get(key), list) or isinstance(value, list):
+                    prev = out.get(key)
+                    prev = [] if prev is None else prev if isinstance(prev, list) else [prev]
+                    out[key] = [*prev, *(value if isinstance(value, list) else [value])]
                 else:
                     out[key] = value
                 break
