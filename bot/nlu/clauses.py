@@ -353,14 +353,14 @@ def _reading(before: str, after: str, label: str, hypothetical: bool) -> str:
         _TARGET_VERB.search(before)
         or (_TARGET_VERB_RESULT.search(before) and _MODAL.search(before))
         or _TARGET_AFTER.match(after)
-        or (label == TITLE and _TARGET_WITH_SPECIALTY.search(before))
+        or (label in (TITLE, TITLE_LEVEL) and _TARGET_WITH_SPECIALTY.search(before))
     ):
         return "target"
     return "held"
 
 
-# "想评电子工程师", "要考个机械工程师": a specialty between the verb and the title wanted
-_TARGET_WITH_SPECIALTY = re.compile(r"(想|要|打算|准备)(评|考|申报|报|申请)(个|一个)?[\u4e00-\u9fff]{1,4}$")
+# "想评电子工程师", "想评卫生系列的中级职称": words between the verb and the title wanted
+_TARGET_WITH_SPECIALTY = re.compile(r"(想|要|打算|准备)(评|考|申报|报|申请)(个|一个)?[\u4e00-\u9fff]{1,8}$")
 
 
 def classify_mentions(text: str, mentions: List[Mention]) -> List[Mention]:

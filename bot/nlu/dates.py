@@ -73,7 +73,7 @@ _DUR_SKIP_AFTER = re.compile(r"^(内|以内|之内|以上|以后|后|之后|期�
 # "干了六年", "从事技术工作八年": years of work, whatever fact is said next
 _WORKED = re.compile(r"(干|做|工作|从事[^，。,;；]{0,6}|当|拿证|拿了证)(了|满|足)?$")
 # time to come, not the record (the facts a duration may be said with are its anchors below)
-_DUR_SKIP_CLAUSE = re.compile(r"年龄|以后|之后|再过|还有")
+_DUR_SKIP_CLAUSE = re.compile(r"年龄|(?<!毕业)以后|(?<!毕业)之后|再过|还有")  # not "毕业以后": that is the past
 _PROFESSIONAL = re.compile(r"专业技术|专技|专业工作|技术岗位工作|专业岗位")
 _CUMULATIVE = re.compile(r"累计|累积|技术工作|技术这行|搞技术|搞研发|做研发")
 # "海外引进的博士，毕业三年了": for 海外引进人才 the years since the degree (CONTRACT §3)
