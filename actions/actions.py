@@ -113,15 +113,41 @@ class ValidateEligibilityForm(FormValidationAction):
         declined_before = tracker.get_slot("declined_slots")
         if self._junior_title_unclear(tracker):
             dispatcher.utter_message(response="utter_which_junior_title")
+        self._decline_unknown_answer(tracker)
         events = await super().run(dispatcher, tracker, domain)
         # rasa_sdk keeps only the validated slots the form still requires, which drops a
         # declined question (“不知道”): without it the form would reject the answer.
         declined = tracker.slots.get("declined_slots")
         if declined != declined_before and not any(e.get("name") == "declined_slots" for e in events):
             events.insert(0, SlotSet("declined_slots", declined))
+        if self._asks_city_again(tracker, events):
+            # “广西”: said why the city matters; an event keeps the form from rejecting the
+            # answer, and the form asks for the region again
+            events.append(SlotSet("region_note", tracker.get_slot("region_note")))
         if question:
             await ANSWERS_INSIDE_FORM[question]().run(dispatcher, tracker, domain)
         return events
+
+    def _decline_unknown_answer(self, tracker: Tracker) -> None:
+        """“不记得哪年了”, “不清楚” to any question: the user cannot say, so the answer is
+        given without that fact (with what it would change) instead of asking again. The
+        questions with their own reading of an answer (region, years) decline there."""
+        slot = tracker.get_slot("requested_slot")
+        text = self._answering(tracker, slot) if slot else None
+        if text is None or hasattr(self, f"extract_{slot}") or not DONT_KNOW.search(text):
+            return
+        if any(e.get("entity") == slot for e in tracker.latest_message.get("entities", [])):
+            return
+        tracker.slots["declined_slots"] = self._decline(tracker, slot)
+
+    def _asks_city_again(self, tracker: Tracker, events: List[Dict]) -> bool:
+        text = self._answering(tracker, "region")
+        return bool(
+            text is not None
+            and unsettled_place(text)
+            and not tracker.get_slot("region")
+            and not any(e.get("event") == "slot" and e.get("name") != "requested_slot" for e in events)
+        )
 
     @staticmethod
     def _junior_title_unclear(tracker: Tracker) -> bool:

@@ -27,6 +27,8 @@ from scripts.eval_blind import (  # noqa: E402
     accuracy,
     canonical,
     filled_facts,
+    _responses,
+    is_useful,
     judge_conversation,
     load_set,
     parse_all,
@@ -71,9 +73,24 @@ def show_dialogues(directory: Path) -> None:
     sys.path.insert(0, str(ROOT / "tests"))
     from servers import running_stack
 
-    _, conversations = load_set(directory)
+    items, conversations = load_set(directory)
     right = 0
+    form_questions = _responses("utter_ask_") + _responses("utter_need_grade_or_title")
+    fallback = _responses("utter_default")
     with tempfile.TemporaryDirectory() as tmp, running_stack(Path(tmp), {"JINENG_TODAY": BLIND_TODAY}) as stack:
+        useful = asked = 0
+        for item in items:
+            if item.get("kind") not in ("general", "out_of_scope", "side_question"):
+                continue
+            replies = stack.say(f"dev-{uuid.uuid4().hex[:10]}", item["text"])
+            asked += 1
+            if is_useful(replies, form_questions, fallback):
+                useful += 1
+                continue
+            print(f"\n--- not useful [{item['id']}] {item['kind']} | {item['text']}")
+            for line in replies:
+                print("    " + line.replace("\n", "\n    "))
+        print(f"\nquestions answered usefully {useful}/{asked}")
         for conv in conversations:
             sender = f"dev-{uuid.uuid4().hex[:10]}"
             replies: List[List[str]] = [stack.say(sender, turn) for turn in conv["turns"]]

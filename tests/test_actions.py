@@ -382,6 +382,30 @@ def test_dont_know_declines_inside_the_form_run():
     assert any(e.get("name") == "declined_slots" and e.get("value") == ["skill_years"] for e in events)
 
 
+def test_dont_know_declines_any_question_of_the_form():
+    """A question without its own reading of answers (the year of a fraud finding)."""
+    slots = {
+        "region": "baise",
+        "skill_grade": "技师",
+        "skill_years": 5.0,
+        "fraud_count": 1,
+        "requested_slot": "fraud_year",
+    }
+    t = tracker(slots, text="不记得哪年了", intent="nlu_fallback")
+    _, events = run(ValidateEligibilityForm(), t)
+    assert any(e.get("name") == "declined_slots" and e.get("value") == ["fraud_year"] for e in events)
+
+
+def test_guangxi_as_the_answer_asks_for_the_city_and_the_form_goes_on():
+    t = tracker(
+        {"skill_grade": "技师", "skill_years": 3.0, "requested_slot": "region"}, text="广西", intent="nlu_fallback"
+    )
+    messages, events = run(ValidateEligibilityForm(), t)
+    assert "哪个市" in texts(messages)
+    assert not any(e.get("name") == "region" for e in events)
+    assert any(e.get("event") == "slot" and e.get("name") != "requested_slot" for e in events)  # not rejected
+
+
 def test_a_grade_named_in_a_general_question_without_speaking_of_oneself_only_gets_the_offer():
     _, events = run(ActionAnswerGeneral(), outside_form({"skill_grade": "技师"}, "技师评副高要几年", "faq_years"))
     assert own_case_value(events) is False
