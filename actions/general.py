@@ -36,6 +36,8 @@ DEFINITIONS: Dict[str, Tuple[str, ...]] = {
 REGIONAL: Dict[str, Tuple[str, ...]] = {
     "faq_years": ("years_title",),
     "faq_discipline": ("discipline",),
+    # “哪些奖能直接评正高？”, “绿色通道是什么”: the awards that open a level without years
+    "faq_green_channel": ("green_channel",),
 }
 # “工程师几年能考技师？”: years of the other direction (专业技术人才 → 技能等级).
 SKILL_DIRECTION = re.compile(r"考.{0,4}(技能|技师|高级工|等级|证)|技能评价|技能等级评价")

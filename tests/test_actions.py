@@ -292,6 +292,15 @@ def test_a_fraud_question_leads_with_the_fraud_bar():
     assert "《百色市实施细则》第七条（二）" in msgs[0]["text"] and "3年内不得申报" in msgs[0]["text"]
 
 
+def test_the_green_channel_is_answered_with_the_regions_award_article():
+    msgs, _ = run(
+        ActionAnswerGeneral(), outside_form({"region": "nei_mongol"}, "哪些奖能直接评正高", "faq_green_channel")
+    )
+    assert "《内蒙古通知》二（四）" in texts(msgs) and "中华技能大奖" in texts(msgs)
+    msgs, _ = run(ActionAnswerGeneral(), outside_form({}, "绿色通道是什么", "faq_green_channel"))
+    assert "《实施意见》二（二）3" in texts(msgs)
+
+
 def test_years_follow_the_region_in_force():
     msgs, _ = run(ActionAnswerGeneral(), outside_form({"region": "baise"}, "评副高要几年", "faq_years"))
     assert "《百色市实施细则》第八条" in texts(msgs) and "《百色市实施细则》第十条" in texts(msgs)

@@ -268,6 +268,12 @@ SHORTHAND = [  # shorthand generated from the vocabulary
     ("我技帅证拿了三年多", {"skill_grade": "技师", "skill_years": 3}),  # typed by shape
     ("一级证 十来年了 呼市的", {"skill_grade": "高级技师", "skill_years": 10, "region": "nei_mongol"}),
     ("锡盟的高级工", {"region": "nei_mongol", "skill_grade": "高级工"}),
+    # a level word with a trade is that skill grade ("高级电工"), not a title level
+    ("我是高级钳工", {"skill_grade": "高级工"}),
+    ("考过中级焊工证", {"skill_grade": "中级工"}),
+    ("我有中级证", {"skill_grade": "中级工"}),
+    ("高级工程技术人员", {}),
+    ("我有中级职称证", {"title_level": "中级"}),
 ]
 
 

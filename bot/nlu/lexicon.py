@@ -183,6 +183,22 @@ def medal_combos() -> List[Tuple["re.Pattern[str]", str]]:
     return out
 
 
+# "高级电工", "中级焊工证": a level word with a trade is that skill grade, not a title
+# level (a title is 中级职称 / 工程师 …); not 工程, 工作, 工资 …
+_TRADE_GRADE = re.compile(r"(初级|中级|高级)([\u4e00-\u9fff]{1,4}?工)(证书|证)?(?![程作资龄厂会地具业艺商])")
+_TRADE_GRADE_VALUE = {"初级": "初级工", "中级": "中级工", "高级": "高级工"}
+
+
+def _trade_grades(text: str, found: List[Mention]) -> List[Mention]:
+    for m in _TRADE_GRADE.finditer(text):
+        s, e = m.span()
+        if any(n.start < e and s < n.end and n.term.label in (TITLE, SKILL_GRADE) for n in found):
+            continue  # a title name or a grade word already covers it ("高级技工")
+        grade = Term(m.group(0), SKILL_GRADE, _TRADE_GRADE_VALUE[m.group(1)])
+        found = [n for n in found if not (n.start < e and s < n.end)] + [Mention(grade, s, e)]
+    return found
+
+
 def lexicon_matches(text: str, ruler_entities: Optional[Iterable[Dict[str, Any]]]) -> List[Mention]:
     """Longest match, left to right, merged with the spans the spaCy ruler found."""
     lex = lexicon()
@@ -212,6 +228,7 @@ def lexicon_matches(text: str, ruler_entities: Optional[Iterable[Dict[str, Any]]
         if term is None or any(m.start < e and s < m.end for m in found):
             continue
         found.append(Mention(term, s, e))
+    found = _trade_grades(text, found)
     found.sort(key=lambda m: m.start)
     # "中级工程师", "副高级工程师": a level word glued to a title name is one title
     merged: List[Mention] = []
