@@ -38,6 +38,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 BLIND = ROOT / "tests" / "nlu" / "blind"
+# every frozen set: written blind by two writers who never saw data/nlu/, never trained on
+FROZEN_SETS = (BLIND, ROOT / "tests" / "nlu" / "blind2")
 BLIND_TODAY = "2026-11-30"  # the set's relative dates (去年 …) assume this day
 KINDS = ("own_case", "general", "side_question", "out_of_scope")
 ICONS = ("✅", "⏳", "❓", "❌")  # actions/replies.py: a decision's first message

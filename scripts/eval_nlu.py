@@ -146,18 +146,24 @@ def general_heldout_section(env) -> list:
 
 
 def blind_section(systems: dict, skip_dialogues: bool) -> list:
-    """The blind set's figures: facts for each trained NLU model, dialogues with the full model."""
+    """Each frozen blind set's figures (tests/nlu/blind*/, two writers who never saw
+    data/nlu/): facts for each trained NLU model, dialogues with the full model."""
     from scripts import eval_blind
 
-    if not eval_blind.load_set()[0]:
-        return eval_blind.markdown({"ours": None}, None)
-    facts = {name: eval_blind.fact_report(BUILD / f"{name}.tar.gz") for name in systems}
-    dialogues = None
+    lines: list = []
     if not skip_dialogues:
-        print("blind set: dialogues through the real stack …", flush=True)
         subprocess.run(["make", "-s", "train"], cwd=ROOT, check=True)
-        dialogues = eval_blind.dialogue_report()
-    return eval_blind.markdown(facts, dialogues)
+    for directory in eval_blind.FROZEN_SETS:
+        if not eval_blind.load_set(directory)[0]:
+            lines += eval_blind.markdown({"ours": None}, None, directory)
+            continue
+        facts = {name: eval_blind.fact_report(BUILD / f"{name}.tar.gz", directory) for name in systems}
+        dialogues = None
+        if not skip_dialogues:
+            print(f"{directory.name}: dialogues through the real stack …", flush=True)
+            dialogues = eval_blind.dialogue_report(directory)
+        lines += eval_blind.markdown(facts, dialogues, directory)
+    return lines
 
 
 def fmt(x) -> str:

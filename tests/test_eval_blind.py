@@ -4,14 +4,17 @@ the fact-level floor on the frozen blind set (tests/nlu/blind/, never trained on
 The floor is the figure measured when it was set (docs/nlu_eval.md), not a target: a drop
 below it means the NLU lost stated facts it used to get right."""
 
+import re
+
 import pytest
 
 from scripts import eval_blind as E
 from servers import ROOT, model_path
 
 FIXTURE = ROOT / "tests" / "fixtures" / "blind_mini"
-# Measured 2026-11-30 on models/current.tar.gz: 96.4% (807/837), docs/nlu_eval.md.
-FACT_ACCURACY_FLOOR = 0.96
+# Measured 2026-11-30 (second session) on models/current.tar.gz: blind 98.0% (820/837),
+# blind2 98.0% (721/736), docs/nlu_eval.md; issue 13 asks ≥ 97 %.
+FACT_ACCURACY_FLOOR = 0.97
 
 
 def test_scoring_counts_right_wrong_missed_spurious_and_facts_lost_to_the_intent():
@@ -89,9 +92,41 @@ def test_parsing_a_set_prints_none_of_its_sentences(capfd):
     assert [t for t in texts if t in out or t in err] == []
 
 
-@pytest.mark.skipif(not (E.BLIND / "utterances.yml").exists(), reason="blind set not present")
-def test_blind_set_fact_accuracy_stays_at_its_measured_floor():
-    report = E.fact_report(model_path())
+@pytest.mark.parametrize("directory", E.FROZEN_SETS, ids=lambda d: d.name)
+def test_frozen_sets_are_as_their_writers_left_them(directory):
+    """MANIFEST.sha256, written when each set was frozen: nobody edits a set to fit."""
+    import hashlib
+
+    for line in (directory / "MANIFEST.sha256").read_text(encoding="utf-8").splitlines():
+        digest, name = line.split()
+        assert hashlib.sha256((directory / name).read_bytes()).hexdigest() == digest, name
+
+
+def test_no_held_out_sentence_is_in_the_training_data():
+    """The blind sets and the development set are never trained on. Short questions
+    ("评审费多少钱", 7–10 characters) coincide with training examples written before the
+    sets by other hands (checked with git log -S on 2026-11-30: all older than the sets),
+    so only sentences of 12 characters or more, which do not coincide by chance, count."""
+    import yaml
+
+    trained = set()
+    for path in (ROOT / "data" / "nlu").glob("*.yml"):
+        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
+            for line in (block.get("examples") or "").splitlines():
+                trained.add(re.sub(r"\[([^\]]*)\]\{[^}]*\}|\[([^\]]*)\]\([^)]*\)", r"\1\2", line.strip()[2:]).strip())
+    for directory in (*E.FROZEN_SETS, ROOT / "tests" / "nlu" / "dev"):
+        items, conversations = E.load_set(directory)
+        said = {it["text"].strip() for it in items} | {t.strip() for c in conversations for t in c["turns"]}
+        said = {t for t in said if len(t) >= 12}
+        overlap = len(said & trained)  # a count only: no sentence is printed
+        assert overlap == 0, f"{directory.name}: {overlap} held-out sentences in data/nlu/"
+
+
+@pytest.mark.parametrize("directory", E.FROZEN_SETS, ids=lambda d: d.name)
+def test_blind_set_fact_accuracy_stays_at_its_measured_floor(directory):
+    if not (directory / "utterances.yml").exists():
+        pytest.skip("blind set not present")
+    report = E.fact_report(model_path(), directory)
     t = report["total"]
     accuracy = E.accuracy(t)
     print(
