@@ -3,6 +3,7 @@ and turn its decision into messages (dialogue/replies.py). No policy logic lives
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from typing import Any, Dict, List, Optional, Text
@@ -27,7 +28,7 @@ logger = logging.getLogger(__name__)
 FORM = "eligibility_form"
 YEARS_SLOTS = ("skill_years", "title_years", "professional_years")
 # “再干两年”, “再过一年”, “三年以后”, “明年”: a number of years from now.
-YEARS_LATER = re.compile(r"[再多过还].{0,3}年|年(?:以|之)?后|明年|后年")
+YEARS_LATER = re.compile(r"[再多过还].{0,3}年半?|年(?:以|之)?后|明年|后年")
 # “再干呢”, “以后呢”: later, without a number.
 LATER = re.compile(r"再干|再等|再过|多干|以后|之后|将来|到时候")
 YEAR_SLOTS = ("skill_grade_year", "graduation_year", "fraud_year")
@@ -74,6 +75,8 @@ def current_profile(tracker: Tracker) -> Dict[str, Any]:
 def _bare_number(text: str, last: bool = False) -> Optional[float]:
     """“三年”, “3”, “两年半” as an answer to a question about years (the last number said
     with ``last``)."""
+    # "半年" alone is half a year; "两年半" is 2.5 (then "年.5" below)
+    text = re.sub(r"(?<![\d一二两三四五六七八九十年])半", "0.5", text)
     text = text.replace("两", "二").replace("半", ".5")
     try:
         text = cn2an.transform(text, "cn2an")
@@ -270,7 +273,11 @@ class ActionWhatIf(Action):
             new = changes["awards"] if isinstance(changes["awards"], list) else [changes["awards"]]
             profile["awards"] = merge_awards(profile.get("awards"), new)
         if extra_years:
-            profile["application_year"] = profile.get("application_year", clock.current_year()) + extra_years
+            # the year in which that much more time has passed (“再干半年” in November: next year)
+            later = clock.today() + dt.timedelta(days=round(365.25 * extra_years))
+            profile["application_year"] = profile.get("application_year", clock.current_year()) + (
+                later.year - clock.today().year
+            )
             for key in YEARS_SLOTS:
                 if key in profile:
                     profile[key] = profile[key] + extra_years
@@ -281,7 +288,7 @@ class ActionWhatIf(Action):
             return []
         what = []
         if extra_years:
-            what.append(f"再干{extra_years}年（到{profile['application_year']}年）")
+            what.append(f"再干{replies.years_words(extra_years)}（到{profile['application_year']}年）")
         if changes:
             what.append("、".join(replies.hypothesis_words(k, v) for k, v in changes.items()))
         intro = f"如果{'，'.join(what) or '情况不变'}：" if what else "按目前的情况："
@@ -306,7 +313,7 @@ class ActionWhatIf(Action):
         return changes
 
     @staticmethod
-    def _extra_years(tracker: Tracker, has_condition: bool) -> int:
+    def _extra_years(tracker: Tracker, has_condition: bool) -> float:
         """Years from now: “再干两年呢”, “三年以后呢”, read around the words of time. A number
         of years the message states (“干了两年”) is the record, already in its slot."""
         text = tracker.latest_message.get("text") or ""
@@ -316,7 +323,7 @@ class ActionWhatIf(Action):
         if "后年" in text:
             return 2
         if number and 0 < number <= 10:
-            return int(number)
+            return int(number) if number == int(number) else number  # “再干半年” → 0.5
         if has_condition:
             return 0
         # “再干呢？”, “以后呢？”: one more year. Without any word of time the what-if is

@@ -217,6 +217,14 @@ def general_messages(intent: str, text: str, answers: List[Dict[str, Any]], labe
     return messages or faq_messages([])
 
 
+def years_words(years: float) -> str:
+    """0.5 → 半年, 2.5 → 2年半, 3 → 3年."""
+    whole, half = int(years), years - int(years) >= 0.5
+    if not whole:
+        return "半年"
+    return f"{whole}年半" if half else f"{whole}年"
+
+
 def region_city_needed(place: str) -> str:
     """ "我在广西": the city decides which rules hold, so the question comes again."""
     return (

@@ -45,6 +45,15 @@ def texts(messages):
 # ── which facts the form asks ─────────────────────────────────────────────────────
 
 
+def test_what_if_half_a_year_more_is_half_a_year_not_five():
+    """“再干半年呢” once read 半 as “.5” and then the 5: “如果再干5年（到2031年）”."""
+    slots = {"region": "baise", "skill_grade": "技师", "skill_years": 2.5}
+    out = texts(run(ActionWhatIf(), tracker(slots, text="要是再干半年呢", intent="what_if"))[0])
+    assert out.startswith("如果再干半年（到2027年）") and "可以申报中级职称" in out
+    out = texts(run(ActionWhatIf(), tracker(slots, text="再过一年半呢", intent="what_if"))[0])
+    assert out.startswith("如果再干1年半（到2028年）")
+
+
 @pytest.mark.parametrize(
     "slots,first",
     [
