@@ -161,16 +161,18 @@ class ValidateEligibilityForm(FormValidationAction):
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
         declined = tracker.get_slot("declined_slots") or []
-        return questions_to_ask(evaluate(current_profile(tracker)), declined)
+        profile = current_profile(tracker)
+        return questions_to_ask(evaluate(profile), declined, profile)
 
     def _answering(self, tracker: Tracker, slot: str) -> Optional[str]:
         """The user's text when it answers the question about `slot`, else None."""
         if tracker.get_slot("requested_slot") != slot:
             return None
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if intent in NOT_ANSWER_INTENTS:
-            return None
-        return tracker.latest_message.get("text") or ""
+        text = tracker.latest_message.get("text") or ""
+        if intent in NOT_ANSWER_INTENTS and not DONT_KNOW.search(text):
+            return None  # “不记得了，证书放老家了” answers whatever the classifier made of it
+        return text
 
     async def extract_region(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
         text = self._answering(tracker, "region")

@@ -46,7 +46,7 @@ GENERAL_INTENTS = (*DEFINITIONS, *REGIONAL)
 FRAUD = re.compile(r"造假|弄虚作假|伪造|剽窃|骗取")
 MAX_ANSWERS = 3
 # Facts that say the user asks about themself, not about the policy in general.
-OWN_CASE_FACTS = ("skill_grade", "title_level", "awards", "skill_school_class")
+OWN_CASE_FACTS = ("skill_grade", "title_level", "awards", "skill_school_class", "overseas_talent")
 
 
 def knowledge_answers(topics: Tuple[str, ...], region: Optional[str]) -> List[Dict[str, Any]]:

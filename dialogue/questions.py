@@ -3,18 +3,27 @@ and the agent-assist console's suggestions)."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Optional
+
+# the opening question ("技能等级或职称"): once one is known, the other is not asked for
+OPENING = ("skill_grade", "title_level")
 
 
-def questions_to_ask(decision: Dict[str, Any], declined: List[str]) -> List[str]:
+def questions_to_ask(
+    decision: Dict[str, Any], declined: List[str], profile: Optional[Dict[str, Any]] = None
+) -> List[str]:
     """The facts worth a question: the engine's `missing` up to the first presumed one.
-    Presumed facts are not asked — the answer states them as its premises instead."""
+    Presumed facts are not asked — the answer states them as its premises instead. With
+    the ``profile``: someone who said a title is not asked for a skill grade (nor the
+    other way round) — once a bar has decided their options (a 农艺师 whose 考核 failed),
+    the engine's wish to know about a grade they never mentioned is no question to ask."""
     presumed = {a["fact"] for o in decision["options"] for a in o["assumptions"]}
+    known_opening = profile is not None and any(profile.get(k) for k in OPENING)
     out: List[str] = []
     for fact in decision["missing"]:
         if fact in presumed:
             break
-        if fact in declined:
+        if fact in declined or (known_opening and fact in OPENING):
             continue
         if fact == "title_level" and "skill_grade" in out:
             continue  # one opening question: "技能等级或职称"

@@ -84,6 +84,12 @@ def test_declined_facts_are_not_asked_again():
     assert "region" not in questions_to_ask(evaluate({"skill_grade": "技师", "skill_years": 3}), ["region"])
 
 
+def test_a_title_holder_barred_by_a_failed_assessment_is_answered_not_asked_for_a_grade():
+    profile = {"region": "baise", "title_level": "中级", "series": "农业", "assessment_ok": False}
+    assert "skill_grade" in questions_to_ask(evaluate(profile), [])  # what the engine would like
+    assert questions_to_ask(evaluate(profile), [], profile) == []
+
+
 def test_a_bare_number_answers_the_years_question():
     t = tracker({"skill_grade": "技师", "requested_slot": "skill_years"}, text="三年")
     out = asyncio.run(ValidateEligibilityForm().extract_skill_years(CollectingDispatcher(), t, {}))
@@ -412,6 +418,13 @@ def test_dont_know_declines_any_question_of_the_form():
     t = tracker(slots, text="不记得哪年了", intent="nlu_fallback")
     _, events = run(ValidateEligibilityForm(), t)
     assert any(e.get("name") == "declined_slots" and e.get("value") == ["fraud_year"] for e in events)
+
+
+def test_dont_know_counts_as_an_answer_whatever_the_classifier_made_of_it():
+    slots = {"region": "national", "skill_grade": "技师", "requested_slot": "skill_years"}
+    t = tracker(slots, text="哪年拿的证真不记得了", intent="faq_evaluation")
+    out = asyncio.run(ValidateEligibilityForm().extract_skill_years(CollectingDispatcher(), t, {}))
+    assert out == {"declined_slots": ["skill_years"]}
 
 
 def test_guangxi_as_the_answer_asks_for_the_city_and_the_form_goes_on():

@@ -223,7 +223,11 @@ SPOKEN = [  # how people type and speak: spaces between phrases, records told in
     ("拿过全国技术能手，还是高级技师", {"awards": ["全国技术能手"], "skill_grade": "高级技师"}),
     ("我是高级工，想评个机械工程师", {"skill_grade": "高级工", "series": "工程"}),
     ("想评农业系列的副高级职称", {"series": "农业"}),  # a level wanted, not held
+    ("我是工程师，想去考个钳工技师", {"title_level": "中级", "series": "工程"}),
+    ("技师是2021年考的，高级工是更早以前的", {"skill_grade": "技师", "skill_grade_year": 2021}),
+    ("包头那边的政策我们这能参照吗", {}),  # another place's rules asked about, not where they work
     ("硕士 毕业以后专业技术工作干了两年", {"degree": "硕士", "professional_years": 2}),
+    ("硕士，毕业后一直搞专业技术工作，六年了", {"degree": "硕士", "professional_years": 6}),
     ("我是助理工程师，累计干了六年技术工作", {"title_level": "助理级", "series": "工程", "professional_years": 6}),
     ("海外引进的博士，毕业四年了", {"overseas_talent": True, "degree": "博士", "professional_years": 4}),
     (

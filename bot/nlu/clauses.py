@@ -322,6 +322,7 @@ _SERIES_GUARD_AFTER = re.compile(r"^(员|工|专业|学院|大学|学校|公司|
 _AWARD_ASKED_AFTER = re.compile(
     r"^(称号|奖)?(到底|究竟)?(是啥|是什么|什么意思|啥意思|怎么认定|怎么评|怎么算|指的是|包括|指什么|怎么申请)"
 )
+_FORMER_LEVEL_AFTER = re.compile(r"^(证)?(是|那是)?(更早|以前|之前|早些年|早年|早先|原来)+(的|拿的|考的|评的)")
 _FAILED_AFTER = re.compile(
     r"^(证)?(考了[^，。,;；]{0,4}?|也)?(没考过|没考上|没通过|没拿到|没评上|考不上|没过(?![多几一两三]))"
 )
@@ -331,6 +332,8 @@ _BARE_NUMBER_GRADE = re.compile(r"(\d|[一二三四五])级")
 _FACT_WORD = re.compile(r"处分|考核|合格|退休|造假|记过|调查|档案|离开|出去")
 # "广东人在百色打工", "在赤峰上的中职…去北京打工": where they come from or studied, when
 # the place they work is said after it
+_RULES_OF_PLACE_AFTER = re.compile(r"^(那边|这边|那里|这里|那个|这个|市|的)*(政策|细则|规定|文件|办法|实施细则)")
+_MAY_USE = re.compile(r"能用|能不能用|可以用|参照|适用|管用|套用|按.{0,4}(吗|不)")
 _ORIGIN_AFTER = re.compile(r"^(省|市|县)?(人(?!社|力|才|民|大|事)|上的|读的|上学|读书|念的|读过|上过)")
 _FORMER_PLACE = re.compile(r"老家|户口|户籍|籍贯|出生在|出生于|以前在|原来在|之前在|从前在|曾经在|祖籍")
 
@@ -353,14 +356,15 @@ def _reading(before: str, after: str, label: str, hypothetical: bool) -> str:
         _TARGET_VERB.search(before)
         or (_TARGET_VERB_RESULT.search(before) and _MODAL.search(before))
         or _TARGET_AFTER.match(after)
-        or (label in (TITLE, TITLE_LEVEL) and _TARGET_WITH_SPECIALTY.search(before))
+        or (label in (TITLE, TITLE_LEVEL, SKILL_GRADE) and _TARGET_WITH_SPECIALTY.search(before))
     ):
         return "target"
     return "held"
 
 
-# "想评电子工程师", "想评卫生系列的中级职称": words between the verb and the title wanted
-_TARGET_WITH_SPECIALTY = re.compile(r"(想|要|打算|准备)(评|考|申报|报|申请)(个|一个)?[\u4e00-\u9fff]{1,8}$")
+# "想评电子工程师", "想评卫生系列的中级职称", "想去考个电工技师": words between the verb and
+# the level wanted
+_TARGET_WITH_SPECIALTY = re.compile(r"(想|要|打算|准备)(去)?(评|考|申报|报|申请)(个|一个)?[\u4e00-\u9fff]{1,8}$")
 
 
 def classify_mentions(text: str, mentions: List[Mention]) -> List[Mention]:
@@ -385,6 +389,8 @@ def classify_mentions(text: str, mentions: List[Mention]) -> List[Mention]:
             continue  # "相当于本科吗", "和大专一样吗": an equivalence question, not the caller's degree
         if label == PLACE and _FORMER_PLACE.search(before):
             continue  # "老家百色的，现在在包头": where they work now decides
+        if label == PLACE and _RULES_OF_PLACE_AFTER.match(after) and _MAY_USE.search(text):
+            continue  # "百色那个细则南宁能不能参照": that place's rules asked about, not where they work
         if (
             label == PLACE
             and _ORIGIN_AFTER.match(after)
@@ -393,6 +399,8 @@ def classify_mentions(text: str, mentions: List[Mention]) -> List[Mention]:
             continue  # "我是广东人在百色打工": the place of work, said after, decides
         if label == SKILL_GRADE and _FAILED_AFTER.match(after):
             continue  # "技师考了三次没考过": not held
+        if label in (SKILL_GRADE, TITLE, TITLE_LEVEL) and _FORMER_LEVEL_AFTER.match(after):
+            continue  # "2020年考的是技师，高级工是更早以前的": a level held before, not now
         neg = _MENTION_NEG_BEFORE.search(mask_non_negating(before))
         if neg and not re.search(r"(只有|就是)", before[-4:]):
             # "不在百色在内蒙古", "没处分在百色": a negation belongs to the first word after it

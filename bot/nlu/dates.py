@@ -262,7 +262,9 @@ def durations(
         if _DUR_SKIP_CLAUSE.search(clause) or value > 60:
             continue
         anchor = None if _WORKED.search(before) else said_with(text, s, e, mentions, others, prefer_after=False)
-        if anchor == "graduation" and _OVERSEAS.search(text):
+        # "毕业后一直做专业技术工作，七八年了": a bare duration continues the clause before it
+        said_before = text[clause_bounds(text, cs - 2)[0] : cs] if cs > 1 and len(clause.strip()) - (e - s) <= 3 else ""
+        if anchor == "graduation" and (_OVERSEAS.search(text) or _PROFESSIONAL.search(said_before + clause)):
             facts.append(Fact("professional_years", num_out(value), s, e))
             continue
         if anchor not in (None, "level"):
