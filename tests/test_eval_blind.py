@@ -136,3 +136,12 @@ def test_blind_set_fact_accuracy_stays_at_its_measured_floor(directory):
     assert t["gold"] >= 300
     assert accuracy >= FACT_ACCURACY_FLOOR
     assert t["lost_to_intent"] == 0
+
+
+def test_the_development_script_refuses_to_show_a_frozen_set():
+    from scripts import eval_dev
+
+    for directory in E.FROZEN_SETS:
+        with pytest.raises(SystemExit):
+            eval_dev.refuse_frozen(directory)
+    eval_dev.refuse_frozen(ROOT / "tests" / "nlu" / "dev")  # a development set may be read
