@@ -166,6 +166,14 @@ def _profile(tracker: Tracker) -> Dict[str, Any]:
     return profile_from_slots(tracker.slots)[0]
 
 
+def _definition_from_elsewhere(answers: List[Dict[str, Any]], region: Optional[str]) -> Optional[str]:
+    """The local document a definition is quoted from when it is not the user's own
+    (“助理工程师算哪一级” from 内蒙古 is answered with 百色's 第四条, the one text that lists
+    the levels): said, so the user does not take 百色's rules for theirs."""
+    docs = {a["topic_entry"].split(":")[0] for a in answers} - {"national", region}
+    return sorted(docs)[0] if docs else None
+
+
 class ActionAnswerGeneral(Action):
     """A general policy question, answered from the documents with their articles."""
 
@@ -183,7 +191,11 @@ class ActionAnswerGeneral(Action):
         else:
             region, answers = None, knowledge_answers(DEFINITIONS.get(intent, DEFINITIONS["faq_guantong"]), None)
         label_local = intent in REGIONAL and not region
-        for message in replies.general_messages(intent, text, answers[:MAX_ANSWERS], label_local):
+        messages = replies.general_messages(intent, text, answers[:MAX_ANSWERS], label_local)
+        elsewhere = _definition_from_elsewhere(answers[:MAX_ANSWERS], profile.get("region"))
+        if intent in DEFINITIONS and elsewhere:
+            messages.append(replies.definition_source_note(elsewhere))
+        for message in messages:
             dispatcher.utter_message(text=message)
         if intent in REGIONAL and not region and (tracker.get_slot("answered") or tracker.active_loop.get("name")):
             dispatcher.utter_message(response="utter_faq_region_hint")  # the offer asks for it otherwise

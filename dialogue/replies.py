@@ -217,6 +217,11 @@ def general_messages(intent: str, text: str, answers: List[Dict[str, Any]], labe
     return messages or faq_messages([])
 
 
+def definition_source_note(doc: str) -> str:
+    """After a definition quoted from a local document that is not the user's own."""
+    return f"职称和技能等级的层级各地相同；以上引用的是把层级写得最明白的{short_name(doc)}，其中的地方规定只适用于{region_label(doc)}。"
+
+
 def years_words(years: float) -> str:
     """0.5 → 半年, 2.5 → 2年半, 3 → 3年."""
     whole, half = int(years), years - int(years) >= 0.5

@@ -316,6 +316,13 @@ def test_the_green_channel_is_answered_with_the_regions_award_article():
     assert "《实施意见》二（二）3" in texts(msgs)
 
 
+def test_a_definition_quoted_from_baise_says_so_to_others_but_not_to_baise():
+    msgs, _ = run(ActionAnswerGeneral(), outside_form({"region": "nei_mongol"}, "助理工程师算哪一级", "faq_levels"))
+    assert "层级各地相同" in texts(msgs) and "只适用于百色市" in texts(msgs)
+    msgs, _ = run(ActionAnswerGeneral(), outside_form({"region": "baise"}, "助理工程师算哪一级", "faq_levels"))
+    assert "层级各地相同" not in texts(msgs) and "《百色市实施细则》第四条" in texts(msgs)
+
+
 def test_years_follow_the_region_in_force():
     msgs, _ = run(ActionAnswerGeneral(), outside_form({"region": "baise"}, "评副高要几年", "faq_years"))
     assert "《百色市实施细则》第八条" in texts(msgs) and "《百色市实施细则》第十条" in texts(msgs)
