@@ -86,6 +86,30 @@ def _bare_number(text: str, last: bool = False) -> Optional[float]:
     return float(numbers[-1 if last else 0]) if numbers else None
 
 
+def _year_said_alone(tracker: Tracker) -> bool:
+    """The message's only fact is a calendar year the NLU gave to the grade (“前年”)."""
+    entities = [e for e in tracker.latest_message.get("entities", []) if e.get("entity") in PROFILE_KEYS]
+    return len(entities) == 1 and entities[0].get("entity") == "skill_grade_year"
+
+
+def _answered_year(tracker: Tracker, text: str) -> Optional[int]:
+    for e in tracker.latest_message.get("entities", []):
+        if e.get("entity") in YEAR_SLOTS and not e.get("role"):
+            return int(e["value"])
+    number = _bare_number(text)
+    return int(number) if number and 1950 <= number <= 2100 else None
+
+
+def _value_before_this_message(tracker: Tracker, slot: str) -> Any:
+    events = tracker.events
+    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=len(events))
+    value = None
+    for e in events[:last_user]:
+        if e.get("event") == "slot" and e.get("name") == slot:
+            value = e.get("value")
+    return value
+
+
 def _question_asked_in_form(tracker: Tracker) -> Optional[str]:
     """The intent of a side, general or out-of-scope question the user has just asked
     inside the form together with a fact (the form then validates instead of rejecting),
@@ -114,15 +138,33 @@ class ValidateEligibilityForm(FormValidationAction):
         instead of stepping aside for the question's rule, and the answer would be lost."""
         question = _question_asked_in_form(tracker)
         declined_before = tracker.get_slot("declined_slots")
+        requested = tracker.get_slot("requested_slot")
+        # “哪一年被查出…？” — “前年”: the NLU gave the year to the grade; it answers this question
+        year_answer = requested in ("fraud_year", "graduation_year") and _year_said_alone(tracker)
+        if year_answer:  # the questions still to ask are those of the grade's real year
+            tracker.slots["skill_grade_year"] = _value_before_this_message(tracker, "skill_grade_year")
         if self._junior_title_unclear(tracker):
             dispatcher.utter_message(response="utter_which_junior_title")
         self._decline_unknown_answer(tracker)
-        events = await super().run(dispatcher, tracker, domain)
-        # rasa_sdk keeps only the validated slots the form still requires, which drops a
-        # declined question (“不知道”): without it the form would reject the answer.
+        # FormValidationAction.run, step by step (its public methods), because rasa_sdk
+        # keeps only the validated slots the form still requires, which drops what our
+        # extract_* methods just read (“2024年” for the year asked, “在某镇” for the
+        # region): a question answered is no longer required. Those are put back.
+        extracted = await self.get_extraction_events(dispatcher, tracker, domain)
+        tracker.add_slots(extracted)
+        events = await self.get_validation_events(dispatcher, tracker, domain)
+        kept = {e.get("name") for e in events if e.get("event") == "slot"}
+        events += [e for e in extracted if e.get("name") not in kept]
+        tracker.add_slots(events)
+        next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
+        if next_slot:
+            events.append(next_slot)
+        # … and a declined question (“不知道”): without it the form would reject the answer.
         declined = tracker.slots.get("declined_slots")
         if declined != declined_before and not any(e.get("name") == "declined_slots" for e in events):
             events.insert(0, SlotSet("declined_slots", declined))
+        if year_answer:
+            events.append(SlotSet("skill_grade_year", tracker.slots["skill_grade_year"]))
         if self._asks_city_again(tracker, events):
             # “广西”: said why the city matters; an event keeps the form from rejecting the
             # answer, and the form asks for the region again
@@ -197,13 +239,21 @@ class ValidateEligibilityForm(FormValidationAction):
         return self._extract_years(tracker, "professional_years")
 
     async def extract_graduation_year(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
-        text = self._answering(tracker, "graduation_year")
-        if text is None or tracker.get_slot("graduation_year"):
+        return self._extract_calendar_year(tracker, "graduation_year")
+
+    async def extract_fraud_year(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return self._extract_calendar_year(tracker, "fraud_year")
+
+    def _extract_calendar_year(self, tracker: Tracker, slot: str) -> Dict[Text, Any]:
+        """“2024年”, “前年”, “2019” as the answer to “哪一年…？”. The NLU reads a year said
+        alone as the grade's year; said in answer to this question it is this one's."""
+        text = self._answering(tracker, slot)
+        if text is None or tracker.get_slot(slot) is not None and not _year_said_alone(tracker):
             return {}
-        number = _bare_number(text)
-        if number and 1950 <= number <= 2100:
-            return {"graduation_year": int(number)}
-        return self._maybe_decline(tracker, "graduation_year", text)
+        year = _answered_year(tracker, text)
+        if year is not None:
+            return {slot: year}
+        return self._maybe_decline(tracker, slot, text)
 
     def _extract_years(self, tracker: Tracker, slot: str) -> Dict[Text, Any]:
         text = self._answering(tracker, slot)

@@ -434,6 +434,25 @@ def test_dont_know_counts_as_an_answer_whatever_the_classifier_made_of_it():
     assert out == {"declined_slots": ["skill_years"]}
 
 
+def test_a_year_said_alone_answers_the_year_asked_for_and_leaves_the_grades_year_alone():
+    slots = {"region": "baise", "skill_grade": "技师", "skill_grade_year": 2024, "fraud_count": 1}
+    slots["requested_slot"] = "fraud_year"
+    earlier = [{"event": "slot", "name": "skill_grade_year", "value": 2019}, {"event": "user", "text": "前年"}]
+    entities = [{"entity": "skill_grade_year", "value": 2024, "start": 0, "end": 2}]
+    t = Tracker(
+        "test-user",
+        slots,
+        {"text": "前年", "intent": {"name": "inform"}, "entities": entities},
+        earlier,
+        False,
+        None,
+        {"name": "eligibility_form"},
+        "action_listen",
+    )
+    _, events = run(ValidateEligibilityForm(), t)
+    assert {"fraud_year": 2024, "skill_grade_year": 2019}.items() <= {e["name"]: e["value"] for e in events}.items()
+
+
 def test_guangxi_as_the_answer_asks_for_the_city_and_the_form_goes_on():
     t = tracker(
         {"skill_grade": "技师", "skill_years": 3.0, "requested_slot": "region"}, text="广西", intent="nlu_fallback"

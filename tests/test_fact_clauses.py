@@ -235,6 +235,7 @@ SPOKEN = [  # how people type and speak: spaces between phrases, records told in
         {"awards": ["全国技术能手"], "skill_grade_year": 2018, "skill_grade": "技师"},
     ),
     ("是2017年考的，不是2016", {"skill_grade_year": 2017}),
+    ("去年评职称时伪造了业绩被查出来", {"fraud_count": 1, "fraud_year": 2025}),
     ("已经办了退休手续", {"retired": True}),
     ("我在职称评审诚信档案库里", {"integrity_record": True}),
     (

@@ -134,7 +134,7 @@ def _integrity_and_fraud(text: str) -> List[Fact]:
         if re.match(r"(良好|没问题|正常|干净|清白|无不良|没有不良)", text[e : e + 5]):
             value = False
         facts.append(Fact("integrity_record", value, s, e))
-    for m in re.finditer(r"弄虚作假|造假|作假|假材料|虚假材料|假证", text):
+    for m in re.finditer(r"弄虚作假|造假|作假|假材料|虚假材料|假证|伪造|剽窃|骗取|编造|虚报", text):
         s, e = m.span()
         cs, ce = clause_bounds(text, s)
         if negated_before(text, s, 8):
