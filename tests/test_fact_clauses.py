@@ -278,6 +278,7 @@ SHORTHAND = [  # shorthand generated from the vocabulary
     ("考过中级焊工证", {"skill_grade": "中级工"}),
     ("我有中级证", {"skill_grade": "中级工"}),
     ("高级工程技术人员", {}),
+    ("我是一级教练", {}),  # a sports coach's rank, not 一级 = 高级技师
     ("我有中级职称证", {"title_level": "中级"}),
 ]
 

@@ -327,7 +327,9 @@ _FAILED_AFTER = re.compile(
     r"^(证)?(考了[^，。,;；]{0,4}?|也)?(没考过|没考上|没通过|没拿到|没评上|考不上|没过(?![多几一两三]))"
 )
 _STUDIED_BEFORE = re.compile(r"(学的是?|学|读的是?|读|念的是?|专业是)$")
-_LEVEL_GUARD_AFTER = re.compile(r"^(建造师|注册|消防|造价|心理|人力资源|健康管理|律师|医院|甲等|资质|企业|公路|运动员)")
+_LEVEL_GUARD_AFTER = re.compile(
+    r"^(建造师|注册|消防|造价|心理|人力资源|健康管理|律师|医院|甲等|资质|企业|公路|运动员|教练|裁判|社会体育指导员)"
+)
 _BARE_NUMBER_GRADE = re.compile(r"(\d|[一二三四五])级")
 _FACT_WORD = re.compile(r"处分|考核|合格|退休|造假|记过|调查|档案|离开|出去")
 # "广东人在百色打工", "在赤峰上的中职…去北京打工": where they come from or studied, when
