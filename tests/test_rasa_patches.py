@@ -690,51 +690,6 @@ def test_fast_copy_is_the_replayed_copy_at_every_step_of_every_story():
     assert steps > 450
 
 
-def test_debug_log_deep_copies_are_the_only_deep_copies_in_the_shimmed_modules():
-    """The shim may skip a ``deepcopy`` only where it is a debug log's argument."""
-    import ast
-    import importlib
-    import inspect
-    from bot.rasa_patches import DEBUG_ONLY_DEEPCOPY_MODULES
-
-    checked = 0
-    for name in DEBUG_ONLY_DEEPCOPY_MODULES:
-        module = importlib.import_module(name)
-        tree = ast.parse(inspect.getsource(module))
-        parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "copy":
-                assert node.attr == "deepcopy", f"{name} uses copy.{node.attr}"
-                call = parents[parents[node]]  # deepcopy(...) is an argument of ...
-                while not isinstance(call, (ast.Call, ast.stmt)):
-                    call = parents[call]
-                assert (
-                    isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) and call.func.attr == "debug"
-                ), f"{name}:{node.lineno} deep-copies outside a debug log"
-                checked += 1
-    assert checked >= 8
-
-
-def test_debug_only_deepcopy_copies_exactly_when_debug_logs_are_on():
-    import logging
-    import rasa.core.processor as processor
-    from bot.rasa_patches import install_debug_only_deepcopy
-
-    install_debug_only_deepcopy()
-    value = {"events": [{"a": [1]}]}
-    logger = logging.getLogger("rasa.core.processor")
-    level = logger.level
-    try:
-        logger.setLevel(logging.INFO)
-        assert processor.copy.deepcopy(value) is value
-        logger.setLevel(logging.DEBUG)
-        copied = processor.copy.deepcopy(value)
-        assert copied == value and copied is not value and copied["events"][0] is not value["events"][0]
-    finally:
-        logger.setLevel(level)
-    assert processor.copy.copy(value) == value and processor.copy.copy(value) is not value
-
-
 def test_shallow_active_loop_state_serialises_like_rasas_at_every_step_of_every_story():
     import dataclasses
     import json

@@ -7,7 +7,7 @@ They are written against Rasa 3.6's internals, so ``enabled()`` allows them only
 Rasa on purpose (CONTRACT.md §5). Every replacement goes through ``bot.patching.patch``,
 which records the original and can put it back. The patches live by what they speed up:
 ``action_server`` (calls to the action server), ``trackers`` (tracker copies, applied events,
-past states), ``prediction`` (graphs, rules, forms, domain, debug-only copies).
+past states), ``prediction`` (graphs, rules, forms, domain).
 """
 
 from __future__ import annotations
@@ -24,8 +24,6 @@ from bot.rasa_patches.action_server import (  # noqa: F401 - re-exported: tests 
     install_shallow_active_loop_state,
 )
 from bot.rasa_patches.prediction import (  # noqa: F401
-    DEBUG_ONLY_DEEPCOPY_MODULES,
-    install_debug_only_deepcopy,
     install_domain_is_empty_cache,
     install_in_order_graph_runner,
     install_rule_lookup_shortcut,
@@ -100,7 +98,6 @@ PATCHES = {
     "rule_lookup_shortcut": install_rule_lookup_shortcut,
     "applied_events_memo": install_applied_events_memo,
     "fast_tracker_copy": install_fast_tracker_copy,
-    "debug_only_deepcopy": install_debug_only_deepcopy,
     "shallow_active_loop_state": install_shallow_active_loop_state,
 }
 

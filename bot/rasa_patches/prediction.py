@@ -1,11 +1,9 @@
 """Speed patches on Rasa's prediction: the NLU and policy graphs run in order, the rule
-lookup, the form's entity mappings and the domain's emptiness kept, and the deep copies that
-only feed debug logs skipped. Installed by bot.rasa_patches.install()."""
+lookup shortened, and the form's entity mappings and the domain's emptiness kept.
+Installed by bot.rasa_patches.install()."""
 
 from __future__ import annotations
 
-import copy
-import logging
 from typing import Any, Dict, FrozenSet, List, Text, Tuple
 
 from bot.patching import is_patched, patch
@@ -160,33 +158,3 @@ def install_in_order_graph_runner() -> None:
             raise GraphRunError("Error running runner.") from e
 
     patch(DaskGraphRunner, "run", run)
-
-
-class _DeepcopyOnlyWhenDebugging:
-    """Stands in for the ``copy`` module inside Rasa modules whose every ``deepcopy`` is an
-    argument of a debug log (rasa.core.processor, rasa.core.actions.forms,
-    rasa.core.policies.rule_policy: checked by tests/test_rasa_patches.py). Python
-    evaluates those arguments even when debug logs are off: deep copies of events, the
-    latest message and the rule states, 2% of the server's CPU per turn. With debug logs
-    on, they are Rasa's own deep copies."""
-
-    def __init__(self, logger_name: Text) -> None:
-        self._logger = logging.getLogger(logger_name)
-
-    def deepcopy(self, value: Any, memo: Any = None) -> Any:
-        return copy.deepcopy(value, memo) if self._logger.isEnabledFor(logging.DEBUG) else value
-
-    def __getattr__(self, name: Text) -> Any:
-        return getattr(copy, name)
-
-
-DEBUG_ONLY_DEEPCOPY_MODULES = ("rasa.core.processor", "rasa.core.actions.forms", "rasa.core.policies.rule_policy")
-
-
-def install_debug_only_deepcopy() -> None:
-    import importlib
-
-    for name in DEBUG_ONLY_DEEPCOPY_MODULES:
-        module = importlib.import_module(name)
-        if module.copy is copy:
-            patch(module, "copy", _DeepcopyOnlyWhenDebugging(name))
