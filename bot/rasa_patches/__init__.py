@@ -21,7 +21,6 @@ from bot.rasa_patches.action_server import (  # noqa: F401 - re-exported: tests 
     fast_response_check,
     install_fast_action_result_validation,
     install_kept_alive_endpoint_requests,
-    install_shallow_active_loop_state,
 )
 from bot.rasa_patches.prediction import (  # noqa: F401
     install_domain_is_empty_cache,
@@ -98,7 +97,6 @@ PATCHES = {
     "rule_lookup_shortcut": install_rule_lookup_shortcut,
     "applied_events_memo": install_applied_events_memo,
     "fast_tracker_copy": install_fast_tracker_copy,
-    "shallow_active_loop_state": install_shallow_active_loop_state,
 }
 
 

@@ -1,6 +1,6 @@
 """Speed patches on the way to and from the action server: its responses checked against
-Rasa's schema without re-checking the schema, kept-alive connections with orjson, and the
-tracker state sent without deep copies. Installed by bot.rasa_patches.install()."""
+Rasa's schema without re-checking the schema, and kept-alive connections with orjson.
+Installed by bot.rasa_patches.install()."""
 
 from __future__ import annotations
 
@@ -182,44 +182,3 @@ def install_kept_alive_endpoint_requests() -> None:
                     raise
 
     patch(EndpointConfig, "request", request)
-
-
-def install_shallow_active_loop_state() -> None:
-    """`DialogueStateTracker.current_state`, which Rasa sends to the action server on every
-    call, turns the active loop into a dict with ``dataclasses.asdict``, which deep-copies
-    the loop's trigger message (its whole parse data): 1.5% of the server's CPU per turn.
-    Callers serialise the state at once and never change it, so this is Rasa's method
-    with the loop's four fields given as they are."""
-    from rasa.shared.core.constants import ACTIVE_LOOP, FOLLOWUP_ACTION
-    from rasa.shared.core.trackers import DialogueStateTracker, EventVerbosity
-
-    if is_patched(DialogueStateTracker, "current_state"):
-        return
-
-    def current_state(self, event_verbosity: EventVerbosity = EventVerbosity.NONE) -> Dict[Text, Any]:
-        events = self._events_for_verbosity(event_verbosity)
-        loop = self.active_loop
-        return {
-            "sender_id": self.sender_id,
-            "slots": self.current_slot_values(),
-            "latest_message": self._latest_message_data(),
-            "latest_event_time": self.events[-1].timestamp if len(self.events) > 0 else None,
-            FOLLOWUP_ACTION: self.followup_action,
-            "paused": self.is_paused(),
-            "events": [e.as_dict() for e in events] if events is not None else None,
-            "latest_input_channel": self.get_latest_input_channel(),
-            ACTIVE_LOOP: (
-                {
-                    "name": loop.name,
-                    "is_interrupted": loop.is_interrupted,
-                    "rejected": loop.rejected,
-                    "trigger_message": loop.trigger_message,
-                }
-                if loop
-                else {}
-            ),
-            "latest_action": self.latest_action,
-            "latest_action_name": self.latest_action_name,
-        }
-
-    patch(DialogueStateTracker, "current_state", current_state)
