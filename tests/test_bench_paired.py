@@ -35,9 +35,9 @@ def test_the_baseline_is_plain_rasa_or_ours_without_named_patches():
         "off": {"RASA_PATCHES": "off"},
         "on": {"RASA_PATCHES": "on", "RASA_PATCHES_SKIP": ""},
     }
-    assert bench_paired.baseline_env(["past_states_memo"])["off"] == {
+    assert bench_paired.baseline_env(["rule_lookup_shortcut"])["off"] == {
         "RASA_PATCHES": "on",
-        "RASA_PATCHES_SKIP": "past_states_memo",
+        "RASA_PATCHES_SKIP": "rule_lookup_shortcut",
     }
 
 
@@ -48,5 +48,5 @@ def test_the_section_lists_every_pair_and_who_went_first():
     lines = [line for line in text.splitlines() if line.startswith("| ") and line[2].isdigit()]
     assert lines[0].startswith("| 1 | baseline | 40.0 | 200.0 | 400 | 50 | 25.0 | 5.0 | 0/0 |")
     assert lines[1].startswith("| 2 | ours |") and lines[2].endswith("| – | 5.0 | 0/0 |")
-    skipped = bench_paired.section(dict(result, skip=["past_states_memo"]), 10, 30)
-    assert skipped.startswith("## Without past_states_memo and ours") and "RASA_PATCHES_SKIP" in skipped
+    skipped = bench_paired.section(dict(result, skip=["rule_lookup_shortcut"]), 10, 30)
+    assert skipped.startswith("## Without rule_lookup_shortcut and ours") and "RASA_PATCHES_SKIP" in skipped

@@ -174,38 +174,6 @@ def test_domain_is_empty_is_kept_and_unchanged():
     assert domain.is_empty() is False  # second call, from the cache
 
 
-def test_past_states_memo_gives_rasas_states_and_private_copies():
-    from pathlib import Path
-    from rasa.shared.core.domain import Domain
-    from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
-    from rasa.shared.core.trackers import DialogueStateTracker
-    from bot.rasa_patches import install_past_states_memo
-
-    domain = Domain.load(str(Path(__file__).resolve().parents[1] / "domain.yml"))
-    tracker = DialogueStateTracker("memo", domain.slots)
-    for event in [
-        ActionExecuted("action_listen"),
-        UserUttered("技师", {"name": "inform", "confidence": 1.0}),
-        SlotSet("skill_grade", "jishi"),
-        ActionExecuted("eligibility_form"),
-        ActionExecuted("action_listen"),
-        UserUttered("多少钱", {"name": "faq_fee", "confidence": 1.0}),
-    ]:
-        tracker.update(event)
-    rule_only = {"rule_only_slots": [], "rule_only_loops": []}
-    variants = [dict(), dict(omit_unset_slots=True), dict(ignore_rule_only_turns=True, rule_only_data=rule_only)]
-    original = getattr(DialogueStateTracker.past_states, "_jineng_original", DialogueStateTracker.past_states)
-    rasas = [original(tracker, domain, **v) for v in variants]
-    install_past_states_memo()
-    for _ in range(2):  # first computed, then from the memo
-        assert [tracker.past_states(domain, **v) for v in variants] == rasas
-    mine = tracker.past_states(domain)
-    mine[-1]["user"].pop("intent")  # what Rasa's featurizer does to its copy
-    assert tracker.past_states(domain) == rasas[0]
-    tracker.update(ActionExecuted("action_answer_faq"))  # a new event: computed again
-    assert len(tracker.past_states(domain)) == len(rasas[0]) + 1
-
-
 def test_objects_are_frozen_once_and_only_with_a_loaded_model():
     import gc
     from bot import rasa_patches
@@ -415,83 +383,6 @@ def test_rule_lookup_shortcut_finds_the_same_rules_on_every_story_prefix():
     assert checked > 200 and found > 50 and long > 20
 
 
-def test_continued_replay_gives_rasas_states_at_every_step_of_every_story():
-    """A tracker grown event by event (as in a turn), with rewinds, restarts and form
-    compaction from the stories: after every event the states equal Rasa's from scratch."""
-    from rasa.core.training import load_data
-    from rasa.shared.core.domain import Domain
-    from rasa.shared.core.events import ActionExecuted, Restarted, UserUtteranceReverted
-    from rasa.shared.core.trackers import DialogueStateTracker
-    from bot.rasa_patches import install_past_states_memo
-
-    domain = Domain.load("domain.yml")
-    install_past_states_memo()
-    ours, original = DialogueStateTracker.past_states, DialogueStateTracker.past_states._jineng_original
-    stories = [
-        t
-        for path in ("data/stories.yml", "data/rules.yml", "tests/test_stories.yml")
-        for t in load_data(path, domain, augmentation_factor=0)
-    ]
-    import random
-
-    steps = continued = 0
-    for number, story in enumerate(stories):
-        events = list(story.events)
-        if number % 3 == 1:  # a rewind half-way, then the rest again
-            events = events[: len(events) // 2] + [UserUtteranceReverted()] + events[len(events) // 3 :]
-        if number % 7 == 2:
-            events = events + [Restarted()] + events[1:]
-        events = events + events[1:] + events[1:]  # longer conversations: the same again
-        tracker = DialogueStateTracker(story.sender_id, domain.slots)
-        asked = random.Random(number)
-        for event in events:
-            tracker.update(event)
-            if asked.random() < 0.6:  # several events (a rewind, say) between two calls
-                continue
-            for omit in (False, True):
-                expected = original(tracker, domain, omit_unset_slots=omit)
-                assert ours(tracker, domain, omit_unset_slots=omit) == expected
-                assert ours(tracker, domain, omit_unset_slots=omit) == expected  # memo hit
-            steps += 1
-            continued += isinstance(event, ActionExecuted) and len(tracker.__dict__["_jineng_replay"].events) > 1
-        got = ours(tracker, domain)
-        got[-1].clear()  # callers may change what they get
-        assert ours(tracker, domain) == original(tracker, domain)
-    assert steps > 600 and continued > 150
-
-
-def test_continued_replay_starts_over_when_earlier_events_were_rewound():
-    """Between two calls a rewind removed a turn and more events came than were removed:
-    the tracker is longer, but no longer continues what was replayed."""
-    from rasa.shared.core.domain import Domain
-    from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered, UserUtteranceReverted
-    from rasa.shared.core.trackers import DialogueStateTracker
-    from bot.rasa_patches import install_past_states_memo
-
-    domain = Domain.load("domain.yml")
-    install_past_states_memo()
-    original = DialogueStateTracker.past_states._jineng_original
-    tracker = DialogueStateTracker("rewound", domain.slots)
-    for event in [
-        ActionExecuted("action_listen"),
-        UserUttered("技师", {"name": "inform"}),
-        SlotSet("skill_grade", "技师"),
-        ActionExecuted("eligibility_form"),
-    ]:
-        tracker.update(event)
-    assert tracker.past_states(domain) == original(tracker, domain)
-    for event in [
-        UserUtteranceReverted(),
-        UserUttered("高级工", {"name": "inform"}),
-        SlotSet("skill_grade", "高级工"),
-        ActionExecuted("eligibility_form"),
-        ActionExecuted("action_listen"),
-        UserUttered("你好", {"name": "greet"}),
-    ]:
-        tracker.update(event)
-    assert tracker.past_states(domain) == original(tracker, domain)
-
-
 def test_rule_lookup_shortcut_on_rules_of_every_shape():
     """Conversation starters, rules after an action text, `should_not_be_set`, empty and
     mixed previous actions: shapes our trained rules happen not to have."""
@@ -579,53 +470,6 @@ def test_applied_events_memo_follows_the_events():
             assert [id(e) for e in tracker.applied_events()] == [id(e) for e in expected]
             steps += 1
     assert steps > 250 and continued > 100
-
-
-def test_replay_resumes_after_a_form_compaction_from_the_copy_after_the_form_run():
-    """Each run of an active form drops the user turn after its previous run from the
-    applied events; the states still equal Rasa's, and the replay is started from scratch
-    only once (it resumes from the copy taken after the previous form run)."""
-    from rasa.shared.core.domain import Domain
-    from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
-    from rasa.shared.core.trackers import DialogueStateTracker
-    from bot.rasa_patches import install_applied_events_memo, install_fast_tracker_copy, install_past_states_memo
-
-    domain = Domain.load("domain.yml")
-    install_past_states_memo()
-    install_applied_events_memo()
-    install_fast_tracker_copy()
-    original = DialogueStateTracker.past_states._jineng_original
-    events = [
-        ActionExecuted("action_listen"),
-        UserUttered("我能评什么", {"name": "ask_eligibility"}),
-        ActionExecuted("eligibility_form"),
-        ActiveLoop("eligibility_form"),
-        SlotSet("requested_slot", "skill_grade"),
-        ActionExecuted("action_listen"),
-    ]
-    for slot, value in [("skill_grade", "技师"), ("skill_years", 3), ("region", "赤峰市"), ("assessment_ok", True)]:
-        events += [
-            UserUttered(str(value), {"name": "inform"}),
-            SlotSet(slot, value),
-            ActionExecuted("eligibility_form"),
-            SlotSet("requested_slot", "x"),
-            ActionExecuted("action_listen"),
-        ]
-    tracker = DialogueStateTracker("form", domain.slots)
-    fresh, compacted = [], 0
-    init_copy = DialogueStateTracker.init_copy
-    counting = lambda self: fresh.append(1) or init_copy(self)  # noqa: E731
-    for event in events:
-        before = tracker.applied_events()
-        tracker.update(event)
-        compacted += len(tracker.applied_events()) <= len(before)
-        expected = original(tracker, domain)
-        try:
-            DialogueStateTracker.init_copy = counting
-            assert tracker.past_states(domain) == expected
-        finally:
-            DialogueStateTracker.init_copy = init_copy
-    assert compacted >= 4 and len(fresh) == 1
 
 
 def _tracker_state(tracker):

@@ -103,7 +103,7 @@ def test_runtime_installs_the_watch_always_and_the_speed_patches_unless_off(fres
     assert {
         "RemoteAction.run",
         "MessageProcessor.handle_message",
-        "DialogueStateTracker.past_states",
+        "Event.resolve_by_type",
         "EndpointConfig.request",
         "RemoteAction._validate_action_result",
     } <= names
@@ -163,11 +163,11 @@ def test_the_listeners_go_on_every_server_whatever_its_channels():
 
 def test_one_patch_can_be_left_out_for_a_paired_run(fresh_switch):
     fresh_switch.delenv("RASA_PATCHES", raising=False)
-    fresh_switch.setenv("RASA_PATCHES_SKIP", "past_states_memo, fast_tracker_copy")
+    fresh_switch.setenv("RASA_PATCHES_SKIP", "domain_is_empty_cache, rule_lookup_shortcut")
     assert rasa_patches.install() is True
     names = _patched_names()
-    assert "DialogueStateTracker.past_states" not in names and "DialogueStateTracker.copy" not in names
-    assert "DialogueStateTracker.applied_events" in names
+    assert "Domain.is_empty" not in names and "RulePolicy._get_possible_keys" not in names
+    assert "Event.resolve_by_type" in names
     patching.undo_all()
     fresh_switch.setenv("RASA_PATCHES_SKIP", "no_such_patch")
     with pytest.raises(ValueError, match="no_such_patch"):
