@@ -26,8 +26,7 @@ the failure notes, ``pool_pre_ping`` and the guard's rewind added:
   exactly the data strings it was saved as, and the tracker has not changed since: then
   decoding those strings would rebuild the same tracker. Anything else (another instance
   wrote or rewound the conversation, a new session, a turn that failed before its save, a
-  new model, PII redacted on save so that the stored text differs) decodes as usual. The
-  kept tracker brings along what its turn computed (applied events, rule states);
+  new model, PII redacted on save so that the stored text differs) decodes as usual;
 - SQLite runs in WAL mode with ``synchronous=NORMAL`` on one kept connection per thread:
   a commit no longer waits for fsync, and a killed process still loses nothing that was
   committed (only a power cut could lose the last turns, which a laptop default accepts);

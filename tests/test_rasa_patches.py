@@ -424,54 +424,6 @@ def test_rule_lookup_shortcut_on_rules_of_every_shape():
     assert len(seen) > 5
 
 
-def test_applied_events_memo_follows_the_events():
-    """Rasa's applied events after every step (or every few steps) of every story (rewinds,
-    restarts, forms), asked twice; the list handed out is the caller's own. Most answers
-    continue the previous one over the new events."""
-    from rasa.core.training import load_data
-    from rasa.shared.core.domain import Domain
-    from rasa.shared.core.events import Restarted, UserUtteranceReverted
-    from rasa.shared.core.trackers import DialogueStateTracker
-    from bot.rasa_patches import install_applied_events_memo
-
-    domain = Domain.load("domain.yml")
-    install_applied_events_memo()
-    original = DialogueStateTracker.applied_events._jineng_original
-    stories = [
-        t
-        for path in ("data/stories.yml", "tests/test_stories.yml")
-        for t in load_data(path, domain, augmentation_factor=0)
-    ]
-    import random
-
-    steps = continued = 0
-    for number, story in enumerate(stories):
-        events = list(story.events)
-        events = (
-            events[: len(events) // 2]
-            + [UserUtteranceReverted()]
-            + events[len(events) // 3 :]
-            + [Restarted()]
-            + events[1:]
-        )
-        tracker = DialogueStateTracker(story.sender_id, domain.slots)
-        asked = random.Random(number)
-        for event in events:
-            tracker.update(event)
-            if number % 2 and asked.random() < 0.5:  # several events between two calls
-                continue
-            expected = original(tracker)
-            before = tracker.__dict__.get("_jineng_applied")
-            first = tracker.applied_events()
-            after = tracker.__dict__["_jineng_applied"]
-            continued += before is not None and after is not before and after.loop_names is before.loop_names
-            assert [id(e) for e in first] == [id(e) for e in expected]
-            first.clear()  # the caller's own list
-            assert [id(e) for e in tracker.applied_events()] == [id(e) for e in expected]
-            steps += 1
-    assert steps > 250 and continued > 100
-
-
 def _tracker_state(tracker):
     """Everything a tracker holds, comparable (slots by their attributes, events by identity)."""
     state = {k: v for k, v in vars(tracker).items() if not k.startswith("_jineng")}

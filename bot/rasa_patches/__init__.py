@@ -6,8 +6,7 @@ They are written against Rasa 3.6's internals, so ``enabled()`` allows them only
 3.6.x (any other version runs plain, with one warning), and ``RASA_PATCHES=off`` runs plain
 Rasa on purpose (CONTRACT.md §5). Every replacement goes through ``bot.patching.patch``,
 which records the original and can put it back. The patches live by what they speed up:
-``action_server`` (calls to the action server), ``trackers`` (events, slot and tracker copies,
-applied events), ``prediction`` (graphs, rules, forms, domain).
+``action_server`` (calls to the action server), ``trackers`` (events, slot and tracker copies), ``prediction`` (graphs, rules, forms, domain).
 """
 
 from __future__ import annotations
@@ -30,7 +29,6 @@ from bot.rasa_patches.prediction import (  # noqa: F401
     run_graph_in_order,
 )
 from bot.rasa_patches.trackers import (  # noqa: F401
-    install_applied_events_memo,
     install_event_type_cache,
     install_fast_slot_copy,
     install_fast_tracker_copy,
@@ -91,7 +89,6 @@ PATCHES = {
     "kept_alive_endpoint_requests": install_kept_alive_endpoint_requests,
     "domain_is_empty_cache": install_domain_is_empty_cache,
     "rule_lookup_shortcut": install_rule_lookup_shortcut,
-    "applied_events_memo": install_applied_events_memo,
     "fast_tracker_copy": install_fast_tracker_copy,
 }
 

@@ -1,12 +1,10 @@
-"""Speed patches on Rasa's trackers: events deserialised, slots and trackers copied, and the
-applied events continued from where the last call stopped instead of walked from the start.
+"""Speed patches on Rasa's trackers: events deserialised, slots and trackers copied.
 Installed by bot.rasa_patches.install()."""
 
 from __future__ import annotations
 
 import copy
-import operator
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, Text
 
 from bot.patching import is_patched, patch
 
@@ -53,92 +51,6 @@ def install_fast_slot_copy() -> None:
         return new
 
     patch(Slot, "__copy__", __copy__)
-
-
-def _begins_with(events, prefix) -> bool:
-    """Whether ``events`` starts with the very event objects of ``prefix`` (identity, not
-    equality: events compare equal across conversations)."""
-    return len(prefix) <= len(events) and all(map(operator.is_, prefix, events))
-
-
-class _Applied:
-    """The applied events of a tracker's events, and the loop names those events held."""
-
-    __slots__ = ("events", "applied", "loop_names")
-
-    def __init__(self, events, applied, loop_names) -> None:
-        self.events, self.applied, self.loop_names = events, applied, loop_names
-
-
-def _fold_applied_events(tracker, applied: List[Any], events, loop_names) -> None:
-    """Rasa's ``applied_events`` loop (rasa/shared/core/trackers.py, 3.6), from ``applied``
-    on over ``events``. ``loop_names`` must be the loops of the whole conversation."""
-    from rasa.shared.core.events import (
-        ActionExecuted,
-        ActionReverted,
-        Restarted,
-        SessionStarted,
-        UserUttered,
-        UserUtteranceReverted,
-    )
-
-    for event in events:
-        if isinstance(event, (Restarted, SessionStarted)):
-            applied.clear()
-        elif isinstance(event, ActionReverted):
-            tracker._undo_till_previous(ActionExecuted, applied)
-        elif isinstance(event, UserUtteranceReverted):
-            tracker._undo_till_previous(UserUttered, applied)
-            tracker._undo_till_previous(ActionExecuted, applied)
-        elif (
-            isinstance(event, ActionExecuted)
-            and event.action_name in loop_names
-            and not tracker._first_loop_execution_or_unhappy_path(event.action_name, applied)
-        ):
-            tracker._undo_till_previous_loop_execution(event.action_name, applied)
-        else:
-            applied.append(event)
-
-
-def _loop_names(events) -> set:
-    from rasa.shared.core.events import ActiveLoop
-
-    return {event.name for event in events if isinstance(event, ActiveLoop) and event.name}
-
-
-def install_applied_events_memo() -> None:
-    """`DialogueStateTracker.applied_events` walks the whole conversation (rewinds, restarts,
-    form loops) and is asked for again and again within a turn as events are added:
-    session expiry, the states of each prediction, the last user message (5% of the CPU
-    per turn). The answer depends only on the events; Rasa's walk is a fold over them,
-    except that it first collects the loop names of all of them. So the last answer is kept
-    on the tracker with the events it came from: handed out as a new list while the events
-    are the same objects, and continued over the new events only when the events grew and
-    the new ones name no new loop (else walked again from the start)."""
-    from rasa.shared.core.trackers import DialogueStateTracker
-
-    if is_patched(DialogueStateTracker, "applied_events"):
-        return
-
-    def applied_events(self):
-        events = tuple(self.events)
-        memo = self.__dict__.get("_jineng_applied")
-        if memo is not None and _begins_with(events, memo.events):
-            if len(memo.events) == len(events):
-                return list(memo.applied)
-            new = events[len(memo.events) :]
-            if _loop_names(new) <= memo.loop_names:
-                applied = list(memo.applied)
-                _fold_applied_events(self, applied, new, memo.loop_names)
-                self.__dict__["_jineng_applied"] = _Applied(events, list(applied), memo.loop_names)
-                return applied
-        loop_names = _loop_names(events)
-        applied = []
-        _fold_applied_events(self, applied, events, loop_names)
-        self.__dict__["_jineng_applied"] = _Applied(events, list(applied), loop_names)
-        return applied
-
-    patch(DialogueStateTracker, "applied_events", applied_events)
 
 
 def install_fast_tracker_copy() -> None:
