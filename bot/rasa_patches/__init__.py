@@ -6,7 +6,7 @@ They are written against Rasa 3.6's internals, so ``enabled()`` allows them only
 3.6.x (any other version runs plain, with one warning), and ``RASA_PATCHES=off`` runs plain
 Rasa on purpose (CONTRACT.md §5). Every replacement goes through ``bot.patching.patch``,
 which records the original and can put it back. The patches live by what they speed up:
-``action_server`` (calls to the action server), ``trackers`` (events, slot and tracker copies), ``prediction`` (graphs, rules, forms, domain).
+``action_server`` (calls to the action server), ``trackers`` (events, slot copies), ``prediction`` (graphs, rules, forms, domain).
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ from bot.rasa_patches.prediction import (  # noqa: F401
 from bot.rasa_patches.trackers import (  # noqa: F401
     install_event_type_cache,
     install_fast_slot_copy,
-    install_fast_tracker_copy,
 )
 
 logger = logging.getLogger(__name__)
@@ -89,7 +88,6 @@ PATCHES = {
     "kept_alive_endpoint_requests": install_kept_alive_endpoint_requests,
     "domain_is_empty_cache": install_domain_is_empty_cache,
     "rule_lookup_shortcut": install_rule_lookup_shortcut,
-    "fast_tracker_copy": install_fast_tracker_copy,
 }
 
 

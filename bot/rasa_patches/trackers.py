@@ -1,9 +1,8 @@
-"""Speed patches on Rasa's trackers: events deserialised, slots and trackers copied.
+"""Speed patches on Rasa's trackers: events deserialised and slots copied.
 Installed by bot.rasa_patches.install()."""
 
 from __future__ import annotations
 
-import copy
 from typing import Any, Dict, Text
 
 from bot.patching import is_patched, patch
@@ -51,38 +50,3 @@ def install_fast_slot_copy() -> None:
         return new
 
     patch(Slot, "__copy__", __copy__)
-
-
-def install_fast_tracker_copy() -> None:
-    """`DialogueStateTracker.copy` replays every event of the conversation onto a fresh
-    tracker, and Rasa copies the tracker before every action it runs (4% of the CPU per
-    turn, growing with the conversation). A tracker's state is by design what replaying
-    its events gives, so the copy takes that state directly: the same events, the slots
-    as they are, the loop, the latest action and messages; mutable parts are copied so
-    the two trackers stay independent. Subclasses keep Rasa's replay."""
-    from rasa.shared.constants import DEFAULT_SENDER_ID
-    from rasa.shared.core.trackers import DialogueStateTracker
-
-    if is_patched(DialogueStateTracker, "copy"):
-        return
-    original = DialogueStateTracker.copy
-
-    def copy_tracker(self):
-        if type(self) is not DialogueStateTracker:
-            return original(self)
-        # init_copy() without the slots: it would copy and reset each one, only for us
-        # to replace them all below
-        clone = DialogueStateTracker(
-            self.sender_id or DEFAULT_SENDER_ID, None, self._max_event_history, is_rule_tracker=self.is_rule_tracker
-        )
-        clone.events.extend(self.events)
-        clone.slots = {name: copy.copy(slot) for name, slot in self.slots.items()}
-        clone._paused = self._paused
-        clone.followup_action = self.followup_action
-        clone.latest_action = dict(self.latest_action) if self.latest_action is not None else None
-        clone.latest_message = self.latest_message
-        clone.latest_bot_utterance = self.latest_bot_utterance
-        clone.active_loop = copy.copy(self.active_loop)
-        return clone
-
-    patch(DialogueStateTracker, "copy", copy_tracker)
