@@ -139,27 +139,6 @@ def test_in_order_graph_runner_gives_rasas_answers_on_the_trained_model():
         DaskGraphRunner.run = original
 
 
-def test_slot_copy_is_the_same_shallow_copy():
-    import copy
-    from pathlib import Path
-    from rasa.shared.core.domain import Domain
-    from rasa.shared.core.slots import Slot
-    from bot.rasa_patches import install_fast_slot_copy
-
-    slots = Domain.load(str(Path(__file__).resolve().parents[1] / "domain.yml")).slots
-    for slot in slots:
-        slot.value = ["x"] if slot.type_name == "list" else slot.initial_value
-    before = [copy.copy(s) for s in slots]  # Python's generic copy
-    install_fast_slot_copy()
-    assert "__copy__" in Slot.__dict__
-    after = [copy.copy(s) for s in slots]
-    assert len({type(s) for s in slots}) > 2  # several slot classes checked
-    for original, generic, fast in zip(slots, before, after):
-        assert type(fast) is type(original) and fast is not original
-        assert vars(fast) == vars(generic) == vars(original)
-        assert all(vars(fast)[k] is vars(original)[k] for k in vars(original))  # shallow
-
-
 def test_domain_is_empty_is_kept_and_unchanged():
     from pathlib import Path
     from rasa.shared.core.domain import Domain

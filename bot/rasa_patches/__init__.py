@@ -6,7 +6,8 @@ They are written against Rasa 3.6's internals, so ``enabled()`` allows them only
 3.6.x (any other version runs plain, with one warning), and ``RASA_PATCHES=off`` runs plain
 Rasa on purpose (CONTRACT.md §5). Every replacement goes through ``bot.patching.patch``,
 which records the original and can put it back. The patches live by what they speed up:
-``action_server`` (calls to the action server), ``trackers`` (events, slot copies), ``prediction`` (graphs, rules, forms, domain).
+``action_server`` (calls to the action server), ``trackers`` (events), ``prediction`` (graphs,
+rules, forms, domain).
 """
 
 from __future__ import annotations
@@ -30,7 +31,6 @@ from bot.rasa_patches.prediction import (  # noqa: F401
 )
 from bot.rasa_patches.trackers import (  # noqa: F401
     install_event_type_cache,
-    install_fast_slot_copy,
 )
 
 logger = logging.getLogger(__name__)
@@ -84,7 +84,6 @@ PATCHES = {
     "event_type_cache": install_event_type_cache,
     "unique_entity_mapping_cache": install_unique_entity_mapping_cache,
     "in_order_graph_runner": install_in_order_graph_runner,
-    "fast_slot_copy": install_fast_slot_copy,
     "kept_alive_endpoint_requests": install_kept_alive_endpoint_requests,
     "domain_is_empty_cache": install_domain_is_empty_cache,
     "rule_lookup_shortcut": install_rule_lookup_shortcut,

@@ -1,4 +1,4 @@
-"""Speed patches on Rasa's trackers: events deserialised and slots copied.
+"""Speed patch on Rasa's trackers: the class of each event deserialised found in a kept map.
 Installed by bot.rasa_patches.install()."""
 
 from __future__ import annotations
@@ -31,22 +31,3 @@ def install_event_type_cache() -> None:
         return original(type_name, default)  # same fallbacks and errors as Rasa
 
     patch(Event, "resolve_by_type", staticmethod(resolve_by_type))
-
-
-def install_fast_slot_copy() -> None:
-    """Every tracker Rasa builds (each retrieve from the store, each prediction's copy)
-    starts with ``copy.copy`` of every domain slot; through copy's generic reduce
-    protocol that was 4% of the server's CPU. `Slot.__copy__` does the same shallow copy
-    directly: a new object of the same class sharing the attribute values (slots define
-    no ``__slots__``, ``__getstate__`` or ``__reduce__`` of their own)."""
-    from rasa.shared.core.slots import Slot
-
-    if is_patched(Slot, "__copy__"):
-        return
-
-    def __copy__(self):
-        new = self.__class__.__new__(self.__class__)
-        new.__dict__.update(self.__dict__)
-        return new
-
-    patch(Slot, "__copy__", __copy__)
