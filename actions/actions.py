@@ -86,10 +86,14 @@ def _bare_number(text: str, last: bool = False) -> Optional[float]:
     return float(numbers[-1 if last else 0]) if numbers else None
 
 
+# what the NLU makes of a year said alone: the grade's year (“前年”), or years (“24年”)
+GRADE_TIME_SLOTS = ("skill_grade_year", "skill_years")
+
+
 def _year_said_alone(tracker: Tracker) -> bool:
-    """The message's only fact is a calendar year the NLU gave to the grade (“前年”)."""
+    """The message's only fact is a time the NLU gave to the grade (“前年”, “24年”)."""
     entities = [e for e in tracker.latest_message.get("entities", []) if e.get("entity") in PROFILE_KEYS]
-    return len(entities) == 1 and entities[0].get("entity") == "skill_grade_year"
+    return len(entities) == 1 and entities[0].get("entity") in GRADE_TIME_SLOTS
 
 
 def _answered_year(tracker: Tracker, text: str) -> Optional[int]:
@@ -97,6 +101,9 @@ def _answered_year(tracker: Tracker, text: str) -> Optional[int]:
         if e.get("entity") in YEAR_SLOTS and not e.get("role"):
             return int(e["value"])
     number = _bare_number(text)
+    if number is not None and 0 <= number < 100 and number == int(number) and "年" in text:
+        this = clock.current_year() % 100  # “24年” in answer to “哪一年…？”: 2024
+        number = 2000 + number if number <= this else 1900 + number
     return int(number) if number and 1950 <= number <= 2100 else None
 
 
@@ -141,8 +148,9 @@ class ValidateEligibilityForm(FormValidationAction):
         requested = tracker.get_slot("requested_slot")
         # “哪一年被查出…？” — “前年”: the NLU gave the year to the grade; it answers this question
         year_answer = requested in ("fraud_year", "graduation_year") and _year_said_alone(tracker)
-        if year_answer:  # the questions still to ask are those of the grade's real year
-            tracker.slots["skill_grade_year"] = _value_before_this_message(tracker, "skill_grade_year")
+        if year_answer:  # the questions still to ask are those of the grade's real time
+            for slot in GRADE_TIME_SLOTS:
+                tracker.slots[slot] = _value_before_this_message(tracker, slot)
         if self._junior_title_unclear(tracker):
             dispatcher.utter_message(response="utter_which_junior_title")
         self._decline_unknown_answer(tracker)
@@ -164,7 +172,7 @@ class ValidateEligibilityForm(FormValidationAction):
         if declined != declined_before and not any(e.get("name") == "declined_slots" for e in events):
             events.insert(0, SlotSet("declined_slots", declined))
         if year_answer:
-            events.append(SlotSet("skill_grade_year", tracker.slots["skill_grade_year"]))
+            events += [SlotSet(slot, tracker.slots[slot]) for slot in GRADE_TIME_SLOTS]
         if self._asks_city_again(tracker, events):
             # “广西”: said why the city matters; an event keeps the form from rejecting the
             # answer, and the form asks for the region again

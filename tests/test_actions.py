@@ -453,6 +453,25 @@ def test_a_year_said_alone_answers_the_year_asked_for_and_leaves_the_grades_year
     assert {"fraud_year": 2024, "skill_grade_year": 2019}.items() <= {e["name"]: e["value"] for e in events}.items()
 
 
+def test_a_two_digit_year_answers_the_year_asked_for():
+    slots = {"region": "baise", "skill_grade": "技师", "skill_years": 24.0, "fraud_count": 1}
+    slots["requested_slot"] = "fraud_year"
+    earlier = [{"event": "slot", "name": "skill_years", "value": 5.0}, {"event": "user", "text": "24年"}]
+    entities = [{"entity": "skill_years", "value": 24, "start": 0, "end": 3}]
+    t = Tracker(
+        "test-user",
+        slots,
+        {"text": "24年", "intent": {"name": "inform"}, "entities": entities},
+        earlier,
+        False,
+        None,
+        {"name": "eligibility_form"},
+        "action_listen",
+    )
+    _, events = run(ValidateEligibilityForm(), t)
+    assert {"fraud_year": 2024, "skill_years": 5.0}.items() <= {e["name"]: e["value"] for e in events}.items()
+
+
 def test_guangxi_as_the_answer_asks_for_the_city_and_the_form_goes_on():
     t = tracker(
         {"skill_grade": "技师", "skill_years": 3.0, "requested_slot": "region"}, text="广西", intent="nlu_fallback"
