@@ -143,7 +143,10 @@ def still_needed(missing: List[str]) -> str:
 # ── general questions and questions outside the documents ─────────────────────────
 
 # “工人评不了工程师吧？”: an old belief stated as a question; the answer corrects it first.
-MISBELIEF = re.compile(r"评不了|评不上|不能评|不可以评|没法评|不让评|没资格|不能参加职称|只有.{0,8}才能评")
+# “工人评不了职称吧”: a belief to correct; not the neutral “能不能评”, “可不可以评”
+MISBELIEF = re.compile(
+    r"评不了|评不上|(?<!能)不能评|(?<!可)不可以评|没法评|不让评|没资格|(?<!能)不能参加职称|只有.{0,8}才能评"
+)
 
 
 def _first_named(text: str, names: Dict[str, str]) -> Optional[Tuple[str, str]]:

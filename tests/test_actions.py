@@ -287,6 +287,12 @@ def test_the_old_belief_that_workers_cannot_get_titles_is_corrected_citing_the_n
     assert "《实施意见》二（二）1" in texts(msgs)
 
 
+@pytest.mark.parametrize("text", ["那工人到底能不能评职称", "工人可不可以评职称", "工人能不能参加职称评审"])
+def test_a_neutral_question_is_not_corrected_as_a_misbelief(text):
+    msgs, _ = run(ActionAnswerGeneral(), outside_form(text=text, intent="faq_guantong"))
+    assert not texts(msgs).startswith("不是这样的") and "2020年" in texts(msgs)
+
+
 def test_the_two_ladders_cite_the_articles_defining_them():
     msgs, _ = run(ActionAnswerGeneral(), outside_form(text="技能人才和专技人才有啥不同", intent="faq_ladders"))
     assert "第四条" in msgs[0]["text"] and "第五条" in msgs[1]["text"]
