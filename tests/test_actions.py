@@ -440,42 +440,20 @@ def test_dont_know_counts_as_an_answer_whatever_the_classifier_made_of_it():
     assert out == {"declined_slots": ["skill_years"]}
 
 
-def test_a_year_said_alone_answers_the_year_asked_for_and_leaves_the_grades_year_alone():
-    slots = {"region": "baise", "skill_grade": "技师", "skill_grade_year": 2024, "fraud_count": 1}
-    slots["requested_slot"] = "fraud_year"
-    earlier = [{"event": "slot", "name": "skill_grade_year", "value": 2019}, {"event": "user", "text": "前年"}]
-    entities = [{"entity": "skill_grade_year", "value": 2024, "start": 0, "end": 2}]
-    t = Tracker(
-        "test-user",
-        slots,
-        {"text": "前年", "intent": {"name": "inform"}, "entities": entities},
-        earlier,
-        False,
-        None,
-        {"name": "eligibility_form"},
-        "action_listen",
-    )
+@pytest.mark.parametrize(
+    "said,entity,value,before,expected",
+    [
+        ("前年", "skill_grade_year", 2024, 2019, 2024),  # read by the NLU as the grade's year
+        ("24年", "skill_years", 24, 5.0, 2024),  # read as 24 years of work
+    ],
+)
+def test_a_year_said_alone_answers_the_year_asked_for_and_leaves_the_grade_alone(said, entity, value, before, expected):
+    slots = {"region": "baise", "skill_grade": "技师", entity: value, "fraud_count": 1, "requested_slot": "fraud_year"}
+    earlier = [{"event": "slot", "name": entity, "value": before}, {"event": "user", "text": said}]
+    entities = [{"entity": entity, "value": value, "start": 0, "end": len(said)}]
+    t = tracker(slots, text=said, entities=entities, events=earlier)
     _, events = run(ValidateEligibilityForm(), t)
-    assert {"fraud_year": 2024, "skill_grade_year": 2019}.items() <= {e["name"]: e["value"] for e in events}.items()
-
-
-def test_a_two_digit_year_answers_the_year_asked_for():
-    slots = {"region": "baise", "skill_grade": "技师", "skill_years": 24.0, "fraud_count": 1}
-    slots["requested_slot"] = "fraud_year"
-    earlier = [{"event": "slot", "name": "skill_years", "value": 5.0}, {"event": "user", "text": "24年"}]
-    entities = [{"entity": "skill_years", "value": 24, "start": 0, "end": 3}]
-    t = Tracker(
-        "test-user",
-        slots,
-        {"text": "24年", "intent": {"name": "inform"}, "entities": entities},
-        earlier,
-        False,
-        None,
-        {"name": "eligibility_form"},
-        "action_listen",
-    )
-    _, events = run(ValidateEligibilityForm(), t)
-    assert {"fraud_year": 2024, "skill_years": 5.0}.items() <= {e["name"]: e["value"] for e in events}.items()
+    assert {"fraud_year": expected, entity: before}.items() <= {e["name"]: e["value"] for e in events}.items()
 
 
 def test_guangxi_as_the_answer_asks_for_the_city_and_the_form_goes_on():

@@ -3,26 +3,15 @@
 import subprocess
 import sys
 
+import pytest
+
 from servers import ROOT
 
 
-def test_lookup_tables_are_generated_from_the_vocabulary():
+@pytest.mark.parametrize("generator", ["bot.nlu.generate_lookups", "scripts.gen_side_with_facts"])
+def test_generated_training_data_is_up_to_date(generator):
+    """lookups.yml from the vocabulary; side_with_facts.yml from the vocabulary and faq.yml."""
     r = subprocess.run(
-        [sys.executable, "-m", "bot.nlu.generate_lookups", "--check"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert r.returncode == 0, r.stdout + r.stderr
-
-
-def test_side_questions_with_facts_are_generated_from_the_vocabulary_and_the_faq_data():
-    r = subprocess.run(
-        [sys.executable, "-m", "scripts.gen_side_with_facts", "--check"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
+        [sys.executable, "-m", generator, "--check"], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert r.returncode == 0, r.stdout + r.stderr
