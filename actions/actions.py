@@ -32,6 +32,9 @@ YEARS_LATER = re.compile(r"[再多过还].{0,3}年半?|年(?:以|之)?后|明年
 # “再干呢”, “以后呢”: later, without a number.
 LATER = re.compile(r"再干|再等|再过|多干|以后|之后|将来|到时候")
 YEAR_SLOTS = ("skill_grade_year", "graduation_year", "fraud_year")
+# “高级”, “是中级的” as the answer to the skill-grade question
+BARE_LEVEL_ANSWER = re.compile(r"(?:是|就是|我是|算)?(初级|中级|高级)(?:的|吧|啊|呀|证|证书|的证)?[。！!]?")
+BARE_LEVEL_GRADES = {"初级": "初级工", "中级": "中级工", "高级": "高级工"}
 # Messages that cannot be an answer to the question asked (a side question, a what-if,
 # a request for help). Anything else can: a bare place name such as “在杭州” carries
 # little for the intent classifier and may come out as any intent.
@@ -239,6 +242,20 @@ class ValidateEligibilityForm(FormValidationAction):
         # A place we do not list is "anywhere else": the national rules apply.
         dispatcher.utter_message(response="utter_region_national")
         return {"region": "national"}
+
+    async def extract_skill_grade(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        """“高级”, “中级的” in answer to the skill-grade question: that grade (the NLU reads a
+        bare 中级 as a title level, and a bare 高级 as nothing)."""
+        text = self._answering(tracker, "skill_grade")
+        if text is None or tracker.get_slot("skill_grade"):
+            return {}
+        m = BARE_LEVEL_ANSWER.fullmatch(text.strip())
+        if m is None:  # “不清楚”: declined, as any question
+            return {"declined_slots": self._decline(tracker, "skill_grade")} if DONT_KNOW.search(text) else {}
+        return {
+            "skill_grade": BARE_LEVEL_GRADES[m.group(1)],
+            "title_level": _value_before_this_message(tracker, "title_level"),
+        }
 
     async def extract_skill_years(self, dispatcher, tracker, domain) -> Dict[Text, Any]:
         return self._extract_years(tracker, "skill_years")

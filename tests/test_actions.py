@@ -456,6 +456,16 @@ def test_a_year_said_alone_answers_the_year_asked_for_and_leaves_the_grade_alone
     assert {"fraud_year": expected, entity: before}.items() <= {e["name"]: e["value"] for e in events}.items()
 
 
+@pytest.mark.parametrize(
+    "said,entities,grade", [("高级", [], "高级工"), ("中级的", [{"entity": "title_level", "value": "中级"}], "中级工")]
+)
+def test_a_bare_level_answering_the_grade_question_is_that_grade(said, entities, grade):
+    slots = {"region": "national", "requested_slot": "skill_grade"}
+    t = tracker(slots, text=said, entities=entities)
+    out = asyncio.run(ValidateEligibilityForm().extract_skill_grade(CollectingDispatcher(), t, {}))
+    assert out == {"skill_grade": grade, "title_level": None}
+
+
 def test_guangxi_as_the_answer_asks_for_the_city_and_the_form_goes_on():
     t = tracker(
         {"skill_grade": "技师", "skill_years": 3.0, "requested_slot": "region"}, text="广西", intent="nlu_fallback"

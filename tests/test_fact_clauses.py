@@ -277,6 +277,7 @@ SHORTHAND = [  # shorthand generated from the vocabulary
     ("我是高级钳工", {"skill_grade": "高级工"}),
     ("考过中级焊工证", {"skill_grade": "中级工"}),
     ("我有中级证", {"skill_grade": "中级工"}),
+    ("我是电工 高级", {"skill_grade": "高级工"}),  # the trade said first
     ("高级工程技术人员", {}),
     ("我是一级教练", {}),  # a sports coach's rank, not 一级 = 高级技师
     ("我有中级职称证", {"title_level": "中级"}),

@@ -187,14 +187,17 @@ def medal_combos() -> List[Tuple["re.Pattern[str]", str]]:
 # level (a title is 中级职称 / 工程师 …); not 工程, 工作, 工资 …
 _TRADE_GRADE = re.compile(r"(初级|中级|高级)([\u4e00-\u9fff]{1,4}?工)(证书|证)?(?![程作资龄厂会地具业艺商])")
 _TRADE_GRADE_VALUE = {"初级": "初级工", "中级": "中级工", "高级": "高级工"}
+# "电工 高级", "农机修理工高级": the trade said first
+_TRADE_THEN_GRADE = re.compile(r"[\u4e00-\u9fff]{1,4}?工[ \t]?(初级|中级|高级)(?![工技职师])")
 
 
 def _trade_grades(text: str, found: List[Mention]) -> List[Mention]:
-    for m in _TRADE_GRADE.finditer(text):
-        s, e = m.span()
+    spans = [(m.span(), m.group(0), m.group(1)) for m in _TRADE_GRADE.finditer(text)]
+    spans += [((m.start(1), m.end(1)), m.group(1), m.group(1)) for m in _TRADE_THEN_GRADE.finditer(text)]
+    for (s, e), surface, level in spans:
         if any(n.start < e and s < n.end and n.term.label in (TITLE, SKILL_GRADE) for n in found):
             continue  # a title name or a grade word already covers it ("高级技工")
-        grade = Term(m.group(0), SKILL_GRADE, _TRADE_GRADE_VALUE[m.group(1)])
+        grade = Term(surface, SKILL_GRADE, _TRADE_GRADE_VALUE[level])
         found = [n for n in found if not (n.start < e and s < n.end)] + [Mention(grade, s, e)]
     return found
 
