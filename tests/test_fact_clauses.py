@@ -278,6 +278,9 @@ SHORTHAND = [  # shorthand generated from the vocabulary
     ("考过中级焊工证", {"skill_grade": "中级工"}),
     ("我有中级证", {"skill_grade": "中级工"}),
     ("我是电工 高级", {"skill_grade": "高级工"}),  # the trade said first
+    ("我在技师学院当讲师", {"title_level": "中级", "series": "技工院校教师"}),  # the post held
+    ("我是高级工，想当技师", {"skill_grade": "高级工"}),  # a wish
+    ("23年那次申报被认定材料造假", {"fraud_year": 2023, "fraud_count": 1}),
     ("高级工程技术人员", {}),
     ("我是一级教练", {}),  # a sports coach's rank, not 一级 = 高级技师
     ("我有中级职称证", {"title_level": "中级"}),

@@ -276,7 +276,7 @@ CORRECTION = re.compile(r"不对|说错|错了|搞错|更正|纠正|应该是|�
 _MENTION_NEG_BEFORE = re.compile(r"(没有|没|未|不是|不在|并非|并不是|无|从没|从来没)[^，。,;；]{0,4}$")
 _MODAL = re.compile(r"想|要|能|可以|可不可以|怎么|如何|才能|准备|打算|希望|需要|咋")
 _TARGET_VERB = re.compile(
-    r"(评|申报|报考|报|考|参评|晋升|申请|评审|转评|冲|升|直接评|去评|评个|考个|申报个|整|弄|搞|当|走)"
+    r"(评|申报|报考|报|考|参评|晋升|申请|评审|转评|冲|升|直接评|去评|评个|考个|申报个|整|弄|搞|走)"
     r"(得了|不了|得上|不上|得到|不到)?(个|一个)?$"
 )
 _TARGET_VERB_RESULT = re.compile(r"(评上|考上|升到|评到|考到|拿到|升为|晋升为|晋升到|转到|转为|转成)(个|一个)?$")
@@ -364,9 +364,9 @@ def _reading(before: str, after: str, label: str, hypothetical: bool) -> str:
     return "held"
 
 
-# "想评电子工程师", "想评卫生系列的中级职称", "想去考个电工技师": words between the verb and
-# the level wanted
-_TARGET_WITH_SPECIALTY = re.compile(r"(想|要|打算|准备)(去)?(评|考|申报|报|申请)(个|一个)?[\u4e00-\u9fff]{1,8}$")
+# "想评电子工程师", "想评卫生系列的中级职称", "想去考个电工技师", "想当工程师": the level
+# wanted (“在技师学院当讲师” without a wish is the post held)
+_TARGET_WITH_SPECIALTY = re.compile(r"(想|要|打算|准备)(去)?(评|考|申报|报|申请|当)(个|一个)?[\u4e00-\u9fff]{0,8}$")
 
 
 def classify_mentions(text: str, mentions: List[Mention]) -> List[Mention]:

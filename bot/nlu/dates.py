@@ -100,7 +100,7 @@ _CAL_YEAR = re.compile(
     r"|(?P<y2>(?<![\d.])\d{2}|(?<![零〇一二三四五六七八九十两])[零〇一二三四五六七八九]{2})年"
     r"(?=(拿|考|取|评|获|毕业|底|初|中|上半年|下半年|\d{1,2}月|[一二三四五六七八九十]{1,2}月|的时候|那年|被|的证|的"
     # "09年大专毕业", "05年技校毕业的": the school said between the year and 毕业
-    r"|(中专|大专|本科|技校|职高|中技|高职|大学|研究生|硕士|博士)毕业))"
+    r"|(中专|大专|本科|技校|职高|中技|高职|大学|研究生|硕士|博士)毕业|那次|那回|那会|申报|也被|又被))"
     r"|(?P<rel>大前年|前年|去年|上一年|今年|明年|大后年|后年)"
 )
 _PAST_EVENT = re.compile(
@@ -165,7 +165,7 @@ def years_kind(text: str, mentions: Sequence[Mention], start: int, end: int) -> 
 # What a year or a duration can be said with, and what it then means.
 _ANCHOR_CUES = (
     ("graduation", re.compile(r"毕业")),
-    ("fraud", re.compile(r"造假|作假|弄虚|虚假|伪造|剽窃|骗取|编造|虚报")),
+    ("fraud", re.compile(r"造假|作假|弄虚|虚假|伪造|剽窃|骗取|编造|虚报|被查出|查实")),
     ("other", re.compile(r"退休|考核|处分|记过|诚信|合格|称职|岁|出生|生的|政策|规定|文件|通知|变化")),
     ("level", re.compile(r"拿|考(?!核)|取得|获得|评上|评的|聘|证")),
 )
