@@ -21,12 +21,10 @@ import sys
 from pathlib import Path
 from typing import Dict, List
 
-import yaml
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.nlu.generate_lookups import annotate  # noqa: E402
+from bot.nlu.generate_lookups import annotate, training_examples  # noqa: E402
 from bot.nlu.normalise import extract_facts  # noqa: E402
 from rules_engine import vocabulary as vocab  # noqa: E402
 
@@ -59,19 +57,11 @@ JOINS = ("，", " ", "。", "，请问", "，想问下", "，那", "，")
 YEARS = ("干了三年", "拿证两年", "五年", "干了七八年", "2020年拿的证", "刚满一年")
 
 
-def _plain(example: str) -> str:
-    """An annotated example as typed: [技师](skill_grade) → 技师."""
-    return re.sub(r"\[([^\]]*)\](\{[^}]*\}|\([^)]*\))", r"\1", example).strip()
-
-
 def side_questions() -> Dict[str, List[str]]:
-    data = yaml.safe_load(FAQ.read_text(encoding="utf-8"))
     out: Dict[str, List[str]] = {}
-    for block in data["nlu"]:
-        if block.get("intent") not in SIDE_INTENTS:
-            continue
-        lines = [_plain(x[2:]) for x in block["examples"].splitlines() if x.strip().startswith("- ")]
-        out[block["intent"]] = [q for q in lines if not extract_facts(q) and not re.search(r"我|本人|俺", q)]
+    for intent, question in training_examples(FAQ):
+        if intent in SIDE_INTENTS and not extract_facts(question) and not re.search(r"我|本人|俺", question):
+            out.setdefault(intent, []).append(question)
     return out
 
 

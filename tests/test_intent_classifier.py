@@ -126,22 +126,17 @@ def test_count_rows_have_sklearns_type_and_order(featurised):
 def test_regex_sentence_rows_equal_rasas_on_the_training_examples(featurised):
     """Our regex featurizer's sentence row against Rasa's RegexFeaturizer, message by message."""
     import copy
-    import re
     from pathlib import Path
 
-    import yaml
     from rasa.core.agent import Agent
     from rasa.nlu.featurizers.sparse_featurizer.regex_featurizer import RegexFeaturizer
     from rasa.shared.nlu.constants import TEXT
+    from bot.nlu.generate_lookups import training_examples
     from bot.nlu.sentence_features import SentenceRegexFeaturizer
 
     texts = list(TEXTS)
     for path in sorted(Path("data/nlu").glob("*.yml")):
-        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
-            for line in str(block.get("examples", "")).splitlines():
-                line = re.sub(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\{[^}]*\}", lambda m: m.group(1) or m.group(2), line)
-                if line.strip().startswith("- "):
-                    texts.append(line.strip()[2:])
+        texts += [text for _, text in training_examples(path)]
     texts = texts[:: max(1, len(texts) // 600)]
     agent = Agent.load(os.environ.get("JINENG_TEST_MODEL", "models/current.tar.gz"))
     runner = agent.processor.graph_runner

@@ -21,10 +21,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections import defaultdict
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, Iterator, List, Optional, Tuple
+
+import yaml
 
 from bot.nlu import normalise as N
 
@@ -77,6 +80,25 @@ def render() -> str:
         lines.append("  examples: |")
         lines.extend(f"    - {p}" for p in patterns)
     return "\n".join(lines) + "\n"
+
+
+# --- training examples: annotated ↔ plain -----------------------------------------------
+
+_ANNOTATION = re.compile(r"\[([^\]]*)\](?:\{[^}]*\}|\([^)]*\))")
+
+
+def plain(example: str) -> str:
+    """An annotated example as typed, the inverse of :func:`annotate`: [技师](skill_grade) → 技师."""
+    return _ANNOTATION.sub(r"\1", example).strip()
+
+
+def training_examples(path: Path) -> Iterator[Tuple[str, str]]:
+    """(intent, lookup or regex name; plain text) of every example in a Rasa NLU YAML file."""
+    for block in (yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}).get("nlu", []):
+        name = block.get("intent") or block.get("lookup") or block.get("regex") or ""
+        for line in str(block.get("examples") or "").splitlines():
+            if line.strip().startswith("- "):
+                yield name, plain(line.strip()[2:])
 
 
 # --- author's helper: plain sentences → annotated YAML ---------------------------------
