@@ -20,7 +20,14 @@ from rules_engine.vocabulary import unsettled_place
 
 from dialogue import replies
 from dialogue.questions import questions_to_ask
-from .general import GENERAL_INTENTS, ActionAnswerGeneral, ActionAnswerOutOfScope, own_case, region_note as _region_note
+from .general import (
+    GENERAL_INTENTS,
+    ActionAnswerGeneral,
+    ActionAnswerOutOfScope,
+    own_case,
+    region_note as _region_note,
+    slots_before_this_message,
+)
 from dialogue.profile_slots import HYPOTHETICAL, PROFILE_KEYS, merge_awards, profile_from_slots
 
 logger = logging.getLogger(__name__)
@@ -110,16 +117,6 @@ def _answered_year(tracker: Tracker, text: str) -> Optional[int]:
     return int(number) if number and 1950 <= number <= 2100 else None
 
 
-def _value_before_this_message(tracker: Tracker, slot: str) -> Any:
-    events = tracker.events
-    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=len(events))
-    value = None
-    for e in events[:last_user]:
-        if e.get("event") == "slot" and e.get("name") == slot:
-            value = e.get("value")
-    return value
-
-
 def _question_asked_in_form(tracker: Tracker) -> Optional[str]:
     """The intent of a side, general or out-of-scope question the user has just asked
     inside the form together with a fact (the form then validates instead of rejecting),
@@ -152,8 +149,9 @@ class ValidateEligibilityForm(FormValidationAction):
         # “哪一年被查出…？” — “前年”: the NLU gave the year to the grade; it answers this question
         year_answer = requested in ("fraud_year", "graduation_year") and _year_said_alone(tracker)
         if year_answer:  # the questions still to ask are those of the grade's real time
+            before = slots_before_this_message(tracker)
             for slot in GRADE_TIME_SLOTS:
-                tracker.slots[slot] = _value_before_this_message(tracker, slot)
+                tracker.slots[slot] = before.get(slot)
         if self._junior_title_unclear(tracker):
             dispatcher.utter_message(response="utter_which_junior_title")
         self._decline_unknown_answer(tracker)
@@ -254,7 +252,7 @@ class ValidateEligibilityForm(FormValidationAction):
             return {"declined_slots": self._decline(tracker, "skill_grade")} if DONT_KNOW.search(text) else {}
         return {
             "skill_grade": BARE_LEVEL_GRADES[m.group(1)],
-            "title_level": _value_before_this_message(tracker, "title_level"),
+            "title_level": slots_before_this_message(tracker).get("title_level"),
         }
 
     async def extract_skill_years(self, dispatcher, tracker, domain) -> Dict[Text, Any]:

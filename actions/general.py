@@ -112,16 +112,27 @@ def own_case(tracker: Tracker, profile: Dict[str, Any], general: bool = False) -
     return not general or bool(FIRST_PERSON.search(text)) or _known_before_this_message(tracker)
 
 
+def _last_user_event(events: List[Dict]) -> Optional[int]:
+    return max((i for i, e in enumerate(events) if e.get("event") == "user"), default=None)
+
+
+def slots_before_this_message(tracker: Tracker) -> Dict[str, Any]:
+    """The slots as they were before the latest user message (its own facts not yet set)."""
+    last_user = _last_user_event(tracker.events)
+    before: Dict[str, Any] = {}
+    for e in tracker.events[:last_user]:
+        if e.get("event") == "slot":
+            before[e.get("name")] = e.get("value")
+    return before
+
+
 def _changed_by_this_message(tracker: Tracker) -> List[str]:
     """Profile facts the latest user message set to a new value."""
     events = tracker.events
-    last_user = max((i for i, e in enumerate(events) if e.get("event") == "user"), default=None)
+    last_user = _last_user_event(events)
     if last_user is None:
         return []
-    before: Dict[str, Any] = {}
-    for e in events[:last_user]:
-        if e.get("event") == "slot":
-            before[e.get("name")] = e.get("value")
+    before = slots_before_this_message(tracker)
     return [
         e["name"]
         for e in events[last_user + 1 :]
