@@ -174,10 +174,6 @@ class ValidateEligibilityForm(FormValidationAction):
             events.insert(0, SlotSet("declined_slots", declined))
         if year_answer:
             events += [SlotSet(slot, tracker.slots[slot]) for slot in GRADE_TIME_SLOTS]
-        if self._asks_city_again(tracker, events):
-            # “广西”: said why the city matters; an event keeps the form from rejecting the
-            # answer, and the form asks for the region again
-            events.append(SlotSet("region_note", tracker.get_slot("region_note")))
         if question:
             await ANSWERS_INSIDE_FORM[question]().run(dispatcher, tracker, domain)
         return events
@@ -193,15 +189,6 @@ class ValidateEligibilityForm(FormValidationAction):
         if any(e.get("entity") == slot for e in tracker.latest_message.get("entities", [])):
             return
         tracker.slots["declined_slots"] = self._decline(tracker, slot)
-
-    def _asks_city_again(self, tracker: Tracker, events: List[Dict]) -> bool:
-        text = self._answering(tracker, "region")
-        return bool(
-            text is not None
-            and unsettled_place(text)
-            and not tracker.get_slot("region")
-            and not any(e.get("event") == "slot" and e.get("name") != "requested_slot" for e in events)
-        )
 
     @staticmethod
     def _junior_title_unclear(tracker: Tracker) -> bool:
@@ -234,9 +221,9 @@ class ValidateEligibilityForm(FormValidationAction):
         if any(e.get("entity") in PROFILE_KEYS for e in tracker.latest_message.get("entities", [])):
             return {}  # “嗯，我是技师”: other facts, not the name of an unlisted place
         unsettled = unsettled_place(text)
-        if unsettled:  # “广西”: 百色 or another city; the form asks again
+        if unsettled:  # “广西”: 百色 or another city; said why, and the form asks again
             dispatcher.utter_message(text=replies.region_city_needed(unsettled))
-            return {}
+            return {"region_note": tracker.get_slot("region_note")}  # an answer: the form does not reject it
         # A place we do not list is "anywhere else": the national rules apply.
         dispatcher.utter_message(response="utter_region_national")
         return {"region": "national"}

@@ -32,7 +32,7 @@ def test_the_vocabulary_says_which_names_are_unsettled():
 def test_the_form_asks_for_the_city_instead_of_assuming_the_national_rules():
     t = tracker({"skill_grade": "技师", "skill_years": 3.0, "requested_slot": "region"}, text="广西")
     d = CollectingDispatcher()
-    assert asyncio.run(ValidateEligibilityForm().extract_region(d, t, {})) == {}
+    assert asyncio.run(ValidateEligibilityForm().extract_region(d, t, {})) == {"region_note": None}  # no region
     said = d.messages[0]["text"]
     assert "百色市有自己的实施细则" in said and "哪个市" in said
 
