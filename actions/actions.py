@@ -180,11 +180,10 @@ class ValidateEligibilityForm(FormValidationAction):
 
     def _decline_unknown_answer(self, tracker: Tracker) -> None:
         """“不记得哪年了”, “不清楚” to any question: the user cannot say, so the answer is
-        given without that fact (with what it would change) instead of asking again. The
-        questions with their own reading of an answer (region, years) decline there."""
+        given without that fact (with what it would change) instead of asking again."""
         slot = tracker.get_slot("requested_slot")
         text = self._answering(tracker, slot) if slot else None
-        if text is None or hasattr(self, f"extract_{slot}") or not DONT_KNOW.search(text):
+        if text is None or not DONT_KNOW.search(text):
             return
         if any(e.get("entity") == slot for e in tracker.latest_message.get("entities", [])):
             return
@@ -235,8 +234,8 @@ class ValidateEligibilityForm(FormValidationAction):
         if text is None or tracker.get_slot("skill_grade"):
             return {}
         m = BARE_LEVEL_ANSWER.fullmatch(text.strip())
-        if m is None:  # “不清楚”: declined, as any question
-            return {"declined_slots": self._decline(tracker, "skill_grade")} if DONT_KNOW.search(text) else {}
+        if m is None:  # (“不清楚” is declined for every question in run())
+            return {}
         return {
             "skill_grade": BARE_LEVEL_GRADES[m.group(1)],
             "title_level": slots_before_this_message(tracker).get("title_level"),

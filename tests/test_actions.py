@@ -419,6 +419,12 @@ def test_dont_know_declines_inside_the_form_run():
     assert any(e.get("name") == "declined_slots" and e.get("value") == ["skill_years"] for e in events)
 
 
+def test_dont_know_declines_the_grade_question_too():
+    t = tracker({"region": "national", "requested_slot": "skill_grade"}, text="不清楚", intent="nlu_fallback")
+    _, events = run(ValidateEligibilityForm(), t)
+    assert any(e.get("name") == "declined_slots" and e.get("value") == ["skill_grade"] for e in events)
+
+
 def test_dont_know_declines_any_question_of_the_form():
     """A question without its own reading of answers (the year of a fraud finding)."""
     slots = {
