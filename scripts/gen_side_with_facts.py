@@ -24,6 +24,7 @@ from typing import Dict, List
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from actions.actions import SIDE_QUESTION_INTENTS  # noqa: E402
 from bot.nlu.generate_lookups import annotate, training_examples  # noqa: E402
 from bot.nlu.normalise import extract_facts  # noqa: E402
 from rules_engine import vocabulary as vocab  # noqa: E402
@@ -32,7 +33,6 @@ OUT = ROOT / "data" / "nlu" / "side_with_facts.yml"
 FAQ = ROOT / "data" / "nlu" / "faq.yml"
 PER_INTENT = 12
 SEED = 13
-# the intents of side questions (actions/actions.py SIDE_QUESTION_INTENTS)
 SIDE_INTENTS = (
     "faq_fee",
     "faq_window",
@@ -60,7 +60,7 @@ YEARS = ("干了三年", "拿证两年", "五年", "干了七八年", "2020年�
 def side_questions() -> Dict[str, List[str]]:
     out: Dict[str, List[str]] = {}
     for intent, question in training_examples(FAQ):
-        if intent in SIDE_INTENTS and not extract_facts(question) and not re.search(r"我|本人|俺", question):
+        if intent in SIDE_QUESTION_INTENTS and not extract_facts(question) and not re.search(r"我|本人|俺", question):
             out.setdefault(intent, []).append(question)
     return out
 
