@@ -18,6 +18,7 @@ import pytest
 import requests
 
 from rules_engine import vocabulary
+from browser import chromium
 from servers import ROOT, running_stack
 
 TOKEN = "test-review-token"
@@ -26,16 +27,6 @@ PHONE, ID_NUMBER = "13912345678", "11010119900307123X"
 INBOX_WAIT = 5.0  # seconds a message may take to appear
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 ARTIFACTS = ROOT / "build" / "test-artifacts"
-CHROMIUM = shutil.which("chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 API_GETS = ("inbox", "vocabulary", "annotations", "figures", "figures/topics.csv", "export", "nothing-here")
 
 
@@ -196,14 +187,9 @@ def test_figures_and_csv(stack):
 
 @pytest.fixture(scope="module")
 def browser():
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (no `playwright install`)")
-    assert CHROMIUM, "Debian's chromium is needed: apt-get install -y chromium fonts-wqy-microhei"
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=20_000)
-        try:
-            yield b
-        finally:
-            b.close()
+    pytest.importorskip("playwright.sync_api", reason="pip install playwright (no `playwright install`)")
+    with chromium(20_000) as b:
+        yield b
 
 
 def test_browser_review_annotate_export(stack, browser, tmp_path):

@@ -12,20 +12,11 @@ from pathlib import Path
 import pytest
 import requests
 
+from browser import chromium
 from servers import ROOT, running_stack
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (no `playwright install`)")
 
-CHROMIUM = shutil.which("chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
 ARTIFACTS = ROOT / "build" / "test-artifacts"
 REPLY_MS = 60_000  # one bot turn, generous for a cold model
@@ -53,13 +44,8 @@ def stack(tmp_path_factory, copy_log):
 
 @pytest.fixture(scope="module")
 def browser():
-    assert CHROMIUM, "Debian's chromium is needed: apt-get install -y chromium fonts-wqy-microhei"
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, timeout=TIMEOUT_MS)
-        try:
-            yield b
-        finally:
-            b.close()
+    with chromium(TIMEOUT_MS) as b:
+        yield b
 
 
 def new_page(browser, errors, **context_args):
