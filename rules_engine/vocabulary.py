@@ -125,6 +125,12 @@ def aliases(section: str) -> Dict[str, List[str]]:
     return {item["value"]: list(dict.fromkeys([item["value"], *item.get("aliases", [])])) for item in raw()[section]}
 
 
+def said_apart(section: str) -> List[Tuple[str, str]]:
+    """(regular expression, canonical value): ways of saying a value with words in between
+    that a list of aliases cannot hold (“自治区级一类职业技能大赛第二名”)."""
+    return [(pattern, item["value"]) for item in raw()[section] for pattern in item.get("said_apart", [])]
+
+
 @dataclass(frozen=True)
 class TitleName:
     name: str

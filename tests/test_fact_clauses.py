@@ -287,9 +287,30 @@ SHORTHAND = [  # shorthand generated from the vocabulary
 ]
 
 
+SAID_APART = [  # the contest and the result with words between (vocabulary `said_apart`)
+    ("在校时拿过自治区级一类职业技能大赛第二名", {"awards": ["自治区级一类大赛前三名"]}),
+    ("拿过国家级一类职业技能竞赛二等奖", {"awards": ["国家级一类大赛三等奖以上"]}),
+    ("国家二类技能竞赛拿了第五名", {"awards": ["国家级二类竞赛前六名"]}),
+    # the year of the prize is not the grade's
+    ("去年我们的项目拿了自治区科技进步二等奖", {"awards": ["省部级以上科技进步奖"]}),
+    ("前年拿了广西科学技术进步奖三等奖", {"awards": ["省部级以上科技进步奖"]}),
+]
+FINDINGS = [  # 弄虚作假: said plainly or not, listed with years, counted
+    ("2019年一次，2023年一次，都是材料作假被查出来", {"fraud_count": 2, "fraud_year": 2023}),
+    ("出过两回事，都是材料造假", {"fraud_count": 2}),
+    # the year of the application in which it was found, not the grade's
+    ("去年报助理工程师的时候业绩材料有假的，被查出来了", {"fraud_count": 1, "fraud_year": 2025, "series": "工程"}),
+    ("去年报职称的时候被评委会退回来了", {}),
+    ("我打算明年申报", {"application_year": 2027}),
+    ("去年年度考核给了个不合格，这样还能报吗", {"assessment_ok": False}),
+]
+
+
 @pytest.mark.parametrize(
     "text,expected",
-    STATED
+    SAID_APART
+    + FINDINGS
+    + STATED
     + ASKED_ABOUT
     + HYPOTHETICAL
     + NEGATION

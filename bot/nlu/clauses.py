@@ -433,6 +433,8 @@ _CASE_WORDS = re.compile(
     r"拿证[了已]|取证[了已]|干了|做了|工作了|年了|考的|拿的|评的|评上了|取得了|毕业的|毕业后"
     # "高级工 两年 有没有机会评助理": a grade with its years is somebody's record
     r"|(工|师|证)\s*(已经|都|快|刚满?)?[一二两三四五六七八九十\d]+年(?![前后内以])"
+    # "…考核给了个不合格…这样还能报吗": what happened to them, and "this" situation of theirs
+    r"|给了个|这样还?能|这样的话|这种情况|这情况"
 )
 
 

@@ -286,6 +286,13 @@ def _calendar_fact(
     cs, ce = clause_bounds(text, s)
     clause = text[cs:ce]
     kind = said_with(text, s, e, mentions, others, prefer_after=True)
+    if kind in (None, "level") and _ONE_FINDING.match(text, e) and any(f.entity == "fraud_count" for f in others):
+        kind = "fraud"  # “2019年一次，2023年一次，都是材料作假被查出来”
+    if kind is None and year <= today.year and _wanted_or_applied(text, mentions, cs, ce):
+        # “去年报助理工程师的时候…”: the year of an application, not of the grade — the year
+        # of the finding when the message tells of fraud found in it (“…被查出材料有假”)
+        found = any(f.entity == "fraud_count" and f.value for f in others)
+        return [Fact("fraud_year", year, s, e)] if found else []
     if kind == "graduation":
         return [Fact("graduation_year", year, s, e)]
     if kind == "fraud":
@@ -306,6 +313,18 @@ def _calendar_fact(
     if kind == "professional":
         return []
     return [Fact("skill_grade_year", year, s, e)]
+
+
+_ONE_FINDING = re.compile(r"(也|又)?(有|出过|被查)?一[次回]")
+_APPLIED = re.compile(r"申报|报职称|报名|参评|报评")
+
+
+def _wanted_or_applied(text: str, mentions: Sequence[Mention], cs: int, ce: int) -> bool:
+    """The clause names a level only as wanted (“报助理工程师的时候”) or tells an application."""
+    levels = [m for m in mentions if cs <= m.start < ce and m.term.label in LEVEL_LABELS]
+    if levels and not any(m.held and not m.negated for m in levels):
+        return True
+    return bool(_APPLIED.search(text[cs:ce])) and not levels
 
 
 def calendar_years(

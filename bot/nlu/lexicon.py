@@ -180,6 +180,8 @@ def medal_combos() -> List[Tuple["re.Pattern[str]", str]]:
     for comp, by_medal in combos.items():
         for medal, canon in by_medal.items():
             out.append((re.compile(re.escape(comp) + r"[^，。,;；!！?？]{1,8}?" + medal), canon))
+    # “自治区级一类职业技能大赛第二名”: contest and result apart, as the vocabulary writes them
+    out += [(re.compile(pattern), canon) for pattern, canon in vocab.said_apart("awards")]
     return out
 
 

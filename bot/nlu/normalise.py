@@ -186,6 +186,9 @@ def _choose(facts: List[Fact], corrected: bool) -> List[Fact]:
         old = chosen.get(key)
         if old is None or corrected:
             chosen[key] = f
+        elif f.entity == "fraud_year":  # findings listed with their years: the bar runs from the latest
+            if f.value > old.value:
+                chosen[key] = f
         elif f.entity in _RANKED:
             order = _RANKED[f.entity]()
             if order.index(f.value) > order.index(old.value):

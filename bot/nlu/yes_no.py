@@ -134,20 +134,35 @@ def _integrity_and_fraud(text: str) -> List[Fact]:
         if re.match(r"(良好|没问题|正常|干净|清白|无不良|没有不良)", text[e : e + 5]):
             value = False
         facts.append(Fact("integrity_record", value, s, e))
-    for m in re.finditer(r"弄虚作假|造假|作假|假材料|虚假材料|假证|伪造|剽窃|骗取|编造|虚报", text):
+    for m in _FRAUD.finditer(text):
         s, e = m.span()
         cs, ce = clause_bounds(text, s)
         if negated_before(text, s, 8):
             facts.append(Fact("fraud_count", 0, s, e))
             continue
-        count = 1
-        cm = re.search(r"([\d一二两三四五六七八九十]+)次", text[cs:ce])
-        if cm:
-            v = parse_number(cm.group(1))
-            if v is not None:
-                count = int(v)
-        facts.append(Fact("fraud_count", count, s, e))
+        counts = [1, _findings_listed(text)]
+        said_before = clause_bounds(text, cs - 2)[0] if cs > 1 else cs  # “出过两回事，都是材料造假”
+        if not re.search(r"事|查|出过|有过", text[said_before:cs]):
+            said_before = cs  # “考了两次没考上”: not findings
+        for cm in _TIMES.finditer(text[said_before:ce]):
+            counts.append(int(parse_number(cm.group(1)) or 1))
+        facts.append(Fact("fraud_count", max(counts), s, e))
+        break  # one message, one count of findings
     return facts
+
+
+_FRAUD = re.compile(
+    r"弄虚作假|造假|作假|假材料|虚假材料|假证|伪造|剽窃|骗取|编造|虚报"
+    r"|(材料|业绩|资历|学历|证书|论文)[^，。,;；?？]{0,4}?(有假|是假的|掺假|不实)"
+)
+# “出过两回事”, “被查了两次”: how many findings
+_TIMES = re.compile(r"([\d一二两三四五六七八九十]+)[次回](?!数)")
+# “2019年一次，2023年一次”: findings listed one by one, each with its year
+_LISTED = re.compile(r"(\d{2,4}|[一二〇零九八七六五四三]{2,4}|去|前|今)年(也|又)?(有|出过|被查)?一[次回]")
+
+
+def _findings_listed(text: str) -> int:
+    return len(_LISTED.findall(text))
 
 
 _STUDIED = re.compile(r"专业|毕业证|文凭|学历|学的|读的|毕业")
