@@ -14,7 +14,6 @@ in ``data/nlu/faq.yml`` that state no fact, annotated by the normaliser
 
 from __future__ import annotations
 
-import argparse
 import random
 import re
 import sys
@@ -25,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from actions.actions import SIDE_QUESTION_INTENTS  # noqa: E402
+from scripts.generated_file import write_or_check  # noqa: E402
 from bot.nlu.generate_lookups import annotate, training_examples  # noqa: E402
 from bot.nlu.normalise import extract_facts  # noqa: E402
 from rules_engine import vocabulary as vocab  # noqa: E402
@@ -98,17 +98,7 @@ def render() -> str:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--check", action="store_true", help="fail if the file is not up to date")
-    args = ap.parse_args(argv)
-    text = render()
-    if args.check:
-        ok = OUT.exists() and OUT.read_text(encoding="utf-8") == text
-        print(f"{OUT}: {'up to date' if ok else 'STALE – run python -m scripts.gen_side_with_facts'}")
-        return 0 if ok else 1
-    OUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUT}")
-    return 0
+    return write_or_check(OUT, render(), "scripts.gen_side_with_facts", __doc__.split("\n")[0], argv)
 
 
 if __name__ == "__main__":

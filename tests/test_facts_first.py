@@ -2,7 +2,9 @@
 
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.facts_first import facts_first
+import pytest
+
+from bot.nlu.facts_first import facts_first, own_case_question
 
 FACT = {"entity": "skill_grade", "value": "技师", "start": 3, "end": 5, "extractor": "ProfileFactExtractor"}
 
@@ -43,3 +45,46 @@ def test_no_fact_intent_in_the_ranking_keeps_the_greeting():
     m = message("greet", [("greet", 0.9), ("thank", 0.1)], [FACT])
     facts_first(m)
     assert m.get("intent")["name"] == "greet"
+
+
+def said(text, intent, confidence=0.88):
+    m = Message(data={"text": text})
+    m.set("intent", {"name": intent, "confidence": confidence})
+    m.set("intent_ranking", [{"name": intent, "confidence": confidence}])
+    m.set("entities", [])
+    return m
+
+
+@pytest.mark.parametrize(
+    "text,intent",
+    [
+        ("能报不", "deny"),
+        ("够格不？", "deny"),
+        ("有戏吗", "greet"),
+        ("那我咋办", "nlu_fallback"),
+        ("我可以吗", "nlu_fallback"),
+        ("还能评吗", "nlu_fallback"),
+        ("我这种还有机会吗", "nlu_fallback"),
+    ],
+)
+def test_short_own_case_question_is_the_eligibility_question(text, intent):
+    m = said(text, intent)
+    own_case_question(m)
+    assert m.get("intent")["name"] == "ask_eligibility"
+
+
+@pytest.mark.parametrize(
+    "text,intent",
+    [
+        ("还能报名吗", "faq_window"),  # when: a side question keeps its intent
+        ("能报不", "faq_fee"),  # only small talk, refusals and the fallback are re-read
+        ("没有机会了", "deny"),
+        ("不用了", "deny"),
+        ("你好", "greet"),
+        ("我是包头的技师干了三年了想问问能评什么职称", "nlu_fallback"),  # long: said more than that
+    ],
+)
+def test_other_messages_keep_their_intent(text, intent):
+    m = said(text, intent)
+    own_case_question(m)
+    assert m.get("intent")["name"] == intent

@@ -6,11 +6,18 @@ two, falls back). The facts were extracted all the same, but the dialogue then a
 FallbackClassifier: when the intent is ``greet`` or ``nlu_fallback`` and the normaliser
 found profile facts in the message, the intent becomes the classifier's best-ranked
 intent among those that carry facts (inform, correct, ask_eligibility, what_if).
-Everything else is left as the classifier said.
+
+The same holds for a short question about one's own case with no fact in it (“能报不”,
+“够格不”, “那我咋办”, “我可以吗”): the classifier reads 不 as a refusal, 有戏 as chit-chat,
+or is unsure; the question is ``ask_eligibility`` (the form then answers with what it knows
+or asks what it lacks). Only small talk, refusals and the fallback are re-read this way;
+a side question (“还能报名吗” — when?) keeps its intent. Everything else is left as the
+classifier said.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -23,6 +30,25 @@ from rasa.shared.nlu.training_data.message import Message
 SMALL_TALK = ("greet", "nlu_fallback")
 FACT_INTENTS = ("inform", "correct", "ask_eligibility", "what_if")
 FACT_EXTRACTOR = "ProfileFactExtractor"
+# intents a short own-case question is mistaken for
+NOT_A_TOPIC = ("greet", "nlu_fallback", "deny", "affirm", "goodbye", "help", "human_handoff", "restart", "thank")
+OWN_CASE_QUESTION = re.compile(
+    r"(能|可以|可不可以|能不能|还能)(评|报|申报|申请|参评)(个|上)?(啥|什么|哪级|哪一级|哪个|吗|么|不|没|呢|$)"
+    r"|够格|够条件|够不够|(?<!没)(有戏|有机会|有希望)|有没有戏|符合条件|来得及"
+    r"|(我|这情况|这种情况|这样)(该)?(咋办|怎么办|咋整)"
+    r"|^(那|那么)?(我|俺|咱)(这样)?(可以|能行|行)(吗|么|不|没)"
+)
+SHORT = 14  # characters: a longer message says more than this question
+
+
+def own_case_question(message: Message) -> bool:
+    """A short question about one's own case that the classifier took for something else."""
+    intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+    text = re.sub(r"[\s，。,.!！?？~～…啊呀呢哈嘛吧]+$", "", message.get("text") or "")
+    if intent not in NOT_A_TOPIC or not text or len(text) > SHORT or not OWN_CASE_QUESTION.search(text):
+        return False
+    message.set(INTENT, {INTENT_NAME_KEY: "ask_eligibility", "confidence": 1.0}, add_to_output=True)
+    return True
 
 
 def facts_first(message: Message) -> None:
@@ -53,5 +79,6 @@ class FactsBeforeSmallTalk(GraphComponent):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            facts_first(message)
+            if not own_case_question(message):
+                facts_first(message)
         return messages
