@@ -24,8 +24,12 @@ from .general import (
     GENERAL_INTENTS,
     ActionAnswerGeneral,
     ActionAnswerOutOfScope,
+    asked_only_this,
+    facts_merged_events,
+    findings_added,
     own_case,
     region_note as _region_note,
+    set_by_this_message,
     slots_before_this_message,
 )
 from dialogue.profile_slots import HYPOTHETICAL, PROFILE_KEYS, merge_awards, profile_from_slots
@@ -68,6 +72,7 @@ NOT_ANSWER_INTENTS = {
     *SIDE_QUESTION_INTENTS,
     *GENERAL_INTENTS,
 }
+SAME_YEAR_AS_GRADUATION = re.compile(r"毕业(的)?(那|当|同一)一?年|毕业的时候|毕业时")
 DONT_KNOW = re.compile(r"不知道|不清楚|不记得|忘了|说不清|不确定|跳过")
 # “初级职称” covers 员级 (技术员 …) and 助理级: which one decides whether 第十五条 / 二（四）
 # apply, so the dialogue asks instead of assuming 助理级 (docs/interpretations.md #29).
@@ -159,6 +164,8 @@ class ValidateEligibilityForm(FormValidationAction):
         # keeps only the validated slots the form still requires, which drops what our
         # extract_* methods just read (“2024年” for the year asked, “在某镇” for the
         # region): a question answered is no longer required. Those are put back.
+        said_by_graduation = self._grade_year_of_graduation(tracker)
+        tracker.add_slots(said_by_graduation)
         extracted = await self.get_extraction_events(dispatcher, tracker, domain)
         tracker.add_slots(extracted)
         events = await self.get_validation_events(dispatcher, tracker, domain)
@@ -174,20 +181,59 @@ class ValidateEligibilityForm(FormValidationAction):
             events.insert(0, SlotSet("declined_slots", declined))
         if year_answer:
             events += [SlotSet(slot, tracker.slots[slot]) for slot in GRADE_TIME_SLOTS]
+        events += said_by_graduation
         if question:
             await ANSWERS_INSIDE_FORM[question]().run(dispatcher, tracker, domain)
         return events
 
+    async def get_validation_events(self, dispatcher, tracker, domain) -> List[Dict]:
+        """Every fact the message set is validated, not only those the form still asks for
+        (rasa_sdk's version skips the others): a second award or fraud finding must merge
+        with the first although no question is about it any more."""
+        # On activation (“还拿过全国技术能手” after an answer) Rasa sends only the facts the
+        # form requires: those of this message are read from its events as well.
+        slots = {**set_by_this_message(tracker), **tracker.slots_to_validate()}
+        for name, value in list(slots.items()):
+            validate = getattr(self, f"validate_{name}", None)
+            if validate is None:
+                continue
+            output = await validate(value, dispatcher, tracker, domain)
+            slots.update(output)
+            tracker.slots.update(output)
+        return [SlotSet(name, value) for name, value in slots.items()]
+
     def _decline_unknown_answer(self, tracker: Tracker) -> None:
         """“不记得哪年了”, “不清楚” to any question: the user cannot say, so the answer is
-        given without that fact (with what it would change) instead of asking again."""
+        given without that fact (with what it would change) instead of asking again. So
+        also when, instead of answering, they ask for their answer (“那我现在能评啥”)."""
         slot = tracker.get_slot("requested_slot")
+        if slot and self._asks_for_the_answer(tracker):
+            tracker.slots["declined_slots"] = self._decline(tracker, slot)
+            return
         text = self._answering(tracker, slot) if slot else None
         if text is None or not DONT_KNOW.search(text):
             return
         if any(e.get("entity") == slot for e in tracker.latest_message.get("entities", [])):
             return
         tracker.slots["declined_slots"] = self._decline(tracker, slot)
+
+    @staticmethod
+    def _grade_year_of_graduation(tracker: Tracker) -> List[Dict]:
+        """“高级工也是毕业那年拿的”: the grade's year is the graduation year told before."""
+        text = tracker.latest_message.get("text") or ""
+        graduated = tracker.get_slot("graduation_year")
+        said = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
+        if graduated is None or not SAME_YEAR_AS_GRADUATION.search(text) or said & {*GRADE_TIME_SLOTS}:
+            return []
+        if tracker.get_slot("skill_grade_year") is not None and "skill_grade" not in said:
+            return []  # the grade's year is known; “毕业那年” is about something else
+        return [SlotSet("skill_grade_year", int(graduated)), SlotSet("skill_years", None)]
+
+    @staticmethod
+    def _asks_for_the_answer(tracker: Tracker) -> bool:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        stated = [e for e in tracker.latest_message.get("entities", []) if e.get("entity") in PROFILE_KEYS]
+        return intent == "ask_eligibility" and not stated
 
     @staticmethod
     def _junior_title_unclear(tracker: Tracker) -> bool:
@@ -291,6 +337,12 @@ class ValidateEligibilityForm(FormValidationAction):
         previous = [e.get("value") for e in tracker.events if e.get("event") == "slot" and e.get("name") == "awards"]
         earlier = next((v for v in reversed(previous[:-1]) if v), []) if len(previous) > 1 else []
         return {"awards": merge_awards(earlier, value)}
+
+    async def validate_fraud_count(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return findings_added(tracker) or {"fraud_count": value}
+
+    async def validate_fraud_year(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        return findings_added(tracker) or {"fraud_year": value}
 
 
 class ActionAnswerEligibility(Action):
@@ -405,13 +457,25 @@ class ActionAnswerFaq(Action):
         region = profile.get("region")
         kind = "skill" if profile.get("title_level") and not profile.get("skill_grade") else "title"
         # A side question from someone who told us about themself goes on to their own
-        # question afterwards (the rules read `own_case`).
-        events = [SlotSet("own_case", own_case(tracker, profile))]
+        # question afterwards (the rules read `own_case`) — when that needs nothing more.
+        going_on = own_case(tracker, profile)
+        offer = going_on and asked_only_this(tracker, profile)
+        events = [
+            SlotSet("own_case", going_on and not offer),
+            SlotSet("offered_own_case", offer),
+            *facts_merged_events(tracker),
+        ]
+        self._answer(dispatcher, intent, region, kind, profile)
+        if offer:
+            dispatcher.utter_message(text=replies.offer_own_case(profile))
+        return events
+
+    def _answer(self, dispatcher, intent: str, region: Optional[str], kind: str, profile: Dict[str, Any]) -> None:
         if region:
             answers = self._answers(intent, region, kind, profile)
             for message in replies.faq_messages(answers[:2]):
                 dispatcher.utter_message(text=message)
-            return events
+            return
         # Region unknown: what each local document says, then what holds elsewhere.
         silent = []
         for r in ("baise", "nei_mongol", "national"):
@@ -428,7 +492,6 @@ class ActionAnswerFaq(Action):
                 text=f"{'、'.join(silent)}：文件未作具体规定，以当地当年通知为准，可拨打{HOTLINE}咨询。"
             )
         dispatcher.utter_message(response="utter_faq_region_hint")
-        return events
 
     @staticmethod
     def _answers(intent: str, region: str, kind: str, profile: Dict[str, Any]) -> List[Dict[str, Any]]:

@@ -18,12 +18,13 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from rules_engine import answer_topic
+from rules_engine import answer_topic, evaluate
 from rules_engine.loader import LAYER_ORDER, find_item
 from rules_engine.vocabulary import resolve_place
 
 from dialogue import replies
-from dialogue.profile_slots import PROFILE_KEYS, profile_from_slots
+from dialogue.questions import questions_to_ask
+from dialogue.profile_slots import PROFILE_KEYS, facts_from_entities, merge_fraud, profile_from_slots
 
 # intent → knowledge topics, in the order they answer the question. Definitions (levels,
 # ladders, what 贯通 allows) are the same everywhere and are answered from every document;
@@ -105,11 +106,11 @@ def own_case(tracker: Tracker, profile: Dict[str, Any], general: bool = False) -
     if tracker.active_loop.get("name") is not None:
         return False
     if tracker.get_slot("answered"):
-        return bool(_changed_by_this_message(tracker))
+        return bool(_changed_by_this_message(tracker) or findings_added(tracker))
     if not any(profile.get(k) for k in OWN_CASE_FACTS):
         return False
     text = tracker.latest_message.get("text") or ""
-    return not general or bool(FIRST_PERSON.search(text)) or _known_before_this_message(tracker)
+    return not general or bool(FIRST_PERSON.search(text)) or known_before_this_message(tracker)
 
 
 def _last_user_event(events: List[Dict]) -> Optional[int]:
@@ -124,6 +125,18 @@ def slots_before_this_message(tracker: Tracker) -> Dict[str, Any]:
         if e.get("event") == "slot":
             before[e.get("name")] = e.get("value")
     return before
+
+
+def set_by_this_message(tracker: Tracker) -> Dict[str, Any]:
+    """Profile facts the latest user message set (the NLU's slot events after it)."""
+    last_user = _last_user_event(tracker.events)
+    if last_user is None:
+        return {}
+    return {
+        e["name"]: e.get("value")
+        for e in tracker.events[last_user + 1 :]
+        if e.get("event") == "slot" and e.get("name") in PROFILE_KEYS
+    }
 
 
 def _changed_by_this_message(tracker: Tracker) -> List[str]:
@@ -143,7 +156,16 @@ def _changed_by_this_message(tracker: Tracker) -> List[str]:
     ]
 
 
-def _known_before_this_message(tracker: Tracker) -> bool:
+def findings_added(tracker: Tracker) -> Dict[str, Any]:
+    """The 弄虚作假 facts when this message tells of a finding besides the one known
+    (“22年也被查出来过一回”): counted with it, not a new year for it. {} otherwise."""
+    if (tracker.latest_message.get("intent") or {}).get("name") == "correct":
+        return {}
+    stated = facts_from_entities(tracker.latest_message.get("entities", []))
+    return merge_fraud(slots_before_this_message(tracker), stated, tracker.latest_message.get("text") or "")
+
+
+def known_before_this_message(tracker: Tracker) -> bool:
     """An own-case fact was set before the latest user message."""
     seen_user = False
     for event in reversed(tracker.events):
@@ -154,12 +176,27 @@ def _known_before_this_message(tracker: Tracker) -> bool:
     return False
 
 
+def asked_only_this(tracker: Tracker, profile: Dict[str, Any]) -> bool:
+    """“我是包头的技师，评职称要交多少钱”: they asked the fee, not what they may apply for.
+    With facts still missing, the form's question would come unasked for: an offer
+    instead (“要我按您的情况算一下…？”); with nothing missing, their answer follows."""
+    if tracker.get_slot("answered") or known_before_this_message(tracker):
+        return False
+    declined = tracker.get_slot("declined_slots") or []
+    return bool(questions_to_ask(evaluate(profile), declined, profile))
+
+
 def after_answer(tracker: Tracker, dispatcher: CollectingDispatcher, profile: Dict[str, Any]) -> List[Dict]:
     """The offer (or nothing, inside the form) and the slot the rules read."""
-    going_on = own_case(tracker, profile, general=True)
+    going_on = own_case(tracker, profile, general=True) and not asked_only_this(tracker, profile)
     if not going_on and tracker.active_loop.get("name") is None and not tracker.get_slot("answered"):
         dispatcher.utter_message(text=replies.offer_own_case(profile))
-    return [SlotSet("own_case", going_on)]
+    return [SlotSet("own_case", going_on), *facts_merged_events(tracker)]
+
+
+def facts_merged_events(tracker: Tracker) -> List[Dict]:
+    """Facts of this message merged with earlier ones, set before the form (if any) goes on."""
+    return [SlotSet(name, value) for name, value in findings_added(tracker).items()]
 
 
 def region_note(tracker: Tracker) -> Optional[str]:

@@ -3,6 +3,7 @@ same names, so the translation is only about types and about dropping what is un
 
 from __future__ import annotations
 
+import re
 from typing import Any, Dict, List, Optional, Tuple
 
 from bot.nlu.clauses import HYPOTHETICAL  # noqa: F401 - the role of a condition, for the actions
@@ -84,3 +85,25 @@ def merge_awards(earlier: Optional[List[str]], new: Optional[List[str]]) -> List
     """Awards accumulate over a conversation: naming a second one keeps the first; each once,
     in the order first said (the form's validator, the what-if, the assist console)."""
     return list(dict.fromkeys([*(earlier or []), *(new or [])]))
+
+
+# “22年也被查出来过一回”, “后来又造假被查了一次”: a finding besides the one told before.
+# Without such a word a different year is read as a correction of the year told before.
+ANOTHER_FINDING = re.compile(r"也|又|另外|另有|再次|再一[次回]|第[二两2][次回]|还有一[次回]|还被")
+
+
+def merge_fraud(before: Dict[str, Any], stated: Dict[str, Any], text: str) -> Dict[str, Any]:
+    """The 弄虚作假 facts after a message that tells of another finding: the counts add up
+    and the bar runs from the latest year (百色 第七条（二）: 3 years from the year found;
+    twice, never). {} when the message tells of no other finding than the one known."""
+    earlier_count, earlier_year = before.get("fraud_count"), before.get("fraud_year")
+    if not (earlier_count or earlier_year) or not ("fraud_count" in stated or "fraud_year" in stated):
+        return {}
+    if not ANOTHER_FINDING.search(text):
+        return {}
+    new_year = stated.get("fraud_year")
+    if new_year is not None and earlier_year is not None and int(new_year) == int(earlier_year):
+        return {}  # the same finding told again
+    count = int(earlier_count or 1) + int(stated.get("fraud_count") or 1)
+    years = [int(y) for y in (earlier_year, new_year) if y is not None]
+    return {"fraud_count": count, "fraud_year": max(years) if years else None}

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Optional
 
+from rules_engine import evaluate, vocabulary
+
 # the opening question ("技能等级或职称"): once one is known, the other is not asked for
 OPENING = ("skill_grade", "title_level")
 
@@ -28,4 +30,21 @@ def questions_to_ask(
         if fact == "title_level" and "skill_grade" in out:
             continue  # one opening question: "技能等级或职称"
         out.append(fact)
+    if "region" in out and profile is not None and _closed_everywhere(profile):
+        out.remove("region")  # “中级工能不能评职称”: no region changes the answer
     return out
+
+
+def _closed_everywhere(profile: Dict[str, Any]) -> bool:
+    """No region's rules open anything to them, and each says so for the same levels:
+    asking where they work would change nothing (the answer says it follows the national
+    text and that a region can be told). Where something is open, the region is asked:
+    its own articles, windows and fees make the answer."""
+    outcomes = set()
+    for region in vocabulary.REGIONS:
+        decision = evaluate({**profile, "region": region})
+        options = frozenset((o["kind"], o["level"], o["status"]) for o in decision["options"])
+        if not (options or decision["blockers"]) or any(status != "ineligible" for _, _, status in options):
+            return False
+        outcomes.add((options, bool(decision["blockers"])))
+    return len(outcomes) == 1

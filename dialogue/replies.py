@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, List, Optional, Tuple
 
-from rules_engine.explain import cite, level_words
+from rules_engine.explain import UNMET, cite, level_words
 from rules_engine.loader import short_name
 from rules_engine.model import Citation
 from rules_engine.profile import label
@@ -35,12 +35,21 @@ def headline(option: Dict[str, Any]) -> str:
         text = f"{what}：还需确认条件"
     else:
         text = f"不能申报{what}"
+        unmet = option.get("explanation", "").partition(UNMET)[2].rstrip("。")
+        if unmet:  # why not, as the explanation says it (“毕业已7年（要求毕业5年内）”)
+            text += f"：{unmet}"
     return f"{ICONS[status]} {text}（{sources(option['citations'])}）"
 
 
 def _shown_options(decision: Dict[str, Any]) -> List[Dict[str, Any]]:
+    """The routes open (or opening) first; a closed route only when nothing is open — or
+    when it is the green channel of an award they told us of (“国赛三等奖，毕业已超5年”):
+    they expect to hear about it, so it is said that it does not apply, and why."""
     hopeful = [o for o in decision["options"] if o["status"] != "ineligible"]
-    return hopeful or decision["options"]
+    if not hopeful:
+        return decision["options"]
+    closed_awards = [o for o in decision["options"] if o["status"] == "ineligible" and o.get("path") == "green_channel"]
+    return hopeful[:MAX_OTHER_OPTIONS] + closed_awards[:1]
 
 
 def eligibility_messages(
@@ -54,7 +63,7 @@ def eligibility_messages(
         messages.append(region_note)
     shown = _shown_options(decision)
     if shown:
-        top, others = shown[0], shown[1 : 1 + MAX_OTHER_OPTIONS]
+        top, others = shown[0], shown[1:]
         messages.append(f"{ICONS[top['status']]} {top['explanation']}")
         if others:
             messages.append("另外：\n" + "\n".join(headline(o) for o in others))

@@ -16,6 +16,9 @@ from .profile import label, schema
 KIND_WORDS = {"title": "职称评审", "skill": "职业技能评价"}
 PATH_WORDS = {"regular": "", "green_channel": "（绿色通道）", "exception": "（直接或破格参加）"}
 
+# what an explanation says before the conditions not met (the reply's headline quotes them)
+UNMET = "不符合："
+
 
 def cite(c: Citation) -> str:
     """《百色市实施细则》第八条 — the form every conclusion names its source in."""
@@ -131,7 +134,7 @@ def option_text(d: Draft, facts: Dict[str, Any]) -> str:
         if d.route.why_not:
             tail = d.route.why_not
         elif d.failing:
-            tail = "不符合：" + "；".join(_fact_phrase(c, facts) for c in d.failing) + "。"
+            tail = UNMET + "；".join(_fact_phrase(c, facts) for c in d.failing) + "。"
     elif d.waiting:
         short = max(s for _, s in d.waiting)
         tail = f"还差{short}年。"

@@ -84,6 +84,19 @@ def test_declined_facts_are_not_asked_again():
     assert "region" not in questions_to_ask(evaluate({"skill_grade": "技师", "skill_years": 3}), ["region"])
 
 
+@pytest.mark.parametrize(
+    "profile,asked",
+    [
+        ({"skill_grade": "中级工"}, []),  # closed in every region, for the same level
+        ({"skill_grade": "技师", "retired": True}, []),
+        ({"skill_grade": "技师", "skill_years": 4}, ["region"]),  # open: the region's own articles
+        ({"skill_grade": "技师", "skill_years": 1}, ["region"]),  # not yet: from which year, where
+    ],
+)
+def test_the_region_is_asked_only_when_it_can_change_the_answer(profile, asked):
+    assert questions_to_ask(evaluate(profile), [], profile) == asked
+
+
 def test_a_title_holder_barred_by_a_failed_assessment_is_answered_not_asked_for_a_grade():
     profile = {"region": "baise", "title_level": "中级", "series": "农业", "assessment_ok": False}
     assert "skill_grade" in questions_to_ask(evaluate(profile), [])  # what the engine would like
@@ -334,12 +347,20 @@ def test_years_follow_the_region_in_force():
     assert "《百色市实施细则》第八条" in texts(msgs) and "《百色市实施细则》第十条" in texts(msgs)
 
 
-def test_a_general_question_from_someone_who_said_who_they_are_goes_on_to_their_question():
+def test_a_general_question_from_someone_who_said_who_they_are_offers_their_check():
+    """Facts still missing (region, years): the form's question would come unasked for."""
     msgs, events = run(
         ActionAnswerGeneral(), outside_form({"skill_grade": "技师"}, "我是技师，评副高要几年", "faq_years")
     )
+    assert own_case_value(events) is False
+    assert msgs[-1]["text"] == "要我按您的情况（技师）算一下能申报什么吗？"
+
+
+def test_a_general_question_with_every_fact_needed_goes_on_to_their_answer():
+    profile = {"skill_grade": "技师", "skill_years": 4, "region": "baise"}
+    msgs, events = run(ActionAnswerGeneral(), outside_form(profile, "我是技师干了四年，评副高要几年", "faq_years"))
     assert own_case_value(events) is True
-    assert "告诉我" not in msgs[-1]["text"]  # no offer: the form asks next
+    assert "算一下" not in msgs[-1]["text"]  # no offer: their answer follows
 
 
 def test_inside_the_form_a_general_answer_neither_offers_nor_restarts():
@@ -370,11 +391,20 @@ def test_an_undecided_answer_asks_for_what_is_missing_instead_of_refusing():
     assert "还需要知道" in out and "年限" in out
 
 
-def test_a_side_question_from_someone_who_said_who_they_are_goes_on_to_their_question():
-    _, events = run(
-        ActionAnswerFaq(), outside_form({"skill_grade": "技师", "region": "national"}, "职称怎么评", "faq_evaluation")
-    )
+def test_a_side_question_with_every_fact_needed_goes_on_to_their_answer():
+    profile = {"skill_grade": "技师", "skill_years": 4, "region": "national"}
+    _, events = run(ActionAnswerFaq(), outside_form(profile, "职称怎么评", "faq_evaluation"))
     assert own_case_value(events) is True
+
+
+def test_a_side_question_with_facts_still_missing_offers_the_check_instead_of_asking():
+    """“我是包头的技师，评职称要交多少钱”: the fee, then an offer — not the form's question."""
+    msgs, events = run(
+        ActionAnswerFaq(), outside_form({"skill_grade": "技师", "region": "nei_mongol"}, "评职称要交多少钱", "faq_fee")
+    )
+    assert own_case_value(events) is False
+    assert {"event": "slot", "timestamp": None, "name": "offered_own_case", "value": True} in events
+    assert "要我按您的情况（技师）算一下能申报什么吗？" in texts(msgs)
 
 
 def test_years_of_the_other_direction_answer_the_skill_ladder():
@@ -607,3 +637,70 @@ def test_junior_title_is_asked_which_instead_of_assumed(text, entities, slots, a
     d = CollectingDispatcher()
     asyncio.run(ValidateEligibilityForm().run(d, tracker(slots, text=text, entities=entities), domain))
     assert any(m.get("response") == "utter_which_junior_title" for m in d.messages) == asks
+
+
+# ── facts told over several turns ─────────────────────────────────────────────────
+
+
+def _slot(name, value):
+    return {"event": "slot", "timestamp": None, "name": name, "value": value}
+
+
+def _after(before, text, entities, set_now, intent="inform"):
+    """A tracker just after the NLU read `text`: `before` set earlier, `set_now` by this message."""
+    slots = {**before, **set_now}
+    events = [_slot(k, v) for k, v in before.items()]
+    events += [{"event": "user", "text": text, "parse_data": {}}] + [_slot(k, v) for k, v in set_now.items()]
+    return tracker(slots, text=text, intent=intent, entities=entities, events=events)
+
+
+KNOWN = {"region": "baise", "skill_grade": "技师", "skill_years": 4, "fraud_year": 2024, "fraud_count": 1}
+
+
+@pytest.mark.parametrize(
+    "text,entities,intent,count,year",
+    [
+        # another finding, in an earlier year: two findings, the bar from the latest
+        ("其实22年也被查出来过一回", [{"entity": "fraud_year", "value": 2022}], "inform", 2, 2024),
+        ("后来又造假被查了一次", [{"entity": "fraud_count", "value": 1}], "faq_discipline", 2, 2024),
+        # a correction of the year, and the same finding told again: one finding
+        ("不对，是22年被查出来的", [{"entity": "fraud_year", "value": 2022}], "correct", 1, 2022),
+        ("24年也就那一次", [{"entity": "fraud_year", "value": 2024}], "inform", 1, 2024),
+    ],
+)
+def test_a_second_fraud_finding_told_later_is_counted(text, entities, intent, count, year):
+    set_now = {e["entity"]: e["value"] for e in entities}
+    t = _after(KNOWN, text, entities, set_now, intent)
+    _, events = run(ValidateEligibilityForm(), t)
+    slots = {**KNOWN, **set_now, **{e["name"]: e["value"] for e in events if e.get("event") == "slot"}}
+    assert (slots["fraud_count"], slots["fraud_year"]) == (count, year)
+
+
+def test_asking_for_the_answer_instead_of_answering_declines_the_question():
+    """“那我现在能评啥” to “多少年了？”: the answer now, without that fact."""
+    t = tracker(
+        {"region": "national", "skill_grade": "高级工", "requested_slot": "skill_years"},
+        text="那我现在能评啥",
+        intent="ask_eligibility",
+    )
+    _, events = run(ValidateEligibilityForm(), t)
+    assert any(e.get("name") == "declined_slots" and e.get("value") == ["skill_years"] for e in events)
+
+
+def test_the_grade_got_the_year_of_graduation_takes_that_year():
+    before = {"region": "nei_mongol", "graduation_year": 2018, "requested_slot": "skill_grade"}
+    entities = [{"entity": "skill_grade", "value": "高级工"}]
+    t = _after(before, "高级工也是毕业那年拿的", entities, {"skill_grade": "高级工"})
+    _, events = run(ValidateEligibilityForm(), t)
+    assert _slot("skill_grade_year", 2018) in events
+
+
+def test_an_award_told_after_the_answer_is_added_to_the_first_when_the_form_starts_again():
+    """On activation Rasa sends the validator only the facts the form requires; the
+    awards of this message are merged all the same."""
+    before = {"region": "nei_mongol", "skill_grade": "技师", "skill_years": 1, "awards": ["全国技术能手"]}
+    entities = [{"entity": "awards", "value": ["全区技术能手"]}]
+    t = _after(before, "还是自治区技术能手", entities, {"awards": ["全区技术能手"]})
+    t.events.append({"event": "action", "name": "eligibility_form"})  # candidates are not trailing
+    _, events = run(ValidateEligibilityForm(), t)
+    assert _slot("awards", ["全国技术能手", "全区技术能手"]) in events
