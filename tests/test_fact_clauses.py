@@ -273,6 +273,10 @@ SHORTHAND = [  # shorthand generated from the vocabulary
     ("我技帅证拿了三年多", {"skill_grade": "技师", "skill_years": 3}),  # typed by shape
     ("一级证 十来年了 呼市的", {"skill_grade": "高级技师", "skill_years": 10, "region": "nei_mongol"}),
     ("锡盟的高级工", {"region": "nei_mongol", "skill_grade": "高级工"}),
+    ("我前年评上高工了", {"title_level": "副高级", "series": "工程", "title_years": 2}),
+    ("本人是助工", {"title_level": "助理级", "series": "工程"}),
+    ("想要高工资", {}),  # a false friend of 高工
+    ("希望提高工资待遇，我是高级工", {"skill_grade": "高级工"}),
     # a level word with a trade is that skill grade ("高级电工"), not a title level
     ("我是高级钳工", {"skill_grade": "高级工"}),
     ("考过中级焊工证", {"skill_grade": "中级工"}),

@@ -204,8 +204,19 @@ def _trade_grades(text: str, found: List[Mention]) -> List[Mention]:
     return found
 
 
+# Words that hold a short term but mean something else: 高工资 is no 高工 (高级工程师).
+FALSE_FRIENDS = re.compile(r"高工[资龄时作种段]|提高工|助工[资作]|正高工[资龄]")
+
+
 def lexicon_matches(text: str, ruler_entities: Optional[Iterable[Dict[str, Any]]]) -> List[Mention]:
-    """Longest match, left to right, merged with the spans the spaCy ruler found."""
+    """Longest match, left to right, merged with the spans the spaCy ruler found (but
+    not inside a false friend)."""
+    found = _lexicon_matches(text, ruler_entities)
+    false = [m.span() for m in FALSE_FRIENDS.finditer(text)]
+    return [m for m in found if not any(s < m.end and m.start < e for s, e in false)] if false else found
+
+
+def _lexicon_matches(text: str, ruler_entities: Optional[Iterable[Dict[str, Any]]]) -> List[Mention]:
     lex = lexicon()
     maxlen = _max_len()
     found: List[Mention] = []
