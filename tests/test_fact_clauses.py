@@ -40,6 +40,16 @@ STATED = [
     ("我是技校毕业的", {"degree": "中专"}),
     ("我有中级职称能考技师吗", {"title_level": "中级"}),
     ("我打算明年申报", {"application_year": 2027}),
+    ("我2019年和2023年各被查出过一次申报材料造假", {"fraud_count": 2, "fraud_year": 2023}),
+    # the award's year and the time since it are not the grade's
+    ("全区技术能手是2015年评的 都过了十年了还算吗", {"awards": ["全区技术能手"]}),
+    ("我是技师，已经过了三年了", {"skill_grade": "技师", "skill_years": 3}),
+    # a level asked about is not held
+    ("那正高要准备啥", {}),
+    ("护师不行吗", {"series": "卫生"}),  # the series wanted, as “想评护师”
+    # a relative's case, told by the speaker
+    ("我表哥在阿拉善盟 是高级工 拿证一年半", {"region": "nei_mongol", "skill_grade": "高级工", "skill_years": 1.5}),
+    ("他考核一直合格", {"assessment_ok": True}),
 ]
 
 ASKED_ABOUT = [  # a level named inside a question about it is not held

@@ -170,7 +170,7 @@ _ANCHOR_CUES = (
     ("level", re.compile(r"拿|考(?!核)|取得|获得|评上|评的|聘|证")),
 )
 _GETTING = re.compile(r"拿|考|取得|获得|评上|评的")
-_KIND_OF_FACT = {"fraud_count": "fraud", "fraud_year": "fraud", "graduation_year": "graduation"}
+_KIND_OF_FACT = {"fraud_count": "fraud", "fraud_year": "fraud", "graduation_year": "graduation", "awards": "award"}
 
 
 def _anchors(
@@ -210,6 +210,8 @@ def said_with(
     after = [a for a in anchors if a[0] >= e]
     before = [a for a in anchors if a[1] <= s]
     if prefer_after and after:
+        if before and before[-1][2] == "award" and _GETTING.fullmatch(text[after[0][0] : after[0][1]]):
+            return "award"  # "全区技术能手是2015年评的": the award's year, its verb after the year
         return after[0][2]
     if after and before:
         return after[0][2] if after[0][0] - e < s - before[-1][1] else before[-1][2]
@@ -262,6 +264,13 @@ def durations(
         if _DUR_SKIP_CLAUSE.search(clause) or value > 60:
             continue
         anchor = None if _WORKED.search(before) else said_with(text, s, e, mentions, others, prefer_after=False)
+        if (
+            anchor is None
+            and re.search(r"过(了|去了?)$", before)
+            and any(f.entity == "awards" for f in others)
+            and not _clause_has_held(mentions, clause_bounds(text, cs - 2)[0] if cs > 1 else cs, ce, LEVEL_LABELS)
+        ):
+            continue  # "全区技术能手是2015年评的，都过了十年了": time since the award, not years of work
         # "毕业后一直做专业技术工作，七八年了": a bare duration continues the clause before it
         said_before = text[clause_bounds(text, cs - 2)[0] : cs] if cs > 1 and len(clause.strip()) - (e - s) <= 3 else ""
         if anchor == "graduation" and (_OVERSEAS.search(text) or _PROFESSIONAL.search(said_before + clause)):
@@ -288,6 +297,12 @@ def _calendar_fact(
     kind = said_with(text, s, e, mentions, others, prefer_after=True)
     if kind in (None, "level") and _ONE_FINDING.match(text, e) and any(f.entity == "fraud_count" for f in others):
         kind = "fraud"  # “2019年一次，2023年一次，都是材料作假被查出来”
+    if (
+        kind in (None, "level", "other")
+        and _EACH_YEAR.match(text, e)
+        and any(f.entity == "fraud_count" for f in others)
+    ):
+        kind = "fraud"  # “2019年和2023年各被查出过一次”
     if kind is None and year <= today.year and _wanted_or_applied(text, mentions, cs, ce):
         # “去年报助理工程师的时候…”: the year of an application, not of the grade — the year
         # of the finding when the message tells of fraud found in it (“…被查出材料有假”)
@@ -297,7 +312,7 @@ def _calendar_fact(
         return [Fact("graduation_year", year, s, e)]
     if kind == "fraud":
         return [Fact("fraud_year", year, s, e)]
-    if kind == "other":
+    if kind in ("other", "award"):
         return []  # "去年被记过", "前年考核没合格": that fact's year, not the grade's
     if year > today.year:
         return [Fact("application_year", year, s, e)]
@@ -316,6 +331,7 @@ def _calendar_fact(
 
 
 _ONE_FINDING = re.compile(r"(也|又)?(有|出过|被查)?一[次回]")
+_EACH_YEAR = re.compile(r"([和、跟与及]|以及)(\d{2,4}|[去前今])年各|各")
 _APPLIED = re.compile(r"申报|报职称|报名|参评|报评")
 
 

@@ -161,8 +161,13 @@ _TIMES = re.compile(r"([\d一二两三四五六七八九十]+)[次回](?!数)")
 _LISTED = re.compile(r"(\d{2,4}|[一二〇零九八七六五四三]{2,4}|去|前|今)年(也|又)?(有|出过|被查)?一[次回]")
 
 
+# “2019年和2023年各被查出过一次”: years joined, then 各
+_EACH = re.compile(r"((?:\d{2,4}|[去前今])年(?:[和、跟与及]|以及))+(?:\d{2,4}|[去前今])年各")
+
+
 def _findings_listed(text: str) -> int:
-    return len(_LISTED.findall(text))
+    each = max((len(re.findall(r"年", m.group(0))) for m in _EACH.finditer(text)), default=0)
+    return max(len(_LISTED.findall(text)), each)
 
 
 _STUDIED = re.compile(r"专业|毕业证|文凭|学历|学的|读的|毕业")
