@@ -72,6 +72,10 @@ NOT_ANSWER_INTENTS = {
     *SIDE_QUESTION_INTENTS,
     *GENERAL_INTENTS,
 }
+# “前年和今年都是合格的”: some years named, not the three (近三年/这几年/一直/每年)
+SOME_YEARS_ONLY = re.compile(
+    r"^(?!.*(近|最近|这|连续)[三3几]年|.*一直|.*每年|.*年年|.*历年).*(去年|前年|今年|\d{2,4}年)"
+)
 SAME_YEAR_AS_GRADUATION = re.compile(r"毕业(的)?(那|当|同一)一?年|毕业的时候|毕业时")
 DONT_KNOW = re.compile(r"不知道|不清楚|不记得|忘了|说不清|不确定|跳过")
 # “初级职称” covers 员级 (技术员 …) and 助理级: which one decides whether 第十五条 / 二（四）
@@ -338,6 +342,17 @@ class ValidateEligibilityForm(FormValidationAction):
         earlier = next((v for v in reversed(previous[:-1]) if v), []) if len(previous) > 1 else []
         return {"awards": merge_awards(earlier, value)}
 
+    async def validate_assessment_ok(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        """“去年不合格” then “前年和今年都是合格的”: the other years passed, the failed one
+        still falls in the last three (百色 第七条（一）, national 二（二）1). Only a
+        correction, or all three years said to have passed, undoes a failure told."""
+        before = slots_before_this_message(tracker).get("assessment_ok")
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        text = tracker.latest_message.get("text") or ""
+        if before is False and value is True and intent != "correct" and SOME_YEARS_ONLY.search(text):
+            return {"assessment_ok": False}
+        return {"assessment_ok": value}
+
     async def validate_fraud_count(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
         return findings_added(tracker) or {"fraud_count": value}
 
@@ -465,6 +480,9 @@ class ActionAnswerFaq(Action):
             SlotSet("offered_own_case", offer),
             *facts_merged_events(tracker),
         ]
+        if intent == "faq_window" and tracker.get_slot("answered"):
+            # “那什么时候能评中级？” after their answer: their year first, then the window
+            dispatcher.utter_message(text=replies.their_year(evaluate(profile)))
         self._answer(dispatcher, intent, region, kind, profile)
         if offer:
             dispatcher.utter_message(text=replies.offer_own_case(profile))

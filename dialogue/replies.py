@@ -52,6 +52,16 @@ def _shown_options(decision: Dict[str, Any]) -> List[Dict[str, Any]]:
     return hopeful[:MAX_OTHER_OPTIONS] + closed_awards[:1]
 
 
+def their_year(decision: Dict[str, Any]) -> str:
+    """“哪年能报？” asked after their answer: the year their own answer gives."""
+    shown = _shown_options(decision)
+    if decision["blockers"] and not any(o["status"] != "ineligible" for o in shown):
+        return "按您的情况：" + "；".join(b["explanation"] for b in decision["blockers"][:1])
+    if not shown:
+        return "按您目前说的情况，还定不下申报年份。"
+    return "按您的情况：" + "；".join(headline(o) for o in shown[:2])
+
+
 def eligibility_messages(
     decision: Dict[str, Any], region_note: Optional[str] = None, intro: Optional[str] = None, with_steps: bool = True
 ) -> List[str]:

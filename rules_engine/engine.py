@@ -311,7 +311,9 @@ def _next_steps(knowledge: List[Knowledge], drafts: List[Draft], facts: Dict[str
         for kind in vocabulary.KINDS
     }
     steps = []
-    for entry in sorted(knowledge, key=_step_rank):
+    # a step said because of what they told (“您提到受过处分…”) comes first: the reply shows
+    # only the first few
+    for entry in sorted(knowledge, key=lambda entry: (not entry.only_if_any, _step_rank(entry))):
         kinds = [k for k in entry.step_for if open_levels[k]]
         if not kinds or any(check(c, facts).value is False for c in entry.when):
             continue

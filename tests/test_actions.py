@@ -704,3 +704,25 @@ def test_an_award_told_after_the_answer_is_added_to_the_first_when_the_form_star
     t.events.append({"event": "action", "name": "eligibility_form"})  # candidates are not trailing
     _, events = run(ValidateEligibilityForm(), t)
     assert _slot("awards", ["全国技术能手", "全区技术能手"]) in events
+
+
+@pytest.mark.parametrize(
+    "text,intent,kept",
+    [
+        ("前年和今年都是合格的", "inform", False),  # the failed year is still one of the three
+        ("近三年考核都合格", "inform", True),
+        ("不对，考核都合格", "correct", True),
+    ],
+)
+def test_a_failed_assessment_told_before_stays_unless_undone(text, intent, kept):
+    before = {"region": "baise", "skill_grade": "高级工", "skill_years": 5, "assessment_ok": False}
+    t = _after(before, text, [{"entity": "assessment_ok", "value": True}], {"assessment_ok": True}, intent)
+    _, events = run(ValidateEligibilityForm(), t)
+    assert _slot("assessment_ok", kept) in events
+
+
+def test_when_can_i_apply_after_the_answer_gives_their_year_first():
+    """“那什么时候能评中级”: 2029 (技师 of 2026 + 3 years), then the window."""
+    profile = {"region": "nei_mongol", "skill_grade": "技师", "skill_grade_year": 2026, "answered": True}
+    msgs, _ = run(ActionAnswerFaq(), outside_form(profile, "那什么时候能评中级", "faq_window"))
+    assert msgs[0]["text"].startswith("按您的情况：⏳ 2029年起可以申报中级职称")
