@@ -50,6 +50,9 @@ STATED = [
     # a relative's case, told by the speaker
     ("我表哥在阿拉善盟 是高级工 拿证一年半", {"region": "nei_mongol", "skill_grade": "高级工", "skill_years": 1.5}),
     ("他考核一直合格", {"assessment_ok": True}),
+    # an investigation closed, or supposed closed
+    ("以前被立案调查过，现在已经结案没事了", {"under_investigation": False}),
+    ("被立案调查过，还没结案", {"under_investigation": True}),
 ]
 
 ASKED_ABOUT = [  # a level named inside a question about it is not held
@@ -104,6 +107,7 @@ HYPOTHETICAL = [  # conditions are marked, never stated
     ("要是我考上技师呢", {"skill_grade/hypothetical": "技师"}),
     ("我是高级工，要是拿到技师呢", {"skill_grade": "高级工", "skill_grade/hypothetical": "技师"}),
     ("那在百色呢", {"region/hypothetical": "baise"}),
+    ("调查结束以后呢", {"under_investigation/hypothetical": False}),  # what holds once it is over
     ("如果考核都合格呢", {"assessment_ok/hypothetical": True}),
     ("换成内蒙古呢", {"region/hypothetical": "nei_mongol"}),
     ("假如我拿了中华技能大奖", {"awards/hypothetical": ["中华技能大奖"]}),

@@ -88,3 +88,9 @@ def test_other_messages_keep_their_intent(text, intent):
     m = said(text, intent)
     own_case_question(m)
     assert m.get("intent")["name"] == intent
+
+
+def test_a_short_question_about_a_level_for_oneself_is_the_eligibility_question():
+    m = said("能评副高吗", "nlu_fallback", 0.3)
+    own_case_question(m)
+    assert m.get("intent")["name"] == "ask_eligibility"

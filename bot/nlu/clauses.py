@@ -216,7 +216,8 @@ def is_hypothetical(text: str, pos: int) -> bool:
     clause = text[cs:ce].strip()
     if clause.endswith("呢") and (_WHAT_IF_OPENER.search(clause) or _RESULT_VERB.search(before)):
         return True
-    return False
+    # "调查结束以后呢", "处分期满了之后呢": what holds once it has happened
+    return bool(re.search(r"(以后|之后|后)(呢|会怎样|怎么样|能[^，。]{0,4}吗)$", clause))
 
 
 # who a clause is about: the last subject said before the fact wins. Not 他/她: a hotline

@@ -33,7 +33,8 @@ FACT_EXTRACTOR = "ProfileFactExtractor"
 # intents a short own-case question is mistaken for
 NOT_A_TOPIC = ("greet", "nlu_fallback", "deny", "affirm", "goodbye", "help", "human_handoff", "restart", "thank")
 OWN_CASE_QUESTION = re.compile(
-    r"(能|可以|可不可以|能不能|还能)(评|报|申报|申请|参评)(个|上)?(啥|什么|哪级|哪一级|哪个|吗|么|不|没|呢|$)"
+    r"(能|可以|可不可以|能不能|还能)(直接)?(评|报|申报|申请|参评)(个|上)?(啥|什么|哪级|哪一级|哪个|吗|么|不|没|呢|$)"
+    r"|(能|可以|还能)(直接)?(评|报|申报)[^，。,.？?]{1,5}(吗|么|不|没)$"  # "能评副高吗"
     r"|够格|够条件|够不够|(?<!没)(有戏|有机会|有希望)|有没有戏|符合条件|来得及"
     r"|(我|这情况|这种情况|这样)(该)?(咋办|怎么办|咋整)"
     r"|^(那|那么)?(我|俺|咱)(这样)?(可以|能行|行)(吗|么|不|没)"

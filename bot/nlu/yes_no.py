@@ -77,20 +77,20 @@ def _retired(text: str) -> List[Fact]:
 # (CONTRACT §3: inside the period only). "影响期还没过" stays inside it.
 _OVER_BEFORE = re.compile(r"(?<![没未不])(过了|已过|出了|超过了?|过完了?|满了|(?:早就|已经|早|都|已)过)(处分的?)?$")
 # in the clause after ("…记过处分，不过处分期已经结束了"): the period said over, not "还没过"
-_OVER_LATER = re.compile(r"(?<![没未不])(过了|满了|期满|结束|过去了|到期|解除|撤销)")
+_OVER_LATER = re.compile(r"(?<![没未不])(过了|满了|期满|结束|过去了|到期|解除|撤销|结案|撤案|查清|没事了)")
 _OVER_AFTER = re.compile(
-    r"^(处分)?(的)?(期|影响期)?(已经|已|早就|早|都|也)?(过了|满了|期满|结束了?|过去了|到期了?|解除了?|撤销了?|已过|已满|过完了?)"
+    r"^(处分)?(的)?(期|影响期)?(已经|已|早就|早|都|也)?(过了|满了|期满|结束了?|过去了|到期了?|解除了?|撤销了?|已过|已满|过完了?|结案了?)"
 )
 
 
 def _period_over(text: str, s: int, e: int) -> bool:
     cs, ce = clause_bounds(text, s)
     after = text[e:ce]
-    if re.fullmatch(r"\s*(处分)?(了)?\s*", after) and ce < len(text):  # "记过了，早就过了影响期" → the next clause
+    if re.fullmatch(r"\s*(处分)?(了|过)?\s*", after) and ce < len(text):  # "记过了，早就过了影响期" → the next clause
         ns, ne = clause_bounds(text, ce + 1)
         later = text[ns:ne]
         if re.match(r"^(不过|但是|但|可是)?(已经|早就|早|都)?过了", later) or (
-            re.search(r"期|处分", later) and _OVER_LATER.search(later)
+            re.search(r"期|处分|结案|撤案|查清|没事了", later) and _OVER_LATER.search(later)
         ):
             return True
     return bool(_OVER_BEFORE.search(text[cs:s]) or _OVER_AFTER.match(after))
@@ -99,6 +99,7 @@ def _period_over(text: str, s: int, e: int) -> bool:
 _INVESTIGATION = re.compile(
     r"立案(?:调查|审查)?|审查调查|(?:被|接受|正在)[^，。,;；?？]{0,5}?(?:调查|审查)|(?:纪委|监委|纪检)[^，。,;；?？]{0,4}?(?:调查|审查|查)"
     r"|调查期|纪律审查|影响期|处罚期|违法违纪|违纪"
+    r"|调查(?=[^，。,;；?？]{0,3}(结束|结案|完了|查完|清楚了))"  # "调查结束以后呢": the investigation itself
 )
 
 
