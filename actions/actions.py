@@ -76,6 +76,8 @@ NOT_ANSWER_INTENTS = {
 SOME_YEARS_ONLY = re.compile(
     r"^(?!.*(近|最近|这|连续)[三3几]年|.*一直|.*每年|.*年年|.*历年).*(去年|前年|今年|\d{2,4}年)"
 )
+WHEN_ASKED = re.compile(r"哪年|哪一年|什么时候|啥时候|几时|何时|多久|还要等|要等到")
+SKILL_SIDE = re.compile(r"技能等级|技能这边|技能方向|职业技能评价|考技能|考个?证")
 SAME_YEAR_AS_GRADUATION = re.compile(r"毕业(的)?(那|当|同一)一?年|毕业的时候|毕业时")
 DONT_KNOW = re.compile(r"不知道|不清楚|不记得|忘了|说不清|不确定|跳过")
 # “初级职称” covers 员级 (技术员 …) and 助理级: which one decides whether 第十五条 / 二（四）
@@ -389,9 +391,20 @@ class ActionWhatIf(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
         profile = current_profile(tracker)
         changes = self._conditions(tracker, profile)
-        extra_years = self._extra_years(tracker, bool(changes))
+        if profile.get("title_level") and set(changes) == {"skill_grade"}:
+            # a 工程师 asking “那高级技师呢”: which grade their title lets them take
+            for message in replies.skill_grade_asked(changes["skill_grade"], profile, evaluate):
+                dispatcher.utter_message(text=message)
+            return []
+        # “要是后年拿到高级技师呢”: the year is the condition's, not years added on top
+        extra_years = 0 if "application_year" in changes else self._extra_years(tracker, bool(changes))
+        text = tracker.latest_message.get("text") or ""
+        if not changes and not extra_years and SKILL_SIDE.search(text):
+            # “那考技能等级呢”: the other direction, for them
+            dispatcher.utter_message(text=replies.skill_side(profile, evaluate))
+            return []
         if not changes and not extra_years:
-            dispatcher.utter_message(text=replies.unrecognised_hypothesis(tracker.latest_message.get("text") or ""))
+            dispatcher.utter_message(text=replies.unrecognised_hypothesis(text))
             return []
         if "skill_grade" in changes and changes["skill_grade"] != profile.get("skill_grade"):
             profile.pop("skill_grade_year", None)
@@ -480,7 +493,9 @@ class ActionAnswerFaq(Action):
             SlotSet("offered_own_case", offer),
             *facts_merged_events(tracker),
         ]
-        if intent == "faq_window" and tracker.get_slot("answered"):
+        if tracker.get_slot("answered") and (
+            intent == "faq_window" or WHEN_ASKED.search(tracker.latest_message.get("text") or "")
+        ):
             # “那什么时候能评中级？” after their answer: their year first, then the window
             dispatcher.utter_message(text=replies.their_year(evaluate(profile)))
         self._answer(dispatcher, intent, region, kind, profile)

@@ -52,6 +52,42 @@ def _shown_options(decision: Dict[str, Any]) -> List[Dict[str, Any]]:
     return hopeful[:MAX_OTHER_OPTIONS] + closed_awards[:1]
 
 
+def skill_grade_asked(grade: str, profile: Dict[str, Any], evaluate) -> List[str]:
+    """A title holder asking about a skill grade (“那高级技师呢”): the grade their title
+    opens, and the title level the asked grade goes with (national 二（四）, 百色 第十五条)."""
+    decision = evaluate(profile)
+    mine = [o for o in decision["options"] if o["kind"] == "skill"]
+    if any(o["level"] == grade for o in mine):
+        return [f"{ICONS[o['status']]} {o['explanation']}" for o in mine if o["level"] == grade]
+    needed = [
+        level
+        for level in vocabulary.title_levels()
+        if any(
+            o["kind"] == "skill" and o["level"] == grade for o in evaluate({**profile, "title_level": level})["options"]
+        )
+    ]
+    held = profile["title_level"]
+    said = f"{level_words('skill', grade)}对应的是{needed[0]}职称" if needed else f"文件没有写明哪一级职称可申请{grade}"
+    opened = "、".join(headline(o) for o in mine) or "（按您说的情况，暂没有可申请的技能等级）"
+    return [f"按贯通政策，专业技术人才按所持职称申请对应的技能等级：{said}；您现有{held}职称，可申请的是：{opened}"]
+
+
+def skill_side(profile: Dict[str, Any], evaluate) -> str:
+    """“那考技能等级呢”: the skill grades their title opens, or why that road is not theirs."""
+    if profile.get("title_level"):
+        mine = [o for o in evaluate(profile)["options"] if o["kind"] == "skill"]
+        if mine:
+            return "技能等级这边：" + "；".join(headline(o) for o in mine)
+    with_title = evaluate({"region": profile.get("region", "national"), "title_level": "中级"})
+    route = next((o for o in with_title["options"] if o["kind"] == "skill"), None)
+    where = f"（{sources(route['citations'])}）" if route else ""
+    return (
+        "技能等级这条路（专业技术人才参加职业技能评价）是给取得职称的专业技术人才的：助理级、中级、副高级职称"
+        f"分别可申请高级工、技师、高级技师{where}。您说的情况里没有职称，这条路对您不适用；技能等级本身的晋级条件"
+        f"不在这些文件里，请咨询当地人社部门或拨打{HOTLINE}。"
+    )
+
+
 def their_year(decision: Dict[str, Any]) -> str:
     """“哪年能报？” asked after their answer: the year their own answer gives."""
     shown = _shown_options(decision)

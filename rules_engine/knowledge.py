@@ -27,7 +27,9 @@ def answer_topic(topic: str, region: str = "national", kind: Optional[str] = Non
     """
     if topic not in topics():
         raise KeyError(f"未知的问题类别 {topic!r}；可选：{'、'.join(topics())}")
-    entries = [e for e in rules_for(region).knowledge if topic in e.topics]
+    # an entry said only to those who told a fact (“您提到受过处分…”) is a next step of their
+    # answer, not an answer to a question on the topic
+    entries = [e for e in rules_for(region).knowledge if topic in e.topics and not e.only_if_any]
     if kind:
         entries = [e for e in entries if not e.step_for or kind in e.step_for] or entries
     local = [e for e in entries if e.doc == region]

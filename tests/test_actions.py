@@ -726,3 +726,32 @@ def test_when_can_i_apply_after_the_answer_gives_their_year_first():
     profile = {"region": "nei_mongol", "skill_grade": "技师", "skill_grade_year": 2026, "answered": True}
     msgs, _ = run(ActionAnswerFaq(), outside_form(profile, "那什么时候能评中级", "faq_window"))
     assert msgs[0]["text"].startswith("按您的情况：⏳ 2029年起可以申报中级职称")
+
+
+def _what_if(profile, text, entities):
+    t = tracker(profile, text=text, intent="what_if", entities=entities)
+    return texts(run(ActionWhatIf(), t)[0])
+
+
+def test_a_title_holder_asking_about_a_higher_grade_hears_which_title_it_goes_with():
+    """A 中级 engineer: “那高级技师呢” is no worker's what-if (a 副高级 title from 2030)."""
+    profile = {"region": "nei_mongol", "title_level": "中级", "series": "工程", "title_years": 7}
+    out = _what_if(profile, "那高级技师呢", [{"entity": "skill_grade", "value": "高级技师", "role": "hypothetical"}])
+    assert "高级技师（一级）职业技能评价对应的是副高级职称" in out and "可以申报技师（二级）职业技能评价" in out
+    assert "副高级职称，预计" not in out
+
+
+def test_the_skill_side_asked_by_someone_without_a_title_is_said_not_to_be_theirs():
+    out = _what_if({"region": "baise", "skill_grade": "高级技师", "retired": True}, "那考技能等级呢", [])
+    assert "是给取得职称的专业技术人才的" in out and "《百色市实施细则》第十五条" in out
+
+
+def test_a_grade_supposed_in_a_later_year_is_not_counted_twice():
+    """“要是后年拿到高级技师呢”: 2028, the grade new then — not 2030 with two years held."""
+    profile = {"region": "baise", "skill_grade": "高级工", "skill_grade_year": 2020}
+    entities = [
+        {"entity": "application_year", "value": 2028, "role": "hypothetical"},
+        {"entity": "skill_grade", "value": "高级技师", "role": "hypothetical"},
+    ]
+    out = _what_if(profile, "要是后年拿到高级技师呢", entities)
+    assert "到2030年" not in out and "副高级职称，预计2032年起可以申报" in out
