@@ -88,6 +88,33 @@ def skill_side(profile: Dict[str, Any], evaluate) -> str:
     )
 
 
+def title_levels_named(text: str) -> List[str]:
+    """Title levels a message names (“能评正高吗”, “高级工程师”), longest word first."""
+    words = {w: level for level, forms in vocabulary.aliases("title_levels").items() for w in forms}
+    words.update({t.name: t.level for t in vocabulary.title_names()})
+    found: List[str] = []
+    for word in sorted(words, key=len, reverse=True):
+        pattern = re.escape(word) + r"(?![工技证])"  # not 中级工, 中级技能, 中级证
+        if re.search(pattern, text):
+            found.append(words[word])
+            text = re.sub(pattern, "　", text)
+    return list(dict.fromkeys(found))
+
+
+def level_asked_not_open(text: str, decision: Dict[str, Any], held: Optional[str]) -> Optional[str]:
+    """“能评正高吗” when no route of theirs leads to 正高: said so before the routes that do."""
+    hopeful = {o["level"] for o in decision["options"] if o["kind"] == "title" and o["status"] != "ineligible"}
+    if not hopeful:
+        return None  # the answer itself says no
+    asked = [level for level in title_levels_named(text) if level not in hopeful and level != held]
+    if not asked:
+        return None
+    return (
+        f"您问的{asked[0]}职称：按您目前说的情况，文件里没有对您开放的申报途径"
+        "（如获得了文件列出的奖项，可告诉我奖项名称再算）。您可以申报的是："
+    )
+
+
 def their_year(decision: Dict[str, Any]) -> str:
     """“哪年能报？” asked after their answer: the year their own answer gives."""
     shown = _shown_options(decision)

@@ -755,3 +755,11 @@ def test_a_grade_supposed_in_a_later_year_is_not_counted_twice():
     ]
     out = _what_if(profile, "要是后年拿到高级技师呢", entities)
     assert "到2030年" not in out and "副高级职称，预计2032年起可以申报" in out
+
+
+def test_a_level_asked_that_no_route_of_theirs_opens_is_said_so_before_the_open_ones():
+    """A 国家级大师工作室带头人 in 内蒙古 asking “能评正高吗”: 副高级 is open, 正高级 is not."""
+    profile = {"region": "nei_mongol", "skill_grade": "高级技师", "awards": ["国家级技能大师工作室带头人"]}
+    msgs, _ = run(ActionAnswerEligibility(), outside_form(profile, "能评正高吗", "ask_eligibility"))
+    assert msgs[0]["text"].startswith("您问的正高级职称：按您目前说的情况，文件里没有对您开放的申报途径")
+    assert "可以申报副高级职称（绿色通道）" in texts(msgs)
