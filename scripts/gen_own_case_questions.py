@@ -71,13 +71,13 @@ HEARD = (
     "{who}能直接评{level}吗",
     "{who}评{level}够不够",
 )
+# (a bare “帮我看看” is read by bot/nlu/facts_first.py: as training data it drew “帮我写个总结” in)
 ASK_FOR_A_CHECK = (
-    "帮我看看",
     "帮我看看能评啥",
-    "帮我算算",
+    "帮我算算能报哪级",
     "给我查查能报什么",
-    "你帮我看下够不够",
-    "就这些，帮我看看吧",
+    "你帮我看下够不够格",
+    "就这些，帮我看看能评什么",
 )
 ENDINGS = ("", "", "？", "?", "呢", "啊")
 

@@ -65,6 +65,7 @@ def said(text, intent, confidence=0.88):
         ("我可以吗", "nlu_fallback"),
         ("还能评吗", "nlu_fallback"),
         ("我这种还有机会吗", "nlu_fallback"),
+        ("就这些，帮我看看吧", "goodbye"),
     ],
 )
 def test_short_own_case_question_is_the_eligibility_question(text, intent):
@@ -81,6 +82,7 @@ def test_short_own_case_question_is_the_eligibility_question(text, intent):
         ("没有机会了", "deny"),
         ("不用了", "deny"),
         ("你好", "greet"),
+        ("帮我写个年终总结", "nlu_fallback"),
         ("我是包头的技师干了三年了想问问能评什么职称", "nlu_fallback"),  # long: said more than that
     ],
 )
