@@ -76,6 +76,8 @@ NOT_ANSWER_INTENTS = {
 SOME_YEARS_ONLY = re.compile(
     r"^(?!.*(近|最近|这|连续)[三3几]年|.*一直|.*每年|.*年年|.*历年).*(去年|前年|今年|\d{2,4}年)"
 )
+THEORY_EXAM_TOPIC = "theory_exam_exemption"  # a knowledge topic, read from the words (no intent of its own)
+THEORY_EXAM = re.compile(r"免考|免于理论|免试|(考|免)[^，。？?]{0,3}理论|理论[^，。？?]{0,4}(免|不考|要考|考不考)")
 WHEN_ASKED = re.compile(r"哪年|哪一年|什么时候|啥时候|几时|何时|多久|还要等|要等到")
 SKILL_SIDE = re.compile(r"技能等级|技能这边|技能方向|职业技能评价|考技能|考个?证")
 SAME_YEAR_AS_GRADUATION = re.compile(r"毕业(的)?(那|当|同一)一?年|毕业的时候|毕业时")
@@ -500,6 +502,9 @@ class ActionAnswerFaq(Action):
         ):
             # “那什么时候能评中级？” after their answer: their year first, then the window
             dispatcher.utter_message(text=replies.their_year(evaluate(profile)))
+        if THEORY_EXAM.search(tracker.latest_message.get("text") or ""):
+            # “有相关专业毕业证能免考理论吗”: the exemption, whatever the classifier made of it
+            intent, kind = THEORY_EXAM_TOPIC, "skill"
         self._answer(dispatcher, intent, region, kind, profile)
         if offer:
             dispatcher.utter_message(text=replies.offer_own_case(profile))
@@ -533,7 +538,9 @@ class ActionAnswerFaq(Action):
         if intent == "faq_education_equivalent":
             return answer_education_equivalent(region, profile.get("skill_school_class"))
         try:
-            return answer_topic(FAQ_TOPICS.get(intent, "evaluation"), region, kind)
+            return answer_topic(
+                FAQ_TOPICS.get(intent, intent if intent == THEORY_EXAM_TOPIC else "evaluation"), region, kind
+            )
         except KeyError:
             return []
 

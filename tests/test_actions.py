@@ -763,3 +763,16 @@ def test_a_level_asked_that_no_route_of_theirs_opens_is_said_so_before_the_open_
     msgs, _ = run(ActionAnswerEligibility(), outside_form(profile, "能评正高吗", "ask_eligibility"))
     assert msgs[0]["text"].startswith("您问的正高级职称：按您目前说的情况，文件里没有对您开放的申报途径")
     assert "可以申报副高级职称（绿色通道）" in texts(msgs)
+
+
+@pytest.mark.parametrize(
+    "region,text,article",
+    [
+        ("baise", "有农学专业的毕业证，能不能免考理论", "《百色市实施细则》第十九条"),
+        ("national", "没有相关专业毕业证的话要考理论吗", "《实施意见》二（四）"),
+    ],
+)
+def test_the_theory_exam_question_gets_the_exemption_article(region, text, article):
+    profile = {"region": region, "title_level": "中级"}
+    msgs, _ = run(ActionAnswerFaq(), outside_form(profile, text, "faq_degree"))
+    assert article in texts(msgs) and "理论知识" in texts(msgs)
