@@ -125,6 +125,19 @@ def their_year(decision: Dict[str, Any]) -> str:
     return "按您的情况：" + "；".join(headline(o) for o in shown[:2])
 
 
+def _lower_hints(top: Dict[str, Any], others: List[Dict[str, Any]], shown: List[Dict[str, Any]]) -> List[str]:
+    """“如取得技师后已满3年，现在就可以先申报中级职称”: said in an option's explanation; an
+    option shown by its headline only would lose it (a 高级技师 of 2024 never hears of 中级)."""
+    said = {level_words(o["kind"], o["level"]) for o in shown}
+    hints: List[str] = []
+    for option in others:
+        match = re.search(r"另外，(如取得.*?)。", option.get("explanation", ""))
+        for hint in match.group(1).split("；") if match else ():
+            if hint not in top["explanation"] and not any(words in hint for words in said) and hint not in hints:
+                hints.append(hint)
+    return hints
+
+
 def eligibility_messages(
     decision: Dict[str, Any], region_note: Optional[str] = None, intro: Optional[str] = None, with_steps: bool = True
 ) -> List[str]:
@@ -138,8 +151,9 @@ def eligibility_messages(
     if shown:
         top, others = shown[0], shown[1:]
         messages.append(f"{ICONS[top['status']]} {top['explanation']}")
-        if others:
-            messages.append("另外：\n" + "\n".join(headline(o) for o in others))
+        lines = [headline(o) for o in others] + [f"❓ {hint}" for hint in _lower_hints(top, others, shown)]
+        if lines:
+            messages.append("另外：\n" + "\n".join(lines))
     elif decision["missing"]:
         messages.append(still_needed(decision["missing"]))
     else:
