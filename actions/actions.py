@@ -379,6 +379,9 @@ class ActionAnswerEligibility(Action):
         note = tracker.get_slot("region_note")
         if "region" not in profile:
             note = "（您没有说在哪个地区，以下按国家《实施意见》答复；告诉我地区可以按当地细则再算。）"
+        idle = replies.awards_that_change_nothing(profile, decision, evaluate)
+        if idle:
+            note = "\n".join(filter(None, [note, replies.idle_awards_note(idle, profile.get("region", "national"))]))
         text = tracker.latest_message.get("text") or ""
         intro = replies.level_asked_not_open(text, decision, profile.get("title_level"))
         for message in replies.eligibility_messages(decision, region_note=note, intro=intro):

@@ -115,6 +115,29 @@ def level_asked_not_open(text: str, decision: Dict[str, Any], held: Optional[str
     )
 
 
+def awards_that_change_nothing(profile: Dict[str, Any], decision: Dict[str, Any], evaluate) -> List[str]:
+    """Awards told whose absence would leave every option as it is (“广西技术能手” in 柳州,
+    where the national text does not list it): the user expects to hear about them."""
+
+    def outcome(d: Dict[str, Any]) -> set:
+        return {(o["kind"], o["level"], o["status"], o["path"]) for o in d["options"]}
+
+    awards = profile.get("awards") or []
+    return [
+        award
+        for award in awards
+        if outcome(evaluate({**profile, "awards": [a for a in awards if a != award]})) == outcome(decision)
+    ]
+
+
+def idle_awards_note(awards: List[str], region: str) -> str:
+    docs = "和".join(short_name(doc) for doc in dict.fromkeys([region, "national"]))
+    return (
+        f"您说的{'、'.join(awards)}，不在{docs}列出的可直接申报或破格申报的奖项中（或对您现在的结果没有影响），"
+        "以下按一般条件答复。"
+    )
+
+
 def their_year(decision: Dict[str, Any]) -> str:
     """“哪年能报？” asked after their answer: the year their own answer gives."""
     shown = _shown_options(decision)

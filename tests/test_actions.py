@@ -776,3 +776,13 @@ def test_the_theory_exam_question_gets_the_exemption_article(region, text, artic
     profile = {"region": region, "title_level": "中级"}
     msgs, _ = run(ActionAnswerFaq(), outside_form(profile, text, "faq_degree"))
     assert article in texts(msgs) and "理论知识" in texts(msgs)
+
+
+def test_an_award_that_changes_nothing_where_they_work_is_said_so():
+    """广西技术能手 in 柳州: the national text does not list it (百色 第十条 does)."""
+    profile = {"region": "national", "skill_grade": "技师", "skill_grade_year": 2018, "awards": ["广西技术能手"]}
+    msgs, _ = run(ActionAnswerEligibility(), outside_form(profile, "技师是2018年的", "inform"))
+    assert "您说的广西技术能手，不在《实施意见》列出的可直接申报或破格申报的奖项中" in texts(msgs)
+    profile["region"] = "baise"
+    msgs, _ = run(ActionAnswerEligibility(), outside_form(profile, "技师是2018年的", "inform"))
+    assert "您说的广西技术能手" not in texts(msgs) and "副高级职称（绿色通道）" in texts(msgs)
