@@ -47,6 +47,7 @@ STATED = [
     # a level asked about is not held
     ("那正高要准备啥", {}),
     ("护师不行吗", {"series": "卫生"}),  # the series wanted, as “想评护师”
+    ("能评工艺美术的副高吗", {"series": "工艺美术"}),
     # a relative's case, told by the speaker
     ("我表哥在阿拉善盟 是高级工 拿证一年半", {"region": "nei_mongol", "skill_grade": "高级工", "skill_years": 1.5}),
     ("他考核一直合格", {"assessment_ok": True}),
@@ -308,6 +309,10 @@ SHORTHAND = [  # shorthand generated from the vocabulary
 SAID_APART = [  # the contest and the result with words between (vocabulary `said_apart`)
     ("在校时拿过自治区级一类职业技能大赛第二名", {"awards": ["自治区级一类大赛前三名"]}),
     ("拿过国家级一类职业技能竞赛二等奖", {"awards": ["国家级一类大赛三等奖以上"]}),
+    ("在校拿过全国一类大赛三等奖", {"awards": ["国家级一类大赛三等奖以上"]}),
+    ("我享受国务院特贴", {"awards": ["国务院政府特殊津贴"]}),
+    ("包头的，省技术能手", {"region": "nei_mongol", "awards": ["全区技术能手"]}),
+    ("我在百色，省技术能手", {"region": "baise", "awards": ["广西技术能手"]}),
     ("国家二类技能竞赛拿了第五名", {"awards": ["国家级二类竞赛前六名"]}),
     # the year of the prize is not the grade's
     ("去年我们的项目拿了自治区科技进步二等奖", {"awards": ["省部级以上科技进步奖"]}),

@@ -370,7 +370,9 @@ def _reading(before: str, after: str, label: str, hypothetical: bool) -> str:
 
 # "想评电子工程师", "想评卫生系列的中级职称", "想去考个电工技师", "想当工程师": the level
 # wanted (“在技师学院当讲师” without a wish is the post held)
-_TARGET_WITH_SPECIALTY = re.compile(r"(想|要|打算|准备)(去)?(评|考|申报|报|申请|当)(个|一个)?[\u4e00-\u9fff]{0,8}$")
+_TARGET_WITH_SPECIALTY = re.compile(
+    r"(想|要|打算|准备|(?<![我俺])能|可以|能不能|可不可以)(去)?(评|考|申报|报|申请|当)(个|一个)?[\u4e00-\u9fff]{0,8}$"
+)
 
 
 def classify_mentions(text: str, mentions: List[Mention]) -> List[Mention]:
