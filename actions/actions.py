@@ -374,8 +374,12 @@ class ActionAnswerEligibility(Action):
         profile = current_profile(tracker)
         decision = evaluate(profile)
         if not decision["options"] and not decision["blockers"]:
-            dispatcher.utter_message(response="utter_need_grade_or_title")
-            return []
+            said = replies.nothing_further(profile)
+            if said is None:
+                dispatcher.utter_message(response="utter_need_grade_or_title")
+                return []
+            dispatcher.utter_message(text=said)
+            return [SlotSet("answered", True)]
         note = tracker.get_slot("region_note")
         if "region" not in profile:
             note = "（您没有说在哪个地区，以下按国家《实施意见》答复；告诉我地区可以按当地细则再算。）"

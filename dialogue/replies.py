@@ -138,6 +138,25 @@ def idle_awards_note(awards: List[str], region: str) -> str:
     )
 
 
+def nothing_further(profile: Dict[str, Any]) -> Optional[str]:
+    """A grade or title told, and no route of the policy leads higher (“高工，已经是高级技师了，
+    还能考啥”): said so, instead of asking again for what they told."""
+    grade, title = profile.get("skill_grade"), profile.get("title_level")
+    if not grade and not title:
+        return None
+    parts = []
+    if grade == vocabulary.skill_grades()[-1]:
+        parts.append(f"技能等级最高就是{grade_words(grade)}，您已经取得")
+    if title:
+        parts.append(
+            f"您已有{title}职称，贯通政策按技能等级对应的职称级别您已经达到或超过；职称再往上晋升，"
+            "按所在系列职称评审的一般条件申报（不属于贯通政策）"
+        )
+    held = "、".join(filter(None, [grade, f"{title}职称" if title else None]))
+    why = "；".join(parts) or "文件里没有对应的贯通申报途径"
+    return f"按您说的情况（{held}），贯通政策里没有更高一级可以申报的：{why}。具体请咨询当地人社部门或拨打{HOTLINE}。"
+
+
 def their_year(decision: Dict[str, Any]) -> str:
     """“哪年能报？” asked after their answer: the year their own answer gives."""
     shown = _shown_options(decision)

@@ -4,6 +4,7 @@ import asyncio
 
 import pytest
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.actions import (
@@ -786,3 +787,11 @@ def test_an_award_that_changes_nothing_where_they_work_is_said_so():
     profile["region"] = "baise"
     msgs, _ = run(ActionAnswerEligibility(), outside_form(profile, "技师是2018年的", "inform"))
     assert "您说的广西技术能手" not in texts(msgs) and "副高级职称（绿色通道）" in texts(msgs)
+
+
+def test_someone_at_the_top_of_both_ladders_is_told_so_not_asked_again():
+    """“高工，已经是高级技师了，还能考啥”: no route leads higher; their facts are not asked again."""
+    profile = {"region": "nei_mongol", "title_level": "副高级", "series": "工程", "skill_grade": "高级技师"}
+    msgs, events = run(ActionAnswerEligibility(), outside_form(profile, "还能考啥", "ask_eligibility"))
+    assert "贯通政策里没有更高一级可以申报的" in texts(msgs) and "请告诉我您现在的技能等级" not in texts(msgs)
+    assert SlotSet("answered", True) in events

@@ -66,6 +66,7 @@ def said(text, intent, confidence=0.88):
         ("还能评吗", "nlu_fallback"),
         ("我这种还有机会吗", "nlu_fallback"),
         ("就这些，帮我看看吧", "goodbye"),
+        ("那还能考什么", "faq_evaluation"),  # what else they may take
     ],
 )
 def test_short_own_case_question_is_the_eligibility_question(text, intent):
@@ -83,6 +84,7 @@ def test_short_own_case_question_is_the_eligibility_question(text, intent):
         ("不用了", "deny"),
         ("你好", "greet"),
         ("帮我写个年终总结", "nlu_fallback"),
+        ("评审要考什么", "faq_evaluation"),
         ("我是包头的技师干了三年了想问问能评什么职称", "nlu_fallback"),  # long: said more than that
     ],
 )

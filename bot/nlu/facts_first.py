@@ -40,6 +40,8 @@ OWN_CASE_QUESTION = re.compile(
     r"|^(那|那么)?(我|俺|咱)(这样)?(可以|能行|行)(吗|么|不|没)"
     r"|^(就这些|就这样|大概就这些|情况就这些)?[，,]?(你|麻烦)?(帮我|给我)(看看|看下|看一下|算算|算一下|查查|查一下)$"
 )
+# “还能考什么”: what else they may take, not what the exam asks (“评审要考什么”)
+WHAT_ELSE_TO_TAKE = re.compile(r"^(那|那么)?(我|俺)?(现在)?(还能|还可以)(考|报|评)(个|点)?(什么|啥|哪个|哪级)")
 SHORT = 14  # characters: a longer message says more than this question
 
 
@@ -47,7 +49,9 @@ def own_case_question(message: Message) -> bool:
     """A short question about one's own case that the classifier took for something else."""
     intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
     text = re.sub(r"[\s，。,.!！?？~～…啊呀呢哈嘛吧]+$", "", message.get("text") or "")
-    if intent not in NOT_A_TOPIC or not text or len(text) > SHORT or not OWN_CASE_QUESTION.search(text):
+    if not text or len(text) > SHORT:
+        return False
+    if not (intent in NOT_A_TOPIC and OWN_CASE_QUESTION.search(text) or WHAT_ELSE_TO_TAKE.search(text)):
         return False
     message.set(INTENT, {INTENT_NAME_KEY: "ask_eligibility", "confidence": 1.0}, add_to_output=True)
     return True
