@@ -263,3 +263,25 @@ class ActionAnswerOutOfScope(Action):
         if note:
             dispatcher.utter_message(text=note)
         return after_answer(tracker, dispatcher, _profile(tracker))
+
+
+class ActionLowConfidence(Action):
+    """A message not understood. From someone who told us about themself and has not had
+    their answer yet, the dialogue goes on with what they told — their answer, or the one
+    question still needed — instead of ending on “没太明白”; otherwise the fallback."""
+
+    def name(self) -> Text:
+        return "action_low_confidence"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
+        profile = _profile(tracker)
+        going_on = (
+            tracker.active_loop.get("name") is None
+            and not tracker.get_slot("answered")
+            and any(profile.get(k) for k in OWN_CASE_FACTS)
+        )
+        if going_on:
+            dispatcher.utter_message(text=replies.NOT_UNDERSTOOD_GOING_ON)
+        else:
+            dispatcher.utter_message(response="utter_default")
+        return [SlotSet("own_case", going_on)]

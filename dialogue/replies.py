@@ -157,6 +157,9 @@ def nothing_further(profile: Dict[str, Any]) -> Optional[str]:
     return f"按您说的情况（{held}），贯通政策里没有更高一级可以申报的：{why}。具体请咨询当地人社部门或拨打{HOTLINE}。"
 
 
+NOT_UNDERSTOOD_GOING_ON = "这句话我没太明白；先按您已经告诉我的情况来看。"
+
+
 def their_year(decision: Dict[str, Any]) -> str:
     """“哪年能报？” asked after their answer: the year their own answer gives."""
     shown = _shown_options(decision)

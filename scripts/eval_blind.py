@@ -292,6 +292,17 @@ def _responses(prefix: str) -> List[str]:
     ]
 
 
+def _kind_of_reply(text: str) -> str:
+    """What a conversation ended on when it was neither a decision nor a form question."""
+    if any(f in text for f in _responses("utter_default")):
+        return "no question (the fallback)"
+    if "贯通政策里没有更高一级可以申报的" in text:
+        return "no question (no route higher)"
+    if "算一下能申报什么吗" in text or "想知道您本人能申报什么" in text:
+        return "no question (an offer to check)"
+    return "no question (another answer)"
+
+
 def dialogue_report(directory: Path = BLIND, say: Optional[Callable[[str, str], List[str]]] = None) -> Optional[dict]:
     """Runs the conversations and the general/out-of-scope utterances. `say(sender, text)`
     sends one message; by default a stack is started on free ports for the run."""
@@ -317,7 +328,7 @@ def dialogue_report(directory: Path = BLIND, say: Optional[Callable[[str, str], 
         outcome.update(k for k, v in verdict.items() if v)
         if not verdict["answered"]:
             last = "\n".join(replies[-1]) if replies else ""
-            still_asking[next((name for text, name in asked_by.items() if text in last), "no question")] += 1
+            still_asking[next((name for text, name in asked_by.items() if text in last), None) or _kind_of_reply(last)] += 1
     fallback = _responses("utter_default")
     useful = defaultdict(Counter)
     for item in items:

@@ -795,3 +795,17 @@ def test_someone_at_the_top_of_both_ladders_is_told_so_not_asked_again():
     msgs, events = run(ActionAnswerEligibility(), outside_form(profile, "还能考啥", "ask_eligibility"))
     assert "贯通政策里没有更高一级可以申报的" in texts(msgs) and "请告诉我您现在的技能等级" not in texts(msgs)
     assert SlotSet("answered", True) in events
+
+
+def test_a_message_not_understood_from_someone_with_facts_goes_on_with_their_case():
+    from actions.general import ActionLowConfidence
+
+    msgs, events = run(
+        ActionLowConfidence(), outside_form({"skill_grade": "技师", "region": "baise"}, "嗯嗯那个", "nlu_fallback")
+    )
+    assert own_case_value(events) is True and "先按您已经告诉我的情况来看" in texts(msgs)
+    msgs, events = run(ActionLowConfidence(), outside_form({}, "嗯嗯那个", "nlu_fallback"))
+    assert own_case_value(events) is False and msgs[0].get("response") == "utter_default"
+    answered = {"skill_grade": "技师", "region": "baise", "answered": True}
+    _, events = run(ActionLowConfidence(), outside_form(answered, "嗯嗯那个", "nlu_fallback"))
+    assert own_case_value(events) is False
