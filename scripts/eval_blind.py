@@ -328,7 +328,9 @@ def dialogue_report(directory: Path = BLIND, say: Optional[Callable[[str, str], 
         outcome.update(k for k, v in verdict.items() if v)
         if not verdict["answered"]:
             last = "\n".join(replies[-1]) if replies else ""
-            still_asking[next((name for text, name in asked_by.items() if text in last), None) or _kind_of_reply(last)] += 1
+            still_asking[
+                next((name for text, name in asked_by.items() if text in last), None) or _kind_of_reply(last)
+            ] += 1
     fallback = _responses("utter_default")
     useful = defaultdict(Counter)
     for item in items:
