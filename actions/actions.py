@@ -388,6 +388,7 @@ class ActionAnswerEligibility(Action):
             note = "\n".join(filter(None, [note, replies.idle_awards_note(idle, profile.get("region", "national"))]))
         text = tracker.latest_message.get("text") or ""
         intro = replies.level_asked_not_open(text, decision, profile.get("title_level"))
+        replies.steps_on_the_level_asked(text, decision)
         for message in replies.eligibility_messages(decision, region_note=note, intro=intro):
             dispatcher.utter_message(text=message)
         return [SlotSet("answered", True)]

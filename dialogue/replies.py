@@ -101,6 +101,26 @@ def title_levels_named(text: str) -> List[str]:
     return list(dict.fromkeys(found))
 
 
+def skill_grades_named(text: str) -> List[str]:
+    """Skill grades a message names (“能不能直接考技师”), longest word first."""
+    words = {w: grade for grade, forms in vocabulary.aliases("skill_grades").items() for w in forms}
+    found: List[str] = []
+    for word in sorted(words, key=len, reverse=True):
+        pattern = re.escape(word) + r"(?![学院校班])"  # not 技师学院, 高级工班
+        if re.search(pattern, text):
+            found.append(words[word])
+            text = re.sub(pattern, "　", text)
+    return list(dict.fromkeys(found))
+
+
+def steps_on_the_level_asked(text: str, decision: Dict[str, Any]) -> None:
+    """The next steps that name a grade asked about (“能不能直接考技师” → 第十七条（三）) come
+    first: the reply shows only the first few."""
+    asked = [grade_words(g) for g in skill_grades_named(text)]
+    if asked:
+        decision["next_steps"].sort(key=lambda step: not any(words in step["text"] for words in asked))
+
+
 def level_asked_not_open(text: str, decision: Dict[str, Any], held: Optional[str]) -> Optional[str]:
     """“能评正高吗” when no route of theirs leads to 正高: said so before the routes that do."""
     hopeful = {o["level"] for o in decision["options"] if o["kind"] == "title" and o["status"] != "ineligible"}

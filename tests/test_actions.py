@@ -809,3 +809,11 @@ def test_a_message_not_understood_from_someone_with_facts_goes_on_with_their_cas
     answered = {"skill_grade": "技师", "region": "baise", "answered": True}
     _, events = run(ActionLowConfidence(), outside_form(answered, "嗯嗯那个", "nlu_fallback"))
     assert own_case_value(events) is False
+
+
+def test_the_step_on_the_grade_asked_about_comes_first():
+    """百色 助理工程师, 12 years: “能不能直接考技师” — 第十七条（三） among the first steps shown."""
+    profile = {"region": "baise", "title_level": "助理级", "professional_years": 12, "degree": "本科"}
+    msgs, _ = run(ActionAnswerEligibility(), outside_form(profile, "能不能直接考技师", "ask_eligibility"))
+    steps = next(m["text"] for m in msgs if m["text"].startswith("下一步"))
+    assert "可直接参加技师（二级）评价" in steps.split("\n")[1]
