@@ -79,6 +79,8 @@ SOME_YEARS_ONLY = re.compile(
 THEORY_EXAM_TOPIC = "theory_exam_exemption"  # a knowledge topic, read from the words (no intent of its own)
 THEORY_EXAM = re.compile(r"免考|免于理论|免试|(考|免)[^，。？?]{0,3}理论|理论[^，。？?]{0,4}(免|不考|要考|考不考)")
 WHEN_ASKED = re.compile(r"哪年|哪一年|什么时候|啥时候|几时|何时|多久|还要等|要等到")
+OPENING_SLOTS = ("skill_grade", "title_level")
+NONE_HELD = re.compile(r"^(都)?(没有|没|无|还没有?|还没考|没考过?)(证|证书|技能等级|等级证|职称|呢)?[的啊呀呢。！!]*$")
 SKILL_SIDE = re.compile(r"技能等级|技能这边|技能方向|职业技能评价|考技能|考个?证")
 SAME_YEAR_AS_GRADUATION = re.compile(r"毕业(的)?(那|当|同一)一?年|毕业的时候|毕业时")
 DONT_KNOW = re.compile(r"不知道|不清楚|不记得|忘了|说不清|不确定|跳过")
@@ -217,6 +219,11 @@ class ValidateEligibilityForm(FormValidationAction):
         slot = tracker.get_slot("requested_slot")
         if slot and self._asks_for_the_answer(tracker):
             tracker.slots["declined_slots"] = self._decline(tracker, slot)
+            return
+        if slot in OPENING_SLOTS and NONE_HELD.search((tracker.latest_message.get("text") or "").strip()):
+            # “没有（证）” to “您现在的技能等级是什么？…或职称”: neither is held
+            for opening in OPENING_SLOTS:
+                tracker.slots["declined_slots"] = self._decline(tracker, opening)
             return
         text = self._answering(tracker, slot) if slot else None
         if text is None or not DONT_KNOW.search(text):
@@ -373,6 +380,11 @@ class ActionAnswerEligibility(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
         profile = current_profile(tracker)
         decision = evaluate(profile)
+        declined = tracker.get_slot("declined_slots") or []
+        if not decision["options"] and not decision["blockers"] and set(OPENING_SLOTS) <= set(declined):
+            for message in replies.neither_grade_nor_title(profile, decision, evaluate):
+                dispatcher.utter_message(text=message)
+            return [SlotSet("answered", True)]
         if not decision["options"] and not decision["blockers"]:
             said = replies.nothing_further(profile)
             if said is None:

@@ -177,6 +177,30 @@ def nothing_further(profile: Dict[str, Any]) -> Optional[str]:
     return f"按您说的情况（{held}），贯通政策里没有更高一级可以申报的：{why}。具体请咨询当地人社部门或拨打{HOTLINE}。"
 
 
+def neither_grade_nor_title(profile: Dict[str, Any], decision: Dict[str, Any], evaluate) -> List[str]:
+    """No skill grade and no title: the 贯通 road starts at 高级工 (national 二（二）1, 百色
+    第八条); a 技工院校 class still counts as a 学历 for a first title application."""
+    first = next(
+        (
+            o
+            for o in evaluate({**profile, "skill_grade": "高级工", "skill_years": 2})["options"]
+            if o["kind"] == "title"
+        ),
+        None,
+    )
+    where = f"（{sources(first['citations'])}）" if first else ""
+    messages = [
+        "贯通申报职称要从技能等级起步：取得高级工职业资格或职业技能等级后从事技术技能工作满2年，可申报助理级职称"
+        f"{where}。您现在还没有技能等级证书，也没有职称，暂时走不了这条路；取得高级工后再来算。"
+    ]
+    eq = decision.get("education_equivalent")
+    if eq:
+        messages.append(
+            f"🎓 您的技工院校学历可按{eq['level']}对待，可按所在系列职称评审的一般条件首次申报职称（{sources(eq['citations'])}）。"
+        )
+    return messages
+
+
 NOT_UNDERSTOOD_GOING_ON = "这句话我没太明白；先按您已经告诉我的情况来看。"
 
 

@@ -817,3 +817,16 @@ def test_the_step_on_the_grade_asked_about_comes_first():
     msgs, _ = run(ActionAnswerEligibility(), outside_form(profile, "能不能直接考技师", "ask_eligibility"))
     steps = next(m["text"] for m in msgs if m["text"].startswith("下一步"))
     assert "可直接参加技师（二级）评价" in steps.split("\n")[1]
+
+
+def test_no_grade_and_no_title_is_an_answer_to_the_opening_question():
+    t = tracker(
+        {"region": "baise", "skill_school_class": "预备技师班", "requested_slot": "skill_grade"},
+        text="没有",
+        intent="deny",
+    )
+    _, events = run(ValidateEligibilityForm(), t)
+    assert any(e.get("name") == "declined_slots" and e.get("value") == ["skill_grade", "title_level"] for e in events)
+    profile = {"region": "baise", "skill_school_class": "预备技师班", "declined_slots": ["skill_grade", "title_level"]}
+    msgs, _ = run(ActionAnswerEligibility(), outside_form(profile, "没有", "deny"))
+    assert "暂时走不了这条路" in texts(msgs) and "学历可按本科对待" in texts(msgs)
