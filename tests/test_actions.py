@@ -677,15 +677,16 @@ def test_a_second_fraud_finding_told_later_is_counted(text, entities, intent, co
     assert (slots["fraud_count"], slots["fraud_year"]) == (count, year)
 
 
+def _declined_after(slots, text, intent):
+    """What the form's validator marks as declined after `text` in answer to a question."""
+    _, events = run(ValidateEligibilityForm(), tracker(slots, text=text, intent=intent))
+    return next((e.get("value") for e in events if e.get("name") == "declined_slots"), None)
+
+
 def test_asking_for_the_answer_instead_of_answering_declines_the_question():
     """“那我现在能评啥” to “多少年了？”: the answer now, without that fact."""
-    t = tracker(
-        {"region": "national", "skill_grade": "高级工", "requested_slot": "skill_years"},
-        text="那我现在能评啥",
-        intent="ask_eligibility",
-    )
-    _, events = run(ValidateEligibilityForm(), t)
-    assert any(e.get("name") == "declined_slots" and e.get("value") == ["skill_years"] for e in events)
+    slots = {"region": "national", "skill_grade": "高级工", "requested_slot": "skill_years"}
+    assert _declined_after(slots, "那我现在能评啥", "ask_eligibility") == ["skill_years"]
 
 
 def test_the_grade_got_the_year_of_graduation_takes_that_year():
@@ -820,13 +821,8 @@ def test_the_step_on_the_grade_asked_about_comes_first():
 
 
 def test_no_grade_and_no_title_is_an_answer_to_the_opening_question():
-    t = tracker(
-        {"region": "baise", "skill_school_class": "预备技师班", "requested_slot": "skill_grade"},
-        text="没有",
-        intent="deny",
-    )
-    _, events = run(ValidateEligibilityForm(), t)
-    assert any(e.get("name") == "declined_slots" and e.get("value") == ["skill_grade", "title_level"] for e in events)
+    slots = {"region": "baise", "skill_school_class": "预备技师班", "requested_slot": "skill_grade"}
+    assert _declined_after(slots, "没有", "deny") == ["skill_grade", "title_level"]
     profile = {"region": "baise", "skill_school_class": "预备技师班", "declined_slots": ["skill_grade", "title_level"]}
     msgs, _ = run(ActionAnswerEligibility(), outside_form(profile, "没有", "deny"))
     assert "暂时走不了这条路" in texts(msgs) and "学历可按本科对待" in texts(msgs)
