@@ -290,6 +290,7 @@ SHORTHAND = [  # shorthand generated from the vocabulary
     ("锡盟的高级工", {"region": "nei_mongol", "skill_grade": "高级工"}),
     ("我前年评上高工了", {"title_level": "副高级", "series": "工程", "title_years": 2}),
     ("本人是助工", {"title_level": "助理级", "series": "工程"}),
+    ("我是教授级高工", {"title_level": "正高级", "series": "工程"}),  # the name before 正高级工程师
     ("想要高工资", {}),  # a false friend of 高工
     ("希望提高工资待遇，我是高级工", {"skill_grade": "高级工"}),
     # a level word with a trade is that skill grade ("高级电工"), not a title level
