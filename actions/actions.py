@@ -19,7 +19,7 @@ from rules_engine.knowledge import answer_education_equivalent
 from rules_engine.vocabulary import unsettled_place
 
 from dialogue import replies
-from dialogue.questions import questions_to_ask
+from dialogue.questions import OPENING, questions_to_ask
 from .general import (
     GENERAL_INTENTS,
     ActionAnswerGeneral,
@@ -79,7 +79,6 @@ SOME_YEARS_ONLY = re.compile(
 THEORY_EXAM_TOPIC = "theory_exam_exemption"  # a knowledge topic, read from the words (no intent of its own)
 THEORY_EXAM = re.compile(r"免考|免于理论|免试|(考|免)[^，。？?]{0,3}理论|理论[^，。？?]{0,4}(免|不考|要考|考不考)")
 WHEN_ASKED = re.compile(r"哪年|哪一年|什么时候|啥时候|几时|何时|多久|还要等|要等到")
-OPENING_SLOTS = ("skill_grade", "title_level")
 NONE_HELD = re.compile(r"^(都)?(没有|没|无|还没有?|还没考|没考过?)(证|证书|技能等级|等级证|职称|呢)?[的啊呀呢。！!]*$")
 SKILL_SIDE = re.compile(r"技能等级|技能这边|技能方向|职业技能评价|考技能|考个?证")
 SAME_YEAR_AS_GRADUATION = re.compile(r"毕业(的)?(那|当|同一)一?年|毕业的时候|毕业时")
@@ -220,9 +219,9 @@ class ValidateEligibilityForm(FormValidationAction):
         if slot and self._asks_for_the_answer(tracker):
             tracker.slots["declined_slots"] = self._decline(tracker, slot)
             return
-        if slot in OPENING_SLOTS and NONE_HELD.search((tracker.latest_message.get("text") or "").strip()):
+        if slot in OPENING and NONE_HELD.search((tracker.latest_message.get("text") or "").strip()):
             # “没有（证）” to “您现在的技能等级是什么？…或职称”: neither is held
-            for opening in OPENING_SLOTS:
+            for opening in OPENING:
                 tracker.slots["declined_slots"] = self._decline(tracker, opening)
             return
         text = self._answering(tracker, slot) if slot else None
@@ -381,8 +380,8 @@ class ActionAnswerEligibility(Action):
         profile = current_profile(tracker)
         decision = evaluate(profile)
         declined = tracker.get_slot("declined_slots") or []
-        if not decision["options"] and not decision["blockers"] and set(OPENING_SLOTS) <= set(declined):
-            for message in replies.neither_grade_nor_title(profile, decision, evaluate):
+        if not decision["options"] and not decision["blockers"] and set(OPENING) <= set(declined):
+            for message in replies.neither_grade_nor_title(profile, decision):
                 dispatcher.utter_message(text=message)
             return [SlotSet("answered", True)]
         if not decision["options"] and not decision["blockers"]:
@@ -395,7 +394,7 @@ class ActionAnswerEligibility(Action):
         note = tracker.get_slot("region_note")
         if "region" not in profile:
             note = "（您没有说在哪个地区，以下按国家《实施意见》答复；告诉我地区可以按当地细则再算。）"
-        idle = replies.awards_that_change_nothing(profile, decision, evaluate)
+        idle = replies.awards_that_change_nothing(profile, decision)
         if idle:
             note = "\n".join(filter(None, [note, replies.idle_awards_note(idle, profile.get("region", "national"))]))
         text = tracker.latest_message.get("text") or ""
@@ -417,7 +416,7 @@ class ActionWhatIf(Action):
         changes = self._conditions(tracker, profile)
         if profile.get("title_level") and set(changes) == {"skill_grade"}:
             # a 工程师 asking “那高级技师呢”: which grade their title lets them take
-            for message in replies.skill_grade_asked(changes["skill_grade"], profile, evaluate):
+            for message in replies.skill_grade_asked(changes["skill_grade"], profile):
                 dispatcher.utter_message(text=message)
             return []
         # “要是后年拿到高级技师呢”: the year is the condition's, not years added on top
@@ -425,7 +424,7 @@ class ActionWhatIf(Action):
         text = tracker.latest_message.get("text") or ""
         if not changes and not extra_years and SKILL_SIDE.search(text):
             # “那考技能等级呢”: the other direction, for them
-            dispatcher.utter_message(text=replies.skill_side(profile, evaluate))
+            dispatcher.utter_message(text=replies.skill_side(profile))
             return []
         if not changes and not extra_years:
             dispatcher.utter_message(text=replies.unrecognised_hypothesis(text))

@@ -141,18 +141,11 @@ def set_by_this_message(tracker: Tracker) -> Dict[str, Any]:
 
 def _changed_by_this_message(tracker: Tracker) -> List[str]:
     """Profile facts the latest user message set to a new value."""
-    events = tracker.events
-    last_user = _last_user_event(events)
-    if last_user is None:
-        return []
     before = slots_before_this_message(tracker)
     return [
-        e["name"]
-        for e in events[last_user + 1 :]
-        if e.get("event") == "slot"
-        and e.get("name") in PROFILE_KEYS
-        and e.get("value") not in (None, [])
-        and e.get("value") != before.get(e.get("name"))
+        name
+        for name, value in set_by_this_message(tracker).items()
+        if value not in (None, []) and value != before.get(name)
     ]
 
 

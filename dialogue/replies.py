@@ -7,6 +7,9 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, List, Optional, Tuple
 
+from bot.nlu.clauses import levels_named
+from bot.nlu.lexicon import SKILL_GRADE, TITLE, TITLE_LEVEL
+from rules_engine import evaluate
 from rules_engine.explain import UNMET, cite, level_words
 from rules_engine.loader import short_name
 from rules_engine.model import Citation
@@ -52,7 +55,7 @@ def _shown_options(decision: Dict[str, Any]) -> List[Dict[str, Any]]:
     return hopeful[:MAX_OTHER_OPTIONS] + closed_awards[:1]
 
 
-def skill_grade_asked(grade: str, profile: Dict[str, Any], evaluate) -> List[str]:
+def skill_grade_asked(grade: str, profile: Dict[str, Any]) -> List[str]:
     """A title holder asking about a skill grade (“那高级技师呢”): the grade their title
     opens, and the title level the asked grade goes with (national 二（四）, 百色 第十五条)."""
     decision = evaluate(profile)
@@ -72,7 +75,7 @@ def skill_grade_asked(grade: str, profile: Dict[str, Any], evaluate) -> List[str
     return [f"按贯通政策，专业技术人才按所持职称申请对应的技能等级：{said}；您现有{held}职称，可申请的是：{opened}"]
 
 
-def skill_side(profile: Dict[str, Any], evaluate) -> str:
+def skill_side(profile: Dict[str, Any]) -> str:
     """“那考技能等级呢”: the skill grades their title opens, or why that road is not theirs."""
     if profile.get("title_level"):
         mine = [o for o in evaluate(profile)["options"] if o["kind"] == "skill"]
@@ -88,35 +91,10 @@ def skill_side(profile: Dict[str, Any], evaluate) -> str:
     )
 
 
-def title_levels_named(text: str) -> List[str]:
-    """Title levels a message names (“能评正高吗”, “高级工程师”), longest word first."""
-    words = {w: level for level, forms in vocabulary.aliases("title_levels").items() for w in forms}
-    words.update({t.name: t.level for t in vocabulary.title_names()})
-    found: List[str] = []
-    for word in sorted(words, key=len, reverse=True):
-        pattern = re.escape(word) + r"(?![工技证])"  # not 中级工, 中级技能, 中级证
-        if re.search(pattern, text):
-            found.append(words[word])
-            text = re.sub(pattern, "　", text)
-    return list(dict.fromkeys(found))
-
-
-def skill_grades_named(text: str) -> List[str]:
-    """Skill grades a message names (“能不能直接考技师”), longest word first."""
-    words = {w: grade for grade, forms in vocabulary.aliases("skill_grades").items() for w in forms}
-    found: List[str] = []
-    for word in sorted(words, key=len, reverse=True):
-        pattern = re.escape(word) + r"(?![学院校班])"  # not 技师学院, 高级工班
-        if re.search(pattern, text):
-            found.append(words[word])
-            text = re.sub(pattern, "　", text)
-    return list(dict.fromkeys(found))
-
-
 def steps_on_the_level_asked(text: str, decision: Dict[str, Any]) -> None:
     """The next steps that name a grade asked about (“能不能直接考技师” → 第十七条（三）) come
     first: the reply shows only the first few."""
-    asked = [grade_words(g) for g in skill_grades_named(text)]
+    asked = [grade_words(g) for g in levels_named(text, (SKILL_GRADE,))]
     if asked:
         decision["next_steps"].sort(key=lambda step: not any(words in step["text"] for words in asked))
 
@@ -126,7 +104,7 @@ def level_asked_not_open(text: str, decision: Dict[str, Any], held: Optional[str
     hopeful = {o["level"] for o in decision["options"] if o["kind"] == "title" and o["status"] != "ineligible"}
     if not hopeful:
         return None  # the answer itself says no
-    asked = [level for level in title_levels_named(text) if level not in hopeful and level != held]
+    asked = [level for level in levels_named(text, (TITLE, TITLE_LEVEL)) if level not in hopeful and level != held]
     if not asked:
         return None
     return (
@@ -135,7 +113,7 @@ def level_asked_not_open(text: str, decision: Dict[str, Any], held: Optional[str
     )
 
 
-def awards_that_change_nothing(profile: Dict[str, Any], decision: Dict[str, Any], evaluate) -> List[str]:
+def awards_that_change_nothing(profile: Dict[str, Any], decision: Dict[str, Any]) -> List[str]:
     """Awards told whose absence would leave every option as it is (“广西技术能手” in 柳州,
     where the national text does not list it): the user expects to hear about them."""
 
@@ -177,7 +155,7 @@ def nothing_further(profile: Dict[str, Any]) -> Optional[str]:
     return f"按您说的情况（{held}），贯通政策里没有更高一级可以申报的：{why}。具体请咨询当地人社部门或拨打{HOTLINE}。"
 
 
-def neither_grade_nor_title(profile: Dict[str, Any], decision: Dict[str, Any], evaluate) -> List[str]:
+def neither_grade_nor_title(profile: Dict[str, Any], decision: Dict[str, Any]) -> List[str]:
     """No skill grade and no title: the 贯通 road starts at 高级工 (national 二（二）1, 百色
     第八条); a 技工院校 class still counts as a 学历 for a first title application."""
     first = next(

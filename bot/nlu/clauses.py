@@ -27,6 +27,7 @@ from functools import lru_cache
 from typing import Any, Dict, List, Optional, Tuple
 
 from bot.nlu.lexicon import AWARD, DEGREE, PLACE, SCHOOL_CLASS, SERIES, SKILL_GRADE, TITLE, TITLE_LEVEL, Mention
+from bot.nlu.lexicon import lexicon_matches  # levels_named reads a message on its own
 
 HYPOTHETICAL = "hypothetical"
 
@@ -518,3 +519,10 @@ def _compared_topics(text: str, mentions: List[Mention]) -> None:
             for n in run:
                 n.held, n.topic = False, True
         run = [m] if m is not None else []
+
+
+def levels_named(text: str, labels: Tuple[str, ...]) -> List[str]:
+    """The levels of these labels a message names, held or asked about (“能评正高吗” → 正高级;
+    not the 技师 of 技师学院): the canonical values, each once, in the order said."""
+    mentions = classify_mentions(text, lexicon_matches(text, None))
+    return list(dict.fromkeys(m.term.value for m in mentions if m.term.label in labels))
