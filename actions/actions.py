@@ -18,7 +18,7 @@ from rules_engine import answer_topic, clock, evaluate
 from rules_engine.knowledge import answer_education_equivalent
 from rules_engine.vocabulary import unsettled_place
 
-from dialogue import replies
+from dialogue import junior_title, replies
 from dialogue.questions import OPENING, questions_to_ask
 from .general import (
     GENERAL_INTENTS,
@@ -83,9 +83,6 @@ NONE_HELD = re.compile(r"^(都)?(没有|没|无|还没有?|还没考|没考过?)
 SKILL_SIDE = re.compile(r"技能等级|技能这边|技能方向|职业技能评价|考技能|考个?证")
 SAME_YEAR_AS_GRADUATION = re.compile(r"毕业(的)?(那|当|同一)一?年|毕业的时候|毕业时")
 DONT_KNOW = re.compile(r"不知道|不清楚|不记得|忘了|说不清|不确定|跳过")
-# “初级职称” covers 员级 (技术员 …) and 助理级: which one decides whether 第十五条 / 二（四）
-# apply, so the dialogue asks instead of assuming 助理级 (docs/interpretations.md #29).
-JUNIOR_TITLE = re.compile(r"初级职称|初级的职称|初级专业技术职称|初级资格|员级")
 HOTLINE = replies.HOTLINE
 
 
@@ -166,8 +163,7 @@ class ValidateEligibilityForm(FormValidationAction):
             before = slots_before_this_message(tracker)
             for slot in GRADE_TIME_SLOTS:
                 tracker.slots[slot] = before.get(slot)
-        if self._junior_title_unclear(tracker):
-            dispatcher.utter_message(response="utter_which_junior_title")
+        junior = self._junior_title(dispatcher, tracker)
         self._decline_unknown_answer(tracker)
         # FormValidationAction.run, step by step (its public methods), because rasa_sdk
         # keeps only the validated slots the form still requires, which drops what our
@@ -190,6 +186,7 @@ class ValidateEligibilityForm(FormValidationAction):
             events.insert(0, SlotSet("declined_slots", declined))
         if year_answer:
             events += [SlotSet(slot, tracker.slots[slot]) for slot in GRADE_TIME_SLOTS]
+        events += junior
         events += said_by_graduation
         if question:
             await ANSWERS_INSIDE_FORM[question]().run(dispatcher, tracker, domain)
@@ -249,17 +246,38 @@ class ValidateEligibilityForm(FormValidationAction):
         stated = [e for e in tracker.latest_message.get("entities", []) if e.get("entity") in PROFILE_KEYS]
         return intent == "ask_eligibility" and not stated
 
-    @staticmethod
-    def _junior_title_unclear(tracker: Tracker) -> bool:
-        """“我有初级职称”: no title level can be taken from it until the user says which."""
-        text = tracker.latest_message.get("text") or ""
+    def _junior_title(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
+        """“我有初级职称” is asked about (员级 or 助理级?); “助理” in answer is 助理级; 员级 is
+        held but has no level in the rules: the title question is not asked again."""
         said_level = any(e.get("entity") == "title_level" for e in tracker.latest_message.get("entities", []))
-        return bool(JUNIOR_TITLE.search(text)) and not said_level and not tracker.get_slot("title_level")
+        if said_level or tracker.get_slot("title_level"):
+            return []
+        text = tracker.latest_message.get("text") or ""
+        answering = tracker.get_slot("requested_slot") == "title_level"
+        kind = junior_title.junior_title_said(text, answering_title=answering)
+        if kind == junior_title.ASSISTANT:
+            tracker.slots["title_level"] = kind
+            return [SlotSet("title_level", kind)]
+        if kind == junior_title.STAFF:
+            dispatcher.utter_message(text=junior_title.heard_staff_title())
+            tracker.slots["declined_slots"] = self._decline(tracker, "title_level")
+        elif kind == junior_title.EITHER and answering:  # “就是初级职称”: they cannot say which
+            tracker.slots["declined_slots"] = self._decline(tracker, "title_level")
+        elif kind == junior_title.EITHER and not tracker.get_slot("skill_grade"):
+            dispatcher.utter_message(response="utter_which_junior_title")
+        else:
+            return []
+        tracker.slots["junior_title"] = kind
+        return [SlotSet("junior_title", kind)]
 
     async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> List[Text]:
         declined = tracker.get_slot("declined_slots") or []
         profile = current_profile(tracker)
-        return questions_to_ask(evaluate(profile), declined, profile)
+        asked = questions_to_ask(evaluate(profile), declined, profile)
+        if tracker.get_slot("junior_title") == junior_title.EITHER and asked and asked[0] in OPENING:
+            if "title_level" not in declined and not profile.get("title_level"):
+                return ["title_level", *asked[1:]]  # “初级职称”: which one, before the grade
+        return asked
 
     def _answering(self, tracker: Tracker, slot: str) -> Optional[str]:
         """The user's text when it answers the question about `slot`, else None."""
@@ -380,6 +398,12 @@ class ActionAnswerEligibility(Action):
         profile = current_profile(tracker)
         decision = evaluate(profile)
         declined = tracker.get_slot("declined_slots") or []
+        junior = tracker.get_slot("junior_title")
+        if not decision["options"] and not decision["blockers"] and junior and not profile.get("title_level"):
+            if not profile.get("skill_grade"):
+                for message in junior_title.junior_title_answer(junior, profile):
+                    dispatcher.utter_message(text=message)
+                return [SlotSet("answered", True)]
         if not decision["options"] and not decision["blockers"] and set(OPENING) <= set(declined):
             for message in replies.neither_grade_nor_title(profile, decision):
                 dispatcher.utter_message(text=message)

@@ -622,22 +622,63 @@ def test_a_discipline_question_about_skill_evaluation_leads_with_the_skill_bar()
     assert "第十四条" in msgs[0]["text"]
 
 
+WHICH_JUNIOR = "utter_which_junior_title"
+
+
 @pytest.mark.parametrize(
-    "text,entities,slots,asks",
+    "text,entities,slots,said,set_now",
     [
-        ("我有初级职称 在赤峰 能考高级工吗", [{"entity": "region", "value": "nei_mongol"}], {}, True),
-        ("我是员级职称", [], {}, True),
-        ("初级职称，助理工程师", [{"entity": "title_level", "value": "助理级"}], {}, False),
-        ("初级职称那个我说过了", [], {"title_level": "助理级"}, False),
-        ("我是技师，在赤峰", [{"entity": "skill_grade", "value": "技师"}], {}, False),
+        # said unprompted: 初级职称 is asked about, 员级 is clear (interpretations #29)
+        (
+            "我有初级职称 在赤峰 能考高级工吗",
+            [{"entity": "region", "value": "nei_mongol"}],
+            {},
+            WHICH_JUNIOR,
+            {"junior_title": "初级"},
+        ),
+        ("我是员级职称", [], {}, "员级职称（如技术员）", {"junior_title": "员级", "declined_slots": ["title_level"]}),
+        ("初级职称，助理工程师", [{"entity": "title_level", "value": "助理级"}], {}, None, {}),
+        ("初级职称那个我说过了", [], {"title_level": "助理级"}, None, {}),
+        ("我是技师，在赤峰", [{"entity": "skill_grade", "value": "技师"}], {}, None, {}),
+        # in answer to the title question
+        ("助理", [], {"requested_slot": "title_level"}, None, {"title_level": "助理级"}),
+        ("是助理级那种", [], {"requested_slot": "title_level"}, None, {"title_level": "助理级"}),
+        ("技术员", [], {"requested_slot": "title_level"}, "员级职称（如技术员）", {"junior_title": "员级"}),
+        ("就是初级职称", [], {"requested_slot": "title_level"}, None, {"declined_slots": ["title_level"]}),
+        # “助理” answering another question is not a title
+        ("助理", [], {"requested_slot": "skill_years"}, None, {}),
     ],
 )
-def test_junior_title_is_asked_which_instead_of_assumed(text, entities, slots, asks):
-    """初级职称 covers 员级 and 助理级 (interpretations #29): ask which, never assume."""
+def test_a_junior_title_is_asked_about_read_or_told_it_has_no_route(text, entities, slots, said, set_now):
+    """初级职称 covers 员级 and 助理级: ask which, never assume; “助理” answers it; 员级 is
+    held but has no 贯通 route, so the title question is not asked again."""
     domain = {"slots": {}, "forms": {"eligibility_form": {"required_slots": []}}}
     d = CollectingDispatcher()
-    asyncio.run(ValidateEligibilityForm().run(d, tracker(slots, text=text, entities=entities), domain))
-    assert any(m.get("response") == "utter_which_junior_title" for m in d.messages) == asks
+    events = asyncio.run(ValidateEligibilityForm().run(d, tracker(slots, text=text, entities=entities), domain))
+    heard = [m.get("response") or m.get("text") for m in d.messages]
+    assert (said is not None) == bool(heard) and all(said in h for h in heard)
+    slots_set = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+    for name, value in set_now.items():
+        assert slots_set.get(name) == value
+    if not set_now:
+        assert "junior_title" not in slots_set
+        assert slots_set.get("title_level", slots.get("title_level")) == slots.get("title_level")
+
+
+@pytest.mark.parametrize(
+    "junior,region,heard,not_heard",
+    [
+        ("员级", "baise", ["员级职称", "没有对应的申报通道", "第十五条"], ["如果您的初级职称是助理级"]),
+        ("初级", "baise", ["如果您的初级职称是助理级", "高级工（三级）", "第十五条", "如果是员级职称"], []),
+        ("初级", None, ["如果您的初级职称是助理级", "二（四）"], []),
+    ],
+)
+def test_a_junior_title_without_a_grade_hears_what_each_junior_level_opens(junior, region, heard, not_heard):
+    slots = {"junior_title": junior, "declined_slots": ["title_level", "skill_grade"], "region": region}
+    msgs, events = run(ActionAnswerEligibility(), tracker(slots, text="没有"))
+    said = texts(msgs)
+    assert all(h in said for h in heard) and not any(n in said for n in not_heard)
+    assert SlotSet("answered", True) in events
 
 
 # ── facts told over several turns ─────────────────────────────────────────────────
