@@ -81,6 +81,78 @@ ASK_FOR_A_CHECK = (
 )
 ENDINGS = ("", "", "？", "?", "呢", "啊")
 
+# “我是搞电工的，想弄个职称”: a trade instead of a grade, then the wish. No fact in it, so
+# the classifier took such messages for out-of-scope or fell back; they ask about their
+# own case (the form then asks for the grade). The trades are ordinary jobs, not a list of
+# 贯通 occupations: none of them is a fact.
+TRADES = (
+    "电工",
+    "焊工",
+    "电焊工",
+    "车工",
+    "钳工",
+    "铣工",
+    "厨师",
+    "司机",
+    "叉车工",
+    "挖掘机司机",
+    "钢筋工",
+    "木工",
+    "瓦工",
+    "汽修工",
+    "钣金工",
+    "数控操作工",
+    "锅炉工",
+    "矿工",
+    "采煤工",
+    "养殖的",
+    "种果树的",
+    "保育员",
+    "美发师",
+    "电梯维修的",
+    "管道工",
+    "装配工",
+    "仪表工",
+    "水电工",
+    "化验员",
+    "护工",
+)
+I_AM = ("我是{t}", "我是搞{t}", "我是干{t}", "俺是{t}", "我在厂里当{t}", "我在单位做{t}", "干{t}", "做{t}")
+YEARS_IN_TRADE = ("", "", "", "，干了十几年", "十多年了", "，做了好些年了", "好多年了")
+WISH = (
+    "想弄个职称",
+    "想评个职称",
+    "想评个工程师",
+    "想考个技师",
+    "能评职称吗",
+    "可以评职称不",
+    "怎么评职称",
+    "想知道能评啥",
+    "想知道能不能评职称",
+    "有没有机会评个职称",
+    "想考个技能等级",
+    "能不能申报职称",
+    "能评个啥",
+    "想往上评一评",
+    "可以报个啥",
+    "能走贯通吗",
+)
+TRADE_COUNT = 60
+
+
+def trade_questions(rng: random.Random) -> list:
+    out = []
+    while len(out) < TRADE_COUNT:
+        trade = rng.choice(TRADES)
+        who = rng.choice(I_AM).format(t=trade)
+        if not trade.endswith("的") and ("搞" in who or "干" in who) and rng.random() < 0.7:
+            who += "的"
+        text = who + rng.choice(YEARS_IN_TRADE) + rng.choice(("，", " ", "", "，")) + rng.choice(WISH)
+        text += rng.choice(("", "", "？", "啊"))
+        if text not in out:
+            out.append(text)
+    return out
+
 
 def questions(rng: random.Random) -> list:
     out = []
@@ -112,6 +184,7 @@ def render() -> str:
         "  examples: |",
     ]
     lines += [f"    - {annotate(text)}" for text in questions(rng)]
+    lines += [f"    - {annotate(text)}" for text in trade_questions(random.Random(SEED + 1))]
     return "\n".join(lines) + "\n"
 
 

@@ -44,6 +44,9 @@ CASES = [
     ("再干一年呢", {}),
     ("从事专业技术工作12年", {"professional_years": 12}),
     ("评上工程师三年了", {"title_level": "中级", "series": "工程", "title_years": 3}),
+    # a title wished for is no title held: the years beside it are not the title's
+    ("我是车工十多年了想弄个职称", {"skill_years": 10}),
+    ("职称拿了五年 想评高级", {"title_years": 5}),
     # calendar years relative to the pinned clock
     ("2022年拿的证", {"skill_grade_year": 2022}),
     ("去年考的高级工", {"skill_grade_year": 2024, "skill_grade": "高级工"}),

@@ -81,6 +81,8 @@ _OVERSEAS = re.compile(r"海外|海归|留学回国|国外引进|境外引进")
 # 取得…资格 is a title's qualification; …职业资格 is a skill grade's old name
 _TITLE_CUE = re.compile(r"职称|评上|评的|聘上|聘任|聘的|评了|取得.{0,6}?(?<!职业)资格")
 _SKILL_CUE = re.compile(r"证|技能|等级|技工|工种|技师|高级工|中级工|初级工|职业资格")
+# “想弄个职称”, “能不能评职称”: a title wished for, not held — no cue for the years beside it
+_TITLE_WISHED = re.compile(r"(想|能|可以|可不可以|能不能|怎么|咋|如何|打算|准备)[^，。,？?]{0,3}?(评|弄|报|申报|申请|拿)[^，。,？?]{0,2}?职称")
 
 _CHINESE_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
 _REL_YEAR = {
@@ -142,7 +144,9 @@ def years_kind(text: str, mentions: Sequence[Mention], start: int, end: int) -> 
     if _CUMULATIVE.search(clause) and not _clause_has_held(mentions, 0, len(text), (SKILL_GRADE,)):
         return "professional"  # "累计干了八年技术工作" of a title holder: the profession's years
     series_here = any(cs <= m.start < ce and m.term.label == SERIES for m in mentions)
-    title_here = _clause_has_held(mentions, cs, ce, (TITLE, TITLE_LEVEL)) or bool(_TITLE_CUE.search(clause))
+    title_here = _clause_has_held(mentions, cs, ce, (TITLE, TITLE_LEVEL)) or bool(
+        _TITLE_CUE.search(_TITLE_WISHED.sub("", clause))
+    )
     skill_here = _clause_has_held(mentions, cs, ce, (SKILL_GRADE,)) or bool(
         _SKILL_CUE.search(re.sub(r"职称证|资格证|证书.{0,2}职称|(技师|技工)(学院|学校|院校)", "", clause))
     )
