@@ -80,6 +80,13 @@ THEORY_EXAM_TOPIC = "theory_exam_exemption"  # a knowledge topic, read from the 
 THEORY_EXAM = re.compile(r"免考|免于理论|免试|(考|免)[^，。？?]{0,3}理论|理论[^，。？?]{0,4}(免|不考|要考|考不考)")
 WHEN_ASKED = re.compile(r"哪年|哪一年|什么时候|啥时候|几时|何时|多久|还要等|要等到")
 NONE_HELD = re.compile(r"^(都)?(没有|没|无|还没有?|还没考|没考过?)(证|证书|技能等级|等级证|职称|呢)?[的啊呀呢。！!]*$")
+# said inside a longer message (“老师傅了，啥证都没有”): no certificate of either kind …
+NO_CERTIFICATE = re.compile(
+    r"(?<![有拿])(没|没有|无|木有|还没有?)(任何|啥|什么)?(证|证书|等级证|技能证)(?!明)"
+    r"|(啥|什么|任何|一个)(证|证书)(都|也)(没|没有|木有)|没(考|拿)过?(任何|啥|什么)?(证|等级)"
+)
+# … or no title (“没有职称”), which says nothing of a grade
+NO_TITLE = re.compile(r"(没|没有|无)(任何|啥|什么)?职称|(啥|什么)?职称(都|也)?(没|没有|木有)")
 SKILL_SIDE = re.compile(r"技能等级|技能这边|技能方向|职业技能评价|考技能|考个?证")
 SAME_YEAR_AS_GRADUATION = re.compile(r"毕业(的)?(那|当|同一)一?年|毕业的时候|毕业时")
 DONT_KNOW = re.compile(r"不知道|不清楚|不记得|忘了|说不清|不确定|跳过")
@@ -221,12 +228,28 @@ class ValidateEligibilityForm(FormValidationAction):
             for opening in OPENING:
                 tracker.slots["declined_slots"] = self._decline(tracker, opening)
             return
+        for opening in self._said_not_held(tracker):
+            tracker.slots["declined_slots"] = self._decline(tracker, opening)
         text = self._answering(tracker, slot) if slot else None
         if text is None or not DONT_KNOW.search(text):
             return
         if any(e.get("entity") == slot for e in tracker.latest_message.get("entities", [])):
             return
         tracker.slots["declined_slots"] = self._decline(tracker, slot)
+
+    @staticmethod
+    def _said_not_held(tracker: Tracker) -> List[str]:
+        """“啥证都没有，能评职称不”: the opening question is not asked of someone who said
+        they hold neither (nor the title question of “没有职称”); a grade or title named in
+        the same breath wins (“没有职称，有高级工证”)."""
+        text = tracker.latest_message.get("text") or ""
+        held = {k for k in OPENING if tracker.get_slot(k)}
+        held |= {e.get("entity") for e in tracker.latest_message.get("entities", []) if e.get("entity") in OPENING}
+        if NO_CERTIFICATE.search(text) and not held:
+            return list(OPENING)
+        if NO_TITLE.search(text) and "title_level" not in held:
+            return ["title_level"]
+        return []
 
     @staticmethod
     def _grade_year_of_graduation(tracker: Tracker) -> List[Dict]:

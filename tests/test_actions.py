@@ -867,3 +867,24 @@ def test_no_grade_and_no_title_is_an_answer_to_the_opening_question():
     profile = {"region": "baise", "skill_school_class": "预备技师班", "declined_slots": ["skill_grade", "title_level"]}
     msgs, _ = run(ActionAnswerEligibility(), outside_form(profile, "没有", "deny"))
     assert "暂时走不了这条路" in texts(msgs) and "学历可按本科对待" in texts(msgs)
+
+
+@pytest.mark.parametrize(
+    "text,entities,slots,declined",
+    [
+        ("老师傅了 啥证都没有 能评职称不", [], {}, ["skill_grade", "title_level"]),
+        ("我没证 干了十几年电工", [], {}, ["skill_grade", "title_level"]),
+        ("没有职称，有高级工证", [{"entity": "skill_grade", "value": "高级工"}], {}, ["title_level"]),
+        ("没有职称", [], {"skill_grade": "高级工", "requested_slot": "skill_years"}, ["title_level"]),
+        ("证书丢了，记得是技师", [{"entity": "skill_grade", "value": "技师"}], {}, []),
+        ("我有证 在包头", [], {}, []),
+    ],
+)
+def test_saying_no_certificate_in_a_longer_message_declines_the_opening_question(text, entities, slots, declined):
+    """“啥证都没有” is not asked “您现在的技能等级是什么？” again; “没有职称” only skips the title."""
+    domain = {"slots": {}, "forms": {"eligibility_form": {"required_slots": []}}}
+    events = asyncio.run(
+        ValidateEligibilityForm().run(CollectingDispatcher(), tracker(slots, text=text, entities=entities), domain)
+    )
+    said = next((e["value"] for e in events if e.get("name") == "declined_slots"), [])
+    assert sorted(said) == sorted(declined)
