@@ -67,6 +67,8 @@ def said(text, intent, confidence=0.88):
         ("我这种还有机会吗", "nlu_fallback"),
         ("就这些，帮我看看吧", "goodbye"),
         ("那还能考什么", "faq_evaluation"),  # what else they may take
+        ("能评工程师吗", "faq_scope"),  # a level they name: their own case, whatever the topic heard
+        ("那我能报技师不", "faq_levels"),
     ],
 )
 def test_short_own_case_question_is_the_eligibility_question(text, intent):
@@ -85,6 +87,8 @@ def test_short_own_case_question_is_the_eligibility_question(text, intent):
         ("你好", "greet"),
         ("帮我写个年终总结", "nlu_fallback"),
         ("评审要考什么", "faq_evaluation"),
+        ("能评哪些系列", "faq_scope"),  # no level named: the scope question it is
+        ("能考理论吗", "faq_evaluation"),
         ("我是包头的技师干了三年了想问问能评什么职称", "nlu_fallback"),  # long: said more than that
     ],
 )

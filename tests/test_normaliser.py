@@ -47,6 +47,18 @@ CASES = [
     # a title wished for is no title held: the years beside it are not the title's
     ("我是车工十多年了想弄个职称", {"skill_years": 10}),
     ("职称拿了五年 想评高级", {"title_years": 5}),
+    # 评上 is said of grades too: the level said before it decides
+    ("高级技师，评上五年了", {"skill_grade": "高级技师", "skill_years": 5}),
+    ("我是工程师，评上五年了", {"title_level": "中级", "series": "工程", "title_years": 5}),
+    # a grade had “at graduation”, the graduation year said with it
+    ("2020年毕业的 毕业那年拿了中级工", {"graduation_year": 2020, "skill_grade_year": 2020, "skill_grade": "中级工"}),
+    (
+        "2019年技校毕业，2021年考的高级工",
+        {"graduation_year": 2019, "skill_grade_year": 2021, "skill_grade": "高级工", "degree": "中专"},
+    ),
+    # a level wished for “或者” another: both wished for
+    ("能不能直接评中级或者副高", {}),
+    ("我是高级工，想评助理或者中级", {"skill_grade": "高级工"}),
     # calendar years relative to the pinned clock
     ("2022年拿的证", {"skill_grade_year": 2022}),
     ("去年考的高级工", {"skill_grade_year": 2024, "skill_grade": "高级工"}),
@@ -113,6 +125,11 @@ def test_awards_one_fact_each():
     assert awards("参加世赛拿了银牌") == ["世界技能大赛银牌"]
     assert awards("有国务院津贴") == ["国务院政府特殊津贴"]
     assert awards("没拿过全国技术能手") == []
+    # the end of a place begins the award: the place and the award are both read
+    assert awards("享受福建省政府特殊津贴") == ["省级政府特殊津贴"]
+    assert facts("享受福建省政府特殊津贴") == {"region": "national"}
+    assert awards("内蒙古自治区政府特殊津贴") == ["省级政府特殊津贴"]
+    assert facts("内蒙古自治区政府特殊津贴") == {"region": "nei_mongol"}
 
 
 def test_every_award_alias_resolves():

@@ -492,6 +492,7 @@ def _school_of_a_class(text: str, mentions: List[Mention]) -> List[Mention]:
     return keep
 
 
+_EITHER = re.compile(r"(或者?|或是|还是|、|/|和|及|或者是)")
 _COMPARED_WITH = re.compile(
     r"^(和|跟|与|同|及|、|还是|或者?|或是|比|到|对应|相当于|等于|等同于?|是不是|是不是就是|"
     r"算不算|算是|算|就是|是|指的是)?$"
@@ -510,6 +511,15 @@ def _compared_topics(text: str, mentions: List[Mention]) -> None:
         for a, b in pairs:
             if a.topic and not b.topic and not _OWN_BEFORE.search(clause_before(text, b.start)):
                 b.held, b.topic = False, True
+    for a, b in pairs:  # "能不能直接评中级或者副高": the second level is wished for too
+        wished = not a.held and not a.topic
+        if (
+            wished
+            and b.held
+            and _EITHER.fullmatch(text[a.end : b.start])
+            and not _OWN_BEFORE.search(text[a.end : b.start])
+        ):
+            b.held = False
     run: List[Mention] = []
     for m in levels + [None]:
         if m is not None and run and re.fullmatch(r"[、，,和与及]?", text[run[-1].end : m.start]):

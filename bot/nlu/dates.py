@@ -80,9 +80,14 @@ _CUMULATIVE = re.compile(r"累计|累积|技术工作|技术这行|搞技术|搞
 _OVERSEAS = re.compile(r"海外|海归|留学回国|国外引进|境外引进")
 # 取得…资格 is a title's qualification; …职业资格 is a skill grade's old name
 _TITLE_CUE = re.compile(r"职称|评上|评的|聘上|聘任|聘的|评了|取得.{0,6}?(?<!职业)资格")
+# “高级技师，评上五年了”: 评上 is said of grades too — with no level in its clause, the level
+# said before it decides
+_TITLE_CUE_WEAK = re.compile(r"^[^职聘资]*(评上|评的|评了)[^职聘资]*$")
 _SKILL_CUE = re.compile(r"证|技能|等级|技工|工种|技师|高级工|中级工|初级工|职业资格")
 # “想弄个职称”, “能不能评职称”: a title wished for, not held — no cue for the years beside it
-_TITLE_WISHED = re.compile(r"(想|能|可以|可不可以|能不能|怎么|咋|如何|打算|准备)[^，。,？?]{0,3}?(评|弄|报|申报|申请|拿)[^，。,？?]{0,2}?职称")
+_TITLE_WISHED = re.compile(
+    r"(想|能|可以|可不可以|能不能|怎么|咋|如何|打算|准备)[^，。,？?]{0,3}?(评|弄|报|申报|申请|拿)[^，。,？?]{0,2}?职称"
+)
 
 _CHINESE_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
 _REL_YEAR = {
@@ -152,7 +157,12 @@ def years_kind(text: str, mentions: Sequence[Mention], start: int, end: int) -> 
     )
     if series_here and not title_here and not skill_here:
         return "professional"  # "在技校任教十年": years of the profession the series names
-    if title_here and not skill_here:
+    weak_cue_only = not _clause_has_held(mentions, cs, ce, (TITLE, TITLE_LEVEL)) and _TITLE_CUE_WEAK.match(clause)
+    if (
+        title_here
+        and not skill_here
+        and not (weak_cue_only and _previous_level_mention(mentions, start) == SKILL_GRADE)
+    ):
         return "title"
     if skill_here and not title_here:
         return "skill"
@@ -388,3 +398,20 @@ def calendar_years(
             continue  # "是2018年，不是2019": the year said wrong
         facts.extend(_calendar_fact(text, mentions, s, e, year, today, others, relative=rel))
     return facts, spans
+
+
+# “去年毕业，毕业时考到了高级工”: the grade's year is the graduation year said with it
+_AT_GRADUATION = re.compile(r"毕业(的)?(时|时候|那年|那一年|当年|同年)|一毕业就?|毕业就")
+
+
+def grade_year_at_graduation(text: str, mentions: Sequence[Mention], facts: Sequence[Fact]) -> List[Fact]:
+    """The grade's year when the grade was had “at graduation” and the graduation year is
+    said in the same message (a later message is read by the form, which knows the year)."""
+    graduated = next((f.value for f in facts if f.entity == "graduation_year"), None)
+    if graduated is None or any(f.entity in ("skill_grade_year", "skill_years") for f in facts):
+        return []
+    for cue in _AT_GRADUATION.finditer(text):
+        cs, ce = clause_bounds(text, cue.start())
+        if _clause_has_held(mentions, cs, ce, (SKILL_GRADE,)):
+            return [Fact("skill_grade_year", graduated, cue.start(), cue.end())]
+    return []

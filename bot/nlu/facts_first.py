@@ -27,6 +27,9 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu.clauses import levels_named
+from bot.nlu.lexicon import SKILL_GRADE, TITLE, TITLE_LEVEL
+
 SMALL_TALK = ("greet", "nlu_fallback")
 FACT_INTENTS = ("inform", "correct", "ask_eligibility", "what_if")
 FACT_EXTRACTOR = "ProfileFactExtractor"
@@ -43,6 +46,13 @@ OWN_CASE_QUESTION = re.compile(
 # “还能考什么”: what else they may take, not what the exam asks (“评审要考什么”)
 WHAT_ELSE_TO_TAKE = re.compile(r"^(那|那么)?(我|俺)?(现在)?(还能|还可以)(考|报|评)(个|点)?(什么|啥|哪个|哪级)")
 SHORT = 14  # characters: a longer message says more than this question
+# “能评工程师吗”, “那我能报技师不”: whether they may apply for a level they name — asked in a
+# chat, about themself, whatever topic the classifier heard in it (the scope of series, …)
+LEVEL_ASKED = re.compile(
+    r"^(那|那么)?(我|俺)?(现在|还|今年|明年)?(能|可以|能不能|可不可以)(直接)?(评|报|申报|考|申请)(个|上)?"
+    r"(?P<level>[^，。,.？?]{1,7}?)(吗|么|不|没|嘛)?$"
+)
+LEVEL_LABELS = (SKILL_GRADE, TITLE, TITLE_LEVEL)
 
 
 def own_case_question(message: Message) -> bool:
@@ -51,10 +61,17 @@ def own_case_question(message: Message) -> bool:
     text = re.sub(r"[\s，。,.!！?？~～…啊呀呢哈嘛吧]+$", "", message.get("text") or "")
     if not text or len(text) > SHORT:
         return False
-    if not (intent in NOT_A_TOPIC and OWN_CASE_QUESTION.search(text) or WHAT_ELSE_TO_TAKE.search(text)):
+    if not (
+        intent in NOT_A_TOPIC and OWN_CASE_QUESTION.search(text) or WHAT_ELSE_TO_TAKE.search(text) or _level_asked(text)
+    ):
         return False
     message.set(INTENT, {INTENT_NAME_KEY: "ask_eligibility", "confidence": 1.0}, add_to_output=True)
     return True
+
+
+def _level_asked(text: str) -> bool:
+    m = LEVEL_ASKED.match(text)
+    return bool(m and levels_named(m.group("level"), LEVEL_LABELS))
 
 
 def facts_first(message: Message) -> None:

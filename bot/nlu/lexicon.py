@@ -216,6 +216,19 @@ def lexicon_matches(text: str, ruler_entities: Optional[Iterable[Dict[str, Any]]
     return [m for m in found if not any(s < m.end and m.start < e for s, e in false)] if false else found
 
 
+def _place_before_award(text: str, place: Mention, lex: Dict[str, Any], maxlen: int) -> Optional[Mention]:
+    """“福建省政府特殊津贴”, “内蒙古自治区政府特殊津贴”: the end of the place begins the
+    award (省政府特殊津贴, 自治区政府特殊津贴); the place keeps what is left of it when that is
+    still a place, else gives way."""
+    for j in range(place.start + 1, place.end):
+        for length in range(min(maxlen, len(text) - j), place.end - j, -1):
+            term = lex.get(text[j : j + length])
+            if term is not None and term.label == AWARD:
+                rest = lex.get(text[place.start : j])
+                return Mention(rest, place.start, j) if rest is not None and rest.label == PLACE else None
+    return place
+
+
 def _lexicon_matches(text: str, ruler_entities: Optional[Iterable[Dict[str, Any]]]) -> List[Mention]:
     lex = lexicon()
     maxlen = _max_len()
@@ -228,6 +241,8 @@ def _lexicon_matches(text: str, ruler_entities: Optional[Iterable[Dict[str, Any]
             if term is not None:
                 hit = Mention(term, i, i + length)
                 break
+        if hit and hit.term.label == PLACE:
+            hit = _place_before_award(text, hit, lex, maxlen)
         if hit:
             found.append(hit)
             i = hit.end

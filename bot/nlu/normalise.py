@@ -55,7 +55,7 @@ from bot.nlu.clauses import (
     said_of_those_who,
     tells_own_case,
 )
-from bot.nlu.dates import calendar_years, durations, parse_number
+from bot.nlu.dates import calendar_years, durations, grade_year_at_graduation, parse_number
 from bot.nlu.lexicon import (
     AWARD,
     DEGREE,
@@ -242,6 +242,7 @@ def _extract(text: Any, ruler_entities, today, with_implied) -> List[Dict[str, A
     facts += cal
     facts += durations(text, mentions, [(m.start, m.end) for m in mentions] + cal_spans, today, others)
     facts += yes_no
+    facts += grade_year_at_graduation(text, mentions, facts)
     facts = [f for f in facts if not about_someone_else(text, f.start)]
     _mark_hypotheticals(text, facts)
     corrected = bool(CORRECTION.search(text))
