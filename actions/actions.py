@@ -447,7 +447,8 @@ class ActionAnswerEligibility(Action):
         text = tracker.latest_message.get("text") or ""
         intro = replies.level_asked_not_open(text, decision, profile.get("title_level"))
         replies.steps_on_the_level_asked(text, decision)
-        for message in replies.eligibility_messages(decision, region_note=note, intro=intro):
+        asked = replies.levels_asked(text)
+        for message in replies.eligibility_messages(decision, region_note=note, intro=intro, asked=asked):
             dispatcher.utter_message(text=message)
         return [SlotSet("answered", True)]
 

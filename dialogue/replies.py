@@ -44,15 +44,30 @@ def headline(option: Dict[str, Any]) -> str:
     return f"{ICONS[status]} {text}（{sources(option['citations'])}）"
 
 
-def _shown_options(decision: Dict[str, Any]) -> List[Dict[str, Any]]:
+def _shown_options(decision: Dict[str, Any], asked: Optional[List[Tuple[str, str]]] = None) -> List[Dict[str, Any]]:
     """The routes open (or opening) first; a closed route only when nothing is open — or
     when it is the green channel of an award they told us of (“国赛三等奖，毕业已超5年”):
-    they expect to hear about it, so it is said that it does not apply, and why."""
+    they expect to hear about it, so it is said that it does not apply, and why. A level
+    they asked about (“能评工程师吗”) leads, open or closed: it is their question."""
     hopeful = [o for o in decision["options"] if o["status"] != "ineligible"]
     if not hopeful:
-        return decision["options"]
-    closed_awards = [o for o in decision["options"] if o["status"] == "ineligible" and o.get("path") == "green_channel"]
-    return hopeful[:MAX_OTHER_OPTIONS] + closed_awards[:1]
+        shown = decision["options"]
+    else:
+        closed_awards = [
+            o for o in decision["options"] if o["status"] == "ineligible" and o.get("path") == "green_channel"
+        ]
+        shown = hopeful[:MAX_OTHER_OPTIONS] + closed_awards[:1]
+    first = next((o for o in decision["options"] if (o["kind"], o["level"]) in (asked or [])), None)
+    if first is None:
+        return shown
+    return [first] + [o for o in shown if o is not first]
+
+
+def levels_asked(text: str) -> List[Tuple[str, str]]:
+    """The (kind, level) pairs a message names: “能评工程师吗” → (title, 中级)."""
+    return [("title", level) for level in levels_named(text, (TITLE, TITLE_LEVEL))] + [
+        ("skill", grade) for grade in levels_named(text, (SKILL_GRADE,))
+    ]
 
 
 def skill_grade_asked(grade: str, profile: Dict[str, Any]) -> List[str]:
@@ -206,15 +221,20 @@ def _lower_hints(top: Dict[str, Any], others: List[Dict[str, Any]], shown: List[
 
 
 def eligibility_messages(
-    decision: Dict[str, Any], region_note: Optional[str] = None, intro: Optional[str] = None, with_steps: bool = True
+    decision: Dict[str, Any],
+    region_note: Optional[str] = None,
+    intro: Optional[str] = None,
+    with_steps: bool = True,
+    asked: Optional[List[Tuple[str, str]]] = None,
 ) -> List[str]:
-    """The answer as a few messages (no blank lines inside: channels split on them)."""
+    """The answer as a few messages (no blank lines inside: channels split on them);
+    ``asked``: the levels the message asked about, whose option leads."""
     messages: List[str] = []
     if intro:
         messages.append(intro)
     if region_note:
         messages.append(region_note)
-    shown = _shown_options(decision)
+    shown = _shown_options(decision, asked)
     if shown:
         top, others = shown[0], shown[1:]
         messages.append(f"{ICONS[top['status']]} {top['explanation']}")

@@ -888,3 +888,42 @@ def test_saying_no_certificate_in_a_longer_message_declines_the_opening_question
     )
     said = next((e["value"] for e in events if e.get("name") == "declined_slots"), [])
     assert sorted(said) == sorted(declined)
+
+
+@pytest.mark.parametrize(
+    "slots,text,first",
+    [
+        # barred from titles: the level asked about leads with the bar, not the skill route
+        (
+            {
+                "region": "baise",
+                "title_level": "助理级",
+                "skill_grade": "技师",
+                "skill_grade_year": 2019,
+                "assessment_ok": False,
+            },
+            "能评工程师吗",
+            "❌ 不能申报中级职称",
+        ),
+        # not yet: the level asked leads, the level open now is still said
+        ({"region": "national", "skill_grade": "技师", "skill_grade_year": 2025}, "想评工程师", "⏳"),
+        # no level asked: the open route leads as before
+        (
+            {
+                "region": "national",
+                "title_level": "助理级",
+                "skill_grade": "技师",
+                "skill_grade_year": 2019,
+                "assessment_ok": False,
+            },
+            "那我能评啥",
+            "✅",
+        ),
+    ],
+)
+def test_the_level_asked_about_leads_the_answer(slots, text, first):
+    msgs, _ = run(ActionAnswerEligibility(), tracker(slots, text=text, intent="ask_eligibility"))
+    options = [m["text"] for m in msgs if m.get("text", "")[:1] in "✅⏳❌❓"]
+    assert options[0].startswith(first)
+    if first == "⏳":  # what is open now is still said (a 高级工 of 2 years: 助理级)
+        assert "助理级职称" in texts(msgs)
