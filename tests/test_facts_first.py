@@ -4,7 +4,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 import pytest
 
-from bot.nlu.facts_first import facts_first, own_case_question
+from bot.nlu.facts_first import facts_first, own_case_question, topics_tied
 
 FACT = {"entity": "skill_grade", "value": "技师", "start": 3, "end": 5, "extractor": "ProfileFactExtractor"}
 
@@ -27,6 +27,23 @@ def test_fallback_with_facts_becomes_the_best_fact_intent():
     m = message("nlu_fallback", [("nlu_fallback", 0.3), ("greet", 0.28), ("what_if", 0.27), ("inform", 0.2)], [FACT])
     facts_first(m)
     assert m.get("intent")["name"] == "what_if"
+
+
+@pytest.mark.parametrize(
+    "ranking,after",
+    [
+        # two general questions tied, each confident: the first is answered, facts or not
+        ([("nlu_fallback", 0.3), ("faq_guantong", 0.49), ("faq_scope", 0.48), ("inform", 0.01)], "faq_guantong"),
+        # a weak tie stays the fallback (then facts_first may read the facts)
+        ([("nlu_fallback", 0.3), ("faq_scope", 0.28), ("faq_guantong", 0.27)], "nlu_fallback"),
+        # a tie with a non-topic intent is no tie of topics
+        ([("nlu_fallback", 0.3), ("faq_fee", 0.45), ("ask_eligibility", 0.44)], "nlu_fallback"),
+    ],
+)
+def test_a_tie_between_two_general_questions_answers_the_first(ranking, after):
+    m = message("nlu_fallback", ranking, [FACT])
+    topics_tied(m)
+    assert m.get("intent")["name"] == after
 
 
 def test_without_facts_or_other_intents_nothing_changes():

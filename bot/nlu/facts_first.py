@@ -74,6 +74,24 @@ def _level_asked(text: str) -> bool:
     return bool(m and levels_named(m.group("level"), LEVEL_LABELS))
 
 
+# two general questions the classifier cannot tell apart (“贯通是不是只有工程系列”: 贯通 or
+# the series?) with this much confidence each: either answer helps more than “没太明白”
+TOPIC_TIE_CONFIDENCE = 0.3
+
+
+def topics_tied(message: Message) -> bool:
+    """The fallback came from a tie between two general-question intents, each confident."""
+    if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) != "nlu_fallback":
+        return False
+    ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != "nlu_fallback"]
+    if len(ranking) < 2 or not all(r.get(INTENT_NAME_KEY, "").startswith("faq_") for r in ranking[:2]):
+        return False
+    if ranking[1].get("confidence", 0) < TOPIC_TIE_CONFIDENCE:
+        return False
+    message.set(INTENT, dict(ranking[0]), add_to_output=True)
+    return True
+
+
 def facts_first(message: Message) -> None:
     intent = message.get(INTENT) or {}
     if intent.get(INTENT_NAME_KEY) not in SMALL_TALK:
@@ -102,6 +120,6 @@ class FactsBeforeSmallTalk(GraphComponent):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            if not own_case_question(message):
+            if not own_case_question(message) and not topics_tied(message):
                 facts_first(message)
         return messages
