@@ -47,6 +47,11 @@ CASES = [
     # a title wished for is no title held: the years beside it are not the title's
     ("我是车工十多年了想弄个职称", {"skill_years": 10}),
     ("职称拿了五年 想评高级", {"title_years": 5}),
+    # two levels, two times: the highest level keeps its own time, not the first said
+    ("我2019年拿的技师 2023年又考了高级技师", {"skill_grade": "高级技师", "skill_grade_year": 2023}),
+    ("技师干了三年，高级技师两年", {"skill_grade": "高级技师", "skill_years": 2}),
+    ("我是高级技师，技师是2015年拿的", {"skill_grade": "高级技师"}),
+    ("2015年评的助理工程师，2021年评的工程师", {"title_level": "中级", "series": "工程", "title_years": 4}),
     # 评上 is said of grades too: the level said before it decides
     ("高级技师，评上五年了", {"skill_grade": "高级技师", "skill_years": 5}),
     ("我是工程师，评上五年了", {"title_level": "中级", "series": "工程", "title_years": 5}),

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import logging
+import re
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from rules_engine import clock
@@ -47,6 +48,7 @@ from bot.nlu.clauses import (
     HYPOTHETICAL,
     Fact,
     about_someone_else,
+    clause_bounds,
     classify_mentions,
     fold,
     is_hypothetical,
@@ -175,7 +177,45 @@ def _mark_hypotheticals(text: str, facts: List[Fact]) -> None:
             f.role = HYPOTHETICAL
 
 
-def _choose(facts: List[Fact], corrected: bool) -> List[Fact]:
+_TIMES_OF_LEVEL = {"skill_grade": ("skill_grade_year", "skill_years"), "title_level": ("title_years",)}
+# “2023年又考了高级技师”: a year said before getting a level is that level's
+_GOT_AFTER = re.compile(r"^[^，。,；;]{0,6}?(拿|考|取得|获得|评|升)")
+
+
+def _level_of_time(text: str, time: Fact, levels: List[Fact]) -> Fact:
+    """The level a year or a duration is said of, among several named: the one in its
+    clause; else the first level after it when it leads to getting one (“2023年又考了高级
+    技师”); else the last one before it (“技师干了三年”)."""
+    cs, ce = clause_bounds(text, time.start)
+    inside = [lv for lv in levels if cs <= lv.start < ce]
+    if len(inside) == 1:
+        return inside[0]
+    pool = inside or levels
+    after = [lv for lv in pool if lv.start >= time.end]
+    if after and _GOT_AFTER.match(text[time.end : after[0].start]):
+        return after[0]
+    before = [lv for lv in pool if lv.end <= time.start]
+    return before[-1] if before else min(pool, key=lambda lv: abs(lv.start - time.start))
+
+
+def _time_of_the_chosen_level(text, facts, chosen, role, level_key, time_keys) -> None:
+    """“我2019年拿的技师 2023年又考了高级技师”: the highest level is kept, and with it its
+    own year — not the first year said. A time said only of a lower level is dropped
+    (the dialogue asks for the kept level's)."""
+    levels = [f for f in facts if f.entity == level_key and f.role == role]
+    top = chosen.get((level_key, role))
+    if top is None or len({f.value for f in levels}) < 2:
+        return
+    for key in time_keys:
+        times = [f for f in facts if f.entity == key and f.role == role]
+        own = [t for t in times if _level_of_time(text, t, levels).value == top.value]
+        if own:
+            chosen[(key, role)] = own[-1]
+        elif times:
+            chosen.pop((key, role), None)
+
+
+def _choose(facts: List[Fact], corrected: bool, text: str = "") -> List[Fact]:
     chosen: Dict[Tuple[str, Optional[str]], Fact] = {}
     awards: Dict[Tuple[Any, Optional[str]], Fact] = {}
     for f in sorted(facts, key=lambda f: f.start):
@@ -194,6 +234,9 @@ def _choose(facts: List[Fact], corrected: bool) -> List[Fact]:
             if order.index(f.value) > order.index(old.value):
                 chosen[key] = f
     for role in {r for _, r in chosen}:
+        for level_key, time_keys in _TIMES_OF_LEVEL.items():
+            if not corrected:  # a correction keeps what was said last
+                _time_of_the_chosen_level(text, facts, chosen, role, level_key, time_keys)
         if ("skill_grade_year", role) in chosen and ("skill_years", role) in chosen:
             # "干了二十多年电焊，高级工证是2010年考的": the grade's own year, not the years of work
             del chosen[("skill_years", role)]
@@ -246,7 +289,7 @@ def _extract(text: Any, ruler_entities, today, with_implied) -> List[Dict[str, A
     facts = [f for f in facts if not about_someone_else(text, f.start)]
     _mark_hypotheticals(text, facts)
     corrected = bool(CORRECTION.search(text))
-    chosen = _choose(facts, corrected)
+    chosen = _choose(facts, corrected, text)
     if with_implied and not any(f.entity == "series" for f in chosen):
         implied = _implied_series(mentions)
         if implied:
