@@ -31,8 +31,9 @@ from .general import (
     region_note as _region_note,
     set_by_this_message,
     slots_before_this_message,
+    tracker_profile,
 )
-from dialogue.profile_slots import HYPOTHETICAL, PROFILE_KEYS, merge_awards, profile_from_slots
+from dialogue.profile_slots import HYPOTHETICAL, PROFILE_KEYS, merge_awards
 
 logger = logging.getLogger(__name__)
 
@@ -94,7 +95,7 @@ HOTLINE = replies.HOTLINE
 
 
 def current_profile(tracker: Tracker) -> Dict[str, Any]:
-    profile, dropped = profile_from_slots(tracker.slots)
+    profile, dropped = tracker_profile(tracker)
     if dropped:
         logger.warning("dropped unacceptable slot values: %s", dropped)
     return profile

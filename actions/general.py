@@ -204,7 +204,40 @@ def region_note(tracker: Tracker) -> Optional[str]:
 
 
 def _profile(tracker: Tracker) -> Dict[str, Any]:
-    return profile_from_slots(tracker.slots)[0]
+    return tracker_profile(tracker)[0]
+
+
+# the grade's time, said as years (“干了三年”) or as the year it was had (“去年拿的”)
+GRADE_TIMES = ("skill_years", "skill_grade_year")
+
+
+def tracker_profile(tracker: Tracker) -> Tuple[Dict[str, Any], List[str]]:
+    """The profile the slots hold (and the values dropped as unacceptable), with the
+    grade's time as said last: “技师，干了三年” then “不对，是去年才拿的证” — the engine
+    would otherwise go on counting the three years. Said in one message, the year wins."""
+    slots = dict(tracker.slots)
+    if all(slots.get(key) is not None for key in GRADE_TIMES):
+        said_in = {key: _turn_of_last_value(tracker.events, key) for key in GRADE_TIMES}
+        older = "skill_years" if said_in["skill_years"] <= said_in["skill_grade_year"] else "skill_grade_year"
+        slots[older] = None
+    return profile_from_slots(slots)
+
+
+def _turn_of_last_value(events: List[Dict[str, Any]], slot: str) -> int:
+    """How many user messages came before the slot was last given a value by what the user
+    said: by the NLU (before any action of the turn) or a new value an action read from it
+    — not the same value set again (the form re-sets the facts it validates)."""
+    turn, last, value, acted = 0, -1, None, False
+    for e in events:
+        if e.get("event") == "user":
+            turn, acted = turn + 1, False
+        elif e.get("event") == "action":
+            acted = True
+        elif e.get("event") == "slot" and e.get("name") == slot:
+            if e.get("value") is not None and (not acted or e.get("value") != value):
+                last = turn
+            value = e.get("value")
+    return last
 
 
 def _definition_from_elsewhere(answers: List[Dict[str, Any]], region: Optional[str]) -> Optional[str]:

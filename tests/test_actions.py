@@ -927,3 +927,61 @@ def test_the_level_asked_about_leads_the_answer(slots, text, first):
     assert options[0].startswith(first)
     if first == "⏳":  # what is open now is still said (a 高级工 of 2 years: 助理级)
         assert "助理级职称" in texts(msgs)
+
+
+def _user(text):
+    return {"event": "user", "text": text, "parse_data": {}}
+
+
+@pytest.mark.parametrize(
+    "events,kept",
+    [
+        # “技师 干了三年” then “不对 是去年才拿的证”: the year said last
+        (
+            [
+                _user("技师 干了三年"),
+                _slot("skill_years", 3),
+                _user("不对 是去年才拿的证"),
+                _slot("skill_grade_year", 2025),
+            ],
+            "skill_grade_year",
+        ),
+        # the other way round: the years said last
+        (
+            [_user("2018年拿的"), _slot("skill_grade_year", 2018), _user("说错了 拿了两年"), _slot("skill_years", 2)],
+            "skill_years",
+        ),
+        # both in one message: the grade's own year
+        (
+            [_user("干了二十年，证是2010年的"), _slot("skill_years", 20), _slot("skill_grade_year", 2010)],
+            "skill_grade_year",
+        ),
+    ],
+)
+def test_the_grades_time_said_last_counts(events, kept):
+    from actions.general import tracker_profile
+
+    slots = {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+    profile, _ = tracker_profile(tracker({"skill_grade": "技师", **slots}, events=events))
+    dropped = ({"skill_years", "skill_grade_year"} - {kept}).pop()
+    assert profile.get(kept) == slots[kept] and dropped not in profile
+
+
+def test_a_fact_the_form_sets_again_is_not_said_again():
+    """The form re-sets the facts it validates after the NLU's: that is no new saying."""
+    from actions.general import tracker_profile
+
+    events = [
+        _user("高级技师 2018年拿的"),
+        _slot("skill_grade_year", 2018),
+        {"event": "action", "name": "action_listen"},
+        _user("说错了 拿了两年"),
+        _slot("skill_years", 2),
+        {"event": "action", "name": "eligibility_form"},
+        _slot("skill_years", 2),
+        _slot("skill_grade_year", 2018),
+    ]
+    profile, _ = tracker_profile(
+        tracker({"skill_grade": "高级技师", "skill_years": 2, "skill_grade_year": 2018}, events=events)
+    )
+    assert profile.get("skill_years") == 2 and "skill_grade_year" not in profile

@@ -342,6 +342,7 @@ _FACT_WORD = re.compile(r"处分|考核|合格|退休|造假|记过|调查|档�
 _RULES_OF_PLACE_AFTER = re.compile(r"^(那边|这边|那里|这里|那个|这个|市|的)*(政策|细则|规定|文件|办法|实施细则)")
 _MAY_USE = re.compile(r"能用|能不能用|可以用|参照|适用|管用|套用|按.{0,4}(吗|不)")
 _ORIGIN_AFTER = re.compile(r"^(省|市|县)?(人(?!社|力|才|民|大|事)|上的|读的|上学|读书|念的|读过|上过)")
+_HOME_BEFORE = re.compile(r"(家在|家住|家是|住在|家里在)$")
 _FORMER_PLACE = re.compile(r"老家|户口|户籍|籍贯|出生在|出生于|以前在|原来在|之前在|从前在|曾经在|祖籍")
 
 
@@ -402,10 +403,10 @@ def classify_mentions(text: str, mentions: List[Mention]) -> List[Mention]:
             continue  # "百色那个细则南宁能不能参照": that place's rules asked about, not where they work
         if (
             label == PLACE
-            and _ORIGIN_AFTER.match(after)
+            and (_ORIGIN_AFTER.match(after) or _HOME_BEFORE.search(before))
             and any(n.term.label == PLACE and n.start > m.end for n in mentions)
         ):
-            continue  # "我是广东人在百色打工": the place of work, said after, decides
+            continue  # "我是广东人在百色打工", "家在田阳，在南宁上班": the place of work, said after, decides
         if label == SKILL_GRADE and _FAILED_AFTER.match(after):
             continue  # "技师考了三次没考过": not held
         if label in (SKILL_GRADE, TITLE, TITLE_LEVEL) and _FORMER_LEVEL_AFTER.match(after):
