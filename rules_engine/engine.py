@@ -87,7 +87,10 @@ def evaluate_valid(checked: Dict[str, Any]) -> Dict[str, Any]:
             missing.presumed.extend(d.assumptions)
     # A bar on a direction the applicant is not asking about is noise, unless nothing
     # else is known yet — then it is the most useful thing to say.
-    active = [a for a in active if not drafts or any(d.kind in a.bar.applies_to for d in drafts)]
+    # A title holder told where a higher title comes from (the held-title note) hears the
+    # title bars too: “再往上晋升，按一般条件申报” beside a bar unsaid would mislead.
+    asked_kinds = {d.kind for d in drafts} | ({"title"} if title_held_only else set())
+    active = [a for a in active if not drafts or any(kind in a.bar.applies_to for kind in asked_kinds)]
 
     decision: Dict[str, Any] = {
         "region": region,

@@ -200,8 +200,12 @@ def blocker_json(a: ActiveBar, facts: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def promotion_text(entry: Knowledge, held_level: str) -> str:
-    """The held-title note: `{held}` in the entry's answer is the title level held."""
-    return entry.answer.replace("{held}", held_level)
+    """The held-title note: `{held}` in the entry's answer is the title level held. Of
+    the top level (正高级) only its first clause is said: there is no “再往上晋升”."""
+    text = entry.answer.replace("{held}", held_level)
+    if held_level == vocabulary.title_levels()[-1]:
+        return text.split("；")[0] + f"；{held_level}已是职称的最高一级。"
+    return text
 
 
 def step_text(entry: Knowledge, levels: List[str], facts: Dict[str, Any], today: _dt.date) -> str:
