@@ -107,6 +107,8 @@ def facts_for_evaluation(profile: Dict[str, Any]) -> Dict[str, Any]:
     facts.setdefault("application_year", clock.current_year())
     if "skill_years" not in facts and "skill_grade_year" in facts:
         facts["skill_years"] = facts["application_year"] - facts["skill_grade_year"]
+    if "fraud_year" in facts and "fraud_count" not in facts:
+        facts["fraud_count"] = 1  # a finding with its year is at least one finding
     return facts
 
 
