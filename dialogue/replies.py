@@ -5,11 +5,12 @@ from the rules engine's decision and knowledge base."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Dict, List, Optional, Tuple
 
 from bot.nlu.clauses import levels_named
 from bot.nlu.lexicon import SKILL_GRADE, TITLE, TITLE_LEVEL
-from rules_engine import evaluate
+from rules_engine import clock, evaluate
 from rules_engine.explain import UNMET, cite, level_words
 from rules_engine.loader import short_name
 from rules_engine.model import Citation
@@ -144,11 +145,37 @@ def awards_that_change_nothing(profile: Dict[str, Any], decision: Dict[str, Any]
 
 
 def idle_awards_note(awards: List[str], region: str) -> str:
+    """Why an award told changes nothing: the region's documents do not list it, or they do
+    and the level it leads to is no higher than theirs (held, or open by the ordinary route)."""
     docs = "和".join(short_name(doc) for doc in dict.fromkeys([region, "national"]))
-    return (
-        f"您说的{'、'.join(awards)}，不在{docs}列出的可直接申报或破格申报的奖项中（或对您现在的结果没有影响），"
-        "以下按一般条件答复。"
-    )
+    listed = [a for a in awards if award_listed(a, region)]
+    unlisted = [a for a in awards if a not in listed]
+    parts = []
+    if unlisted:
+        parts.append(f"您说的{'、'.join(unlisted)}，不在{docs}列出的可直接申报或破格申报的奖项中")
+    if listed:
+        parts.append(
+            f"{'您说的' if not unlisted else ''}{'、'.join(listed)}是文件列出的奖项，但按您的情况不改变可申报的级别"
+            "（它通往的级别您已经取得或已可按一般条件申报，或其条件不满足）"
+        )
+    return "；".join(parts) + "。以下按一般条件答复。"
+
+
+@lru_cache(maxsize=None)
+def award_listed(award: str, region: str) -> bool:
+    """Whether any route of the region (or the national text it follows) opens something
+    to someone with this award that it would not open without: a level, or a sooner year."""
+    school = {"skill_school_class": "预备技师班", "graduation_year": clock.current_year(), "stayed_in_region": True}
+    probes = [
+        {"skill_grade": g, "skill_years": 0, **extra} for g in vocabulary.skill_grades() for extra in ({}, school)
+    ]
+    probes += [{"title_level": level} for level in vocabulary.title_levels()]
+    for probe in probes:
+        profile = {"region": region, **probe}
+        with_award = {(o["kind"], o["level"], o["status"]) for o in evaluate({**profile, "awards": [award]})["options"]}
+        if with_award != {(o["kind"], o["level"], o["status"]) for o in evaluate(profile)["options"]}:
+            return True
+    return False
 
 
 def nothing_further(profile: Dict[str, Any]) -> Optional[str]:

@@ -985,3 +985,21 @@ def test_a_fact_the_form_sets_again_is_not_said_again():
         tracker({"skill_grade": "高级技师", "skill_years": 2, "skill_grade_year": 2018}, events=events)
     )
     assert profile.get("skill_years") == 2 and "skill_grade_year" not in profile
+
+
+@pytest.mark.parametrize(
+    "award,region,listed",
+    [
+        ("广西技术能手", "nei_mongol", False),  # 内蒙古's documents do not name it
+        ("省级政府特殊津贴", "nei_mongol", True),  # named (二（二）3 / 二（四）), leads to 副高级
+        ("全国技术能手", "baise", True),
+        ("世界技能大赛金牌", "national", False),  # the national text names no world contest
+    ],
+)
+def test_an_award_that_changes_nothing_is_not_called_unlisted_when_it_is_listed(award, region, listed):
+    """A 副高级 holder with 省级政府特殊津贴 in 内蒙古 was told the award is not in the
+    documents; it is — it only leads to what they hold."""
+    from dialogue.replies import idle_awards_note
+
+    note = idle_awards_note([award], region)
+    assert ("是文件列出的奖项" in note) == listed and ("不在" in note) == (not listed)
