@@ -52,6 +52,8 @@ CASES = [
     ("技师干了三年，高级技师两年", {"skill_grade": "高级技师", "skill_years": 2}),
     ("我是高级技师，技师是2015年拿的", {"skill_grade": "高级技师"}),
     ("2015年评的助理工程师，2021年评的工程师", {"title_level": "中级", "series": "工程", "title_years": 4}),
+    # a held title's series is not implied beside a grade: it is not the series applied in
+    ("我是经济师 高级技师5年了", {"title_level": "中级", "skill_grade": "高级技师", "skill_years": 5}),
     # 评上 is said of grades too: the level said before it decides
     ("高级技师，评上五年了", {"skill_grade": "高级技师", "skill_years": 5}),
     ("我是工程师，评上五年了", {"title_level": "中级", "series": "工程", "title_years": 5}),
