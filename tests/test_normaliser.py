@@ -57,6 +57,14 @@ CASES = [
     # 平 typed for 评 after a wish: the title asked for, not held
     ("能平助理工程师吗", {"series": "工程"}),
     ("我在平果 高级工", {"region": "baise", "skill_grade": "高级工"}),
+    # a title revoked is not held; its year is the finding's (百色 第七条（二）)
+    (
+        "高级工 百色 3年 2023年我的助理工程师被撤销了 因为材料造假",
+        {"skill_grade": "高级工", "region": "baise", "skill_years": 3, "fraud_year": 2023, "fraud_count": 1},
+    ),
+    # a recent 警告 is a 处分 still in its 影响期 (第七条（三）); an old one says nothing
+    ("今年受了个警告处分", {"under_investigation": True}),
+    ("2019年受过警告处分", {}),
     # 评上 is said of grades too: the level said before it decides
     ("高级技师，评上五年了", {"skill_grade": "高级技师", "skill_years": 5}),
     ("我是工程师，评上五年了", {"title_level": "中级", "series": "工程", "title_years": 5}),

@@ -74,8 +74,12 @@ _CONTRAST = re.compile(r"不过|(?<![不])但是|(?<![不])但(?!凡|愿)|可是
 
 # A space between two Chinese words cuts a clause as a comma does ("二级证 二零二三年取得 年度考核
 # 一直合格", typed on a phone or heard by voice input), but not after a negation ("不是 技师")
-# nor around a number ("干了 3 年").
-_SPACE_CUT = re.compile(r"(?<=[\u4e00-\u9fff])(?<![不没未无非])(?<!不是)(?<!没有)[ \t\u3000]+(?=[\u4e00-\u9fff])")
+# nor around a number ("干了 3 年"); before a duration ("百色 3年") it does, and between two
+# times ("3年 2023年"), but not before a year ("工程师 2020年拿的证": the title's).
+_SPACE_CUT = re.compile(
+    r"(?<=[\u4e00-\u9fff])(?<![不没未无非])(?<!不是)(?<!没有)[ \t\u3000]+(?=[\u4e00-\u9fff]|\d{1,2}\s*年)"
+    r"|(?<=年)[ \t\u3000]+(?=\d)"  # "百色 3年 2023年…": two times, two clauses
+)
 
 
 @lru_cache(maxsize=128)
@@ -332,6 +336,7 @@ _FORMER_LEVEL_AFTER = re.compile(r"^(证)?(是|那是)?(更早|以前|之前|早
 _FAILED_AFTER = re.compile(
     r"^(证)?(考了[^，。,;；]{0,4}?|也)?(没考过|没考上|没通过|没拿到|没评上|考不上|没过(?![多几一两三]))"
 )
+_REVOKED_AFTER = re.compile(r"^(职称|证书|证|资格)?(也|都)?(被|已被|已经被|给)?(撤销|撤了|取消|收回|吊销|作废|注销)")
 _STUDIED_BEFORE = re.compile(r"(学的是?|学|读的是?|读|念的是?|专业是)$")
 _LEVEL_GUARD_AFTER = re.compile(
     r"^(建造师|注册|消防|造价|心理|人力资源|健康管理|律师|医院|甲等|资质|企业|公路|运动员|教练|裁判|社会体育指导员)"
@@ -410,6 +415,8 @@ def classify_mentions(text: str, mentions: List[Mention]) -> List[Mention]:
             continue  # "我是广东人在百色打工", "家在田阳，在南宁上班": the place of work, said after, decides
         if label == SKILL_GRADE and _FAILED_AFTER.match(after):
             continue  # "技师考了三次没考过": not held
+        if label in (SKILL_GRADE, TITLE, TITLE_LEVEL) and _REVOKED_AFTER.match(after):
+            continue  # "我的助理工程师被撤销了": no longer held
         if label in (SKILL_GRADE, TITLE, TITLE_LEVEL) and _FORMER_LEVEL_AFTER.match(after):
             continue  # "2020年考的是技师，高级工是更早以前的": a level held before, not now
         neg = _MENTION_NEG_BEFORE.search(mask_non_negating(before))

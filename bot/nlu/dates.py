@@ -179,7 +179,8 @@ def years_kind(text: str, mentions: Sequence[Mention], start: int, end: int) -> 
 # What a year or a duration can be said with, and what it then means.
 _ANCHOR_CUES = (
     ("graduation", re.compile(r"毕业")),
-    ("fraud", re.compile(r"造假|作假|弄虚|虚假|伪造|剽窃|骗取|编造|虚报|被查出|查实")),
+    # a title revoked (撤销) is one revoked for 弄虚作假 (百色 第七条（二）): its year is the finding's
+    ("fraud", re.compile(r"造假|作假|弄虚|虚假|伪造|剽窃|骗取|编造|虚报|被查出|查实|撤销|吊销")),
     ("other", re.compile(r"退休|考核|处分|记过|诚信|合格|称职|岁|出生|生的|政策|规定|文件|通知|变化")),
     ("level", re.compile(r"拿|考(?!核)|取得|获得|评上|评的|聘|证")),
 )

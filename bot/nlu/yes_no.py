@@ -124,7 +124,25 @@ def _discipline(text: str) -> List[Fact]:
         if m.group(0) == "处分" and re.search(r"警告", text[max(cs, s - 4) : s]):
             value = False
         facts.append(Fact("demerit_punishment", value, s, e))
+    facts += _recent_warning(text, facts)
     return facts
+
+
+# “今年受了个警告处分”: below 记过, but a 处分 still in its 影响期 bars (百色 第七条（三）,
+# 第十四条（二）); the documents give no length, so one said to be recent is read as inside it
+_WARNING = re.compile(r"警告(处分)?")
+_RECENT = re.compile(r"今年|刚|最近|这个月|上个月|前几个月|几个月前|半年内|这半年")
+
+
+def _recent_warning(text: str, facts: List[Fact]) -> List[Fact]:
+    if any(f.entity == "under_investigation" for f in facts):
+        return []
+    for m in _WARNING.finditer(text):
+        s, e = m.span()
+        cs, ce = clause_bounds(text, s)
+        if _RECENT.search(text[cs:ce]) and not negated_before(text, s, 8) and not _period_over(text, s, e):
+            return [Fact("under_investigation", True, s, e)]
+    return []
 
 
 def _integrity_and_fraud(text: str) -> List[Fact]:
