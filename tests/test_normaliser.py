@@ -57,6 +57,8 @@ CASES = [
     # 平 typed for 评 after a wish: the title asked for, not held
     ("能平助理工程师吗", {"series": "工程"}),
     ("我在平果 高级工", {"region": "baise", "skill_grade": "高级工"}),
+    # a place said to be home is not where they work
+    ("说错了，我是在百色凌云县上班，南宁是老家", {"region": "baise"}),
     # a title revoked is not held; its year is the finding's (百色 第七条（二）)
     (
         "高级工 百色 3年 2023年我的助理工程师被撤销了 因为材料造假",

@@ -348,6 +348,9 @@ _FACT_WORD = re.compile(r"处分|考核|合格|退休|造假|记过|调查|档�
 _RULES_OF_PLACE_AFTER = re.compile(r"^(那边|这边|那里|这里|那个|这个|市|的)*(政策|细则|规定|文件|办法|实施细则)")
 _MAY_USE = re.compile(r"能用|能不能用|可以用|参照|适用|管用|套用|按.{0,4}(吗|不)")
 _ORIGIN_AFTER = re.compile(r"^(省|市|县)?(人(?!社|力|才|民|大|事)|上的|读的|上学|读书|念的|读过|上过)")
+_FORMER_PLACE_AFTER = re.compile(
+    r"^(市|县|区)?(那边|这边)?(是|算)?(我的?|俺)?(老家|户口|户籍|籍贯|出生地|以前待的|原来待的)"
+)
 _HOME_BEFORE = re.compile(r"(家在|家住|家是|住在|家里在)$")
 _FORMER_PLACE = re.compile(r"老家|户口|户籍|籍贯|出生在|出生于|以前在|原来在|之前在|从前在|曾经在|祖籍")
 
@@ -403,8 +406,8 @@ def classify_mentions(text: str, mentions: List[Mention]) -> List[Mention]:
             continue  # "建设局", "学的会计": not a title series
         if label == DEGREE and (_DEGREE_COMPARE_BEFORE.search(before) or _DEGREE_COMPARE_AFTER.match(after)):
             continue  # "相当于本科吗", "和大专一样吗": an equivalence question, not the caller's degree
-        if label == PLACE and _FORMER_PLACE.search(before):
-            continue  # "老家百色的，现在在包头": where they work now decides
+        if label == PLACE and (_FORMER_PLACE.search(before) or _FORMER_PLACE_AFTER.match(after)):
+            continue  # "老家百色的，现在在包头", "南宁是老家": where they work now decides
         if label == PLACE and _RULES_OF_PLACE_AFTER.match(after) and _MAY_USE.search(text):
             continue  # "百色那个细则南宁能不能参照": that place's rules asked about, not where they work
         if (
