@@ -57,6 +57,9 @@ CASES = [
     # 平 typed for 评 after a wish: the title asked for, not held
     ("能平助理工程师吗", {"series": "工程"}),
     ("我在平果 高级工", {"region": "baise", "skill_grade": "高级工"}),
+    # a failed assessment too old for any window from now on bars nothing (test today: 2025)
+    ("2020年考核不合格过一次", {}),
+    ("2022年考核不合格 其他年份都合格", {"assessment_ok": False}),
     # a place said to be home is not where they work
     ("说错了，我是在百色凌云县上班，南宁是老家", {"region": "baise"}),
     # a title revoked is not held; its year is the finding's (百色 第七条（二）)

@@ -416,3 +416,30 @@ def grade_year_at_graduation(text: str, mentions: Sequence[Mention], facts: Sequ
         if _clause_has_held(mentions, cs, ce, (SKILL_GRADE,)):
             return [Fact("skill_grade_year", graduated, cue.start(), cue.end())]
     return []
+
+
+def failures_outside_every_window(text: str, facts: List[Fact], today: _dt.date) -> List[Fact]:
+    """The facts without a failed 年度考核 whose year is too old to bar any application from
+    now on (“2022年考核不合格” in 2026): 百色 第七条（一） and national 二（二）1 count the
+    3 years before the application year, so a failure in Y bars up to Y+3 only."""
+    kept = []
+    for f in facts:
+        if f.entity == "assessment_ok" and f.value is False:
+            cs, ce = clause_bounds(text, f.start)
+            years = [_year_of(m, today) for m in _CAL_YEAR.finditer(text[cs:ce])]
+            years = [y for y in years if y is not None]
+            if years and max(years) + 3 < today.year:
+                continue
+        kept.append(f)
+    return kept
+
+
+def _year_of(m: "re.Match[str]", today: _dt.date) -> Optional[int]:
+    if m.group("y4"):
+        return int(m.group("y4"))
+    if m.group("rel"):
+        return today.year + _REL_YEAR[m.group("rel")]
+    if m.group("y2") and m.group("y2").isdigit():
+        yy = int(m.group("y2"))
+        return 2000 + yy if yy <= today.year % 100 else 1900 + yy
+    return None

@@ -57,7 +57,13 @@ from bot.nlu.clauses import (
     said_of_those_who,
     tells_own_case,
 )
-from bot.nlu.dates import calendar_years, durations, grade_year_at_graduation, parse_number
+from bot.nlu.dates import (
+    calendar_years,
+    durations,
+    failures_outside_every_window,
+    grade_year_at_graduation,
+    parse_number,
+)
 from bot.nlu.lexicon import (
     AWARD,
     DEGREE,
@@ -279,7 +285,7 @@ def _extract(text: Any, ruler_entities, today, with_implied) -> List[Dict[str, A
     facts = _mention_facts(mentions)
     facts += _combo_awards(text, [(f.start, f.end) for f in facts])
     _read_awards_where_said(mentions, facts, text)
-    yes_no = yes_no_facts(text, own_case=tells_own_case(text, mentions))
+    yes_no = failures_outside_every_window(text, yes_no_facts(text, own_case=tells_own_case(text, mentions)), today)
     others = yes_no + [f for f in facts if f.entity == "awards"]
     cal, cal_spans = calendar_years(text, mentions, today, others)
     facts += cal
