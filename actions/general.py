@@ -18,7 +18,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from rules_engine import answer_topic, evaluate
+from rules_engine import answer_topic, evaluate, vocabulary
 from rules_engine.loader import LAYER_ORDER, find_item
 from rules_engine.vocabulary import resolve_place
 
@@ -216,11 +216,35 @@ def tracker_profile(tracker: Tracker) -> Tuple[Dict[str, Any], List[str]]:
     grade's time as said last: “技师，干了三年” then “不对，是去年才拿的证” — the engine
     would otherwise go on counting the three years. Said in one message, the year wins."""
     slots = dict(tracker.slots)
+    if _series_only_of_the_title_held(tracker, slots):
+        slots["series"] = None
     if all(slots.get(key) is not None for key in GRADE_TIMES):
         said_in = {key: _turn_of_last_value(tracker.events, key) for key in GRADE_TIMES}
         older = "skill_years" if said_in["skill_years"] <= said_in["skill_grade_year"] else "skill_grade_year"
         slots[older] = None
     return profile_from_slots(slots)
+
+
+def _series_only_of_the_title_held(tracker: Tracker, slots: Dict[str, Any]) -> bool:
+    """“我是经济师，也是高级技师”: 经济 is the series of the title held, not one they apply
+    in through their grade — a skilled worker applies in a bridged series (第六条). Held
+    beside a grade, such a series is left out of the decision (the answer then states
+    “所报系列在贯通领域内” as its premise) instead of refusing them — unless the user named
+    it as a series (“想报经济系列”)."""
+    series = slots.get("series")
+    if (
+        not series
+        or series in vocabulary.bridging_series()
+        or not (slots.get("skill_grade") and slots.get("title_level"))
+    ):
+        return False
+    said = [e for e in tracker.events if e.get("event") in ("user", "slot")]
+    for i, e in enumerate(said):
+        if e.get("event") == "slot" and e.get("name") == "series" and e.get("value") == series:
+            turn = next((u for u in reversed(said[:i]) if u.get("event") == "user"), {})
+            if "系列" in (turn.get("text") or ""):
+                return False  # “我想报经济系列”: the series applied in, said as such
+    return True
 
 
 def _turn_of_last_value(events: List[Dict[str, Any]], slot: str) -> int:

@@ -1003,3 +1003,19 @@ def test_an_award_that_changes_nothing_is_not_called_unlisted_when_it_is_listed(
 
     note = idle_awards_note([award], region)
     assert ("是文件列出的奖项" in note) == listed and ("不在" in note) == (not listed)
+
+
+@pytest.mark.parametrize(
+    "text,series_kept",
+    [
+        ("我是经济师 也是高级技师 拿了5年", False),  # the held title's series: not the one applied in
+        ("我是经济师 高级技师5年 想报经济系列", True),  # named as the series applied in
+    ],
+)
+def test_a_held_titles_unbridged_series_beside_a_grade_does_not_refuse_them(text, series_kept):
+    from actions.general import tracker_profile
+
+    slots = {"region": "baise", "title_level": "中级", "series": "经济", "skill_grade": "高级技师", "skill_years": 5}
+    events = [_user(text)] + [_slot(k, v) for k, v in slots.items()]
+    profile, _ = tracker_profile(tracker(slots, text=text, events=events))
+    assert ("series" in profile) == series_kept

@@ -296,11 +296,7 @@ def _extract(text: Any, ruler_entities, today, with_implied) -> List[Dict[str, A
     _mark_hypotheticals(text, facts)
     corrected = bool(CORRECTION.search(text))
     chosen = _choose(facts, corrected, text)
-    # A held title's series (经济师 → 经济) is not the series a skilled worker applies in
-    # through their grade: with a grade held too, it is not implied (the answer presumes
-    # a bridged series instead of refusing a 高级技师 for holding 经济师).
-    grade_held = any(f.entity == "skill_grade" and not f.role for f in chosen)
-    if with_implied and not grade_held and not any(f.entity == "series" for f in chosen):
+    if with_implied and not any(f.entity == "series" for f in chosen):
         implied = _implied_series(mentions)
         if implied:
             pick = implied[-1] if corrected else implied[0]
