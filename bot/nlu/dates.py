@@ -79,7 +79,10 @@ _CUMULATIVE = re.compile(r"累计|累积|技术工作|技术这行|搞技术|搞
 # "海外引进的博士，毕业三年了": for 海外引进人才 the years since the degree (CONTRACT §3)
 _OVERSEAS = re.compile(r"海外|海归|留学回国|国外引进|境外引进")
 # 取得…资格 is a title's qualification; …职业资格 is a skill grade's old name
-_TITLE_CUE = re.compile(r"职称|评上|评的|聘上|聘任|聘的|评了|取得.{0,6}?(?<!职业)资格")
+# (“取得技师资格” is a grade's: a grade named before 资格 makes it no title cue)
+_TITLE_CUE = re.compile(
+    r"职称|评上|评的|聘上|聘任|聘的|评了|取得(?:(?!技师|高级工|中级工|初级工|技工).){0,6}?(?<!职业)资格"
+)
 # “高级技师，评上五年了”: 评上 is said of grades too — with no level in its clause, the level
 # said before it decides
 _TITLE_CUE_WEAK = re.compile(r"^[^职聘资]*(评上|评的|评了)[^职聘资]*$")
