@@ -86,6 +86,9 @@ def said(text, intent, confidence=0.88):
         ("那还能考什么", "faq_evaluation"),  # what else they may take
         ("能评工程师吗", "faq_scope"),  # a level they name: their own case, whatever the topic heard
         ("那我能报技师不", "faq_levels"),
+        ("嗯 帮我算算", "out_of_scope"),  # taking up the offer to check their case
+        ("好的 算一下", "greet"),
+        ("行 你帮我看看", "help"),
     ],
 )
 def test_short_own_case_question_is_the_eligibility_question(text, intent):

@@ -53,6 +53,12 @@ LEVEL_ASKED = re.compile(
     r"(?P<level>[^，。,.？?]{1,7}?)(吗|么|不|没|嘛)?$"
 )
 LEVEL_LABELS = (SKILL_GRADE, TITLE, TITLE_LEVEL)
+# “嗯 帮我算算”, “好的 算一下”, “行 你帮我看看”: taking up the offer to check their case (or
+# asking for it) — whatever the classifier made of the bare verbs
+CHECK_REQUESTED = re.compile(
+    r"^(嗯+|好的?|行|可以|对|是的?|要的?|那)?[，,\s]*(你|麻烦你?)?(帮我|给我|帮忙)?"
+    r"(看看|看下|看一下|算算|算一下|算下|查查|查一下|查下)$"
+)
 
 
 def own_case_question(message: Message) -> bool:
@@ -62,7 +68,11 @@ def own_case_question(message: Message) -> bool:
     if not text or len(text) > SHORT:
         return False
     if not (
-        intent in NOT_A_TOPIC and OWN_CASE_QUESTION.search(text) or WHAT_ELSE_TO_TAKE.search(text) or _level_asked(text)
+        intent in NOT_A_TOPIC
+        and OWN_CASE_QUESTION.search(text)
+        or WHAT_ELSE_TO_TAKE.search(text)
+        or _level_asked(text)
+        or CHECK_REQUESTED.match(text)
     ):
         return False
     message.set(INTENT, {INTENT_NAME_KEY: "ask_eligibility", "confidence": 1.0}, add_to_output=True)
