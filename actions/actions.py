@@ -19,7 +19,7 @@ from rules_engine.knowledge import answer_education_equivalent
 from rules_engine.vocabulary import unsettled_place
 
 from dialogue import junior_title, replies
-from dialogue.questions import OPENING, questions_to_ask
+from dialogue.questions import OPENING, asked_out_of_reach, questions_to_ask
 from .general import (
     GENERAL_INTENTS,
     ActionAnswerGeneral,
@@ -298,6 +298,8 @@ class ValidateEligibilityForm(FormValidationAction):
         declined = tracker.get_slot("declined_slots") or []
         profile = current_profile(tracker)
         asked = questions_to_ask(evaluate(profile), declined, profile)
+        if asked and asked_out_of_reach(profile, replies.levels_asked(tracker.latest_message.get("text") or "")):
+            return []  # “高级工能直接评中级吗”: no years open it — the answer says so now
         if tracker.get_slot("junior_title") == junior_title.EITHER and asked and asked[0] in OPENING:
             if "title_level" not in declined and not profile.get("title_level"):
                 return ["title_level", *asked[1:]]  # “初级职称”: which one, before the grade

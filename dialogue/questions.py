@@ -3,7 +3,7 @@ and the agent-assist console's suggestions)."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from rules_engine import evaluate, vocabulary
 
@@ -48,3 +48,28 @@ def _closed_everywhere(profile: Dict[str, Any]) -> bool:
             return False
         outcomes.add((options, bool(decision["blockers"])))
     return len(outcomes) == 1
+
+
+# a time the profile may lack, filled with a long one to see what any time would open
+_ANY_TIME = {"skill_grade": ("skill_years", 30), "title_level": ("title_years", 30)}
+
+
+def asked_out_of_reach(profile: Dict[str, Any], asked: List[Tuple[str, str]]) -> bool:
+    """“高级工能直接评中级职称吗”: no number of years (and no region, if none is known) opens
+    the level asked to what they hold — asking how long they have held it would be beside
+    the point; the answer (“您问的中级职称：…”) can be given now."""
+    held = {"title": profile.get("title_level"), "skill": profile.get("skill_grade")}
+    asked = [(kind, level) for kind, level in asked if level != held[kind]]
+    if not asked or not any(held.values()):
+        return False
+    filled = dict(profile)
+    for level_key, (years_key, years) in _ANY_TIME.items():
+        if filled.get(level_key) and years_key not in filled and "skill_grade_year" not in filled:
+            filled[years_key] = years
+    filled.setdefault("professional_years", 30)
+    regions = [profile["region"]] if profile.get("region") else list(vocabulary.REGIONS)
+    for region in regions:
+        for option in evaluate({**filled, "region": region})["options"]:
+            if (option["kind"], option["level"]) in asked and option["status"] != "ineligible":
+                return False
+    return True

@@ -123,10 +123,31 @@ def level_asked_not_open(text: str, decision: Dict[str, Any], held: Optional[str
     asked = [level for level in levels_named(text, (TITLE, TITLE_LEVEL)) if level not in hopeful and level != held]
     if not asked:
         return None
+    needs = grade_that_opens(asked[0], decision.get("region") or "national")
     return (
         f"您问的{asked[0]}职称：按您目前说的情况，文件里没有对您开放的申报途径"
-        "（如获得了文件列出的奖项，可告诉我奖项名称再算）。您可以申报的是："
+        f"（{needs + '；' if needs else ''}如获得了文件列出的奖项，可告诉我奖项名称再算）。您可以申报的是："
     )
+
+
+@lru_cache(maxsize=None)
+def grade_that_opens(title_level: str, region: str) -> Optional[str]:
+    """“副高级职称要取得高级技师后满4年（《实施意见》二（二）1）”: the lowest grade whose
+    ordinary route leads to the title level, and the years it takes."""
+    for grade in vocabulary.skill_grades():
+        for years in range(0, 11):
+            decision = evaluate({"region": region, "skill_grade": grade, "skill_years": years})
+            opened = [
+                o
+                for o in decision["options"]
+                if o["kind"] == "title"
+                and o["level"] == title_level
+                and o["status"] == "eligible"
+                and o["path"] == "regular"
+            ]
+            if opened:
+                return f"{title_level}职称要取得{grade}后从事技术技能工作满{years}年（{sources(opened[0]['citations'][:1])}）"
+    return None
 
 
 def awards_that_change_nothing(profile: Dict[str, Any], decision: Dict[str, Any]) -> List[str]:

@@ -1019,3 +1019,27 @@ def test_a_held_titles_unbridged_series_beside_a_grade_does_not_refuse_them(text
     events = [_user(text)] + [_slot(k, v) for k, v in slots.items()]
     profile, _ = tracker_profile(tracker(slots, text=text, events=events))
     assert ("series" in profile) == series_kept
+
+
+@pytest.mark.parametrize(
+    "slots,text,said",
+    [
+        # no years open the level asked: answered now, with what opens it
+        ({"skill_grade": "高级工"}, "高级工能直接评中级职称吗", "中级职称要取得技师后从事技术技能工作满3年"),
+        ({"skill_grade": "技师", "region": "nei_mongol"}, "我是技师 能评副高吗 包头", "副高级职称要取得高级技师后"),
+    ],
+)
+def test_a_level_no_years_would_open_is_answered_without_asking_the_years(slots, text, said):
+    from dialogue.questions import asked_out_of_reach
+    from dialogue.replies import levels_asked
+
+    assert asked_out_of_reach(slots, levels_asked(text))
+    msgs, _ = run(ActionAnswerEligibility(), tracker(slots, text=text, intent="ask_eligibility"))
+    assert said in texts(msgs)
+
+
+def test_a_level_some_years_would_open_is_still_asked_about():
+    from dialogue.questions import asked_out_of_reach
+    from dialogue.replies import levels_asked
+
+    assert not asked_out_of_reach({"skill_grade": "技师"}, levels_asked("技师能评中级吗"))
