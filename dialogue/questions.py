@@ -32,7 +32,16 @@ def questions_to_ask(
         out.append(fact)
     if "region" in out and profile is not None and _closed_everywhere(profile):
         out.remove("region")  # “中级工能不能评职称”: no region changes the answer
+    if profile is not None and not known_opening and _titles_barred_everywhere(profile):
+        out = [q for q in out if q not in OPENING]  # “退休了还能评职称吗”: the bar is the answer
     return out
+
+
+def _titles_barred_everywhere(profile: Dict[str, Any]) -> bool:
+    """Someone who named neither grade nor title, whose facts bar 职称评审 in every region
+    (退休): their grade would open title routes only, all barred — so it is not asked."""
+    regions = [profile["region"]] if profile.get("region") else list(vocabulary.REGIONS)
+    return all(any("title" in b["applies_to"] for b in evaluate({**profile, "region": r})["blockers"]) for r in regions)
 
 
 def _closed_everywhere(profile: Dict[str, Any]) -> bool:

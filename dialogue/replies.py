@@ -289,7 +289,7 @@ def eligibility_messages(
         lines = [headline(o) for o in others] + [f"❓ {hint}" for hint in _lower_hints(top, others, shown)]
         if lines:
             messages.append("另外：\n" + "\n".join(lines))
-    elif decision["missing"]:
+    elif decision["missing"] and not decision["blockers"]:  # a bar that closes everything is the answer
         messages.append(still_needed(decision["missing"]))
     else:
         messages.append("按您说的情况，文件里没有对应的贯通申报途径。")

@@ -1043,3 +1043,12 @@ def test_a_level_some_years_would_open_is_still_asked_about():
     from dialogue.replies import levels_asked
 
     assert not asked_out_of_reach({"skill_grade": "技师"}, levels_asked("技师能评中级吗"))
+
+
+def test_a_bar_on_every_title_route_is_the_answer_without_asking_the_grade():
+    """“我退休了 还能评职称吗 百色”: the grade could only open title routes, all barred."""
+    profile = {"retired": True, "region": "baise"}
+    assert not {"skill_grade", "title_level"} & set(questions_to_ask(evaluate(profile), [], profile))
+    msgs, _ = run(ActionAnswerEligibility(), tracker(profile, text="我退休了 还能评职称吗 百色"))
+    said = texts(msgs)
+    assert "第七条（四）" in said and "还需要知道" not in said
