@@ -448,7 +448,7 @@ class ActionAnswerEligibility(Action):
         if idle:
             note = "\n".join(filter(None, [note, replies.idle_awards_note(idle, profile.get("region", "national"))]))
         text = tracker.latest_message.get("text") or ""
-        intro = replies.level_asked_not_open(text, decision, profile.get("title_level"))
+        intro = replies.level_asked_not_open(text, decision, profile.get("title_level"), profile.get("awards"))
         replies.steps_on_the_level_asked(text, decision)
         asked = replies.levels_asked(text)
         for message in replies.eligibility_messages(decision, region_note=note, intro=intro, asked=asked):

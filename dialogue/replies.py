@@ -115,8 +115,11 @@ def steps_on_the_level_asked(text: str, decision: Dict[str, Any]) -> None:
         decision["next_steps"].sort(key=lambda step: not any(words in step["text"] for words in asked))
 
 
-def level_asked_not_open(text: str, decision: Dict[str, Any], held: Optional[str]) -> Optional[str]:
-    """“能评正高吗” when no route of theirs leads to 正高: said so before the routes that do."""
+def level_asked_not_open(
+    text: str, decision: Dict[str, Any], held: Optional[str], awards: Optional[List[str]] = None
+) -> Optional[str]:
+    """“能评正高吗” when no route of theirs leads to 正高: said so before the routes that do
+    (with what opens that level; the awards they told are already counted)."""
     hopeful = {o["level"] for o in decision["options"] if o["kind"] == "title" and o["status"] != "ineligible"}
     if not hopeful:
         return None  # the answer itself says no
@@ -124,9 +127,13 @@ def level_asked_not_open(text: str, decision: Dict[str, Any], held: Optional[str
     if not asked:
         return None
     needs = grade_that_opens(asked[0], decision.get("region") or "national")
+    hints = [needs] if needs else []
+    if awards:
+        hints.append(f"您说的{'、'.join(awards)}在本地区通往的级别已算在下面")
+    else:
+        hints.append("如获得了文件列出的奖项，可告诉我奖项名称再算")
     return (
-        f"您问的{asked[0]}职称：按您目前说的情况，文件里没有对您开放的申报途径"
-        f"（{needs + '；' if needs else ''}如获得了文件列出的奖项，可告诉我奖项名称再算）。您可以申报的是："
+        f"您问的{asked[0]}职称：按您目前说的情况，文件里没有对您开放的申报途径（{'；'.join(hints)}）。您可以申报的是："
     )
 
 

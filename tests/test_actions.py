@@ -1052,3 +1052,10 @@ def test_a_bar_on_every_title_route_is_the_answer_without_asking_the_grade():
     msgs, _ = run(ActionAnswerEligibility(), tracker(profile, text="我退休了 还能评职称吗 百色"))
     said = texts(msgs)
     assert "第七条（四）" in said and "还需要知道" not in said
+
+
+def test_a_level_asked_above_what_a_told_award_opens_does_not_ask_for_awards_again():
+    slots = {"region": "nei_mongol", "skill_grade": "技师", "skill_years": 3, "awards": ["国家级技能大师工作室带头人"]}
+    msgs, _ = run(ActionAnswerEligibility(), tracker(slots, text="能评正高吗", intent="ask_eligibility"))
+    said = texts(msgs)
+    assert "您问的正高级职称" in said and "已算在下面" in said and "可告诉我奖项名称" not in said
