@@ -12,8 +12,8 @@ from actions.actions import (
     ActionAnswerFaq,
     ActionHandoff,
     ActionWhatIf,
-    ValidateEligibilityForm,
 )
+from actions.eligibility_form import ValidateEligibilityForm
 from dialogue.profile_slots import profile_from_slots
 from dialogue.questions import questions_to_ask
 from rules_engine import evaluate

@@ -7,7 +7,7 @@ import datetime as dt
 from rasa_sdk.executor import CollectingDispatcher
 from test_actions import tracker
 
-from actions.actions import ValidateEligibilityForm
+from actions.eligibility_form import ValidateEligibilityForm
 from bot.nlu.normalise import extract_facts
 from rules_engine.vocabulary import resolve_place, unsettled_place
 
