@@ -383,6 +383,8 @@ def _reading(before: str, after: str, label: str, hypothetical: bool) -> str:
 # wanted (“在技师学院当讲师” without a wish is the post held)
 _TARGET_WITH_SPECIALTY = re.compile(
     r"(想|要|打算|准备|(?<![我俺])能|可以|能不能|可不可以)(去)?(评|考|申报|报|申请|当)(个|一个)?[\u4e00-\u9fff]{0,8}$"
+    # “有电气专业的毕业证，报电工技师还用考理论吗”: the clause opens with applying for it
+    r"|^(我|俺)?(现在|今年)?(报|考|申报|报考)(?![过了到上的完])(个|一个)?[\u4e00-\u9fff]{0,4}$"
 )
 
 
