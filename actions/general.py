@@ -19,6 +19,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from rules_engine import answer_topic, evaluate, vocabulary
+
+from bot.nlu.clauses import ONE_PER_YEAR
 from rules_engine.loader import LAYER_ORDER, find_item
 from rules_engine.vocabulary import resolve_place
 
@@ -75,6 +77,8 @@ def knowledge_answers(topics: Tuple[str, ...], region: Optional[str]) -> List[Di
 
 def _regional_topics(intent: str, text: str, profile: Dict[str, Any]) -> Tuple[str, ...]:
     """The knowledge topics that answer this particular question."""
+    if intent == "faq_discipline" and ONE_PER_YEAR.search(text):
+        return ("one_per_year",)
     if intent == "faq_discipline" and FRAUD.search(text):
         return ("fraud", "discipline")
     if intent == "faq_discipline" and SKILL_DIRECTION.search(text):

@@ -1059,3 +1059,8 @@ def test_a_level_asked_above_what_a_told_award_opens_does_not_ask_for_awards_aga
     msgs, _ = run(ActionAnswerEligibility(), tracker(slots, text="能评正高吗", intent="ask_eligibility"))
     said = texts(msgs)
     assert "您问的正高级职称" in said and "已算在下面" in said and "可告诉我奖项名称" not in said
+
+
+def test_the_one_title_a_year_question_quotes_baise_article_seven():
+    msgs, _ = run(ActionAnswerGeneral(), outside_form({}, "同一年可以报两个中级职称吗", "faq_discipline"))
+    assert "第七条（五）" in texts(msgs)

@@ -122,3 +122,19 @@ def test_a_short_question_about_a_level_for_oneself_is_the_eligibility_question(
     m = said("能评副高吗", "nlu_fallback", 0.3)
     own_case_question(m)
     assert m.get("intent")["name"] == "ask_eligibility"
+
+
+@pytest.mark.parametrize(
+    "text,asked",
+    [
+        ("同一年可以报两个中级职称吗", True),
+        ("能同时报工程和农业两个系列的助理吗", True),
+        ("一年能评两个职称不", True),
+        ("两年能评中级吗", False),
+        ("我同时有两个证", False),
+    ],
+)
+def test_the_one_title_a_year_question_is_recognised(text, asked):
+    from bot.nlu.clauses import ONE_PER_YEAR
+
+    assert bool(ONE_PER_YEAR.search(text)) == asked

@@ -275,6 +275,12 @@ def about_someone_else(text: str, pos: int) -> bool:
     return subject == "person" and _speaker_tells_own_facts(text)
 
 
+# “同一年可以报两个中级职称吗”: the one-title-a-year bar (百色 第七条（五）) — a bar, so asked
+# as the discipline-and-bars question (bot/nlu/facts_first.py) and answered with that topic
+ONE_PER_YEAR = re.compile(
+    r"(同一年|一年|同年|同时|一起)[^，。？?]{0,6}(报|申报|评|参评)[^，。？?]{0,8}(两个|2个|多个|几个|两种)"
+)
+
 CORRECTION = re.compile(r"不对|说错|错了|搞错|更正|纠正|应该是|改成|改一下|不是.{0,8}?是")
 
 # ---------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.clauses import levels_named
+from bot.nlu.clauses import ONE_PER_YEAR, levels_named
 from bot.nlu.lexicon import SKILL_GRADE, TITLE, TITLE_LEVEL
 
 SMALL_TALK = ("greet", "nlu_fallback")
@@ -130,6 +130,8 @@ class FactsBeforeSmallTalk(GraphComponent):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            if not own_case_question(message) and not topics_tied(message):
+            if ONE_PER_YEAR.search(message.get("text") or ""):
+                message.set(INTENT, {INTENT_NAME_KEY: "faq_discipline", "confidence": 1.0}, add_to_output=True)
+            elif not own_case_question(message) and not topics_tied(message):
                 facts_first(message)
         return messages
