@@ -62,6 +62,8 @@ CASES = [
     ("2021年取得技师资格", {"skill_grade": "技师", "skill_grade_year": 2021}),
     # a clause opening with applying for a grade names the grade wanted, not held
     ("我是工程师，有电气专业的毕业证，报电工技师还用考理论吗", {"title_level": "中级", "series": "工程"}),
+    # a grade one must get first is wished for, not held
+    ("高工能报高级技师不 还是得先拿技师", {"title_level": "副高级", "series": "工程"}),
     # a place said to be home is not where they work
     ("说错了，我是在百色凌云县上班，南宁是老家", {"region": "baise"}),
     # a title revoked is not held; its year is the finding's (百色 第七条（二）)
