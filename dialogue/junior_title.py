@@ -21,9 +21,12 @@ LOW = re.compile(r"员级|技术员(级|职称|的职称)|初级(职称)?[^，�
 # said anywhere, no level given: 员级 or 助理级
 UNCLEAR = re.compile(r"初级职称|初级的职称|初级专业技术职称|初级资格")
 # in answer to “您的职称是什么级别？”
-ANSWER_ASSISTANT = re.compile(r"(?:是|就是|我是|算|应该是)?助理(?:级)?(?:的|吧|啊|呀|那种|那个)?(?:职称)?[。！!]?")
-ANSWER_LOW = re.compile(r"(?:是|就是|我是|算|应该是)?(?:员级|技术员)(?:的|吧|啊|呀|职称|的职称)?[。！!]?")
-ANSWER_EITHER = re.compile(r"(?:是|就是|我是|算|应该是)?初级(?:的|吧|啊|呀|职称|的职称)?[。！!]?")
+# “是个助理”, “就是技术员吧”, “初级的那种”: a short answer — who they are, the level, an ending
+_WHO = r"(?:我|俺)?(?:就|只)?(?:是|算|应该是|大概是)?(?:个|一个)?"
+_END = r"(?:的|吧|啊|呀|那种|那个|而已|罢了)*(?:职称)?(?:的|吧|啊|呀|那种|而已)*[。！!]?"
+ANSWER_ASSISTANT = re.compile(_WHO + r"助理(?:级)?" + _END)
+ANSWER_LOW = re.compile(_WHO + r"(?:员级|技术员)" + _END)
+ANSWER_EITHER = re.compile(_WHO + r"初级" + _END)
 
 ASSISTANT = "助理级"
 STAFF = "员级"  # slot value: the user holds a 员级 title
