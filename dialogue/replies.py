@@ -275,6 +275,16 @@ def _lower_hints(top: Dict[str, Any], others: List[Dict[str, Any]], shown: List[
     return hints
 
 
+def _headline_among(option: Dict[str, Any], shown: List[Dict[str, Any]]) -> str:
+    """A level already shown by another route is said as a second ground for it (“中级职称也
+    可凭奖项走绿色通道申报”), not as a second level to choose."""
+    first = next(o for o in shown if (o["kind"], o["level"]) == (option["kind"], option["level"]))
+    if first is option or option["status"] != first["status"]:
+        return headline(option)
+    way = "凭奖项走绿色通道" if option["path"] == "green_channel" else "按一般条件"
+    return f"{ICONS[option['status']]} {level_words(option['kind'], option['level'])}也可{way}申报（{sources(option['citations'])}）"
+
+
 def eligibility_messages(
     decision: Dict[str, Any],
     region_note: Optional[str] = None,
@@ -293,7 +303,9 @@ def eligibility_messages(
     if shown:
         top, others = shown[0], shown[1:]
         messages.append(f"{ICONS[top['status']]} {top['explanation']}")
-        lines = [headline(o) for o in others] + [f"❓ {hint}" for hint in _lower_hints(top, others, shown)]
+        lines = [_headline_among(o, shown) for o in others] + [
+            f"❓ {hint}" for hint in _lower_hints(top, others, shown)
+        ]
         if lines:
             messages.append("另外：\n" + "\n".join(lines))
     elif decision["missing"] and not decision["blockers"]:  # a bar that closes everything is the answer

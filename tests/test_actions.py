@@ -1064,3 +1064,11 @@ def test_a_level_asked_above_what_a_told_award_opens_does_not_ask_for_awards_aga
 def test_the_one_title_a_year_question_quotes_baise_article_seven():
     msgs, _ = run(ActionAnswerGeneral(), outside_form({}, "同一年可以报两个中级职称吗", "faq_discipline"))
     assert "第七条（五）" in texts(msgs)
+
+
+def test_a_level_open_by_two_routes_is_one_level_with_two_grounds():
+    """内蒙古 技师 4 years + 全区技术能手: 中级 by the regular route and by the award — said as
+    a second ground for 中级, not as a second level to choose."""
+    decision = evaluate({"region": "nei_mongol", "skill_grade": "技师", "skill_years": 4, "awards": ["全区技术能手"]})
+    said = "\n".join(eligibility_messages(decision, with_steps=False))
+    assert said.count("这是您现在可申报的最高级别") == 1 and "中级职称也可凭奖项走绿色通道申报" in said
