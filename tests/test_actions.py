@@ -1072,3 +1072,17 @@ def test_a_level_open_by_two_routes_is_one_level_with_two_grounds():
     decision = evaluate({"region": "nei_mongol", "skill_grade": "技师", "skill_years": 4, "awards": ["全区技术能手"]})
     said = "\n".join(eligibility_messages(decision, with_steps=False))
     assert said.count("这是您现在可申报的最高级别") == 1 and "中级职称也可凭奖项走绿色通道申报" in said
+
+
+def test_a_closed_award_route_alone_leads_to_the_grade_question():
+    """A 高级工班 graduate of 2019 with a school prize (内蒙古 二（四）, closed after 5 years)
+    most likely holds a grade that opens the ordinary routes: it is asked, unless declined."""
+    p = {
+        "region": "nei_mongol",
+        "skill_school_class": "高级工班",
+        "graduation_year": 2019,
+        "awards": ["自治区级一类大赛前三名"],
+        "stayed_in_region": True,
+    }
+    assert questions_to_ask(evaluate(p), [], p) == ["skill_grade"]
+    assert questions_to_ask(evaluate(p), ["skill_grade"], p) == []
