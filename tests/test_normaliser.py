@@ -66,6 +66,8 @@ CASES = [
     ("高工能报高级技师不 还是得先拿技师", {"title_level": "副高级", "series": "工程"}),
     # a place said to be home is not where they work
     ("说错了，我是在百色凌云县上班，南宁是老家", {"region": "baise"}),
+    ("南宁是我家 在百色上班", {"region": "baise"}),
+    ("南宁家具厂上班", {"region": "national"}),
     # a title revoked is not held; its year is the finding's (百色 第七条（二）)
     (
         "高级工 百色 3年 2023年我的助理工程师被撤销了 因为材料造假",
