@@ -30,11 +30,6 @@ def questions_to_ask(
         if fact == "title_level" and "skill_grade" in out:
             continue  # one opening question: "技能等级或职称"
         out.append(fact)
-    closed = decision["options"] and all(o["status"] == "ineligible" for o in decision["options"])
-    if profile is not None and not known_opening and not out and closed and "skill_grade" not in declined:
-        # “高级工班毕业…在校拿过大赛奖，能直接评中级吗”: the closed award route is not all —
-        # a grade they most likely hold opens the ordinary ones, so it is asked
-        out = ["skill_grade"]
     if "region" in out and profile is not None and _closed_everywhere(profile):
         out.remove("region")  # “中级工能不能评职称”: no region changes the answer
     if profile is not None and not known_opening and _titles_barred_everywhere(profile):

@@ -137,6 +137,22 @@ def level_asked_not_open(
     )
 
 
+def grade_not_told_hint(profile: Dict[str, Any], decision: Dict[str, Any]) -> Optional[str]:
+    """“高级工班毕业…在校拿过大赛奖，能直接评中级吗” with the award route closed: said with
+    the answer, that a grade (which they most likely hold) opens the ordinary routes."""
+    if profile.get("skill_grade") or profile.get("title_level") or not decision["options"]:
+        return None
+    if any(o["status"] != "ineligible" for o in decision["options"]):
+        return None
+    region = profile.get("region") or "national"
+    routes = [r for r in (grade_that_opens("助理级", region), grade_that_opens("中级", region)) if r]
+    return (
+        f"您还没说技能等级：如果有，请告诉我是哪一级、哪年取得的，我再按一般条件算（{'；'.join(routes)}）。"
+        if routes
+        else None
+    )
+
+
 @lru_cache(maxsize=None)
 def grade_that_opens(title_level: str, region: str) -> Optional[str]:
     """“副高级职称要取得高级技师后满4年（《实施意见》二（二）1）”: the lowest grade whose

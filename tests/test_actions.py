@@ -1074,9 +1074,10 @@ def test_a_level_open_by_two_routes_is_one_level_with_two_grounds():
     assert said.count("这是您现在可申报的最高级别") == 1 and "中级职称也可凭奖项走绿色通道申报" in said
 
 
-def test_a_closed_award_route_alone_leads_to_the_grade_question():
-    """A 高级工班 graduate of 2019 with a school prize (内蒙古 二（四）, closed after 5 years)
-    most likely holds a grade that opens the ordinary routes: it is asked, unless declined."""
+def test_a_closed_award_route_alone_is_answered_with_what_a_grade_would_open():
+    """A 高级工班 graduate of 2019 with a school prize (内蒙古 二（四）, closed after 5 years):
+    the answer says why it is closed, and that a grade (most likely held) opens the ordinary
+    routes — without holding the answer back for a question."""
     p = {
         "region": "nei_mongol",
         "skill_school_class": "高级工班",
@@ -1084,5 +1085,7 @@ def test_a_closed_award_route_alone_leads_to_the_grade_question():
         "awards": ["自治区级一类大赛前三名"],
         "stayed_in_region": True,
     }
-    assert questions_to_ask(evaluate(p), [], p) == ["skill_grade"]
-    assert questions_to_ask(evaluate(p), ["skill_grade"], p) == []
+    assert questions_to_ask(evaluate(p), [], p) == []
+    msgs, _ = run(ActionAnswerEligibility(), tracker(p, text="2019年毕业的，毕业后一直在呼市工作"))
+    said = texts(msgs)
+    assert "❌" in said and "您还没说技能等级" in said and "中级职称要取得技师后" in said
