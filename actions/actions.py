@@ -148,9 +148,18 @@ class ActionWhatIf(Action):
         if not changes and not extra_years:
             dispatcher.utter_message(text=replies.unrecognised_hypothesis(text))
             return []
-        if "skill_grade" in changes and changes["skill_grade"] != profile.get("skill_grade"):
+        new_grade = "skill_grade" in changes and changes["skill_grade"] != profile.get("skill_grade")
+        if new_grade:
             profile.pop("skill_grade_year", None)
             profile["skill_years"] = 0
+        if "application_year" in changes:
+            # “干了一年半” then “明年呢”: years told are as of now (#12 counts them at the
+            # application year), so a later year adds its distance — not to a grade supposed
+            # to be had that year (“要是后年拿到高级技师呢”)
+            shift = changes["application_year"] - profile.get("application_year", clock.current_year())
+            for key in YEARS_SLOTS:
+                if key in profile and key not in changes and not (key == "skill_years" and new_grade):
+                    profile[key] = max(0, profile[key] + shift)
         profile.update({k: v for k, v in changes.items() if k != "awards"})
         if "awards" in changes:
             new = changes["awards"] if isinstance(changes["awards"], list) else [changes["awards"]]

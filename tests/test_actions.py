@@ -1089,3 +1089,12 @@ def test_a_closed_award_route_alone_is_answered_with_what_a_grade_would_open():
     msgs, _ = run(ActionAnswerEligibility(), tracker(p, text="2019年毕业的，毕业后一直在呼市工作"))
     said = texts(msgs)
     assert "❌" in said and "您还没说技能等级" in said and "中级职称要取得技师后" in said
+
+
+def test_next_year_adds_a_year_to_the_years_told():
+    """“干了一年半” then “明年呢”: 2.5 years in 2027 — 助理级 then (it had said 2028)."""
+    slots = {"region": "national", "skill_grade": "高级工", "skill_years": 1.5}
+    entities = [{"entity": "application_year", "value": 2027, "role": "hypothetical"}]
+    msgs, _ = run(ActionWhatIf(), tracker(slots, text="明年呢", intent="what_if", entities=entities))
+    said = texts(msgs)
+    assert "✅ 可以申报助理级职称" in said and "2028" not in said
