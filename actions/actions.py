@@ -138,6 +138,15 @@ class ActionWhatIf(Action):
             for message in replies.skill_grade_asked(changes["skill_grade"], profile):
                 dispatcher.utter_message(text=message)
             return []
+        if profile.get("skill_grade") and not profile.get("title_level") and set(changes) == {"title_level"}:
+            # a 技师 asking “那副高呢”: the title they would apply for, not one they would hold
+            decision = evaluate(profile)
+            level = changes["title_level"]
+            intro = replies.level_asked_not_open(f"能评{level}吗", decision, None, profile.get("awards"))
+            asked = [("title", level)]
+            for message in replies.eligibility_messages(decision, intro=intro, with_steps=False, asked=asked):
+                dispatcher.utter_message(text=message)
+            return []
         # “要是后年拿到高级技师呢”: the year is the condition's, not years added on top
         extra_years = 0 if "application_year" in changes else self._extra_years(tracker, bool(changes))
         text = tracker.latest_message.get("text") or ""

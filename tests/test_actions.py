@@ -1098,3 +1098,13 @@ def test_next_year_adds_a_year_to_the_years_told():
     msgs, _ = run(ActionWhatIf(), tracker(slots, text="明年呢", intent="what_if", entities=entities))
     said = texts(msgs)
     assert "✅ 可以申报助理级职称" in said and "2028" not in said
+
+
+def test_a_skilled_worker_asking_about_a_title_level_is_told_about_applying_for_it():
+    """A 技师 of 3 years asking “那副高呢”: 副高级 is what they would apply for (高级技师 + 4
+    years), not a title they would hold (it had been answered with the 高级技师 skill side)."""
+    slots = {"region": "nei_mongol", "skill_grade": "技师", "skill_years": 3}
+    entities = [{"entity": "title_level", "value": "副高级", "role": "hypothetical"}]
+    msgs, _ = run(ActionWhatIf(), tracker(slots, text="那副高呢", intent="what_if", entities=entities))
+    said = texts(msgs)
+    assert "您问的副高级职称" in said and "副高级职称要取得高级技师后" in said and "职业技能评价" not in said

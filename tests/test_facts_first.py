@@ -89,6 +89,9 @@ def said(text, intent, confidence=0.88):
         ("嗯 帮我算算", "out_of_scope"),  # taking up the offer to check their case
         ("好的 算一下", "greet"),
         ("行 你帮我看看", "help"),
+        ("为什么不行", "deny"),  # why their answer is what it is: the answer again
+        ("为啥不是正高", "deny"),
+        ("咋就不行了", "goodbye"),
     ],
 )
 def test_short_own_case_question_is_the_eligibility_question(text, intent):

@@ -53,6 +53,11 @@ LEVEL_ASKED = re.compile(
     r"(?P<level>[^，。,.？?]{1,7}?)(吗|么|不|没|嘛)?$"
 )
 LEVEL_LABELS = (SKILL_GRADE, TITLE, TITLE_LEVEL)
+# “为什么不行”, “为啥不是正高”, “凭什么不能考高级技师”: why their answer is what it is — the
+# answer again, with the level asked leading and its reasons (not a refusal or a goodbye)
+WHY_NOT = re.compile(
+    r"^(那|可是|但是|但)?(为什么|为啥|凭什么|咋就|怎么就|为何)(不行|不能|不可以|不是|没有|只能|就不|就|呀|啊|呢|$)"
+)
 # “嗯 帮我算算”, “好的 算一下”, “行 你帮我看看”: taking up the offer to check their case (or
 # asking for it) — whatever the classifier made of the bare verbs
 CHECK_REQUESTED = re.compile(
@@ -73,6 +78,7 @@ def own_case_question(message: Message) -> bool:
         or WHAT_ELSE_TO_TAKE.search(text)
         or _level_asked(text)
         or CHECK_REQUESTED.match(text)
+        or WHY_NOT.match(text)
     ):
         return False
     message.set(INTENT, {INTENT_NAME_KEY: "ask_eligibility", "confidence": 1.0}, add_to_output=True)
