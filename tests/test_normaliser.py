@@ -54,6 +54,7 @@ CASES = [
     ("2015年评的助理工程师，2021年评的工程师", {"title_level": "中级", "series": "工程", "title_years": 4}),
     # 平 typed for 评 after a wish: the title asked for, not held
     ("能平助理工程师吗", {"series": "工程"}),
+    ("能烤高级工吗", {}),
     ("我在平果 高级工", {"region": "baise", "skill_grade": "高级工"}),
     # a failed assessment too old for any window from now on bars nothing (test today: 2025)
     ("2020年考核不合格过一次", {}),
