@@ -18,7 +18,7 @@ from rules_engine import clock, evaluate
 from rules_engine.vocabulary import unsettled_place
 
 from dialogue import junior_title, replies
-from dialogue.profile_slots import PROFILE_KEYS, merge_awards
+from dialogue.profile_slots import GRADE_TIMES, PROFILE_KEYS, merge_awards
 from dialogue.questions import OPENING, asked_out_of_reach, questions_to_ask
 from .actions import ANSWERS_INSIDE_FORM, SIDE_QUESTION_INTENTS, bare_number, current_profile
 from .general import (
@@ -63,14 +63,12 @@ NO_CERTIFICATE = re.compile(
 NO_TITLE = re.compile(r"(没|没有|无)(任何|啥|什么)?职称|(啥|什么)?职称(都|也)?(没|没有|木有)")
 SAME_YEAR_AS_GRADUATION = re.compile(r"毕业(的)?(那|当|同一)一?年|毕业的时候|毕业时")
 DONT_KNOW = re.compile(r"不知道|不清楚|不记得|忘了|说不清|不确定|跳过")
-# what the NLU makes of a year said alone: the grade's year (“前年”), or years (“24年”)
-GRADE_TIME_SLOTS = ("skill_grade_year", "skill_years")
 
 
 def _year_said_alone(tracker: Tracker) -> bool:
     """The message's only fact is a time the NLU gave to the grade (“前年”, “24年”)."""
     entities = [e for e in tracker.latest_message.get("entities", []) if e.get("entity") in PROFILE_KEYS]
-    return len(entities) == 1 and entities[0].get("entity") in GRADE_TIME_SLOTS
+    return len(entities) == 1 and entities[0].get("entity") in GRADE_TIMES
 
 
 def _answered_year(tracker: Tracker, text: str) -> Optional[int]:
@@ -117,7 +115,7 @@ class ValidateEligibilityForm(FormValidationAction):
         year_answer = requested in ("fraud_year", "graduation_year") and _year_said_alone(tracker)
         if year_answer:  # the questions still to ask are those of the grade's real time
             before = slots_before_this_message(tracker)
-            for slot in GRADE_TIME_SLOTS:
+            for slot in GRADE_TIMES:
                 tracker.slots[slot] = before.get(slot)
         junior = self._junior_title(dispatcher, tracker)
         self._decline_unknown_answer(tracker)
@@ -141,7 +139,7 @@ class ValidateEligibilityForm(FormValidationAction):
         if declined != declined_before and not any(e.get("name") == "declined_slots" for e in events):
             events.insert(0, SlotSet("declined_slots", declined))
         if year_answer:
-            events += [SlotSet(slot, tracker.slots[slot]) for slot in GRADE_TIME_SLOTS]
+            events += [SlotSet(slot, tracker.slots[slot]) for slot in GRADE_TIMES]
         events += junior
         events += said_by_graduation
         if question:
@@ -206,7 +204,7 @@ class ValidateEligibilityForm(FormValidationAction):
         text = tracker.latest_message.get("text") or ""
         graduated = tracker.get_slot("graduation_year")
         said = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
-        if graduated is None or not SAME_YEAR_AS_GRADUATION.search(text) or said & {*GRADE_TIME_SLOTS}:
+        if graduated is None or not SAME_YEAR_AS_GRADUATION.search(text) or said & {*GRADE_TIMES}:
             return []
         if tracker.get_slot("skill_grade_year") is not None and "skill_grade" not in said:
             return []  # the grade's year is known; “毕业那年” is about something else

@@ -26,7 +26,7 @@ from rules_engine.vocabulary import resolve_place
 
 from dialogue import replies
 from dialogue.questions import questions_to_ask
-from dialogue.profile_slots import PROFILE_KEYS, facts_from_entities, merge_fraud, profile_from_slots
+from dialogue.profile_slots import GRADE_TIMES, PROFILE_KEYS, facts_from_entities, merge_fraud, profile_from_slots
 
 # intent → knowledge topics, in the order they answer the question. Definitions (levels,
 # ladders, what 贯通 allows) are the same everywhere and are answered from every document;
@@ -209,10 +209,6 @@ def region_note(tracker: Tracker) -> Optional[str]:
 
 def _profile(tracker: Tracker) -> Dict[str, Any]:
     return tracker_profile(tracker)[0]
-
-
-# the grade's time, said as years (“干了三年”) or as the year it was had (“去年拿的”)
-GRADE_TIMES = ("skill_years", "skill_grade_year")
 
 
 def tracker_profile(tracker: Tracker) -> Tuple[Dict[str, Any], List[str]]:

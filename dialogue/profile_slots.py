@@ -81,6 +81,11 @@ def profile_from_slots(slots: Dict[str, Any]) -> Tuple[Dict[str, Any], List[str]
             profile.pop(key)
 
 
+# the grade's time, said as years (“干了三年”) or as the year it was had (“去年拿的”): the one
+# said last replaces the other (the actions' tracker_profile, the assist console's merge)
+GRADE_TIMES = ("skill_years", "skill_grade_year")
+
+
 def merge_awards(earlier: Optional[List[str]], new: Optional[List[str]]) -> List[str]:
     """Awards accumulate over a conversation: naming a second one keeps the first; each once,
     in the order first said (the form's validator, the what-if, the assist console)."""

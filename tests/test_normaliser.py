@@ -65,6 +65,11 @@ CASES = [
     ("我是工程师，有电气专业的毕业证，报电工技师还用考理论吗", {"title_level": "中级", "series": "工程"}),
     # a grade one must get first is wished for, not held
     ("高工能报高级技师不 还是得先拿技师", {"title_level": "副高级", "series": "工程"}),
+    # “今年能报…吗” is the year applied in, not the year of a finding told before it
+    (
+        "技师 5年 2024年申报时被查出材料造假 今年能报中级吗",
+        {"skill_grade": "技师", "skill_years": 5, "fraud_count": 1, "fraud_year": 2024},
+    ),
     # a place said to be home is not where they work
     ("说错了，我是在百色凌云县上班，南宁是老家", {"region": "baise"}),
     ("南宁是我家 在百色上班", {"region": "baise"}),

@@ -172,3 +172,16 @@ def test_one_patch_can_be_left_out_for_a_paired_run(fresh_switch):
     fresh_switch.setenv("RASA_PATCHES_SKIP", "no_such_patch")
     with pytest.raises(ValueError, match="no_such_patch"):
         rasa_patches.install()
+
+
+def test_the_assist_console_takes_the_grades_time_said_last():
+    """“拿证两年了” then “哦不对，是2021年拿的”: the console had kept both, and its decision
+    (2 years) contradicted the chat's (the year)."""
+    from bot.channels.assist import merge
+
+    merged = merge({"skill_grade": "技师", "skill_years": 2}, {"skill_grade_year": 2021})
+    assert merged == {"skill_grade": "技师", "skill_grade_year": 2021}
+    merged = merge({"skill_grade": "技师", "skill_grade_year": 2021}, {"skill_years": 3})
+    assert merged == {"skill_grade": "技师", "skill_years": 3}
+    both = merge({}, {"skill_years": 20, "skill_grade_year": 2010})
+    assert both["skill_grade_year"] == 2010

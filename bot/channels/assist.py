@@ -40,7 +40,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from dialogue.profile_slots import facts_from_entities, merge_awards, profile_from_slots
+from dialogue.profile_slots import GRADE_TIMES, facts_from_entities, merge_awards, profile_from_slots
 from dialogue.questions import questions_to_ask
 from dialogue.replies import eligibility_messages
 from rules_engine import evaluate
@@ -103,8 +103,12 @@ class ProfileStore:
 
 
 def merge(profile: Dict[str, Any], facts: Dict[str, Any]) -> Dict[str, Any]:
-    """Later statements correct earlier ones; awards accumulate."""
+    """Later statements correct earlier ones; awards accumulate; the grade's time said last
+    replaces the other form of it (“拿证两年了” then “哦不对，是2021年拿的”)."""
     merged = dict(profile)
+    said_times = [key for key in GRADE_TIMES if key in facts]
+    if len(said_times) == 1:
+        merged.pop(next(k for k in GRADE_TIMES if k not in said_times), None)
     for key, value in facts.items():
         if key == "awards":
             merged["awards"] = merge_awards(merged.get("awards"), value)

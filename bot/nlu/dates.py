@@ -116,7 +116,7 @@ _CAL_YEAR = re.compile(
 _PAST_EVENT = re.compile(
     r"拿|考的|考了|考过|考上|考到|考下|取得|获得|获|评上|评的|评了|下证|发证|发的|刚考|刚拿|毕业|造假|作假|弄虚|的证|通过|到手|聘"
 )
-_FUTURE_EVENT = re.compile(r"明年|后年|如果|要是|假如|能不能|能评|可以评|申报|报名|想")
+_FUTURE_EVENT = re.compile(r"明年|后年|如果|要是|假如|能不能|能评|可以评|能报|可以报|能考|申报|报名|想")
 # facts whose clause a year may be said in without being the grade's year
 _YEARLESS_FACTS = (
     "awards",
@@ -321,6 +321,8 @@ def _calendar_fact(
         and any(f.entity == "fraud_count" for f in others)
     ):
         kind = "fraud"  # “2019年和2023年各被查出过一次”
+    if kind is None and year == today.year and _FUTURE_EVENT.search(clause) and not _PAST_EVENT.search(clause):
+        return []  # “…2025年被查出造假，今年能报中级吗”: the year applied in, not the finding's
     if kind is None and year <= today.year and _wanted_or_applied(text, mentions, cs, ce):
         # “去年报助理工程师的时候…”: the year of an application, not of the grade — the year
         # of the finding when the message tells of fraud found in it (“…被查出材料有假”)
