@@ -114,7 +114,22 @@ def own_case(tracker: Tracker, profile: Dict[str, Any], general: bool = False) -
     if not any(profile.get(k) for k in OWN_CASE_FACTS):
         return False
     text = tracker.latest_message.get("text") or ""
-    return not general or bool(FIRST_PERSON.search(text)) or known_before_this_message(tracker)
+    return (
+        not general
+        or bool(FIRST_PERSON.search(text))
+        or known_before_this_message(tracker)
+        or _told_a_whole_case(tracker, profile)
+    )
+
+
+def _told_a_whole_case(tracker: Tracker, profile: Dict[str, Any]) -> bool:
+    """“内蒙古 全国技术能手 高级技师 能直接评正高吗”: a region and a grade, title or award said
+    in the question, and nothing more needed for their answer — it follows the general one
+    (a general question asked that way loses nothing by hearing it)."""
+    said = set(set_by_this_message(tracker))
+    if "region" not in said or not said & {"skill_grade", "title_level", "awards"}:
+        return False
+    return not questions_to_ask(evaluate(profile), tracker.get_slot("declined_slots") or [], profile)
 
 
 def _last_user_event(events: List[Dict]) -> Optional[int]:

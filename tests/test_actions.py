@@ -1108,3 +1108,16 @@ def test_a_skilled_worker_asking_about_a_title_level_is_told_about_applying_for_
     msgs, _ = run(ActionWhatIf(), tracker(slots, text="那副高呢", intent="what_if", entities=entities))
     said = texts(msgs)
     assert "您问的副高级职称" in said and "副高级职称要取得高级技师后" in said and "职业技能评价" not in said
+
+
+def test_a_general_question_that_tells_a_whole_case_goes_on_to_its_answer():
+    """“山东青岛 全国技术能手 高级技师 能评什么职称”: region and award said, nothing missing —
+    their answer follows the general one instead of an offer to compute it."""
+    from actions.general import own_case
+
+    slots = {"region": "national", "awards": ["全国技术能手"], "skill_grade": "高级技师"}
+    text = "山东青岛 全国技术能手 高级技师 能评什么职称"
+    events = [{"event": "user", "text": text, "parse_data": {}}] + [_slot(k, v) for k, v in slots.items()]
+    t = tracker(slots, text=text, intent="faq_green_channel", events=events)
+    t.active_loop = {}
+    assert own_case(t, slots, general=True)
