@@ -70,6 +70,12 @@ CASES = [
         "技师 5年 2024年申报时被查出材料造假 今年能报中级吗",
         {"skill_grade": "技师", "skill_years": 5, "fraud_count": 1, "fraud_year": 2024},
     ),
+    # a year followed by getting a level is that level's, whatever was said before it
+    (
+        "工程师 2020年就拿了技师证",
+        {"title_level": "中级", "series": "工程", "skill_grade": "技师", "skill_grade_year": 2020},
+    ),
+    ("我是技师 2019年评上的工程师", {"skill_grade": "技师", "title_level": "中级", "series": "工程", "title_years": 6}),
     # a place said to be home is not where they work
     ("说错了，我是在百色凌云县上班，南宁是老家", {"region": "baise"}),
     ("南宁是我家 在百色上班", {"region": "baise"}),

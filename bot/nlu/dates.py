@@ -143,6 +143,19 @@ def _clause_has_held(mentions: Sequence[Mention], cs: int, ce: int, labels: Tupl
     return any(cs <= m.start < ce and m.term.label in labels and m.held and not m.negated for m in mentions)
 
 
+# “2020年就拿了技师证”: a time followed by getting a level is that level's
+_GOT_BEFORE_LEVEL = re.compile(r"^[^，。,；;]{0,4}?(拿|考|取得|获得|评上|评)(了|的|到|过)?[^，。,；;]{0,2}$")
+
+
+def _level_got_after(text: str, mentions: Sequence[Mention], end: int, ce: int) -> Optional[str]:
+    nxt = next((m for m in mentions if end <= m.start < ce and m.held and not m.negated), None)
+    if nxt is None or not _GOT_BEFORE_LEVEL.match(text[end : nxt.start]):
+        return None
+    if nxt.term.label == SKILL_GRADE:
+        return "skill"
+    return "title" if nxt.term.label in (TITLE, TITLE_LEVEL) else None
+
+
 def years_kind(text: str, mentions: Sequence[Mention], start: int, end: int) -> str:
     """For a duration/year at [start,end): 'professional' | 'title' | 'skill'."""
     cs, ce = clause_bounds(text, start)
@@ -169,6 +182,9 @@ def years_kind(text: str, mentions: Sequence[Mention], start: int, end: int) -> 
         return "title"
     if skill_here and not title_here:
         return "skill"
+    got = _level_got_after(text, mentions, end, ce)
+    if got is not None:
+        return got  # “工程师 2020年就拿了技师证”: the year goes with the level it was got
     prev = _previous_level_mention(mentions, start if (title_here and skill_here) else end)
     if prev in (TITLE, TITLE_LEVEL):
         return "title"
