@@ -166,6 +166,7 @@ def test_awards_one_fact_each():
     assert awards("参加世赛拿了银牌") == ["世界技能大赛银牌"]
     assert awards("有国务院津贴") == ["国务院政府特殊津贴"]
     assert awards("没拿过全国技术能手") == []
+    assert awards("在学校时拿过全国职业技能大赛二类竞赛第四名") == ["国家级二类竞赛前六名"]
     # the end of a place begins the award: the place and the award are both read
     assert awards("享受福建省政府特殊津贴") == ["省级政府特殊津贴"]
     assert facts("享受福建省政府特殊津贴") == {"region": "national"}
