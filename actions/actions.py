@@ -17,6 +17,7 @@ from rasa_sdk.types import DomainDict
 from rules_engine import answer_topic, clock, evaluate
 from rules_engine.knowledge import answer_education_equivalent
 
+from bot.nlu.clauses import WHY_NOT
 from dialogue import junior_title, replies
 from dialogue.questions import OPENING
 from .general import (
@@ -113,6 +114,8 @@ class ActionAnswerEligibility(Action):
         if idle:
             note = "\n".join(filter(None, [note, replies.idle_awards_note(idle, profile.get("region", "national"))]))
         text = tracker.latest_message.get("text") or ""
+        if WHY_NOT.match(text) and not replies.levels_asked(text):
+            text = _previous_user_text(tracker) or text  # “为啥不行” after “能评副高吗”: 副高 is meant
         intro = replies.level_asked_not_open(text, decision, profile.get("title_level"), profile.get("awards"))
         replies.steps_on_the_level_asked(text, decision)
         asked = replies.levels_asked(text)
@@ -122,6 +125,11 @@ class ActionAnswerEligibility(Action):
         if hint:
             dispatcher.utter_message(text=hint)
         return [SlotSet("answered", True)]
+
+
+def _previous_user_text(tracker: Tracker) -> Optional[str]:
+    said = [e.get("text") for e in tracker.events if e.get("event") == "user"]
+    return said[-2] if len(said) > 1 else None
 
 
 class ActionWhatIf(Action):

@@ -1121,3 +1121,11 @@ def test_a_general_question_that_tells_a_whole_case_goes_on_to_its_answer():
     t = tracker(slots, text=text, intent="faq_green_channel", events=events)
     t.active_loop = {}
     assert own_case(t, slots, general=True)
+
+
+def test_why_not_after_asking_a_level_answers_about_that_level():
+    """“百色 技师 干了两年 能评副高吗” then “为啥不行”: the 副高 reasons, not only the rest."""
+    slots = {"region": "baise", "skill_grade": "技师", "skill_years": 2}
+    events = [_user("百色 技师 干了两年 能评副高吗"), _user("为啥不行")]
+    msgs, _ = run(ActionAnswerEligibility(), tracker(slots, text="为啥不行", intent="ask_eligibility", events=events))
+    assert "您问的副高级职称" in texts(msgs) and "副高级职称要取得高级技师后" in texts(msgs)

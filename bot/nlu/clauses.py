@@ -281,6 +281,12 @@ ONE_PER_YEAR = re.compile(
     r"(同一年|一年|同年|同时|一起)[^，。？?]{0,6}(报|申报|评|参评)[^，。？?]{0,8}(两个|2个|多个|几个|两种)"
 )
 
+# “为什么不行”, “为啥不是正高”, “凭什么不能考高级技师”: why their answer is what it is — the
+# answer again, with the level asked leading and its reasons (not a refusal or a goodbye)
+WHY_NOT = re.compile(
+    r"^(那|可是|但是|但)?(为什么|为啥|凭什么|咋就|怎么就|为何)(不行|不能|不可以|不是|没有|只能|就不|就|呀|啊|呢|$)"
+)
+
 CORRECTION = re.compile(r"不对|说错|错了|搞错|更正|纠正|应该是|改成|改一下|不是.{0,8}?是")
 
 # ---------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.clauses import ONE_PER_YEAR, levels_named
+from bot.nlu.clauses import ONE_PER_YEAR, WHY_NOT, levels_named
 from bot.nlu.lexicon import SKILL_GRADE, TITLE, TITLE_LEVEL
 
 SMALL_TALK = ("greet", "nlu_fallback")
@@ -53,11 +53,6 @@ LEVEL_ASKED = re.compile(
     r"(?P<level>[^，。,.？?]{1,7}?)(吗|么|不|没|嘛)?$"
 )
 LEVEL_LABELS = (SKILL_GRADE, TITLE, TITLE_LEVEL)
-# “为什么不行”, “为啥不是正高”, “凭什么不能考高级技师”: why their answer is what it is — the
-# answer again, with the level asked leading and its reasons (not a refusal or a goodbye)
-WHY_NOT = re.compile(
-    r"^(那|可是|但是|但)?(为什么|为啥|凭什么|咋就|怎么就|为何)(不行|不能|不可以|不是|没有|只能|就不|就|呀|啊|呢|$)"
-)
 # “嗯 帮我算算”, “好的 算一下”, “行 你帮我看看”: taking up the offer to check their case (or
 # asking for it) — whatever the classifier made of the bare verbs
 CHECK_REQUESTED = re.compile(
