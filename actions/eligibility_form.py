@@ -62,6 +62,7 @@ NO_CERTIFICATE = re.compile(
 # … or no title (“没有职称”), which says nothing of a grade
 NO_TITLE = re.compile(r"(没|没有|无)(任何|啥|什么)?职称|(啥|什么)?职称(都|也)?(没|没有|木有)")
 SAME_YEAR_AS_GRADUATION = re.compile(r"毕业(的)?(那|当|同一)一?年|毕业的时候|毕业时")
+BARE_ANSWER_CHARS = 6  # “助理的”, “就是技术员吧”: a message that is nothing but a short answer
 DONT_KNOW = re.compile(r"不知道|不清楚|不记得|忘了|说不清|不确定|跳过")
 
 
@@ -223,7 +224,9 @@ class ValidateEligibilityForm(FormValidationAction):
         if said_level or tracker.get_slot("title_level"):
             return []
         text = tracker.latest_message.get("text") or ""
-        answering = tracker.get_slot("requested_slot") == "title_level"
+        # in answer to the title question — or said alone (“助理的” after an offer to check):
+        # a bare level word is what the message says
+        answering = tracker.get_slot("requested_slot") == "title_level" or len(text.strip()) <= BARE_ANSWER_CHARS
         kind = junior_title.junior_title_said(text, answering_title=answering)
         if kind == junior_title.ASSISTANT:
             tracker.slots["title_level"] = kind

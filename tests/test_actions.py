@@ -645,8 +645,8 @@ WHICH_JUNIOR = "utter_which_junior_title"
         ("是助理级那种", [], {"requested_slot": "title_level"}, None, {"title_level": "助理级"}),
         ("技术员", [], {"requested_slot": "title_level"}, "员级职称（如技术员）", {"junior_title": "员级"}),
         ("就是初级职称", [], {"requested_slot": "title_level"}, None, {"declined_slots": ["title_level"]}),
-        # “助理” answering another question is not a title
-        ("助理", [], {"requested_slot": "skill_years"}, None, {}),
+        # a bare “助理” said alone is 助理级 whatever was asked (“拿了初级职称…还有高级工证” → years? → “助理”)
+        ("助理", [], {"requested_slot": "skill_years"}, None, {"title_level": "助理级"}),
     ],
 )
 def test_a_junior_title_is_asked_about_read_or_told_it_has_no_route(text, entities, slots, said, set_now):
