@@ -18,7 +18,7 @@ from rules_engine import answer_topic, clock, evaluate
 from rules_engine.knowledge import answer_education_equivalent
 
 from bot.nlu.clauses import WHY_NOT
-from dialogue import junior_title, replies
+from dialogue import junior_title, replies, what_opens
 from dialogue.questions import OPENING
 from .general import (
     GENERAL_INTENTS,
@@ -110,18 +110,18 @@ class ActionAnswerEligibility(Action):
         note = tracker.get_slot("region_note")
         if "region" not in profile:
             note = "（您没有说在哪个地区，以下按国家《实施意见》答复；告诉我地区可以按当地细则再算。）"
-        idle = replies.awards_that_change_nothing(profile, decision)
+        idle = what_opens.awards_that_change_nothing(profile, decision)
         if idle:
-            note = "\n".join(filter(None, [note, replies.idle_awards_note(idle, profile.get("region", "national"))]))
+            note = "\n".join(filter(None, [note, what_opens.idle_awards_note(idle, profile.get("region", "national"))]))
         text = tracker.latest_message.get("text") or ""
         if WHY_NOT.match(text) and not replies.levels_asked(text):
             text = _previous_user_text(tracker) or text  # “为啥不行” after “能评副高吗”: 副高 is meant
-        intro = replies.level_asked_not_open(text, decision, profile.get("title_level"), profile.get("awards"))
+        intro = what_opens.level_asked_not_open(text, decision, profile.get("title_level"), profile.get("awards"))
         replies.steps_on_the_level_asked(text, decision)
         asked = replies.levels_asked(text)
         for message in replies.eligibility_messages(decision, region_note=note, intro=intro, asked=asked):
             dispatcher.utter_message(text=message)
-        hint = replies.grade_not_told_hint(profile, decision)
+        hint = what_opens.grade_not_told_hint(profile, decision)
         if hint:
             dispatcher.utter_message(text=hint)
         return [SlotSet("answered", True)]
@@ -150,7 +150,7 @@ class ActionWhatIf(Action):
             # a 技师 asking “那副高呢”: the title they would apply for, not one they would hold
             decision = evaluate(profile)
             level = changes["title_level"]
-            intro = replies.level_asked_not_open(f"能评{level}吗", decision, None, profile.get("awards"))
+            intro = what_opens.level_asked_not_open(f"能评{level}吗", decision, None, profile.get("awards"))
             asked = [("title", level)]
             for message in replies.eligibility_messages(decision, intro=intro, with_steps=False, asked=asked):
                 dispatcher.utter_message(text=message)

@@ -999,7 +999,7 @@ def test_a_fact_the_form_sets_again_is_not_said_again():
 def test_an_award_that_changes_nothing_is_not_called_unlisted_when_it_is_listed(award, region, listed):
     """A 副高级 holder with 省级政府特殊津贴 in 内蒙古 was told the award is not in the
     documents; it is — it only leads to what they hold."""
-    from dialogue.replies import idle_awards_note
+    from dialogue.what_opens import idle_awards_note
 
     note = idle_awards_note([award], region)
     assert ("是文件列出的奖项" in note) == listed and ("不在" in note) == (not listed)

@@ -1,0 +1,122 @@
+"""What opens a level, and awards that open nothing more: said beside an answer when the
+level asked is not open (“您问的副高级职称：…要取得高级技师后满4年”), when no grade was told,
+and when an award told changes nothing (listed or not in the region's documents)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Dict, List, Optional
+
+from bot.nlu.clauses import levels_named
+from bot.nlu.lexicon import TITLE, TITLE_LEVEL
+from rules_engine import clock, evaluate, vocabulary
+from rules_engine.loader import short_name
+
+from dialogue.replies import sources
+
+
+def level_asked_not_open(
+    text: str, decision: Dict[str, Any], held: Optional[str], awards: Optional[List[str]] = None
+) -> Optional[str]:
+    """“能评正高吗” when no route of theirs leads to 正高: said so before the routes that do
+    (with what opens that level; the awards they told are already counted)."""
+    hopeful = {o["level"] for o in decision["options"] if o["kind"] == "title" and o["status"] != "ineligible"}
+    if not hopeful:
+        return None  # the answer itself says no
+    asked = [level for level in levels_named(text, (TITLE, TITLE_LEVEL)) if level not in hopeful and level != held]
+    if not asked:
+        return None
+    needs = grade_that_opens(asked[0], decision.get("region") or "national")
+    hints = [needs] if needs else []
+    if awards:
+        hints.append(f"您说的{'、'.join(awards)}在本地区通往的级别已算在下面")
+    else:
+        hints.append("如获得了文件列出的奖项，可告诉我奖项名称再算")
+    return (
+        f"您问的{asked[0]}职称：按您目前说的情况，文件里没有对您开放的申报途径（{'；'.join(hints)}）。您可以申报的是："
+    )
+
+
+def grade_not_told_hint(profile: Dict[str, Any], decision: Dict[str, Any]) -> Optional[str]:
+    """“高级工班毕业…在校拿过大赛奖，能直接评中级吗” with the award route closed: said with
+    the answer, that a grade (which they most likely hold) opens the ordinary routes."""
+    if profile.get("skill_grade") or profile.get("title_level") or not decision["options"]:
+        return None
+    if any(o["status"] != "ineligible" for o in decision["options"]):
+        return None
+    region = profile.get("region") or "national"
+    routes = [r for r in (grade_that_opens("助理级", region), grade_that_opens("中级", region)) if r]
+    return (
+        f"您还没说技能等级：如果有，请告诉我是哪一级、哪年取得的，我再按一般条件算（{'；'.join(routes)}）。"
+        if routes
+        else None
+    )
+
+
+@lru_cache(maxsize=None)
+def grade_that_opens(title_level: str, region: str) -> Optional[str]:
+    """“副高级职称要取得高级技师后满4年（《实施意见》二（二）1）”: the lowest grade whose
+    ordinary route leads to the title level, and the years it takes."""
+    for grade in vocabulary.skill_grades():
+        for years in range(0, 11):
+            decision = evaluate({"region": region, "skill_grade": grade, "skill_years": years})
+            opened = [
+                o
+                for o in decision["options"]
+                if o["kind"] == "title"
+                and o["level"] == title_level
+                and o["status"] == "eligible"
+                and o["path"] == "regular"
+            ]
+            if opened:
+                return f"{title_level}职称要取得{grade}后从事技术技能工作满{years}年（{sources(opened[0]['citations'][:1])}）"
+    return None
+
+
+def awards_that_change_nothing(profile: Dict[str, Any], decision: Dict[str, Any]) -> List[str]:
+    """Awards told whose absence would leave every option as it is (“广西技术能手” in 柳州,
+    where the national text does not list it): the user expects to hear about them."""
+
+    def outcome(d: Dict[str, Any]) -> set:
+        return {(o["kind"], o["level"], o["status"], o["path"]) for o in d["options"]}
+
+    awards = profile.get("awards") or []
+    return [
+        award
+        for award in awards
+        if outcome(evaluate({**profile, "awards": [a for a in awards if a != award]})) == outcome(decision)
+    ]
+
+
+def idle_awards_note(awards: List[str], region: str) -> str:
+    """Why an award told changes nothing: the region's documents do not list it, or they do
+    and the level it leads to is no higher than theirs (held, or open by the ordinary route)."""
+    docs = "和".join(short_name(doc) for doc in dict.fromkeys([region, "national"]))
+    listed = [a for a in awards if award_listed(a, region)]
+    unlisted = [a for a in awards if a not in listed]
+    parts = []
+    if unlisted:
+        parts.append(f"您说的{'、'.join(unlisted)}，不在{docs}列出的可直接申报或破格申报的奖项中")
+    if listed:
+        parts.append(
+            f"{'您说的' if not unlisted else ''}{'、'.join(listed)}是文件列出的奖项，但按您的情况不改变可申报的级别"
+            "（它通往的级别您已经取得或已可按一般条件申报，或其条件不满足）"
+        )
+    return "；".join(parts) + "。以下按一般条件答复。"
+
+
+@lru_cache(maxsize=None)
+def award_listed(award: str, region: str) -> bool:
+    """Whether any route of the region (or the national text it follows) opens something
+    to someone with this award that it would not open without: a level, or a sooner year."""
+    school = {"skill_school_class": "预备技师班", "graduation_year": clock.current_year(), "stayed_in_region": True}
+    probes = [
+        {"skill_grade": g, "skill_years": 0, **extra} for g in vocabulary.skill_grades() for extra in ({}, school)
+    ]
+    probes += [{"title_level": level} for level in vocabulary.title_levels()]
+    for probe in probes:
+        profile = {"region": region, **probe}
+        with_award = {(o["kind"], o["level"], o["status"]) for o in evaluate({**profile, "awards": [award]})["options"]}
+        if with_award != {(o["kind"], o["level"], o["status"]) for o in evaluate(profile)["options"]}:
+            return True
+    return False
