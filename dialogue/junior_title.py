@@ -38,7 +38,8 @@ _HELD_ASSISTANT = {"title_level": ASSISTANT}
 
 def junior_title_said(text: str, answering_title: bool) -> Optional[str]:
     """助理级, 员级 or 初级 (either) when the message names a junior title without a level
-    the NLU could read; ``answering_title``: the message answers the title question."""
+    the NLU could read; ``answering_title``: the message answers the title question, or is
+    nothing but a short answer (a bare “助理的” is read as the level it names)."""
     text = text.strip()
     if answering_title and ANSWER_ASSISTANT.fullmatch(text):
         return ASSISTANT

@@ -32,7 +32,7 @@ def questions_to_ask(
         out.append(fact)
     if "region" in out and profile is not None and _closed_everywhere(profile):
         out.remove("region")  # “中级工能不能评职称”: no region changes the answer
-    if profile is not None and not known_opening and _titles_barred_everywhere(profile):
+    if profile is not None and not known_opening and set(out) & set(OPENING) and _titles_barred_everywhere(profile):
         out = [q for q in out if q not in OPENING]  # “退休了还能评职称吗”: the bar is the answer
     return out
 

@@ -409,7 +409,7 @@ def calendar_years(
             before = text[max(0, s - 3) : s]
             if re.search(r"(了|干|做|工作|满|近)$", before):
                 continue
-            year = 2000 + yy if yy <= today.year % 100 else 1900 + yy
+            year = _two_digit_year(yy, today)
         elif m.group("rel"):
             rel = m.group("rel")
             year = today.year + _REL_YEAR[rel]
@@ -461,6 +461,10 @@ def _year_of(m: "re.Match[str]", today: _dt.date) -> Optional[int]:
     if m.group("rel"):
         return today.year + _REL_YEAR[m.group("rel")]
     if m.group("y2") and m.group("y2").isdigit():
-        yy = int(m.group("y2"))
-        return 2000 + yy if yy <= today.year % 100 else 1900 + yy
+        return _two_digit_year(int(m.group("y2")), today)
     return None
+
+
+def _two_digit_year(yy: int, today: _dt.date) -> int:
+    """“19年” → 2019, “98年” → 1998: the latest such year not after today."""
+    return 2000 + yy if yy <= today.year % 100 else 1900 + yy
