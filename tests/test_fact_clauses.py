@@ -142,6 +142,15 @@ SOMEONE_ELSE = [  # facts about another person are not the applicant's
     ("我同事是技师", {"skill_grade": "技师"}),  # a message only about one person: the one asked for
     ("我爸在百色，我在包头", {"region": "nei_mongol"}),
     ("我师傅拿过全国技术能手，我是高级工", {"skill_grade": "高级工"}),
+    # people at work, and a clause without a subject going on about them
+    ("我是技师，我们班长是高级技师，还是全国技术能手", {"skill_grade": "技师"}),
+    ("我们厂长是高工，我是技师三年", {"skill_grade": "技师", "skill_years": 3}),
+    ("我是主管护师", {"title_level": "中级", "series": "卫生"}),  # a title, not a boss
+    ("我是车间主任，技师五年", {"skill_grade": "技师", "skill_years": 5}),
+    ("我是班组长，高级工三年", {"skill_grade": "高级工", "skill_years": 3}),  # what they are
+    ("但是我师傅拿过全国技术能手，我是高级工", {"skill_grade": "高级工"}),
+    ("我爸是技师，干了五年，在包头", {"skill_grade": "技师", "skill_years": 5, "region": "nei_mongol"}),
+    ("听说工人也能评职称，技师干了三年能评啥", {"skill_grade": "技师", "skill_years": 3}),
     ("其他地方我不清楚，我是技师", {"skill_grade": "技师"}),
     ("老家是百色的，现在在包头上班", {"region": "nei_mongol"}),  # where they were is not where they work
     ("我是广东人在百色打工", {"region": "baise"}),  # where they come from, then where they work

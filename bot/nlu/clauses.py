@@ -230,10 +230,13 @@ def is_hypothetical(text: str, pos: int) -> bool:
 _PERSONS = (
     r"爸爸?|妈妈?|父亲|母亲|老爸|老妈|爱人|老婆|老公|丈夫|妻子|媳妇|儿子|女儿|孩子|同事|朋友|师傅|师父|徒弟|领导|"
     r"同学|亲戚|(?:表|堂)(?:哥|姐|弟|妹)|舅舅|叔叔|姑姑|阿姨|侄子|外甥|女婿|姐夫|妹夫|岳父|公公|邻居|老乡|"
-    r"哥哥?|姐姐?|弟弟?|妹妹?|家里人|家人"
+    r"哥哥?|姐姐?|弟弟?|妹妹?|家里人|家人|"
+    # people at work; not the titles 主任医师, 主管护师 that begin with the same words
+    r"主任(?![医护药技师])|主管(?![医护药技师])|班长|组长|队长|厂长|车间长|老板|经理|工友|师兄|师姐|老师傅"
 )
 _SUBJECTS = re.compile(
-    r"(?P<person>(?<![是当做])(?:我的?|俺)?(?:" + _PERSONS + r"))"
+    # not what someone is ("我是车间主任", "我是班组长"): 是 one or two characters before
+    r"(?P<person>(?<![是当做])(?<![是当做][^我俺，。])(?<![是当做][^我俺，。][^我俺，。])(?:我的?|俺)?(?:" + _PERSONS + r"))"
     r"|(?P<people>别人|人家|有人|有的人|(?:一线|技术|普通)?工人|(?<![是当做级高中初])技工们?(?!院校|学校)|大学生|技能人才|专技人才)"
     r"|(?P<self>我|本人|俺|自己)"
 )
@@ -243,12 +246,25 @@ _ASKING_FOR = re.compile(r"(帮|替|给|代)(我的?|俺)?(" + _PERSONS + r")(�
 _SPEAKER_ASKS = re.compile(r"^(就|也|还)?(想|要|来|再)?(问|咨询|了解|打听|请教|想知道|请问)")
 
 
-def _subject(text: str, pos: int) -> Optional[str]:
-    """'self', 'person' (我爸, 同事), 'people' (工人, 别人) or None: who the clause is about."""
+def _last_subject(span: str) -> Optional[str]:
     last = None
-    for m in _SUBJECTS.finditer(clause_before(text, pos)):
+    for m in _SUBJECTS.finditer(span):
         last = m
     return last.lastgroup if last is not None else None
+
+
+def _subject(text: str, pos: int) -> Optional[str]:
+    """'self', 'person' (我爸, 同事), 'people' (工人, 别人) or None: who the clause is about.
+    A clause without a subject goes on about the person of the clauses before it in the same
+    sentence ("我们主任是高级技师，还是全国技术能手"); 'people' and 'self' are not carried
+    ("听说工人也能评，技师三年能评啥" is the speaker's own case)."""
+    here = _last_subject(clause_before(text, pos))
+    if here is not None:
+        return here
+    cs, _ = clause_bounds(text, pos)
+    sentence_start = max(text.rfind(stop, 0, cs) for stop in "。？！?!\n") + 1
+    before = _last_subject(text[sentence_start:cs])
+    return before if before == "person" else None
 
 
 @lru_cache(maxsize=128)
