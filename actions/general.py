@@ -20,7 +20,7 @@ from rasa_sdk.types import DomainDict
 
 from rules_engine import answer_topic, evaluate, vocabulary
 
-from bot.nlu.clauses import ONE_PER_YEAR
+from bot.nlu.clauses import LEVEL_CONDITIONS, ONE_PER_YEAR
 from rules_engine.loader import LAYER_ORDER, find_item
 from rules_engine.vocabulary import resolve_place
 
@@ -308,6 +308,8 @@ class ActionAnswerGeneral(Action):
         elsewhere = _definition_from_elsewhere(answers[:MAX_ANSWERS], profile.get("region"))
         if intent in DEFINITIONS and elsewhere:
             messages.append(replies.definition_source_note(elsewhere))
+        if intent == "faq_years" and answers and LEVEL_CONDITIONS.search(text):
+            messages.append(replies.ordinary_conditions_note("years_skill" in topics))
         for message in messages:
             dispatcher.utter_message(text=message)
         if intent in REGIONAL and not region and (tracker.get_slot("answered") or tracker.active_loop.get("name")):

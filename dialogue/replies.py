@@ -378,6 +378,13 @@ def general_messages(intent: str, text: str, answers: List[Dict[str, Any]], labe
     return messages or faq_messages([])
 
 
+def ordinary_conditions_note(skill_direction: bool) -> str:
+    """After the 贯通 routes to a level asked as “…要什么条件”: the rest of what an ordinary
+    application asks is set elsewhere, and said so."""
+    ladder = "技能等级晋级（不走贯通）" if skill_direction else "不走贯通的一般职称评审（学历、资历、业绩等）"
+    return f"以上是贯通政策下的条件；{ladder}的条件由各系列、各职业的标准规定，不在这些文件里，请咨询当地人社部门或拨打{HOTLINE}。"
+
+
 def definition_source_note(doc: str) -> str:
     """After a definition quoted from a local document that is not the user's own."""
     return f"职称和技能等级的层级各地相同；以上引用的是把层级写得最明白的{short_name(doc)}，其中的地方规定只适用于{region_label(doc)}。"

@@ -348,6 +348,15 @@ def test_years_follow_the_region_in_force():
     assert "《百色市实施细则》第八条" in texts(msgs) and "《百色市实施细则》第十条" in texts(msgs)
 
 
+def test_the_conditions_of_a_title_are_its_routes_and_what_the_documents_leave_out():
+    msgs, _ = run(ActionAnswerGeneral(), outside_form({"region": "baise"}, "副高要什么条件", "faq_years"))
+    out = texts(msgs)
+    assert "《百色市实施细则》第八条" in out and "《百色市实施细则》第十条" in out
+    assert "不走贯通的一般职称评审" in out and "12333" in out
+    msgs, _ = run(ActionAnswerGeneral(), outside_form({"region": "baise"}, "评副高要几年", "faq_years"))
+    assert "不走贯通" not in texts(msgs)  # a question of years is answered as asked
+
+
 def test_a_general_question_from_someone_who_said_who_they_are_offers_their_check():
     """Facts still missing (region, years): the form's question would come unasked for."""
     msgs, events = run(

@@ -4,7 +4,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 import pytest
 
-from bot.nlu.facts_first import facts_first, own_case_question, topics_tied
+from bot.nlu.facts_first import conditions_of_a_title, facts_first, own_case_question, topics_tied
 
 FACT = {"entity": "skill_grade", "value": "技师", "start": 3, "end": 5, "extractor": "ProfileFactExtractor"}
 
@@ -141,3 +141,25 @@ def test_the_one_title_a_year_question_is_recognised(text, asked):
     from bot.nlu.clauses import ONE_PER_YEAR
 
     assert bool(ONE_PER_YEAR.search(text)) == asked
+
+
+@pytest.mark.parametrize(
+    "text,intent,after",
+    [
+        # the conditions of a title level: the 贯通 routes to it, as “评副高要几年”
+        ("副高要什么条件", "out_of_scope", "faq_years"),
+        ("那评工程师需要满足哪些条件？", "faq_materials", "faq_years"),
+        ("中级职称的条件是什么", "out_of_scope", "faq_years"),
+        ("评正高有啥要求", "nlu_fallback", "faq_years"),
+        # a skill grade alone is the skill ladder itself: outside the documents
+        ("考技师要什么条件", "out_of_scope", "out_of_scope"),
+        # materials stay materials; a level without a question of conditions stays as heard
+        ("申报副高需要什么材料", "faq_materials", "faq_materials"),
+        ("副高工资多少", "out_of_scope", "out_of_scope"),
+    ],
+)
+def test_the_conditions_of_a_title_level_are_the_years_question(text, intent, after):
+    m = Message(data={"text": text})
+    m.set("intent", {"name": intent, "confidence": 0.6})
+    conditions_of_a_title(m)
+    assert m.get("intent")["name"] == after

@@ -27,7 +27,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.clauses import ONE_PER_YEAR, WHY_NOT, levels_named
+from bot.nlu.clauses import LEVEL_CONDITIONS, ONE_PER_YEAR, WHY_NOT, levels_named
 from bot.nlu.lexicon import SKILL_GRADE, TITLE, TITLE_LEVEL
 
 SMALL_TALK = ("greet", "nlu_fallback")
@@ -103,6 +103,24 @@ def topics_tied(message: Message) -> bool:
     return True
 
 
+# what the classifier makes of “副高要什么条件”: ordinary 职称评审 (out of scope), materials
+CONDITIONS_MISREAD = ("out_of_scope", "faq_materials", "faq_evaluation", "nlu_fallback")
+
+
+def conditions_of_a_title(message: Message) -> bool:
+    """“副高要什么条件”, “评工程师需要满足哪些条件”: what opens a title level is what the
+    documents are about (a grade and its years, or an award) — asked as “评副高要几年” is.
+    A skill grade alone (“考技师要什么条件”) is the skill ladder itself, not in them."""
+    intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+    text = message.get("text") or ""
+    if intent not in CONDITIONS_MISREAD or not LEVEL_CONDITIONS.search(text):
+        return False
+    if not levels_named(text, (TITLE, TITLE_LEVEL)):
+        return False
+    message.set(INTENT, {INTENT_NAME_KEY: "faq_years", "confidence": 1.0}, add_to_output=True)
+    return True
+
+
 def facts_first(message: Message) -> None:
     intent = message.get(INTENT) or {}
     if intent.get(INTENT_NAME_KEY) not in SMALL_TALK:
@@ -133,6 +151,6 @@ class FactsBeforeSmallTalk(GraphComponent):
         for message in messages:
             if ONE_PER_YEAR.search(message.get("text") or ""):
                 message.set(INTENT, {INTENT_NAME_KEY: "faq_discipline", "confidence": 1.0}, add_to_output=True)
-            elif not own_case_question(message) and not topics_tied(message):
+            elif not own_case_question(message) and not topics_tied(message) and not conditions_of_a_title(message):
                 facts_first(message)
         return messages
