@@ -173,6 +173,10 @@ ASKED_ABOUT_BARS = [  # a bar named in a question about it, or about people in g
     ("我被记过了，影响期多长", {"demerit_punishment": True}),
     ("我受过记过处分，多久能评", {"demerit_punishment": True}),
     ("工人评不了工程师吧", {}),  # about workers in general
+    ("受过记过处分还能评吗", {}),  # nobody's story: the rule
+    # what happened at a time, or was found, then whether they still may: their own story
+    ("业绩材料被查出来是假的，还能报不？", {"fraud_count": 1}),
+    ("去年被记过了，还能评吗", {"demerit_punishment": True}),
 ]
 
 YEARS = [  # a year belongs to the fact of its own clause
@@ -336,6 +340,21 @@ FINDINGS = [  # 弄虚作假: said plainly or not, listed with years, counted
     ("去年报职称的时候被评委会退回来了", {}),
     ("我打算明年申报", {"application_year": 2027}),
     ("去年年度考核给了个不合格，这样还能报吗", {"assessment_ok": False}),
+    ("前些年报职称做了假材料，被查到过两回", {"fraud_count": 2}),  # the count in the clause after
+    ("考了两次没考上，材料造假被查过一次", {"fraud_count": 1}),
+]
+
+SAID_SHORT = [  # retired, medals and university titles as people say them
+    ("我今年六月已经退了，手续都办完了", {"retired": True}),
+    ("退下来了", {"retired": True}),
+    ("我去年退的休", {"retired": True}),
+    ("退了学", {}),
+    ("我参加过世界技能大赛，拿了银牌", {"awards": ["世界技能大赛银牌"]}),
+    ("参加过世界技能大赛，没拿到银牌", {}),
+    ("参加过世界技能大赛，国赛拿过银牌", {"awards": ["全国职业技能大赛银牌"]}),
+    ("我在大学当副教授", {"title_level": "副高级", "series": "高等学校教师"}),
+    ("我是大学讲师", {"title_level": "中级", "series": "高等学校教师"}),
+    ("教授级高工", {"title_level": "正高级", "series": "工程"}),
 ]
 
 
@@ -343,6 +362,7 @@ FINDINGS = [  # 弄虚作假: said plainly or not, listed with years, counted
     "text,expected",
     SAID_APART
     + FINDINGS
+    + SAID_SHORT
     + STATED
     + ASKED_ABOUT
     + HYPOTHETICAL

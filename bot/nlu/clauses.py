@@ -499,8 +499,16 @@ _CASE_WORDS = re.compile(
 )
 
 
+# “去年…材料被查出来是假的，今年还能报不？”: whether they still may, after something that
+# happened at a time or was found — their own story (“受过记过处分还能评吗” asks the rule)
+_STILL_MAY = re.compile(r"还能(报|评|申报|参评|考)[^，。？?]{0,3}(不|吗|么|没|嘛)")
+_HAPPENED = re.compile(r"被查|查出来|被发现|被抓|去年|前年|今年|那年|那次|上次|\d{2,4}年|[一二〇零九八七六五四三]{2}年")
+
+
 def tells_own_case(text: str, mentions: List[Mention]) -> bool:
     """The message speaks of the asker: 我/本人 …, a place they are in, or their record."""
+    if _STILL_MAY.search(text) and _HAPPENED.search(text):
+        return True
     return bool(_SELF.search(text) or _CASE_WORDS.search(text)) or any(
         m.term.label == PLACE and m.held and not m.topic and not m.someone_else for m in mentions
     )

@@ -179,7 +179,9 @@ def medal_combos() -> List[Tuple["re.Pattern[str]", str]]:
     out = []
     for comp, by_medal in combos.items():
         for medal, canon in by_medal.items():
-            out.append((re.compile(re.escape(comp) + r"[^，。,;；!！?？]{1,8}?" + medal), canon))
+            # “参加过世界技能大赛，拿了银牌”: a comma may come between, not another contest
+            # (赛) nor a negation (“没拿到银牌”)
+            out.append((re.compile(re.escape(comp) + r"[^。;；!！?？赛没未不]{1,10}?" + medal), canon))
     # “自治区级一类职业技能大赛第二名”: contest and result apart, as the vocabulary writes them
     out += [(re.compile(pattern), canon) for pattern, canon in vocab.said_apart("awards")]
     return out

@@ -48,7 +48,11 @@ def _assessment(text: str) -> List[Fact]:
 
 def _retired(text: str) -> List[Fact]:
     facts: List[Fact] = []
-    for m in re.finditer(r"退休|退了休|内退|离休|在职(?!称)", text):
+    # “今年六月已经退了”, “退下来了”, “去年退的休”: retired, said short
+    for m in re.finditer(
+        r"退休|退了休|退的休|内退|离休|在职(?!称)|(?<=已经|早就|去年|今年|前年|都已)退了(?![学钱款费货])|退下来了?",
+        text,
+    ):
         s, e = m.span()
         if re.match(
             r"(金|工资|费|待遇|手续|后|以后|之后|人员的|证|年龄(限制|的|是|多|怎么|规定)|政策|规定)", text[e : e + 4]
@@ -163,7 +167,12 @@ def _integrity_and_fraud(text: str) -> List[Fact]:
         said_before = clause_bounds(text, cs - 2)[0] if cs > 1 else cs  # “出过两回事，都是材料造假”
         if not re.search(r"事|查|出过|有过", text[said_before:cs]):
             said_before = cs  # “考了两次没考上”: not findings
-        for cm in _TIMES.finditer(text[said_before:ce]):
+        said_after = ce
+        if ce < len(text) - 1:  # “做了假材料，被查到过两回”: the count in the clause after
+            ns, ne = clause_bounds(text, ce + 1)
+            if re.search(r"查|发现|抓", text[ns:ne]):
+                said_after = ne
+        for cm in _TIMES.finditer(text[said_before:said_after]):
             counts.append(int(parse_number(cm.group(1)) or 1))
         facts.append(Fact("fraud_count", max(counts), s, e))
         break  # one message, one count of findings
