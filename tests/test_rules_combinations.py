@@ -1,0 +1,298 @@
+"""How rules combine (outside review 4): invariants read from the three policy texts and
+checked through the public `evaluate` over grids of grade × years × title × awards × bars.
+
+Each expectation below is written from the texts, not from the engine's data:
+- bars: 百色 第七条（一）–（四） bar 职称, 第十三条（二）/第十四条 bar 技能评价; 《实施意见》
+  二（二）1 (近3年考核, 现工作岗位) bars 职称 only and nothing else bars in 全国/内蒙古;
+- awards: 《实施意见》二（二）3, 《内蒙古通知》二（四）, 百色 第十条 (readings #5–#10, #28);
+- 技工院校 classes: 《内蒙古通知》二（二）, 百色 第八条 (readings #21, #32).
+"""
+
+from __future__ import annotations
+
+import itertools
+from functools import lru_cache
+from typing import Any, Dict, List, Optional, Tuple
+
+from rules_engine import clock, evaluate, vocabulary
+
+REGIONS = ("national", "nei_mongol", "baise")
+GRADES = (None, "初级工", "中级工", "高级工", "技师", "高级技师")
+TITLES = (None, "助理级", "中级", "副高级", "正高级")
+YEARS = (None, 0, 1, 2, 3, 4, 6)
+
+BARS: Dict[str, Dict[str, Any]] = {
+    "assess": {"assessment_ok": False},
+    "retired": {"retired": True},
+    "invest": {"under_investigation": True},
+    "demerit": {"demerit_punishment": True},
+    "integrity": {"integrity_record": True},
+    "fraud_2024": {"fraud_count": 1, "fraud_year": 2024},
+    "fraud_over": {"fraud_count": 1, "fraud_year": 2023},
+    "fraud_year_only": {"fraud_year": 2025},
+    "fraud_twice": {"fraud_count": 2, "fraud_year": 2020},
+}
+PAIRS = (("retired", "fraud_2024"), ("assess", "integrity"), ("demerit", "invest"), ("fraud_2024", "invest"))
+for _a, _b in PAIRS:
+    BARS[f"{_a}+{_b}"] = {**BARS[_a], **BARS[_b]}
+
+# bar → {kind: (first free year or None, articles cited)} as the texts say (year 2026)
+BAISE_BARS = {
+    "assess": {"title": (None, ["第七条（一）"]), "skill": (None, ["第十三条（二）"])},
+    "retired": {"title": (None, ["第七条（四）"])},
+    "invest": {"title": (None, ["第七条（三）"]), "skill": (None, ["第十四条（二）"])},
+    "demerit": {"title": (None, ["第七条（三）"]), "skill": (None, ["第十四条（一）"])},
+    "integrity": {"skill": (None, ["第十四条（三）"])},
+    "fraud_2024": {"title": (2027, ["第七条（二）"])},
+    "fraud_over": {},
+    "fraud_year_only": {"title": (2028, ["第七条（二）"])},
+    "fraud_twice": {"title": (None, ["第七条（二）"])},
+}
+ELSEWHERE_BARS = {"assess": {"title": (None, ["二（二）1"])}, "retired": {"title": (None, ["二（二）1"])}}
+
+
+def expected_bars(region: str, name: str) -> Dict[str, Tuple[Optional[int], List[str]]]:
+    out: Dict[str, Tuple[Optional[int], List[str]]] = {}
+    for part in name.split("+"):
+        table = BAISE_BARS if region == "baise" else ELSEWHERE_BARS
+        for kind, (until, arts) in table.get(part, {}).items():
+            if kind in out:
+                old, old_arts = out[kind]
+                out[kind] = (None if old is None or until is None else max(old, until), old_arts + arts)
+            else:
+                out[kind] = (until, list(arts))
+    return out
+
+
+def profile(region, grade=None, years=None, title=None, awards=(), grade_year=False, **extra) -> Dict[str, Any]:
+    p: Dict[str, Any] = {"region": region}
+    if grade:
+        p["skill_grade"] = grade
+        if years is not None:
+            if grade_year:
+                p["skill_grade_year"] = clock.current_year() - years
+            else:
+                p["skill_years"] = years
+    if title:
+        p["title_level"] = title
+    if awards:
+        p["awards"] = list(awards)
+    p.update(extra)
+    return p
+
+
+def options(d, kinds=("title", "skill")):
+    return sorted(
+        (o["kind"], o["level"], o["status"], o["path"], o["earliest_year"]) for o in d["options"] if o["kind"] in kinds
+    )
+
+
+def eligible(d) -> set:
+    return {(o["kind"], o["level"]) for o in d["options"] if o["status"] == "eligible"}
+
+
+def eligible_routes(d) -> set:
+    return {(o["kind"], o["level"], o["path"]) for o in d["options"] if o["status"] == "eligible"}
+
+
+def _base_grid():
+    for region, grade, years, title in itertools.product(REGIONS, GRADES, YEARS, TITLES):
+        if grade is None and years is not None:
+            continue
+        yield region, grade, years, title
+
+
+@lru_cache(maxsize=1)
+def bar_grid():
+    out = {}
+    for region, grade, years, title in _base_grid():
+        for bar in (None, *BARS):
+            p = profile(region, grade, years, title, grade_year=True, **(BARS[bar] if bar else {}))
+            out[(region, grade, years, title, bar)] = (p, evaluate(p))
+    return out
+
+
+def test_each_bar_closes_exactly_the_direction_its_article_closes():
+    problems = []
+    for (region, grade, years, title, bar), (p, d) in bar_grid().items():
+        if bar is None:
+            continue
+        base = bar_grid()[(region, grade, years, title, None)][1]
+        barred = expected_bars(region, bar)
+        for kind in ("title", "skill"):
+            if kind not in barred:
+                if options(base, (kind,)) != options(d, (kind,)) or any(kind in b["applies_to"] for b in d["blockers"]):
+                    problems.append((p, f"{kind} changed though no text bars it"))
+                continue
+            until, articles = barred[kind]
+            mine = [o for o in d["options"] if o["kind"] == kind]
+            for o in mine:
+                if until is None and o["status"] != "ineligible":
+                    problems.append((p, f"{kind} {o['level']} {o['status']} under a bar without end"))
+                if until is not None and (
+                    o["status"] == "eligible" or (o["status"] == "not_yet" and o["earliest_year"] < until)
+                ):
+                    problems.append((p, f"{kind} {o['level']} {o['status']} {o['earliest_year']} before {until}"))
+            cited = {c["article"] for b in d["blockers"] if kind in b["applies_to"] for c in b["citations"]}
+            if mine and not set(articles) <= cited:
+                problems.append((p, f"{kind}: blockers cite {sorted(cited)}, the texts say {articles}"))
+    assert not problems, problems[:5]
+
+
+def test_a_not_yet_year_is_the_first_application_year_that_opens_the_level():
+    """Applying in earliest_year (same certificate year) opens the option's route; a year
+    before does not. (By level alone this fails today: 百色 高级技师 0 years + 广西技术能手 +
+    a fraud finding of 2024 is told 副高级 “2030” by 第八条 beside “2027” by 第十条.)"""
+    problems = []
+    awards_cases = ((), ("中华技能大奖",), ("广西技术能手",), ("全区技术能手",))
+    for key, (p, d) in bar_grid().items():
+        if key[-1] not in (None, "fraud_2024", "fraud_year_only", "retired+fraud_2024"):
+            continue
+        for awards in awards_cases:
+            q = dict(p, awards=list(awards)) if awards else p
+            dq = evaluate(q) if awards else d
+            for o in dq["options"]:
+                if o["status"] != "not_yet":
+                    continue
+                key = (o["kind"], o["level"], o["path"])
+                if key not in eligible_routes(evaluate(dict(q, application_year=o["earliest_year"]))):
+                    problems.append((q, f"{key} not_yet {o['earliest_year']} but closed then"))
+                if o["earliest_year"] - 1 > clock.current_year():
+                    if key in eligible(evaluate(dict(q, application_year=o["earliest_year"] - 1))):
+                        problems.append((q, f"{key} not_yet {o['earliest_year']} but open a year earlier"))
+    assert not problems, problems[:5]
+
+
+def test_more_years_never_close_what_fewer_years_opened():
+    problems = []
+    grid = bar_grid()
+    for (region, grade, years, title, bar), (p, d) in grid.items():
+        if years is None or years == YEARS[-1]:
+            continue
+        later = grid[(region, grade, YEARS[YEARS.index(years) + 1], title, bar)][1]
+        if not eligible(d) <= eligible(later):
+            problems.append((p, f"lost {eligible(d) - eligible(later)}"))
+    assert not problems, problems[:5]
+
+
+def test_local_documents_change_only_what_they_say():
+    """Without awards or 技工院校 facts: 内蒙古 adds nothing to the national routes or bars;
+    百色 restates the same years and levels (第八条, 第十五条) and differs only by its bars."""
+    problems = []
+    grid = bar_grid()
+    for (region, grade, years, title, bar), (p, d) in grid.items():
+        national = grid[("national", grade, years, title, bar)][1]
+        if region == "nei_mongol" and options(d) != options(national):
+            problems.append((p, f"{options(d)} vs national {options(national)}"))
+        if region == "baise" and bar in (None, "retired") and options(d) != options(national):
+            problems.append((p, f"{options(d)} vs national {options(national)}"))
+    assert not problems, problems[:5]
+
+
+def test_title_years_and_the_form_of_the_grade_years_change_nothing():
+    """No text counts years since the title; skill_years N ≡ skill_grade_year (this year − N)."""
+    problems = []
+    for region, grade, years, title in _base_grid():
+        p = profile(region, grade, years, title)
+        d = evaluate(p)
+        if title and options(evaluate(dict(p, title_years=7))) != options(d):
+            problems.append((p, "title_years changed the decision"))
+        if years is not None and options(evaluate(profile(region, grade, years, title, grade_year=True))) != options(d):
+            problems.append((p, "skill_grade_year differs from skill_years"))
+    assert not problems, problems[:5]
+
+
+TOP, DEPUTY, MID = "正高级", "副高级", "中级"
+NATIONAL_GREEN = {
+    "中华技能大奖",
+    "全国技术能手",
+    "国家级技能大师工作室带头人",
+    "国务院政府特殊津贴",
+    "省级政府特殊津贴",
+    "高精尖缺高技能人才",
+}
+WORLD = {"世界技能大赛金牌", "世界技能大赛银牌", "世界技能大赛铜牌"}
+STUDENT = {"国家级一类大赛三等奖以上", "国家级二类竞赛前六名", "自治区级一类大赛前三名"}
+
+
+def green_levels(region: str, award: str) -> set:
+    if region == "national":
+        return {TOP, DEPUTY} if award in NATIONAL_GREEN else set()
+    if region == "nei_mongol":  # 二（四）; #28 for the two awards it does not name
+        if award in WORLD | {"中华技能大奖", "国务院政府特殊津贴"}:
+            return {TOP}
+        if award in {
+            "全国技术能手",
+            "自治区技师高级技师突出贡献奖",
+            "省级技能大师工作室带头人",
+            "国家级技能大师工作室带头人",
+            "省级政府特殊津贴",
+            "高精尖缺高技能人才",
+        }:
+            return {DEPUTY}
+        return {MID} if award in STUDENT | {"全区技术能手"} else set()
+    if award in WORLD | {
+        "世界技能大赛优胜奖",
+        "中华技能大奖",
+        "全国技术能手",
+        "国家级技能大师工作室带头人",
+        "国务院政府特殊津贴",
+    }:
+        return {TOP}  # 第十条, first sentence (#6: 优胜奖 is 获奖)
+    if award in {
+        "广西技能大奖",
+        "广西技术能手",
+        "省级技能大师工作室带头人",
+        "全国职业技能大赛金牌",
+        "全国职业技能大赛银牌",
+        "全国职业技能大赛铜牌",
+        "全区技术能手",
+        "自治区技师高级技师突出贡献奖",
+        "省级政府特殊津贴",
+        "高精尖缺高技能人才",
+    }:
+        return {DEPUTY}  # 第十条, second sentence, 区外同类省级成就 (#5), #28
+    return set()
+
+
+def test_awards_open_exactly_the_levels_their_article_names_in_that_region():
+    problems = []
+    for region, award, title in itertools.product(REGIONS, vocabulary.awards(), TITLES):
+        p = profile(region, "高级工", 0, title, awards=[award], graduation_year=clock.current_year() - 2)
+        d = evaluate(p)
+        want = {
+            lv
+            for lv in green_levels(region, award)
+            if not title or vocabulary.level_rank("title", lv) > vocabulary.level_rank("title", title)
+        }
+        got = {o["level"] for o in d["options"] if o["kind"] == "title" and o["path"] == "green_channel"}
+        if got != want:
+            problems.append((p, f"green levels {sorted(got)}, the texts give {sorted(want)}"))
+        if any(o["status"] != "eligible" for o in d["options"] if o["path"] == "green_channel"):
+            problems.append((p, "a green channel the texts open is not eligible"))
+        barred = evaluate(dict(p, retired=True))
+        if any(o["status"] != "ineligible" for o in barred["options"] if o["kind"] == "title"):
+            problems.append((p, "retired, yet a title option is not ineligible"))
+    assert not problems, problems[:5]
+
+
+def test_school_classes_count_as_the_degree_the_local_article_names():
+    equivalents = {"中级工班": "中专", "高级工班": "大专", "预备技师班": "本科"}
+    problems = []
+    for region, cls, grade in itertools.product(REGIONS, (None, *equivalents), GRADES):
+        p = (
+            profile(region, grade, 3, skill_school_class=cls, graduation_year=2020)
+            if cls
+            else profile(region, grade, 3)
+        )
+        got = evaluate(p).get("education_equivalent")
+        want = None
+        if cls and (region == "baise" or (region == "nei_mongol" and grade not in ("初级工", "中级工"))):
+            want = equivalents[cls]
+        if (got or {}).get("level") != want:
+            problems.append((p, f"{got} expected {want}"))
+        if got:
+            article = ("baise", "第八条") if region == "baise" else ("nei_mongol", "二（二）")
+            if article not in {(c["doc"], c["article"]) for c in got["citations"]}:
+                problems.append((p, f"cites {got['citations']}"))
+    assert not problems, problems[:5]
