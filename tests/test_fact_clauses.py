@@ -344,6 +344,33 @@ FINDINGS = [  # 弄虚作假: said plainly or not, listed with years, counted
     ("考了两次没考上，材料造假被查过一次", {"fraud_count": 1}),
 ]
 
+APPLIED_FOR = [  # a title applied for, or not got, is not held; its year is the application's
+    ("技师 百色 四年 今年报了中级 还没出结果", {"skill_grade": "技师", "region": "baise", "skill_years": 4}),
+    ("我在包头 技师四年 今年申报了副高 能过吗", {"region": "nei_mongol", "skill_grade": "技师", "skill_years": 4}),
+    (
+        "高级技师五年 鄂尔多斯 去年评副高没评上",
+        {"skill_grade": "高级技师", "skill_years": 5, "region": "nei_mongol"},
+    ),
+    ("前年报助理工程师没评上", {"series": "工程"}),
+    ("去年评上了副高", {"title_years": 1, "title_level": "副高级"}),  # got: held, with its year
+    ("我报过技师，是高级工", {"skill_grade": "高级工"}),
+    # someone else at work, named after the speaker's own grade said without 我
+    ("技师 通辽 五年 我师傅是全国技术能手", {"skill_grade": "技师", "region": "nei_mongol", "skill_years": 5}),
+    (
+        "百色 高级工 三年 我们单位有个高级工程师说我也能评",
+        {"region": "baise", "skill_grade": "高级工", "skill_years": 3},
+    ),
+    ("我还有个高级工证", {"skill_grade": "高级工"}),
+    # an overseas hire said in everyday words, and the years since the degree
+    (
+        "俺是从德国回来的博士 引进人才 在百色 毕业后干研发三年了",
+        {"overseas_talent": True, "degree": "博士", "region": "baise", "professional_years": 3},
+    ),
+    ("我是海归博士，干了五年", {"overseas_talent": True, "degree": "博士", "professional_years": 5}),
+    ("自治区技能大师工作室带头人", {"awards": ["省级技能大师工作室带头人"]}),
+    ("我是国家技能大师工作室带头人", {"awards": ["国家级技能大师工作室带头人"]}),
+]
+
 SAID_SHORT = [  # retired, medals and university titles as people say them
     ("我今年六月已经退了，手续都办完了", {"retired": True}),
     ("退下来了", {"retired": True}),
@@ -363,6 +390,7 @@ SAID_SHORT = [  # retired, medals and university titles as people say them
     SAID_APART
     + FINDINGS
     + SAID_SHORT
+    + APPLIED_FOR
     + STATED
     + ASKED_ABOUT
     + HYPOTHETICAL

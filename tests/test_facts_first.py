@@ -163,3 +163,31 @@ def test_the_conditions_of_a_title_level_are_the_years_question(text, intent, af
     m.set("intent", {"name": intent, "confidence": 0.6})
     conditions_of_a_title(m)
     assert m.get("intent")["name"] == after
+
+
+def test_a_goodbye_that_tells_a_fact_is_the_fact():
+    """“调查已经结束了 没事了” after a refusal: the answer must be given again."""
+    fact = {"entity": "under_investigation", "value": False, "extractor": "ProfileFactExtractor"}
+    m = message("goodbye", [("goodbye", 0.6), ("inform", 0.2)], [fact])
+    facts_first(m)
+    assert m.get("intent")["name"] == "inform"
+
+
+@pytest.mark.parametrize(
+    "text,entities,after",
+    [
+        # a statement taken for a what-if: no condition in it
+        ("我拿到技师证有几年了不记得了 在百色平果", [FACT], "inform"),
+        # a what-if with a condition word, or a fact marked supposed, stays one
+        ("要是在百色呢", [FACT], "what_if"),
+        ("那明年能报吗", [dict(FACT, entity="application_year", value=2027, role="hypothetical")], "what_if"),
+        ("再干两年呢", [], "what_if"),
+    ],
+)
+def test_a_what_if_that_supposes_nothing_is_the_facts_it_states(text, entities, after):
+    m = Message(data={"text": text})
+    m.set("intent", {"name": "what_if", "confidence": 0.4})
+    m.set("intent_ranking", [{"name": "what_if", "confidence": 0.4}, {"name": "inform", "confidence": 0.3}])
+    m.set("entities", entities)
+    facts_first(m)
+    assert m.get("intent")["name"] == after

@@ -239,7 +239,7 @@ _SUBJECTS = re.compile(
     r"(?P<person>(?<![是当做])(?<![是当做][^我俺，。])(?<![是当做][^我俺，。][^我俺，。])(?:我的?|俺)?(?:"
     + _PERSONS
     + r"))"
-    r"|(?P<people>别人|人家|有人|有的人|(?:一线|技术|普通)?工人|(?<![是当做级高中初])技工们?(?!院校|学校)|大学生|技能人才|专技人才)"
+    r"|(?P<people>别人|人家|有人|有的人|(?:单位|厂里|公司|车间|厂子|队里|局里|站里|院里|学校|那边|这边|我们那|我们这)(?:里)?有(?:个|一个|位|一位)|(?:一线|技术|普通)?工人|(?<![是当做级高中初])技工们?(?!院校|学校)|大学生|技能人才|专技人才)"
     r"|(?P<self>我|本人|俺|自己)"
 )
 # "帮我爸问下，他是高级技师…", "替徒弟咨询": asking for someone, who is the applicant
@@ -290,7 +290,20 @@ def about_someone_else(text: str, pos: int) -> bool:
         return subject == "self"
     if subject == "people":
         return True
-    return subject == "person" and _speaker_tells_own_facts(text)
+    return subject == "person" and (_speaker_tells_own_facts(text) or _own_level_before_anyone(text))
+
+
+@lru_cache(maxsize=128)
+def _own_level_before_anyone(text: str) -> bool:
+    """“技师 通辽 五年 我师傅是全国技术能手”: a grade or title said before anybody else is
+    named is the speaker's (said without 我), so what follows of the other person is theirs."""
+    first = next((m for m in _SUBJECTS.finditer(text) if m.lastgroup == "person"), None)
+    if first is None:
+        return False
+    return any(
+        m.term.label in (SKILL_GRADE, TITLE, TITLE_LEVEL) and m.end <= first.start()
+        for m in lexicon_matches(text[: first.start()], None)
+    )
 
 
 # “同一年可以报两个中级职称吗”: the one-title-a-year bar (百色 第七条（五）) — a bar, so asked
@@ -325,6 +338,9 @@ _TARGET_VERB = re.compile(
     r"(评|申报|报考|报|考|参评|晋升|申请|评审|转评|冲|升|直接评|去评|评个|考个|申报个|整|弄|搞|走|先拿|得拿|要拿|需要拿|先取得|(?:(?<=能)|(?<=以)|(?<=想)|(?<=要))[平烤])"
     r"(得了|不了|得上|不上|得到|不到)?(个|一个)?$"
 )
+# “今年报了中级 还没出结果”, “去年报过一次副高”, “同时报了工程和农业两个中级”: applied for,
+# not held (“评了”, “考了” are left alone: people say them of what they got)
+_APPLIED_FOR = re.compile(r"(申报|报|报考|参评|申请)(了|过)[^，。,;；?？]{0,10}$")
 _TARGET_VERB_RESULT = re.compile(r"(评上|考上|升到|评到|考到|拿到|升为|晋升为|晋升到|转到|转为|转成)(个|一个)?$")
 _TARGET_AFTER = re.compile(
     r"^(职称)?(要|该|应该|需要|得)?(怎么|如何|咋)(才能)?(评|考|申报|报|拿|弄|办|升)|^(职称)?(的|需要的|要的)?(条件|要求)"
@@ -409,6 +425,7 @@ def _reading(before: str, after: str, label: str, hypothetical: bool) -> str:
         return "held"
     if (
         _TARGET_VERB.search(before)
+        or _APPLIED_FOR.search(before)
         or (_TARGET_VERB_RESULT.search(before) and _MODAL.search(before))
         or _TARGET_AFTER.match(after)
         or (label in (TITLE, TITLE_LEVEL, SKILL_GRADE) and _TARGET_WITH_SPECIALTY.search(before))

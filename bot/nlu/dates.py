@@ -77,7 +77,8 @@ _DUR_SKIP_CLAUSE = re.compile(r"年龄|(?<!毕业)以后|(?<!毕业)之后|再�
 _PROFESSIONAL = re.compile(r"专业技术|专技|专业工作|技术岗位工作|专业岗位")
 _CUMULATIVE = re.compile(r"累计|累积|技术工作|技术这行|搞技术|搞研发|做研发")
 # "海外引进的博士，毕业三年了": for 海外引进人才 the years since the degree (CONTRACT §3)
-_OVERSEAS = re.compile(r"海外|海归|留学回国|国外引进|境外引进")
+# “海归”, “从德国回来的博士”: abroad, said by the country (bot.nlu.yes_no reads overseas_talent with it)
+OVERSEAS = re.compile(r"海外|海归|留学回国|留学回来|国外引进|境外引进|从(?:国外|海外|境外|[\u4e00-\u9fff]{1,3}国)回来")
 # 取得…资格 is a title's qualification; …职业资格 is a skill grade's old name
 # (“取得技师资格” is a grade's: a grade named before 资格 makes it no title cue)
 _TITLE_CUE = re.compile(
@@ -192,6 +193,8 @@ def years_kind(text: str, mentions: Sequence[Mention], start: int, end: int) -> 
         return "skill"
     if title_here:
         return "title"
+    if prev is None and OVERSEAS.search(text) and re.search(r"博士|硕士|研究生|本科", text):
+        return "professional"  # “海归博士，干了五年”: years since the degree (百色 第十七条（二）)
     return "skill"
 
 
@@ -307,7 +310,7 @@ def durations(
             continue  # "全区技术能手是2015年评的，都过了十年了": time since the award, not years of work
         # "毕业后一直做专业技术工作，七八年了": a bare duration continues the clause before it
         said_before = text[clause_bounds(text, cs - 2)[0] : cs] if cs > 1 and len(clause.strip()) - (e - s) <= 3 else ""
-        if anchor == "graduation" and (_OVERSEAS.search(text) or _PROFESSIONAL.search(said_before + clause)):
+        if anchor == "graduation" and (OVERSEAS.search(text) or _PROFESSIONAL.search(said_before + clause)):
             facts.append(Fact("professional_years", num_out(value), s, e))
             continue
         if anchor not in (None, "level"):
@@ -339,7 +342,12 @@ def _calendar_fact(
         kind = "fraud"  # “2019年和2023年各被查出过一次”
     if kind is None and year == today.year and _FUTURE_EVENT.search(clause) and not _PAST_EVENT.search(clause):
         return []  # “…2025年被查出造假，今年能报中级吗”: the year applied in, not the finding's
-    if kind is None and year <= today.year and _wanted_or_applied(text, mentions, cs, ce):
+    # (“去年评副高没评上”: 评上 is a word of getting, but what was not got is a level wanted)
+    if (
+        year <= today.year
+        and (kind is None or kind == "level" and _levels_only_wanted(mentions, cs, ce))
+        and _wanted_or_applied(text, mentions, cs, ce)
+    ):
         # “去年报助理工程师的时候…”: the year of an application, not of the grade — the year
         # of the finding when the message tells of fraud found in it (“…被查出材料有假”)
         found = any(f.entity == "fraud_count" and f.value for f in others)
@@ -371,11 +379,17 @@ _EACH_YEAR = re.compile(r"([和、跟与及]|以及)(\d{2,4}|[去前今])年各|
 _APPLIED = re.compile(r"申报|报职称|报名|参评|报评")
 
 
+def _levels_only_wanted(mentions: Sequence[Mention], cs: int, ce: int) -> bool:
+    """The clause names levels, none of them held (“去年评副高没评上”, “报助理工程师的时候”)."""
+    levels = [m for m in mentions if cs <= m.start < ce and m.term.label in LEVEL_LABELS]
+    return bool(levels) and not any(m.held and not m.negated for m in levels)
+
+
 def _wanted_or_applied(text: str, mentions: Sequence[Mention], cs: int, ce: int) -> bool:
     """The clause names a level only as wanted (“报助理工程师的时候”) or tells an application."""
-    levels = [m for m in mentions if cs <= m.start < ce and m.term.label in LEVEL_LABELS]
-    if levels and not any(m.held and not m.negated for m in levels):
+    if _levels_only_wanted(mentions, cs, ce):
         return True
+    levels = [m for m in mentions if cs <= m.start < ce and m.term.label in LEVEL_LABELS]
     return bool(_APPLIED.search(text[cs:ce])) and not levels
 
 

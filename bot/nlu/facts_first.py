@@ -3,9 +3,11 @@
 The intent classifier reads a greeting plus facts as mostly greeting (or, torn between the
 two, falls back). The facts were extracted all the same, but the dialogue then answered
 "您好" or "没太明白" and did not go on with the question. This component runs after the
-FallbackClassifier: when the intent is ``greet`` or ``nlu_fallback`` and the normaliser
-found profile facts in the message, the intent becomes the classifier's best-ranked
-intent among those that carry facts (inform, correct, ask_eligibility, what_if).
+FallbackClassifier: when the intent is small talk (``greet``, ``goodbye``, ``thank``) or
+``nlu_fallback`` and the normaliser found profile facts in the message, the intent becomes
+the classifier's best-ranked intent among those that carry facts (inform, correct,
+ask_eligibility, what_if). A ``what_if`` that supposes nothing (no condition word, no fact
+marked supposed) but states facts is read as those facts.
 
 The same holds for a short question about one's own case with no fact in it (“能报不”,
 “够格不”, “那我咋办”, “我可以吗”): the classifier reads 不 as a refusal, 有戏 as chit-chat,
@@ -30,7 +32,10 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.nlu.clauses import LEVEL_CONDITIONS, ONE_PER_YEAR, WHY_NOT, levels_named
 from bot.nlu.lexicon import SKILL_GRADE, TITLE, TITLE_LEVEL
 
-SMALL_TALK = ("greet", "nlu_fallback")
+# “调查已经结束了 没事了” read as goodbye, “好的谢谢，我没退休” as thanks: the facts count
+SMALL_TALK = ("greet", "nlu_fallback", "goodbye", "thank")
+# a what-if supposes something: a condition word, or a fact the normaliser marked supposed
+WHAT_IF_CUE = re.compile(r"如果|要是|假如|假设|万一|的话|再干|再过|再等|呢[？?。！!]*$")
 FACT_INTENTS = ("inform", "correct", "ask_eligibility", "what_if")
 FACT_EXTRACTOR = "ProfileFactExtractor"
 # intents a short own-case question is mistaken for
@@ -121,9 +126,26 @@ def conditions_of_a_title(message: Message) -> bool:
     return True
 
 
+def _supposes_nothing(message: Message) -> bool:
+    """“我拿到技师证有几年了不记得了 在百色平果” taken for a what-if: no condition in it,
+    and facts stated (none marked supposed) — a statement of their case."""
+    entities = [e for e in message.get(ENTITIES) or [] if e.get("extractor") == FACT_EXTRACTOR]
+    return (
+        bool(entities)
+        and not any(e.get("role") for e in entities)
+        and not WHAT_IF_CUE.search(message.get("text") or "")
+    )
+
+
 def facts_first(message: Message) -> None:
     intent = message.get(INTENT) or {}
-    if intent.get(INTENT_NAME_KEY) not in SMALL_TALK:
+    name = intent.get(INTENT_NAME_KEY)
+    if name == "what_if" and _supposes_nothing(message):
+        ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != "what_if"]
+        best = next((dict(r) for r in ranking if r.get(INTENT_NAME_KEY) in FACT_INTENTS), None)
+        message.set(INTENT, best or {INTENT_NAME_KEY: "inform", "confidence": 1.0}, add_to_output=True)
+        return
+    if name not in SMALL_TALK:
         return
     if not any(entity.get("extractor") == FACT_EXTRACTOR for entity in message.get(ENTITIES) or []):
         return

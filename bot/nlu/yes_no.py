@@ -19,7 +19,7 @@ from bot.nlu.clauses import (
     negated_before,
     word_asked_about,
 )
-from bot.nlu.dates import parse_number
+from bot.nlu.dates import OVERSEAS, parse_number
 
 
 def _assessment(text: str) -> List[Fact]:
@@ -228,10 +228,13 @@ def _background(text: str) -> List[Fact]:
         m = None if m else _WORKED_SINCE.search(text, text.index("毕业"))
         if m:
             facts.append(Fact("stayed_in_region", True, m.start(), m.end()))
-    for m in re.finditer(r"海外|海归|留学回国|国外引进|境外引进", text):
+    # “从德国回来的博士 引进人才”: abroad said by the country, and 引进 said of them
+    for m in OVERSEAS.finditer(text):
         s, e = m.span()
         cs, ce = clause_bounds(text, s)
-        if not re.search(r"引进|人才|回国|海归|高层次", text[cs:ce]):
+        if not re.search(r"引进|人才|回国|海归|高层次|回来", text[cs:ce]) or not re.search(
+            r"引进|人才|博士|硕士|研究生|海归", text
+        ):
             continue
         facts.append(Fact("overseas_talent", not negated_before(text, s, 6), s, e))
     for m in re.finditer(
