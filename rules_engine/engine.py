@@ -79,7 +79,7 @@ def evaluate_valid(checked: Dict[str, Any]) -> Dict[str, Any]:
     all_drafts = _best_per_level(drafts)
     drafts = _worth_offering(all_drafts, facts)
     title_held_only = any(d.kind == "title" for d in all_drafts) and not any(d.kind == "title" for d in drafts)
-    _attach_lower_hints(drafts, lower_hints)
+    _attach_lower_hints(drafts, lower_hints, facts)
     for d in drafts:
         if d.status == "undecided":
             missing.undecided.extend(c.fact for c in d.unknown)
@@ -261,10 +261,18 @@ def _worth_offering(drafts: List[Draft], facts: Dict[str, Any]) -> List[Draft]:
     return out
 
 
-def _attach_lower_hints(drafts: List[Draft], hints: List[Draft]) -> None:
+def _attach_lower_hints(drafts: List[Draft], hints: List[Draft], facts: Dict[str, Any]) -> None:
     """A lower level that may be open already goes, as a hint, on the regular option of
-    the applicant's own grade when that one is not open and the lower level is not offered."""
+    the applicant's own grade when that one is not open and the lower level is not offered
+    — nor held: a 中级 holder is not told to apply for 中级 first."""
+    held = facts.get("title_level")
     offered = {(d.kind, d.level) for d in drafts}
+    if held:
+        hints = [
+            h
+            for h in hints
+            if h.kind != "title" or vocabulary.level_rank("title", h.level) > vocabulary.level_rank("title", held)
+        ]
     for d in drafts:
         if (
             d.route.path == "regular"
@@ -293,6 +301,7 @@ def _sorted(drafts: List[Draft]) -> List[Draft]:
             vocabulary.KINDS.index(d.kind),
             STATUS_ORDER[d.status],
             -vocabulary.level_rank(d.kind, d.level),
+            d.earliest_year or 0,  # one level by two routes: the sooner leads
             vocabulary.PATHS.index(d.route.path),
         ),
     )

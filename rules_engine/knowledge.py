@@ -32,6 +32,9 @@ def answer_topic(topic: str, region: str = "national", kind: Optional[str] = Non
     entries = [e for e in rules_for(region).knowledge if topic in e.topics and not e.only_if_any]
     if kind:
         entries = [e for e in entries if not e.step_for or kind in e.step_for] or entries
+    # entries about the topic first, those that also touch it after (“申请要准备啥材料”: the
+    # list of materials before what the 评审 weighs)
+    entries.sort(key=lambda e: e.topics[0] != topic)
     local = [e for e in entries if e.doc == region]
     ordered = local + [e for e in entries if e.doc != region]
     return [_answer(e) for e in ordered]

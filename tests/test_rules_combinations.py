@@ -296,3 +296,31 @@ def test_school_classes_count_as_the_degree_the_local_article_names():
             if article not in {(c["doc"], c["article"]) for c in got["citations"]}:
                 problems.append((p, f"cites {got['citations']}"))
     assert not problems, problems[:5]
+
+
+def test_no_hint_sends_anyone_to_a_title_they_hold():
+    """“现在就可以先申报中级职称” said to a 中级 holder (review 4, V1): a level held is
+    never offered, and neither is it suggested in the words of another option."""
+    levels = vocabulary.title_levels()
+    for (region, grade, years, title, bar), (_, d) in bar_grid().items():
+        if not title:
+            continue
+        at_or_below = levels[: levels.index(title) + 1]
+        for o in d["options"]:
+            for level in at_or_below:
+                assert f"现在就可以先申报{level}职称" not in o["explanation"], (region, grade, years, title, bar)
+
+
+def test_one_level_by_two_routes_leads_with_the_sooner():
+    """百色 高级技师 0 years, 广西技术能手, fraud found in 2024: 副高级 by 第十条 in 2027 comes
+    before 副高级 by 第八条 in 2030 (review 4, V2)."""
+    for region in REGIONS:
+        for grade, years in itertools.product(GRADES[1:], YEARS[1:]):
+            for award in vocabulary.awards():
+                d = evaluate(profile(region, grade, years, awards=[award], fraud_count=1, fraud_year=2024))
+                seen: Dict[Tuple[str, str, str], int] = {}
+                for o in d["options"]:
+                    key = (o["kind"], o["level"], o["status"])
+                    if o["status"] == "not_yet" and key in seen:
+                        assert seen[key] <= o["earliest_year"], (region, grade, years, award, d["options"])
+                    seen.setdefault(key, o["earliest_year"] or 0)

@@ -175,3 +175,11 @@ def test_cli_articles_lists_the_knowledge_base():
 def test_cli_topic_answers_with_citation():
     r = _cli(["topic", "fee", "--region", "baise"])
     assert r.returncode == 0 and "380元" in r.stdout and "第十一条（六）" in r.stdout
+
+
+def test_entries_about_a_topic_come_before_those_that_only_touch_it():
+    """“申请要准备啥材料”: the list of materials (第十一条（三）（四）), not first what the 评审 weighs."""
+    from rules_engine import answer_topic
+
+    first = answer_topic("materials", "baise", "title")[0]
+    assert first["topic_entry"] == "baise:application_materials"
