@@ -64,6 +64,13 @@ NO_TITLE = re.compile(r"(没|没有|无)(任何|啥|什么)?职称|(啥|什么)?
 SAME_YEAR_AS_GRADUATION = re.compile(r"毕业(的)?(那|当|同一)一?年|毕业的时候|毕业时")
 BARE_ANSWER_CHARS = 6  # “助理的”, “就是技术员吧”: a message that is nothing but a short answer
 DONT_KNOW = re.compile(r"不知道|不清楚|不记得|忘了|说不清|不确定|跳过")
+# “拿到技师证有几年了不记得了”, “哪年考的忘了”: the time held, said forgotten before it is asked
+TIME_FORGOTTEN = re.compile(
+    r"(几年|多少年|哪年|哪一年|什么时候|啥时候|多久)[^，。？?]{0,6}(忘|不记得|记不清|记不得|说不清)"
+    r"|(忘了|不记得|记不清|记不得)[^，。？?]{0,6}(几年|哪年|多少年|什么时候|啥时候|多久)"
+)
+# the time of each opening fact, as the rules engine asks for it
+TIME_OF = {"skill_grade": "skill_years", "title_level": "title_years"}
 
 
 def _year_said_alone(tracker: Tracker) -> bool:
@@ -178,12 +185,27 @@ class ValidateEligibilityForm(FormValidationAction):
             return
         for opening in self._said_not_held(tracker):
             tracker.slots["declined_slots"] = self._decline(tracker, opening)
+        for time in self._time_said_forgotten(tracker):
+            tracker.slots["declined_slots"] = self._decline(tracker, time)
         text = self._answering(tracker, slot) if slot else None
         if text is None or not DONT_KNOW.search(text):
             return
         if any(e.get("entity") == slot for e in tracker.latest_message.get("entities", [])):
             return
         tracker.slots["declined_slots"] = self._decline(tracker, slot)
+
+    @staticmethod
+    def _time_said_forgotten(tracker: Tracker) -> List[str]:
+        """“我拿到高级工有几年了也忘了 反正在赤峰上班”: not asked for what they said they
+        cannot tell; the answer says what it depends on (and that a year is enough)."""
+        if not TIME_FORGOTTEN.search(tracker.latest_message.get("text") or ""):
+            return []
+        if tracker.get_slot("requested_slot") not in (None, "region", *OPENING, *TIME_OF.values()):
+            return []  # “不记得哪年了” to the year of a finding: that question is declined
+        said = {e.get("entity") for e in tracker.latest_message.get("entities", [])}
+        if said & {*GRADE_TIMES, "title_years"}:
+            return []
+        return [time for level, time in TIME_OF.items() if tracker.get_slot(level) or level in said]
 
     @staticmethod
     def _said_not_held(tracker: Tracker) -> List[str]:

@@ -44,6 +44,9 @@ REGIONAL: Dict[str, Tuple[str, ...]] = {
 }
 # “工程师几年能考技师？”: years of the other direction (专业技术人才 → 技能等级).
 SKILL_DIRECTION = re.compile(r"考.{0,4}(技能|技师|高级工|等级|证)|技能评价|技能等级评价")
+# “高级工怎么升技师 要几年”: the skill ladder's own promotion — not in the documents
+SKILL_LADDER_ITSELF = re.compile(r"(升|考|晋升|晋级|评|到)(个)?(中级工|高级工|技师|高级技师)")
+TITLE_WORDS = re.compile(r"职称|工程师|助理|中级(?!工)|副高|正高|高工|农艺师|馆员|讲师|教师|评审")
 GENERAL_INTENTS = (*DEFINITIONS, *REGIONAL)
 # “弄虚作假被查出来多久不能评” is a discipline question about the fraud bar in particular.
 FRAUD = re.compile(r"造假|弄虚作假|伪造|剽窃|骗取")
@@ -88,6 +91,13 @@ def _regional_topics(intent: str, text: str, profile: Dict[str, Any]) -> Tuple[s
     ):
         return ("years_skill",)
     return REGIONAL[intent]
+
+
+def _skill_ladder_itself(text: str, profile: Dict[str, Any]) -> bool:
+    """“高级工怎么升技师 要几年” from someone without a title: how long between two skill
+    grades, which the documents leave to the skill ladder's own rules (a title holder
+    asking “工程师几年能考技师” is answered with 二（四）)."""
+    return bool(SKILL_LADDER_ITSELF.search(text)) and not TITLE_WORDS.search(text) and not profile.get("title_level")
 
 
 def _topic(topic: str, region: str) -> List[Dict[str, Any]]:
@@ -297,6 +307,8 @@ class ActionAnswerGeneral(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         text = tracker.latest_message.get("text") or ""
         profile = _profile(tracker)
+        if intent == "faq_years" and _skill_ladder_itself(text, profile):
+            return await ActionAnswerOutOfScope().run(dispatcher, tracker, domain)
         if intent in REGIONAL:
             region = profile.get("region")
             topics = _regional_topics(intent, text, profile)

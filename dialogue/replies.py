@@ -9,7 +9,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from bot.nlu.clauses import levels_named
 from bot.nlu.lexicon import SKILL_GRADE, TITLE, TITLE_LEVEL
-from rules_engine import evaluate
+from rules_engine import clock, evaluate
 from rules_engine.explain import UNMET, cite, level_words
 from rules_engine.loader import short_name
 from rules_engine.model import Citation
@@ -244,11 +244,28 @@ def value_words(key: str, value: Any) -> str:
     return str(value)
 
 
+# what a what-if assumes, said as a person would (“如果2027年申报：”, “如果已经退休：”)
+_SUPPOSED: Dict[str, Any] = {
+    "application_year": lambda v: f"{v}年申报",
+    "region": lambda v: "在其他地区（按国家规定）" if v == "national" else f"在{value_words('region', v)}",
+    "skill_years": lambda v: f"取得技能等级后已工作{years_words(v)}",
+    "skill_grade_year": lambda v: f"{v}年取得技能等级",
+    "title_years": lambda v: f"取得职称已{years_words(v)}",
+    "professional_years": lambda v: f"累计从事专业技术工作{years_words(v)}",
+    "assessment_ok": lambda v: "近3年年度考核都合格" if v else "近3年有年度考核不合格",
+    "retired": lambda v: "已经退休" if v else "还没退休",
+    "demerit_punishment": lambda v: "受过记过以上处分、还在期内" if v else "没有在期内的记过以上处分",
+    "under_investigation": lambda v: "正被立案审查调查或在处分影响期内" if v else "不在调查或处分影响期内",
+}
+
+
 def hypothesis_words(key: str, value: Any) -> str:
-    """What a what-if assumes: a grade, title or award reads as itself (“高级技师”),
-    anything else as its label and value (“近3年年度考核是否均合格为“是””)."""
+    """What a what-if assumes: a grade, title or award reads as itself (“高级技师”), the
+    common facts as a person says them, anything else as its label and value."""
     if (isinstance(value, str) and key != "region") or isinstance(value, list):
         return value_words(key, value)
+    if key in _SUPPOSED and (isinstance(value, bool) or key == "region" or isinstance(value, (int, float))):
+        return _SUPPOSED[key](value)
     return f"{label(key)}为“{value_words(key, value)}”"
 
 
@@ -350,7 +367,20 @@ def level_lead(text: str) -> Optional[str]:
         ladders.append(f"职称从低到高：{'、'.join(vocabulary.title_levels())}")
     if grade:
         ladders.append(f"技能等级从低到高：{'、'.join(grade_words(g) for g in vocabulary.skill_grades())}")
-    return f"{'；'.join(parts)}（{'；'.join(ladders)}）。"
+    opens = _title_it_opens(grade[1]) if grade else ""
+    return f"{'；'.join(parts)}（{'；'.join(ladders)}）{opens}。"
+
+
+def _title_it_opens(grade: str) -> str:
+    """“高级技师对应啥职称”: the highest title the grade opens by years under the national
+    text (the local texts give the same years), with how many."""
+    decision = evaluate({"region": "national", "skill_grade": grade, "skill_years": 0})
+    waiting = [o for o in decision["options"] if o["kind"] == "title" and o["status"] == "not_yet"]
+    if not waiting:
+        return ""
+    top = max(waiting, key=lambda o: vocabulary.title_levels().index(o["level"]))
+    years = top["earliest_year"] - clock.today().year
+    return f"；按贯通政策，取得{grade}后满{years}年可申报{top['level']}职称（{sources(top['citations'])}）"
 
 
 # “贯通是什么意思？”: the word explained before the articles that give its content.

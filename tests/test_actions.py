@@ -184,10 +184,10 @@ def test_what_if_words_the_hypothesis_as_the_applicant_would():
     slots = {"region": "baise", "skill_grade": "技师", "skill_years": 7.0}
     t = tracker(slots, text="要是考核都合格呢", intent="what_if", entities=[{"entity": "assessment_ok", "value": True}])
     msgs, events = run(ActionWhatIf(), t)
-    assert texts(msgs).startswith("如果近3年年度考核是否均合格为“是”：") and "True" not in texts(msgs)
+    assert texts(msgs).startswith("如果近3年年度考核都合格：") and "True" not in texts(msgs)
     assert events == []
     t = tracker(slots, text="要是在内蒙古呢", intent="what_if", entities=[{"entity": "region", "value": "nei_mongol"}])
-    assert texts(run(ActionWhatIf(), t)[0]).startswith("如果工作所在地区为“内蒙古”：")
+    assert texts(run(ActionWhatIf(), t)[0]).startswith("如果在内蒙古：")
 
 
 def test_what_if_later_without_a_number_is_one_more_year_and_with_one_that_many():
@@ -357,6 +357,19 @@ def test_the_conditions_of_a_title_are_its_routes_and_what_the_documents_leave_o
     assert "不走贯通" not in texts(msgs)  # a question of years is answered as asked
 
 
+def test_years_between_two_skill_grades_are_outside_the_documents():
+    msgs, _ = run(ActionAnswerGeneral(), outside_form({}, "高级工怎么升技师 要几年", "faq_years"))
+    out = texts(msgs)
+    assert "技能等级本身的晋级条件" in out and "12333" in out and "可评助理级" not in out
+    msgs, _ = run(ActionAnswerGeneral(), outside_form({}, "技师评副高要几年", "faq_years"))
+    assert "高级技师满4年可评副高级" in texts(msgs)
+
+
+def test_a_grade_asked_as_a_title_names_the_title_it_opens():
+    msgs, _ = run(ActionAnswerGeneral(), outside_form({}, "高级技师对应啥职称", "faq_levels"))
+    assert "取得高级技师后满4年可申报副高级职称（《实施意见》二（二）1）" in msgs[0]["text"]
+
+
 def test_a_general_question_from_someone_who_said_who_they_are_offers_their_check():
     """Facts still missing (region, years): the form's question would come unasked for."""
     msgs, events = run(
@@ -463,6 +476,18 @@ def test_dont_know_declines_the_grade_question_too():
     t = tracker({"region": "national", "requested_slot": "skill_grade"}, text="不清楚", intent="nlu_fallback")
     _, events = run(ValidateEligibilityForm(), t)
     assert any(e.get("name") == "declined_slots" and e.get("value") == ["skill_grade"] for e in events)
+
+
+def test_a_time_said_forgotten_with_the_grade_is_not_asked_for():
+    """“我拿到技师证有几年了不记得了 在百色平果”: the undecided answer, not the years question."""
+    slots = {"region": "baise", "skill_grade": "技师"}
+    entities = [{"entity": "skill_grade", "value": "技师"}, {"entity": "region", "value": "baise"}]
+    t = tracker(slots, text="我拿到技师证有几年了不记得了 在百色平果", intent="inform", entities=entities)
+    _, events = run(ValidateEligibilityForm(), t)
+    assert any(e.get("name") == "declined_slots" and e.get("value") == ["skill_years"] for e in events)
+    t = tracker(slots, text="我拿到技师证五年了 在百色平果", intent="inform", entities=entities)
+    _, events = run(ValidateEligibilityForm(), t)
+    assert not any(e.get("name") == "declined_slots" for e in events)
 
 
 def test_dont_know_declines_any_question_of_the_form():
@@ -579,7 +604,7 @@ def test_what_if_does_not_take_the_stated_years_for_years_to_come():
             {"entity": "assessment_ok", "value": True, "role": "hypothetical"},
         ],
     )
-    assert texts(run(ActionWhatIf(), t)[0]).startswith("如果近3年年度考核是否均合格为“是”：")
+    assert texts(run(ActionWhatIf(), t)[0]).startswith("如果近3年年度考核都合格：")
     t = tracker(
         slots, text="干了两年了，要是再干一年呢", intent="what_if", entities=[{"entity": "skill_years", "value": 2}]
     )

@@ -4,7 +4,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 import pytest
 
-from bot.nlu.facts_first import conditions_of_a_title, facts_first, own_case_question, topics_tied
+from bot.nlu.facts_first import conditions_of_a_title, facts_first, own_case_question, supposed_own_case, topics_tied
 
 FACT = {"entity": "skill_grade", "value": "技师", "start": 3, "end": 5, "extractor": "ProfileFactExtractor"}
 
@@ -191,3 +191,15 @@ def test_a_what_if_that_supposes_nothing_is_the_facts_it_states(text, entities, 
     m.set("entities", entities)
     facts_first(m)
     assert m.get("intent")["name"] == after
+
+
+def test_an_own_case_question_under_a_supposed_fact_is_the_what_if():
+    supposed = dict(FACT, entity="application_year", value=2027, role="hypothetical")
+    m = Message(data={"text": "那我明年能报吗"})
+    m.set("intent", {"name": "ask_eligibility", "confidence": 0.76})
+    m.set("entities", [supposed])
+    assert supposed_own_case(m) and m.get("intent")["name"] == "what_if"
+    m = Message(data={"text": "我是技师，明年能报吗"})  # a fact stated beside it: their case
+    m.set("intent", {"name": "ask_eligibility", "confidence": 0.76})
+    m.set("entities", [supposed, FACT])
+    assert not supposed_own_case(m) and m.get("intent")["name"] == "ask_eligibility"

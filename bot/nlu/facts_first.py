@@ -137,6 +137,19 @@ def _supposes_nothing(message: Message) -> bool:
     )
 
 
+def supposed_own_case(message: Message) -> bool:
+    """“那我明年能报吗”: their own case asked under a condition the normaliser marked
+    supposed (the year applied in, another region …) — the what-if answers it; as a plain
+    eligibility question the condition was dropped and the same answer came again."""
+    if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) != "ask_eligibility":
+        return False
+    entities = [e for e in message.get(ENTITIES) or [] if e.get("extractor") == FACT_EXTRACTOR]
+    if not entities or not all(e.get("role") == "hypothetical" for e in entities):
+        return False
+    message.set(INTENT, {INTENT_NAME_KEY: "what_if", "confidence": 1.0}, add_to_output=True)
+    return True
+
+
 def facts_first(message: Message) -> None:
     intent = message.get(INTENT) or {}
     name = intent.get(INTENT_NAME_KEY)
@@ -173,6 +186,8 @@ class FactsBeforeSmallTalk(GraphComponent):
         for message in messages:
             if ONE_PER_YEAR.search(message.get("text") or ""):
                 message.set(INTENT, {INTENT_NAME_KEY: "faq_discipline", "confidence": 1.0}, add_to_output=True)
+            elif supposed_own_case(message):
+                continue
             elif not own_case_question(message) and not topics_tied(message) and not conditions_of_a_title(message):
                 facts_first(message)
         return messages
