@@ -162,6 +162,10 @@ SOMEONE_ELSE = [  # facts about another person are not the applicant's
         {"skill_grade": "高级技师", "region": "nei_mongol", "skill_years": 20},
     ),
     ("替我老公咨询一下，他技师五年了在百色", {"skill_grade": "技师", "skill_years": 5, "region": "baise"}),
+    (
+        "帮我们单位一个同事问问，她是助理工程师，在重庆",
+        {"title_level": "助理级", "series": "工程", "region": "national"},
+    ),
 ]
 
 ASKED_ABOUT_BARS = [  # a bar named in a question about it, or about people in general
@@ -382,6 +386,10 @@ SAID_SHORT = [  # retired, medals and university titles as people say them
     ("我在大学当副教授", {"title_level": "副高级", "series": "高等学校教师"}),
     ("我是大学讲师", {"title_level": "中级", "series": "高等学校教师"}),
     ("教授级高工", {"title_level": "正高级", "series": "工程"}),
+    ("我是主管药师", {"title_level": "中级", "series": "卫生"}),
+    ("我是主管技师，在百色", {"title_level": "中级", "series": "卫生", "region": "baise"}),
+    ("我是副编审", {"title_level": "副高级", "series": "出版"}),
+    ("我是技师", {"skill_grade": "技师"}),  # the skill grade, not a 卫生 title
 ]
 
 

@@ -243,7 +243,10 @@ _SUBJECTS = re.compile(
     r"|(?P<self>我|本人|俺|自己)"
 )
 # "帮我爸问下，他是高级技师…", "替徒弟咨询": asking for someone, who is the applicant
-_ASKING_FOR = re.compile(r"(帮|替|给|代)(我的?|俺)?(" + _PERSONS + r")(问|咨询|查|打听|了解)")
+# (“帮我们单位一个同事问问”: who they are may come between)
+_ASKING_FOR = re.compile(
+    r"(帮|替|给|代)[^，。,;；?？]{0,8}?(" + _PERSONS + r")[^，。,;；?？]{0,2}?(问|咨询|查|打听|了解)"
+)
 # "我想问一下", "我咨询个事": the speaker asking, telling nothing of themself
 _SPEAKER_ASKS = re.compile(r"^(就|也|还)?(想|要|来|再)?(问|咨询|了解|打听|请教|想知道|请问)")
 
