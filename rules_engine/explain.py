@@ -182,6 +182,8 @@ def blocker_text(a: ActiveBar, facts: Dict[str, Any]) -> str:
         text += f"因此{a.until_year - 1}年及以前不能申报{kinds}，{a.until_year}年起可再申报。"
     elif a.until_unknown:
         text += f"需要知道{label(bar.until_year.fact)}，才能判断何时可再申报{kinds}。"
+    elif "终身" in bar.quote:  # “累计两次的，终身不得申报”: not a matter of waiting
+        text += f"因此终身不能再申报{kinds}。"
     else:
         text += f"因此目前不能申报{kinds}。"
     if bar.why_not:
