@@ -183,3 +183,10 @@ def test_entries_about_a_topic_come_before_those_that_only_touch_it():
 
     first = answer_topic("materials", "baise", "title")[0]
     assert first["topic_entry"] == "baise:application_materials"
+
+
+def test_a_lifetime_bar_says_so():
+    from rules_engine import evaluate
+
+    d = evaluate({"region": "baise", "skill_grade": "技师", "skill_years": 5, "fraud_count": 2})
+    assert "终身不能再申报职称评审" in d["blockers"][0]["explanation"] and "目前" not in d["blockers"][0]["explanation"]
