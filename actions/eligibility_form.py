@@ -20,10 +20,12 @@ from rules_engine.vocabulary import unsettled_place
 from dialogue import junior_title, replies
 from dialogue.profile_slots import GRADE_TIMES, PROFILE_KEYS, merge_awards
 from dialogue.questions import OPENING, asked_out_of_reach, questions_to_ask
-from .actions import ANSWERS_INSIDE_FORM, SIDE_QUESTION_INTENTS, bare_number, current_profile
+from .actions import ANSWERS_INSIDE_FORM, SIDE_QUESTION_INTENTS, ActionAnswerFaq, bare_number, current_profile
 from .general import (
     GENERAL_INTENTS,
+    REGIONAL,
     findings_added,
+    general_answer_messages,
     region_note as _region_note,
     set_by_this_message,
     slots_before_this_message,
@@ -125,6 +127,7 @@ class ValidateEligibilityForm(FormValidationAction):
             before = slots_before_this_message(tracker)
             for slot in GRADE_TIMES:
                 tracker.slots[slot] = before.get(slot)
+        self._answer_the_question_that_waited_for_the_region(dispatcher, tracker)
         junior = self._junior_title(dispatcher, tracker)
         self._decline_unknown_answer(tracker)
         # FormValidationAction.run, step by step (its public methods), because rasa_sdk
@@ -193,6 +196,29 @@ class ValidateEligibilityForm(FormValidationAction):
         if any(e.get("entity") == slot for e in tracker.latest_message.get("entities", [])):
             return
         tracker.slots["declined_slots"] = self._decline(tracker, slot)
+
+    @staticmethod
+    def _answer_the_question_that_waited_for_the_region(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+        """“评职称要交多少钱” — “…告诉我您所在的地区，我可以按当地规定回答。” — “我在百色”:
+        the promise is kept (the fee in 百色) before the form's own question."""
+        region = tracker.get_slot("region")
+        if not region or "region" not in set_by_this_message(tracker):
+            return
+        users = [i for i, e in enumerate(tracker.events) if e.get("event") == "user"]
+        if len(users) < 2:
+            return
+        earlier = tracker.events[users[-2]]
+        between = tracker.events[users[-2] + 1 : users[-1]]
+        if not any((e.get("metadata") or {}).get("utter_action") == "utter_faq_region_hint" for e in between):
+            return
+        intent = ((earlier.get("parse_data") or {}).get("intent") or {}).get("name") or ""
+        profile = current_profile(tracker)
+        if intent in REGIONAL:
+            for message in general_answer_messages(intent, earlier.get("text") or "", profile):
+                dispatcher.utter_message(text=message)
+        elif intent in SIDE_QUESTION_INTENTS:
+            kind = "skill" if profile.get("title_level") and not profile.get("skill_grade") else "title"
+            ActionAnswerFaq()._answer(dispatcher, intent, region, kind, profile)
 
     @staticmethod
     def _time_said_forgotten(tracker: Tracker) -> List[str]:

@@ -297,6 +297,26 @@ def _definition_from_elsewhere(answers: List[Dict[str, Any]], region: Optional[s
     return sorted(docs)[0] if docs else None
 
 
+def general_answer_messages(intent: str, text: str, profile: Dict[str, Any]) -> List[str]:
+    """The general answer to `text`: definitions from every document, the rest from the
+    documents in force in the profile's region (each local rule labelled when none is known)."""
+    topics: Tuple[str, ...] = ()
+    if intent in REGIONAL:
+        region = profile.get("region")
+        topics = _regional_topics(intent, text, profile)
+        answers = knowledge_answers(topics, region)
+    else:
+        region, answers = None, knowledge_answers(DEFINITIONS.get(intent, DEFINITIONS["faq_guantong"]), None)
+    label_local = intent in REGIONAL and not region
+    messages = replies.general_messages(intent, text, answers[:MAX_ANSWERS], label_local)
+    elsewhere = _definition_from_elsewhere(answers[:MAX_ANSWERS], profile.get("region"))
+    if intent in DEFINITIONS and elsewhere:
+        messages.append(replies.definition_source_note(elsewhere))
+    if intent == "faq_years" and answers and LEVEL_CONDITIONS.search(text):
+        messages.append(replies.ordinary_conditions_note("years_skill" in topics))
+    return messages
+
+
 class ActionAnswerGeneral(Action):
     """A general policy question, answered from the documents with their articles."""
 
@@ -309,19 +329,8 @@ class ActionAnswerGeneral(Action):
         profile = _profile(tracker)
         if intent == "faq_years" and _skill_ladder_itself(text, profile):
             return await ActionAnswerOutOfScope().run(dispatcher, tracker, domain)
-        if intent in REGIONAL:
-            region = profile.get("region")
-            topics = _regional_topics(intent, text, profile)
-            answers = knowledge_answers(topics, region)
-        else:
-            region, answers = None, knowledge_answers(DEFINITIONS.get(intent, DEFINITIONS["faq_guantong"]), None)
-        label_local = intent in REGIONAL and not region
-        messages = replies.general_messages(intent, text, answers[:MAX_ANSWERS], label_local)
-        elsewhere = _definition_from_elsewhere(answers[:MAX_ANSWERS], profile.get("region"))
-        if intent in DEFINITIONS and elsewhere:
-            messages.append(replies.definition_source_note(elsewhere))
-        if intent == "faq_years" and answers and LEVEL_CONDITIONS.search(text):
-            messages.append(replies.ordinary_conditions_note("years_skill" in topics))
+        region = profile.get("region") if intent in REGIONAL else None
+        messages = general_answer_messages(intent, text, profile)
         for message in messages:
             dispatcher.utter_message(text=message)
         if intent in REGIONAL and not region and (tracker.get_slot("answered") or tracker.active_loop.get("name")):

@@ -30,11 +30,21 @@ def questions_to_ask(
         if fact == "title_level" and "skill_grade" in out:
             continue  # one opening question: "技能等级或职称"
         out.append(fact)
-    if "region" in out and profile is not None and _closed_everywhere(profile):
+    if "region" in out and profile is not None and (_closed_everywhere(profile) or _nothing_held(profile, declined)):
         out.remove("region")  # “中级工能不能评职称”: no region changes the answer
     if profile is not None and not known_opening and set(out) & set(OPENING) and _titles_barred_everywhere(profile):
         out = [q for q in out if q not in OPENING]  # “退休了还能评职称吗”: the bar is the answer
     return out
+
+
+# facts that open a route without a grade or title (awards, a 技工院校 class, 海外人才 …)
+_OPENS_WITHOUT_GRADE = ("awards", "skill_school_class", "overseas_talent", "degree", "graduation_year")
+
+
+def _nothing_held(profile: Dict[str, Any], declined: List[str]) -> bool:
+    """“我啥证都没有 在工地干了十几年 能评职称不”: neither grade nor title, and nothing else
+    that opens a route — every region says the same (start from 高级工), so it is not asked."""
+    return all(k in declined for k in OPENING) and not any(profile.get(k) for k in _OPENS_WITHOUT_GRADE)
 
 
 def _titles_barred_everywhere(profile: Dict[str, Any]) -> bool:

@@ -98,6 +98,13 @@ def test_the_region_is_asked_only_when_it_can_change_the_answer(profile, asked):
     assert questions_to_ask(evaluate(profile), [], profile) == asked
 
 
+def test_neither_grade_nor_title_is_not_asked_where_they_work():
+    """“我啥证都没有 在工地干了十几年”: every region starts the road at 高级工."""
+    assert questions_to_ask(evaluate({}), ["skill_grade", "title_level"], {}) == []
+    profile = {"awards": ["全国技术能手"]}  # an award opens a route without a grade: where matters
+    assert "region" in questions_to_ask(evaluate(profile), ["skill_grade", "title_level"], profile)
+
+
 def test_a_title_holder_barred_by_a_failed_assessment_is_answered_not_asked_for_a_grade():
     profile = {"region": "baise", "title_level": "中级", "series": "农业", "assessment_ok": False}
     assert "skill_grade" in questions_to_ask(evaluate(profile), [])  # what the engine would like
@@ -476,6 +483,23 @@ def test_dont_know_declines_the_grade_question_too():
     t = tracker({"region": "national", "requested_slot": "skill_grade"}, text="不清楚", intent="nlu_fallback")
     _, events = run(ValidateEligibilityForm(), t)
     assert any(e.get("name") == "declined_slots" and e.get("value") == ["skill_grade"] for e in events)
+
+
+def test_a_side_question_that_waited_for_the_region_is_answered_when_it_comes():
+    """“评职称要交多少钱” — “告诉我您所在的地区，我可以按当地规定回答” — “我在百色”."""
+    events = [
+        {"event": "user", "text": "评职称要交多少钱", "parse_data": {"intent": {"name": "faq_fee"}}},
+        {"event": "bot", "text": "…", "metadata": {"utter_action": "utter_faq_region_hint"}},
+        {"event": "action", "name": "action_listen"},
+        {"event": "user", "text": "我在百色", "parse_data": {"intent": {"name": "inform"}}},
+        {"event": "slot", "name": "region", "value": "baise"},
+    ]
+    t = tracker({"region": "baise"}, text="我在百色", entities=[{"entity": "region", "value": "baise"}], events=events)
+    msgs, _ = run(ValidateEligibilityForm(), t)
+    assert "第十一条（六）" in texts(msgs) and "380元" in texts(msgs)
+    events[1]["metadata"] = {"utter_action": "utter_ask_region"}  # no promise made: nothing said
+    msgs, _ = run(ValidateEligibilityForm(), t)
+    assert "380元" not in texts(msgs)
 
 
 def test_a_time_said_forgotten_with_the_grade_is_not_asked_for():
