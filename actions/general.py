@@ -345,6 +345,9 @@ class ActionAnswerOutOfScope(Action):
         return "action_answer_out_of_scope"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
+        if replies.not_in_chinese(tracker.latest_message.get("text") or ""):
+            dispatcher.utter_message(text=replies.write_in_chinese())
+            return after_answer(tracker, dispatcher, _profile(tracker))
         for message in replies.out_of_scope_messages():
             dispatcher.utter_message(text=message)
         note = region_note(tracker)  # 广西 outside 百色: its own rules are not in the base
@@ -368,7 +371,9 @@ class ActionLowConfidence(Action):
             and not tracker.get_slot("answered")
             and any(profile.get(k) for k in OWN_CASE_FACTS)
         )
-        if going_on:
+        if replies.not_in_chinese(tracker.latest_message.get("text") or ""):
+            dispatcher.utter_message(text=replies.write_in_chinese())
+        elif going_on:
             dispatcher.utter_message(text=replies.NOT_UNDERSTOOD_GOING_ON)
         else:
             dispatcher.utter_message(response="utter_default")

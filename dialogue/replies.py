@@ -189,7 +189,7 @@ def _headline_among(option: Dict[str, Any], shown: List[Dict[str, Any]]) -> str:
     first = next(o for o in shown if (o["kind"], o["level"]) == (option["kind"], option["level"]))
     if first is option or option["status"] != first["status"]:
         return headline(option)
-    way = "凭奖项走绿色通道" if option["path"] == "green_channel" else "按一般条件"
+    way = {"green_channel": "凭奖项走绿色通道", "exception": "直接（破格）"}.get(option["path"], "按一般条件")
     return f"{ICONS[option['status']]} {level_words(option['kind'], option['level'])}也可{way}申报（{sources(option['citations'])}）"
 
 
@@ -446,6 +446,19 @@ def offer_own_case(profile: Dict[str, Any]) -> str:
 
 def documents() -> str:
     return "、".join(short_name(doc) for doc in vocabulary.REGIONS)
+
+
+# “I am a senior technician in Baise…”: letters of another script, hardly any Chinese
+_LATIN = re.compile(r"[A-Za-z]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def not_in_chinese(text: str) -> bool:
+    return len(_LATIN.findall(text)) >= 8 and len(_HAN.findall(text)) < 2
+
+
+def write_in_chinese() -> str:
+    return "目前我只能读懂中文。请用中文说说您的情况，例如：“我在百色，是技师，拿证三年了，能评什么职称？”"
 
 
 def out_of_scope_messages() -> List[str]:

@@ -32,9 +32,9 @@ def level_asked_not_open(
         hints.append(f"您说的{'、'.join(awards)}在本地区通往的级别已算在下面")
     else:
         hints.append("如获得了文件列出的奖项，可告诉我奖项名称再算")
-    return (
-        f"您问的{asked[0]}职称：按您目前说的情况，文件里没有对您开放的申报途径（{'；'.join(hints)}）。您可以申报的是："
-    )
+    settled = any(o["status"] in ("eligible", "not_yet") for o in decision["options"])
+    lead = "您可以申报的是：" if settled else "其他级别的情况："  # an undecided one is no “可以”
+    return f"您问的{asked[0]}职称：按您目前说的情况，文件里没有对您开放的申报途径（{'；'.join(hints)}）。{lead}"
 
 
 def grade_not_told_hint(profile: Dict[str, Any], decision: Dict[str, Any]) -> Optional[str]:

@@ -406,6 +406,15 @@ def test_after_the_answer_there_is_no_offer_again():
     assert own_case_value(events) is False and "告诉我" not in texts(msgs)
 
 
+def test_a_message_not_in_chinese_is_asked_for_in_chinese():
+    """Inside the scope, but in English: not “outside the documents”."""
+    text = "I am a senior technician in Baise, what title can I apply for?"
+    msgs, _ = run(ActionAnswerOutOfScope(), outside_form(text=text, intent="out_of_scope"))
+    assert "只能读懂中文" in texts(msgs) and "超出" not in texts(msgs)
+    msgs, _ = run(ActionAnswerOutOfScope(), outside_form(text="事业单位工勤岗能转管理岗吗", intent="out_of_scope"))
+    assert "只能读懂中文" not in texts(msgs)
+
+
 def test_out_of_scope_says_what_the_documents_cover_and_where_to_ask():
     msgs, events = run(ActionAnswerOutOfScope(), outside_form(text="事业单位工勤岗能转管理岗吗", intent="out_of_scope"))
     out = texts(msgs)

@@ -390,6 +390,8 @@ SAID_SHORT = [  # retired, medals and university titles as people say them
     ("我是主管技师，在百色", {"title_level": "中级", "series": "卫生", "region": "baise"}),
     ("我是副编审", {"title_level": "副高级", "series": "出版"}),
     ("我是技师", {"skill_grade": "技师"}),  # the skill grade, not a 卫生 title
+    ("高级工 2021 百色", {"skill_grade": "高级工", "skill_grade_year": 2021, "region": "baise"}),  # bare year
+    ("技师证编号2021 百色", {"skill_grade": "技师", "region": "baise"}),  # a number, not a year
 ]
 
 

@@ -404,8 +404,18 @@ def calendar_years(
         year: Optional[int] = None
         rel = None
         if m.group("y4"):
-            if e < len(text) and text[e - 1] != "年" and not re.match(r"\s*(拿|考|取|评|获|毕业|年)", text[e : e + 3]):
-                # a bare 4-digit number without 年 or an event verb: not a year
+            said_after_level = any(
+                m.end <= s and m.term.label in LEVEL_LABELS and re.fullmatch(r"[\s，,、]{0,2}", text[m.end : s])
+                for m in mentions
+            )
+            if (
+                e < len(text)
+                and text[e - 1] != "年"
+                and not re.match(r"\s*(拿|考|取|评|获|毕业|年)", text[e : e + 3])
+                and not (said_after_level and 1970 <= int(m.group("y4")) <= today.year)
+            ):
+                # a bare 4-digit number without 年 or an event verb: not a year — unless it
+                # follows the grade (“高级工 2021 百色”)
                 continue
             if s > 0 and re.match(r"[\d.]", text[s - 1]):
                 continue
