@@ -114,6 +114,13 @@ def steps_on_the_level_asked(text: str, decision: Dict[str, Any]) -> None:
         decision["next_steps"].sort(key=lambda step: not any(words in step["text"] for words in asked))
 
 
+def _top_title_by_grade(region: str) -> Optional[Dict[str, Any]]:
+    """The highest title the top grade opens by years in `region`, with its article."""
+    decision = evaluate({"region": region, "skill_grade": vocabulary.skill_grades()[-1], "skill_years": 30})
+    titles = [o for o in decision["options"] if o["kind"] == "title" and o["path"] == "regular"]
+    return max(titles, key=lambda o: vocabulary.title_levels().index(o["level"]), default=None)
+
+
 def nothing_further(profile: Dict[str, Any]) -> Optional[str]:
     """A grade or title told, and no route of the policy leads higher (“高工，已经是高级技师了，
     还能考啥”): said so, instead of asking again for what they told."""
@@ -121,11 +128,15 @@ def nothing_further(profile: Dict[str, Any]) -> Optional[str]:
     if not grade and not title:
         return None
     parts = []
+    region = profile.get("region", "national")
     if grade == vocabulary.skill_grades()[-1]:
         parts.append(f"技能等级最高就是{grade_words(grade)}，您已经取得")
     if title:
+        top = _top_title_by_grade(region)
+        top_grade = grade_words(vocabulary.skill_grades()[-1])
+        where = f"（{sources(top['citations'][:1])}：{top_grade}对应{top['level']}）" if top else ""
         parts.append(
-            f"您已有{title}职称，贯通政策按技能等级对应的职称级别您已经达到或超过；职称再往上晋升，"
+            f"您已有{title}职称，贯通政策按技能等级对应的职称级别您已经达到或超过{where}；职称再往上晋升，"
             "按所在系列职称评审的一般条件申报（不属于贯通政策）"
         )
     held = "、".join(filter(None, [grade, f"{title}职称" if title else None]))

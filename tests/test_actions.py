@@ -274,7 +274,7 @@ def test_only_the_offending_key_is_dropped():
 # ── general questions and questions outside the documents (issue 13) ─────────────
 
 from actions.general import ActionAnswerGeneral, ActionAnswerOutOfScope  # noqa: E402
-from dialogue.replies import eligibility_messages  # noqa: E402
+from dialogue.replies import eligibility_messages, nothing_further  # noqa: E402
 
 
 def outside_form(slots=None, text="", intent="faq_levels"):
@@ -1196,3 +1196,8 @@ def test_why_not_after_asking_a_level_answers_about_that_level():
     events = [_user("百色 技师 干了两年 能评副高吗"), _user("为啥不行")]
     msgs, _ = run(ActionAnswerEligibility(), tracker(slots, text="为啥不行", intent="ask_eligibility", events=events))
     assert "您问的副高级职称" in texts(msgs) and "副高级职称要取得高级技师后" in texts(msgs)
+
+
+def test_nothing_further_names_the_article_it_rests_on():
+    said = nothing_further({"region": "baise", "skill_grade": "高级技师", "title_level": "正高级"})
+    assert "（《百色市实施细则》第八条：高级技师（一级）对应副高级）" in said
