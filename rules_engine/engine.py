@@ -76,6 +76,7 @@ def evaluate_valid(checked: Dict[str, Any]) -> Dict[str, Any]:
 
     drafts = [d for route in rules.routes for d in _apply_route(route, facts, missing, lower_hints)]
     active = _apply_bars(rules.bars, facts, drafts, missing)
+    drafts += _open_when_the_ban_ends(lower_hints, active)
     all_drafts = _best_per_level(drafts)
     drafts = _worth_offering(all_drafts, facts)
     title_held_only = any(d.kind == "title" for d in all_drafts) and not any(d.kind == "title" for d in drafts)
@@ -199,6 +200,22 @@ def _apply_bars(bars: List[Bar], facts: Dict[str, Any], drafts: List[Draft], mis
             if d.kind in bar.applies_to:
                 _block(d, entry)
     return active
+
+
+def _open_when_the_ban_ends(hints: List[Draft], active: List[ActiveBar]) -> List[Draft]:
+    """A lower level reached through a higher grade whose years will have sufficed by the
+    year a temporary ban ends opens that year for certain (百色 高级技师 this year, 弄虚作假
+    found this year: 中级 in 2029, when the ban ends — not only 副高级 in 2030)."""
+    out = []
+    for h in hints:
+        bars = [a for a in active if h.kind in a.bar.applies_to]
+        if not bars or any(a.permanent or a.until_unknown or not a.until_year for a in bars):
+            continue
+        if h.earliest_year is not None and h.earliest_year <= max(a.until_year for a in bars):
+            for a in bars:
+                _block(h, a)
+            out.append(h)
+    return out
 
 
 def _block(draft: Draft, bar: ActiveBar) -> None:

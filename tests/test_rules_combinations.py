@@ -324,3 +324,14 @@ def test_one_level_by_two_routes_leads_with_the_sooner():
                     if o["status"] == "not_yet" and key in seen:
                         assert seen[key] <= o["earliest_year"], (region, grade, years, award, d["options"])
                     seen.setdefault(key, o["earliest_year"] or 0)
+
+
+def test_a_lower_level_that_opens_when_a_ban_ends_is_offered_for_that_year():
+    """Review 4, V3: 百色 技师 got this year, 弄虚作假 found in 2025 (ban until 2028, 第七条（二））:
+    助理级 opens in 2028 (第八条: 高级工 + 2 years, counted from the higher grade, #24), not
+    only 中级 in 2029."""
+    d = evaluate(profile("baise", "技师", 0, grade_year=True, fraud_year=2025))
+    assert ("title", "助理级", "not_yet", "regular", 2028) in options(d)
+    assert ("title", "中级", "not_yet", "regular", 2029) in options(d)
+    d = evaluate(profile("baise", "高级技师", 0, "助理级", grade_year=True, fraud_count=1, fraud_year=2026))
+    assert ("title", "中级", "not_yet", "regular", 2029) in options(d)
