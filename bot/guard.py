@@ -44,6 +44,7 @@ logger = logging.getLogger(__name__)
 HOTLINE = vocabulary.HOTLINE
 TOO_FAST = "您发消息有点太快了，请稍等几秒钟再发。"
 TOO_LONG = "您的消息太长了（超过{limit}个字），请精简一下，或者分几次发给我。"
+EMPTY = "您发的消息是空的。请用文字说说您的情况或问题，例如：“我在百色，是技师，拿证三年了，能评什么职称？”"
 APOLOGY = (
     "抱歉，系统暂时出了点问题，您刚才说的我已经记下，恢复后会接着为您解答，请稍后再发一条消息。"
     f"着急的话可以拨打人社服务热线{HOTLINE}。"
@@ -52,6 +53,7 @@ APOLOGY = (
 MAX_CHARS = int(os.environ.get("MESSAGE_MAX_CHARS", "1000"))
 ACTION_TIMEOUT = float(os.environ.get("ACTION_TIMEOUT", "30"))
 PENDING_MAX = 5
+MAX_REPLAYS = 3  # failed replays of one kept text before it is given up
 # "/intent{...json...}" is Rasa's shortcut that bypasses NLU and sets entities (and so
 # slots) directly; from the public a bare "/intent" (a button payload) is fine, entity JSON
 # is not: such text is handed to the NLU as ordinary text (full-width slash).
@@ -110,6 +112,23 @@ class PendingTurns:
             await self.store.set(sender, texts[-PENDING_MAX:], PENDING_TTL)
         else:
             await self.store.delete(sender)
+            await self.store.delete(_TRIES + sender)
+
+    async def failed_again(self, sender: Text) -> int:
+        """Counts a failed replay of the oldest kept text; how often it has failed so."""
+        tries = await self.store.get(_TRIES + sender)
+        tries = (tries if isinstance(tries, int) else 0) + 1
+        await self.store.set(_TRIES + sender, tries, PENDING_TTL)
+        return tries
+
+    async def drop_oldest(self, sender: Text, texts: List[Text]) -> List[Text]:
+        await self.store.delete(_TRIES + sender)
+        await self.set(sender, texts[1:])
+        return texts[1:]
+
+
+# the failed replays of a sender's oldest kept text
+_TRIES = "tries:"
 
 
 def pending_from_env() -> PendingTurns:
@@ -165,6 +184,9 @@ class Guard:
         if len(message.text) > self.max_chars:
             await self._say(out, sender, TOO_LONG.format(limit=self.max_chars))
             return
+        if not message.text.strip():
+            await self._say(out, sender, EMPTY)  # nothing to understand, nothing to keep
+            return
 
         pending = await self.pending.get(sender)
         if pending:
@@ -175,9 +197,15 @@ class Guard:
                     pending[0], out, sender, input_channel=message.input_channel, metadata=message.metadata
                 )
                 if not await self._run(replay, on_new_message):
-                    await self.pending.set(sender, pending + [message.text])
-                    await self._say(out, sender, APOLOGY)
-                    return
+                    if await self.pending.failed_again(sender) < MAX_REPLAYS:
+                        await self.pending.set(sender, pending + [message.text])
+                        await self._say(out, sender, APOLOGY)
+                        return
+                    # the same text fails every time: it is what fails, not the system — it
+                    # must not lock the sender out (the next ones are tried)
+                    logger.error("a kept text of %s failed %d replays; dropped", pseudonym(sender), MAX_REPLAYS)
+                    pending = await self.pending.drop_oldest(sender, pending)
+                    continue
                 pending.pop(0)
             await self.pending.set(sender, [])
         if not await self._run(message, on_new_message):

@@ -156,3 +156,18 @@ def test_regex_sentence_rows_equal_rasas_on_the_training_examples(featurised):
         assert np.array_equal(ours.toarray(), rasas.toarray()), text
         matched += ours.nnz > 0
     assert len(texts) > 300 and matched > len(texts) // 4
+
+
+def test_an_empty_text_is_classified_not_crashed_on():
+    """An empty message has no sentence features: a zero row, an intent, no exception
+    (the failed turn was replayed before every later one — explore6 C1)."""
+    from rasa.core.agent import Agent
+
+    model = os.environ.get("JINENG_TEST_MODEL", "models/current.tar.gz")
+    if not os.path.exists(model):
+        pytest.skip("no trained model (make test trains it)")
+    agent = Agent.load(model)
+    import asyncio
+
+    parsed = asyncio.run(agent.parse_message(""))
+    assert parsed["intent"]["name"]

@@ -60,6 +60,7 @@ def test_http_api_requires_token(stack):
         (b'{"message": "hi"}', 400),
         (b'{"sender": "", "message": "hi"}', 400),
         (b'{"sender": "a", "message": {"x": 1}}', 400),
+        (b'{"sender": "a"}', 400),  # no message at all: said so, not the system-fault apology
         (b"\xff\xfe", 400),
         (b'{"sender": "a", "message": "' + b"x" * 70000 + b'"}', 413),
     ],
@@ -67,6 +68,14 @@ def test_http_api_requires_token(stack):
 def test_bad_bodies_get_a_json_error(stack, data, status):
     r = post(stack, data=data)
     assert r.status_code == status and "error" in r.json()
+
+
+def test_a_blank_message_gets_a_hint_and_does_not_lock_the_sender_out(stack):
+    """explore6 C1: a blank message failed in the NLU and was replayed before every later one."""
+    sender = sid()
+    assert "消息是空的" in post(stack, {"sender": sender, "message": "   "}).json()[0]["text"]
+    after = post(stack, {"sender": sender, "message": "我是百色的技师，拿证三年了"}).json()
+    assert "中级职称" in " ".join(m.get("text", "") for m in after)
 
 
 def test_long_message_gets_a_clear_reply(stack):

@@ -172,3 +172,42 @@ async def test_long_answer_parts_stop_when_the_follower_unsubscribes() -> None:
             await h.channel.drain()
     assert passive.startswith("第0段")
     assert len(api.sent) == 1  # parts 3 and 4 were dropped
+
+
+async def _turn(guard: Guard, text: str, calls: list, fail_on: str = "\x00") -> list:
+    from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+
+    async def on_new(message):
+        calls.append(message.text)
+        if message.text == fail_on:
+            raise RuntimeError("this text always fails")
+        await message.output_channel.send_text_message(message.sender_id, "收到：" + message.text)
+
+    out = CollectingOutputChannel()
+    await guard.handle(UserMessage(text, out, "u1"), on_new)
+    return [m["text"] for m in out.messages]
+
+
+@run
+async def test_a_blank_message_gets_a_hint_and_never_reaches_the_bot() -> None:
+    """explore6 C1: one blank message used to fail in the NLU, be kept, and be replayed
+    (failing again) before every later message — the sender was locked out."""
+    from bot.guard import EMPTY
+
+    guard, calls = Guard("rest", limiter=TokenBucket(MemoryStore(), 100, 1)), []
+    assert await _turn(guard, "   ", calls) == [EMPTY]
+    assert calls == [] and await guard.pending.get("u1") == []
+    assert await _turn(guard, "我是百色的技师", calls) == ["收到：我是百色的技师"]
+
+
+@run
+async def test_a_text_that_always_fails_is_given_up_after_its_replays() -> None:
+    from bot.guard import MAX_REPLAYS
+
+    guard, calls = Guard("rest", limiter=TokenBucket(MemoryStore(), 100, 1)), []
+    assert await _turn(guard, "坏消息", calls, fail_on="坏消息") == [APOLOGY]
+    for i in range(MAX_REPLAYS - 1):
+        assert await _turn(guard, f"第{i}条", calls, fail_on="坏消息") == [APOLOGY]
+    replies = await _turn(guard, "我是百色的技师", calls, fail_on="坏消息")
+    assert replies[-1] == "收到：我是百色的技师" and "收到：第0条" in replies  # the kept ones go through
+    assert await guard.pending.get("u1") == []

@@ -92,7 +92,9 @@ class GuardedRestInput(RestInput):
                 sender = str(sender)
             if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER:
                 return _error(400, f'"sender" must be a non-empty string of at most {MAX_SENDER} characters')
-            if text is not None and not isinstance(text, (str, int, float)):
+            if text is None:
+                return _error(400, '"message" is required: {"sender": "…", "message": "…"}')
+            if not isinstance(text, (str, int, float)):
                 return _error(400, '"message" must be a string')
             if not isinstance(metadata, dict):
                 metadata = None

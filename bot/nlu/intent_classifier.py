@@ -61,6 +61,11 @@ class SentenceLogisticRegressionClassifier(LogisticRegressionClassifier):
 
     def _create_X(self, messages: List[Message]) -> csr_matrix:
         rows = [sentence_row(message) for message in messages]
+        width = getattr(self.clf, "n_features_in_", None)
+        if width is not None:
+            # a message without features (an empty text) is a row of zeros, not a crash that
+            # fails the turn (and, replayed by bot.guard, every later one)
+            rows = [row if row.shape[1] == width else csr_matrix((1, width)) for row in rows]
         return rows[0] if len(rows) == 1 else vstack(rows, format="csr")
 
     def process(self, messages: List[Message]) -> List[Message]:
