@@ -375,6 +375,28 @@ APPLIED_FOR = [  # a title applied for, or not got, is not held; its year is the
     ("我是国家技能大师工作室带头人", {"awards": ["国家级技能大师工作室带头人"]}),
 ]
 
+HEARD_OUTSIDE = [  # explore6: how callers and hotline notes say them
+    (
+        "我在百色 技师拿证4年 2023年申报被查出造假 2025年又被查出造假",
+        {"region": "baise", "skill_grade": "技师", "skill_years": 4, "fraud_count": 2, "fraud_year": 2025},
+    ),
+    (
+        "技师，拿证五年，被查出过两次申报造假，最近一次是2024年",
+        {"skill_grade": "技师", "skill_years": 5, "fraud_count": 2, "fraud_year": 2024},
+    ),
+    ("去年考核唔合格", {"assessment_ok": False}),  # Cantonese
+    ("去年考核冇合格", {"assessment_ok": False}),
+    ("我冇退休", {"retired": False}),
+    ("毕业的时候拿了全国职业技能大赛三等奖", {"awards": ["国家级一类大赛三等奖以上"]}),
+    ("我是赤峰的高级 技师 拿证 五 年", {"region": "nei_mongol", "skill_grade": "高级技师", "skill_years": 5}),
+    ("高级 工程师", {"title_level": "副高级", "series": "工程"}),
+    ("快三年了，差两个月", {"skill_years": 2.83}),
+    ("两千零二十三年拿的证", {"skill_grade_year": 2023}),
+    ("他老婆是高级技师", {}),  # a hotline note: the caller's wife
+    ("来电人同事是全国技术能手", {}),
+    ("来电人说他是百色的技师", {"region": "baise", "skill_grade": "技师"}),
+]
+
 SAID_SHORT = [  # retired, medals and university titles as people say them
     ("我今年六月已经退了，手续都办完了", {"retired": True}),
     ("退下来了", {"retired": True}),
@@ -401,6 +423,7 @@ SAID_SHORT = [  # retired, medals and university titles as people say them
     + FINDINGS
     + SAID_SHORT
     + APPLIED_FOR
+    + HEARD_OUTSIDE
     + STATED
     + ASKED_ABOUT
     + HYPOTHETICAL

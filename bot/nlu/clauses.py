@@ -60,7 +60,12 @@ def fold(text: str) -> str:
             out.append(" ")
         else:
             out.append(ch)
-    return "".join(out)
+    # “高级 技师”, “高级 工程师” (a voice transcript, a hotline note): the level's words joined, the space
+    # moved after them — the same length, so every span still points into the message
+    return _SPACED_GRADE.sub(lambda m: m.group(1) + m.group(3) + m.group(2), "".join(out))
+
+
+_SPACED_GRADE = re.compile(r"(初级|中级|高级|助理|正高级)([ \t]+)(工(?![程作资厂人])|[\u4e00-\u9fff]{0,4}?师)")
 
 
 # ---------------------------------------------------------------------------------------
@@ -121,7 +126,7 @@ _NOT_NEGATING = re.compile(
     r"不知道|不清楚|不记得|不确定|不如|差不多|不用|不必|不好意思|了不起|不断|不得不|"
     r"(.)[不没]\1"
 )  # A-not-A questions: 是不是, 有没有, 能不能, 可不可(以), 算不算
-_NEG = r"(没有|没|未|无|不|从没|从来没|从未|并未|并没有|还没|还没有|尚未|不是|不曾|非|别)"
+_NEG = r"(没有|没|未|无|不|从没|从来没|从未|并未|并没有|还没|还没有|尚未|不是|不曾|非|别|冇|唔)"  # 冇, 唔: Cantonese
 
 
 def mask_non_negating(s: str) -> str:
@@ -235,6 +240,8 @@ _PERSONS = (
     r"主任(?![医护药技师])|主管(?![医护药技师])|班长|组长|队长|厂长|车间长|老板|经理|工友|师兄|师姐|老师傅"
 )
 _SUBJECTS = re.compile(
+    # the caller's relative or colleague, in a hotline note (“他老婆是高级技师”, “来电人同事…”)
+    r"(?P<theirs>(?:他|她|来电人|来电者|对方)的?(?:" + _PERSONS + r"))|"
     # not what someone is ("我是车间主任", "我是班组长"): 是 one or two characters before
     r"(?P<person>(?<![是当做])(?<![是当做][^我俺，。])(?<![是当做][^我俺，。][^我俺，。])(?:我的?|俺)?(?:"
     + _PERSONS
@@ -269,7 +276,7 @@ def _subject(text: str, pos: int) -> Optional[str]:
     cs, _ = clause_bounds(text, pos)
     sentence_start = max(text.rfind(stop, 0, cs) for stop in "。？！?!\n") + 1
     before = _last_subject(text[sentence_start:cs])
-    return before if before == "person" else None
+    return before if before in ("person", "theirs") else None
 
 
 @lru_cache(maxsize=128)
@@ -291,7 +298,7 @@ def about_someone_else(text: str, pos: int) -> bool:
     subject = _subject(text, pos)
     if _ASKING_FOR.search(text):
         return subject == "self"
-    if subject == "people":
+    if subject in ("people", "theirs"):
         return True
     return subject == "person" and (_speaker_tells_own_facts(text) or _own_level_before_anyone(text))
 

@@ -108,6 +108,7 @@ _REL_YEAR = {
 _CAL_YEAR = re.compile(
     r"(?P<y4>(?:19|20)\d{2})(?:\s*年)?"
     r"|(?P<cn4>[零〇一二三四五六七八九]{4})年"
+    r"|(?P<cnk>[两二]千零?[一二三四五六七八九十]{0,3})年"  # “两千零二十三年”
     r"|(?P<y2>(?<![\d.])\d{2}|(?<![零〇一二三四五六七八九十两])[零〇一二三四五六七八九]{2})年"
     r"(?=(拿|考|取|评|获|毕业|底|初|中|上半年|下半年|\d{1,2}月|[一二三四五六七八九十]{1,2}月|的时候|那年|被|的证|的"
     # "09年大专毕业", "05年技校毕业的": the school said between the year and 毕业
@@ -315,8 +316,18 @@ def durations(
             continue
         if anchor not in (None, "level"):
             continue  # "退休三年了", "三年考核都合格": not years of the grade or title
+        short = _MONTHS_SHORT.match(text, e)
+        if short and m.group("unit") == "年":  # “快三年了，差两个月”: not yet 满3年
+            months = parse_number(short.group("n")) if short.group("n") != "几" else 3
+            value = max(0.0, value - (months or 0) / 12.0)
         facts.append(Fact(years_kind(text, mentions, s, e) + "_years", num_out(value), s, e))
     return facts
+
+
+_MONTHS_SHORT = re.compile(r"[^。？！?!]{0,8}?(还)?差(?P<n>[一二两三四五六七八九十\d]{1,2}|几)个多?月")
+
+
+_LATEST = re.compile(r"最近一次|最后一次|上一次|上次|后一次|第二次")
 
 
 def _calendar_fact(
@@ -334,6 +345,8 @@ def _calendar_fact(
     kind = said_with(text, s, e, mentions, others, prefer_after=True)
     if kind in (None, "level") and _ONE_FINDING.match(text, e) and any(f.entity == "fraud_count" for f in others):
         kind = "fraud"  # “2019年一次，2023年一次，都是材料作假被查出来”
+    if kind in (None, "level") and _LATEST.search(clause) and any(f.entity == "fraud_count" for f in others):
+        kind = "fraud"  # “被查出过两次申报造假，最近一次是2024年”
     if (
         kind in (None, "level", "other")
         and _EACH_YEAR.match(text, e)
@@ -422,8 +435,8 @@ def calendar_years(
             if text[e - 1] != "年" and e < len(text) and re.match(r"[\d.]", text[e]):
                 continue
             year = int(m.group("y4"))
-        elif m.group("cn4"):
-            v = parse_number(m.group("cn4"))
+        elif m.group("cn4") or m.group("cnk"):
+            v = parse_number(m.group("cn4") or m.group("cnk"))
             if v is None:
                 continue
             year = int(v)

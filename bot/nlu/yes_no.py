@@ -25,7 +25,8 @@ from bot.nlu.dates import OVERSEAS, parse_number
 def _assessment(text: str) -> List[Fact]:
     """近3年年度考核 – 合格 / 不合格 / 称职 …"""
     facts: List[Fact] = []
-    for m in re.finditer(r"基本称职|不称职|不合格|没合格|没及格|不及格|合格|称职|优秀|良好", text):
+    # (Cantonese: 唔合格 = 不合格, 冇合格 = 没合格)
+    for m in re.finditer(r"基本称职|不称职|不合格|没合格|没及格|不及格|唔合格|冇合格|唔及格|合格|称职|优秀|良好", text):
         s, e = m.span()
         cs, ce = clause_bounds(text, s)
         clause = text[cs:ce]
@@ -35,7 +36,7 @@ def _assessment(text: str) -> List[Fact]:
             continue
         if word in ("良好",) and "考核" not in clause:
             continue
-        if word in ("不称职", "不合格", "没合格", "基本称职", "没及格", "不及格"):
+        if word in ("不称职", "不合格", "没合格", "基本称职", "没及格", "不及格", "唔合格", "冇合格", "唔及格"):
             value = ends_negated(before, 3)  # "没有不合格" → ok
         else:
             value = not re.search(r"(没有|没|未|不|还没)(都)?$", mask_non_negating(before))
@@ -163,7 +164,7 @@ def _integrity_and_fraud(text: str) -> List[Fact]:
         if negated_before(text, s, 8):
             facts.append(Fact("fraud_count", 0, s, e))
             continue
-        counts = [1, _findings_listed(text)]
+        counts = [1, _findings_listed(text), _years_of_findings(text)]
         said_before = clause_bounds(text, cs - 2)[0] if cs > 1 else cs  # “出过两回事，都是材料造假”
         if not re.search(r"事|查|出过|有过", text[said_before:cs]):
             said_before = cs  # “考了两次没考上”: not findings
@@ -191,6 +192,20 @@ _LISTED = re.compile(r"(\d{2,4}|[一二〇零九八七六五四三]{2,4}|去|前
 
 # “2019年和2023年各被查出过一次”: years joined, then 各
 _EACH = re.compile(r"((?:\d{2,4}|[去前今])年(?:[和、跟与及]|以及))+(?:\d{2,4}|[去前今])年各")
+
+
+# “2024年申报的时候被查出业绩造假 2026年又被查出来一次”: each finding told with its year
+_FINDING_CLAUSE = re.compile(r"造假|作假|弄虚|假材料|伪造|剽窃|被查|查出|查实|查到")
+_YEAR_SAID = re.compile(r"(?<!\d)((?:19|20)\d{2}|\d{2}|[去前今])年")
+
+
+def _years_of_findings(text: str) -> int:
+    years = set()
+    for m in _YEAR_SAID.finditer(text):
+        cs, ce = clause_bounds(text, m.start())
+        if _FINDING_CLAUSE.search(text[cs:ce]):
+            years.add(m.group(1)[-2:] if m.group(1)[0].isdigit() else m.group(1))
+    return len(years)
 
 
 def _findings_listed(text: str) -> int:
