@@ -135,6 +135,10 @@ def test_a_short_question_about_a_level_for_oneself_is_the_eligibility_question(
         ("一年能评两个职称不", True),
         ("两年能评中级吗", False),
         ("我同时有两个证", False),
+        ("今年已经申报了中级工程师，还能同时申报中级农艺师吗", True),  # explore6 A4
+        ("我今年已经报了中级工程师，能不能再报个中级农艺师", True),
+        ("我已经报了名，再报一次行吗", False),
+        ("去年已经报过，今年再报中级行吗", False),  # another year's application
     ],
 )
 def test_the_one_title_a_year_question_is_recognised(text, asked):

@@ -320,6 +320,9 @@ def _own_level_before_anyone(text: str) -> bool:
 # as the discipline-and-bars question (bot/nlu/facts_first.py) and answered with that topic
 ONE_PER_YEAR = re.compile(
     r"(同一年|一年|同年|同时|一起)[^，。？?]{0,6}(报|申报|评|参评)[^，。？?]{0,8}(两个|2个|多个|几个|两种)"
+    # “今年已经报了中级工程师，还能同时申报中级农艺师吗” (not an earlier year's: “去年报过，今年再报”)
+    r"|^(?!.*(去年|前年|以前|之前|上次|往年)).*?(已经|已)(申报|报)了?[^。？?]{0,14}?(同时|再|另外|又)(申报|报|评)"
+    r"(个|一个)?[^。？?]{0,4}?(师|中级|副高|正高|助理|职称)"
 )
 
 # “为什么不行”, “为啥不是正高”, “凭什么不能考高级技师”: why their answer is what it is — the
