@@ -378,7 +378,7 @@ def level_lead(text: str) -> Optional[str]:
         ladders.append(f"职称从低到高：{'、'.join(vocabulary.title_levels())}")
     if grade:
         ladders.append(f"技能等级从低到高：{'、'.join(grade_words(g) for g in vocabulary.skill_grades())}")
-    opens = _title_it_opens(grade[1]) if grade else ""
+    opens = _title_it_opens(grade[1]) if grade else _grade_it_opens(title[1]) if title else ""
     return f"{'；'.join(parts)}（{'；'.join(ladders)}）{opens}。"
 
 
@@ -392,6 +392,16 @@ def _title_it_opens(grade: str) -> str:
     top = max(waiting, key=lambda o: vocabulary.title_levels().index(o["level"]))
     years = top["earliest_year"] - clock.today().year
     return f"；按贯通政策，取得{grade}后满{years}年可申报{top['level']}职称（{sources(top['citations'])}）"
+
+
+def _grade_it_opens(level: str) -> str:
+    """“中级职称对应什么技能等级”: the skill grade the title lets one apply for (national 二（四）)."""
+    decision = evaluate({"region": "national", "title_level": level, "professional_years": 30})
+    skills = [o for o in decision["options"] if o["kind"] == "skill" and o["path"] == "regular"]
+    if not skills:
+        return ""
+    top = max(skills, key=lambda o: vocabulary.skill_grades().index(o["level"]))
+    return f"；按贯通政策，取得{level}职称可申请参加{grade_words(top['level'])}职业技能评价（{sources(top['citations'][:1])}）"
 
 
 # “贯通是什么意思？”: the word explained before the articles that give its content.
