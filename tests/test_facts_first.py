@@ -207,3 +207,15 @@ def test_an_own_case_question_under_a_supposed_fact_is_the_what_if():
     m.set("intent", {"name": "ask_eligibility", "confidence": 0.76})
     m.set("entities", [supposed, FACT])
     assert not supposed_own_case(m) and m.get("intent")["name"] == "ask_eligibility"
+
+
+def test_an_out_of_scope_reading_of_a_statement_with_facts_is_the_facts():
+    award = dict(FACT, entity="awards", value=["国家级一类大赛三等奖以上"])
+    m = message("out_of_scope", [("out_of_scope", 0.3), ("faq_window", 0.22), ("inform", 0.15)], [award])
+    m.set("text", "毕业的时候拿了全国职业技能大赛三等奖")
+    facts_first(m)
+    assert m.get("intent")["name"] == "inform"
+    m = message("out_of_scope", [("out_of_scope", 0.6), ("inform", 0.2)], [FACT])
+    m.set("text", "我是技师，工勤岗能转管理岗吗")  # a question outside the documents stays one
+    facts_first(m)
+    assert m.get("intent")["name"] == "out_of_scope"

@@ -34,6 +34,10 @@ from bot.nlu.lexicon import SKILL_GRADE, TITLE, TITLE_LEVEL
 
 # “调查已经结束了 没事了” read as goodbye, “好的谢谢，我没退休” as thanks: the facts count
 SMALL_TALK = ("greet", "nlu_fallback", "goodbye", "thank")
+# a message that asks something (an out-of-scope question with a fact in it stays one)
+QUESTION = re.compile(
+    r"[?？吗么呢]|什么|啥|怎么|咋|如何|哪|几|多少|能不能|可不可以|是不是|有没有|行不行|可以|能否|是否"
+)
 # a what-if supposes something: a condition word, or a fact the normaliser marked supposed
 WHAT_IF_CUE = re.compile(r"如果|要是|假如|假设|万一|的话|再干|再过|再等|呢[？?。！!]*$")
 FACT_INTENTS = ("inform", "correct", "ask_eligibility", "what_if")
@@ -144,10 +148,16 @@ def supposed_own_case(message: Message) -> bool:
     if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) != "ask_eligibility":
         return False
     entities = [e for e in message.get(ENTITIES) or [] if e.get("extractor") == FACT_EXTRACTOR]
-    if not entities or not all(e.get("role") == "hypothetical" for e in entities):
+    supposed = [e for e in entities if e.get("role") == "hypothetical"]
+    # “如果我拿了高级技师，在百色能评什么”: a level supposed, the place told
+    level_supposed = any(e.get("entity") in SUPPOSED_LEVELS for e in supposed)
+    if not supposed or not (level_supposed or len(supposed) == len(entities)):
         return False
     message.set(INTENT, {INTENT_NAME_KEY: "what_if", "confidence": 1.0}, add_to_output=True)
     return True
+
+
+SUPPOSED_LEVELS = ("skill_grade", "title_level", "awards")
 
 
 def facts_first(message: Message) -> None:
@@ -158,7 +168,9 @@ def facts_first(message: Message) -> None:
         best = next((dict(r) for r in ranking if r.get(INTENT_NAME_KEY) in FACT_INTENTS), None)
         message.set(INTENT, best or {INTENT_NAME_KEY: "inform", "confidence": 1.0}, add_to_output=True)
         return
-    if name not in SMALL_TALK:
+    # “毕业的时候拿了全国职业技能大赛三等奖” read as out of scope: a fact told, nothing asked
+    told_not_asked = name == "out_of_scope" and not QUESTION.search(message.get("text") or "")
+    if name not in SMALL_TALK and not told_not_asked:
         return
     if not any(entity.get("extractor") == FACT_EXTRACTOR for entity in message.get(ENTITIES) or []):
         return
