@@ -358,6 +358,10 @@ APPLIED_FOR = [  # a title applied for, or not got, is not held; its year is the
     ("前年报助理工程师没评上", {"series": "工程"}),
     ("去年评上了副高", {"title_years": 1, "title_level": "副高级"}),  # got: held, with its year
     ("我报过技师，是高级工", {"skill_grade": "高级工"}),
+    # a grade's exam applied for, then passed: held
+    ("我前年申报了高级技师 去年拿到证了", {"skill_grade": "高级技师", "skill_grade_year": 2024}),
+    ("去年报了高级技师 还没出成绩", {}),
+    ("前年参加了技师考试 通过了 在百色", {"region": "baise", "skill_grade_year": 2024}),
     # someone else at work, named after the speaker's own grade said without 我
     ("技师 通辽 五年 我师傅是全国技术能手", {"skill_grade": "技师", "region": "nei_mongol", "skill_years": 5}),
     (

@@ -422,7 +422,19 @@ _HOME_BEFORE = re.compile(r"(家在|家住|家是|住在|家里在)$")
 _FORMER_PLACE = re.compile(r"老家|户口|户籍|籍贯|出生在|出生于|以前在|原来在|之前在|从前在|曾经在|祖籍")
 
 
-def _reading(before: str, after: str, label: str, hypothetical: bool) -> str:
+def _applied_for(before: str, later: str, label: str) -> bool:
+    """“今年报了中级”: a title applied for. A grade “报了” is its exam, held once they say
+    they passed (“前年申报了高级技师 去年拿到证了”)."""
+    if not _APPLIED_FOR.search(before):
+        return False
+    return label != SKILL_GRADE or not _PASSED_LATER.search(later)
+
+
+# “…去年拿到证了”, “考过了”: the exam applied for was passed
+_PASSED_LATER = re.compile(r"(?<![没未])(拿到|拿了|考过|考上|通过|下证|发证|取得|到手)")
+
+
+def _reading(before: str, after: str, label: str, hypothetical: bool, later: str = "") -> str:
     """'held'; 'topic' (a question about the level itself: "技师待遇", "副高要几年");
     'target' (what the applicant wants: "想评工程师", "工程师怎么评")."""
     if _OWN_BEFORE.search(before):
@@ -438,7 +450,7 @@ def _reading(before: str, after: str, label: str, hypothetical: bool) -> str:
         return "held"
     if (
         _TARGET_VERB.search(before)
-        or _APPLIED_FOR.search(before)
+        or _applied_for(before, later, label)
         or (_TARGET_VERB_RESULT.search(before) and _MODAL.search(before))
         or _TARGET_AFTER.match(after)
         or (label in (TITLE, TITLE_LEVEL, SKILL_GRADE) and _TARGET_WITH_SPECIALTY.search(before))
@@ -501,7 +513,7 @@ def classify_mentions(text: str, mentions: List[Mention]) -> List[Mention]:
             )
         m.someone_else = about_someone_else(text, m.start)
         if label in (SKILL_GRADE, TITLE, TITLE_LEVEL, DEGREE, SCHOOL_CLASS):
-            reading = _reading(before, after, label, is_hypothetical(text, m.start))
+            reading = _reading(before, after, label, is_hypothetical(text, m.start), text[m.end :])
             m.held, m.topic = reading == "held", reading == "topic"
         if label == AWARD and _AWARD_ASKED_AFTER.match(after):
             m.held, m.topic = False, True  # "高精尖缺高技能人才是啥意思"

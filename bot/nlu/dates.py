@@ -327,6 +327,8 @@ def durations(
 _MONTHS_SHORT = re.compile(r"[^。？！?!]{0,8}?(还)?差(?P<n>[一二两三四五六七八九十\d]{1,2}|几)个多?月")
 
 
+# “去年评副高没评上”: what was applied for and not got
+_NOT_GOT = re.compile(r"没评上|没通过|没考过|没考上|没过|没成|落选|还没出|没出结果|没下来|被刷")
 _LATEST = re.compile(r"最近一次|最后一次|上一次|上次|后一次|第二次")
 
 
@@ -358,7 +360,7 @@ def _calendar_fact(
     # (“去年评副高没评上”: 评上 is a word of getting, but what was not got is a level wanted)
     if (
         year <= today.year
-        and (kind is None or kind == "level" and _levels_only_wanted(mentions, cs, ce))
+        and (kind is None or kind == "level" and _levels_only_wanted(mentions, cs, ce) and _NOT_GOT.search(clause))
         and _wanted_or_applied(text, mentions, cs, ce)
     ):
         # “去年报助理工程师的时候…”: the year of an application, not of the grade — the year
