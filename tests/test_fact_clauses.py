@@ -203,7 +203,7 @@ YEARS = [  # a year belongs to the fact of its own clause
         {"skill_grade": "技师", "skill_years": 6, "assessment_ok": True, "retired": False},
     ),
     ("退休三年了", {"retired": True}),
-    ("大专毕业五年了", {"degree": "大专"}),
+    ("大专毕业五年了", {"degree": "大专", "graduation_year": 2021}),  # not years of a grade
     ("去年拿了全国技术能手", {"awards": ["全国技术能手"]}),
     ("前年拿的证考核都合格", {"skill_grade_year": 2024, "assessment_ok": True}),
     ("09年大专毕业", {"graduation_year": 2009, "degree": "大专"}),  # the school between year and 毕业
@@ -401,6 +401,29 @@ HEARD_OUTSIDE = [  # explore6: how callers and hotline notes say them
     ("来电人说他是百色的技师", {"region": "baise", "skill_grade": "技师"}),
 ]
 
+RARER_FACTS = [  # school classes, findings, records and people as a development set (dev13) said them
+    ("2018年造过一次假被查出来，2021年又被查出来一次", {"fraud_count": 2, "fraud_year": 2021}),
+    ("去年被查出业绩作假，之前2020年也有过一次", {"fraud_count": 2, "fraud_year": 2025}),
+    ("我哥是技师，我只是个高级工", {"skill_grade": "高级工"}),  # the speaker after a contrast word
+    ("工程师评上一年半了", {"title_level": "中级", "series": "工程", "title_years": 1.5}),
+    ("助理工程师当了两年", {"title_level": "助理级", "series": "工程", "title_years": 2}),
+    ("高级工班毕业四年了", {"skill_school_class": "高级工班", "graduation_year": 2022}),
+    ("中级工班2023届", {"skill_school_class": "中级工班", "graduation_year": 2023}),
+    (
+        "2019年高级工班毕业的，当年就拿了高级工证",
+        {"graduation_year": 2019, "skill_school_class": "高级工班", "skill_grade_year": 2019, "skill_grade": "高级工"},
+    ),
+    ("毕业后回了老家", {"stayed_in_region": False}),
+    ("在包头技师学院读的，现在在太原上班", {"region": "national"}),  # where they work decides
+    ("诚信档案里没有我的名字", {"integrity_record": False}),
+    ("上过诚信档案库，但记录期早就过了", {"integrity_record": False}),
+    ("我是自治区政府特贴专家", {"awards": ["省级政府特殊津贴"]}),
+    ("高精尖缺人才由谁认定", {}),
+    ("厂里李工是高级技师，我是技师", {"skill_grade": "技师"}),
+    ("我不是引进人才", {"overseas_talent": False}),
+    ("在日本读完博士回来，作为紧缺人才引进的", {"overseas_talent": True, "degree": "博士"}),
+]
+
 SAID_SHORT = [  # retired, medals and university titles as people say them
     ("我今年六月已经退了，手续都办完了", {"retired": True}),
     ("退下来了", {"retired": True}),
@@ -428,6 +451,7 @@ SAID_SHORT = [  # retired, medals and university titles as people say them
     + SAID_SHORT
     + APPLIED_FOR
     + HEARD_OUTSIDE
+    + RARER_FACTS
     + STATED
     + ASKED_ABOUT
     + HYPOTHETICAL

@@ -237,7 +237,9 @@ _PERSONS = (
     r"同学|亲戚|(?:表|堂)(?:哥|姐|弟|妹)|舅舅|叔叔|姑姑|阿姨|侄子|外甥|女婿|姐夫|妹夫|岳父|公公|邻居|老乡|"
     r"哥哥?|姐姐?|弟弟?|妹妹?|家里人|家人|"
     # people at work; not the titles 主任医师, 主管护师 that begin with the same words
-    r"主任(?![医护药技师])|主管(?![医护药技师])|班长|组长|队长|厂长|车间长|老板|经理|工友|师兄|师姐|老师傅"
+    r"主任(?![医护药技师])|主管(?![医护药技师])|班长|组长|队长|厂长|车间长|老板|经理|工友|师兄|师姐|老师傅|"
+    # called by the surname (“我们单位王工”, “李总”, “张师傅”; not 高工, a title)
+    r"[王李张刘陈杨赵黄周吴徐孙胡朱林何郭罗梁宋郑谢韩唐冯董程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶余潘杜戴夏钟汪任姜范姚谭廖邹熊陆郝孔崔康毛邱秦史顾侯邵孟龙段汤尹黎常乔贺赖龚](?:工|总|师傅)"
 )
 _SUBJECTS = re.compile(
     # the caller's relative or colleague, in a hotline note (“他老婆是高级技师”, “来电人同事…”)
@@ -284,8 +286,9 @@ def _speaker_tells_own_facts(text: str) -> bool:
     """我/本人 said as the subject of something other than asking ("我是技师", "我在包头")."""
     for m in _SUBJECTS.finditer(text):
         if m.lastgroup == "self":
-            _, ce = clause_bounds(text, m.start())
-            rest = text[m.end() : ce]
+            # to the next punctuation: “我只是个中级工” is cut at 只是, not told apart from it
+            stop = _PUNCT.search(text, m.end())
+            rest = text[m.end() : stop.start() if stop else len(text)]
             if rest.strip() and not _SPEAKER_ASKS.match(rest) and not rest.startswith(("自己", "我")):
                 return True
     return False
@@ -397,7 +400,8 @@ _DEGREE_COMPARE_AFTER = re.compile(r"^(学历)?(一样|待遇|同等|文凭吗|�
 _GRADE_GUARD_AFTER = re.compile(r"^(学院|学校|院校|班|工作室)")
 _SERIES_GUARD_AFTER = re.compile(r"^(员|工|专业|学院|大学|学校|公司|局|厅|队|处|部|施工|项目|建设|管理|行业|单位)")
 _AWARD_ASKED_AFTER = re.compile(
-    r"^(称号|奖)?(到底|究竟)?(是啥|是什么|什么意思|啥意思|怎么认定|怎么评|怎么算|指的是|包括|指什么|怎么申请)"
+    r"^(称号|奖)?(到底|究竟)?(是啥|是什么|什么意思|啥意思|怎么认定|怎么评|怎么算|指的是|包括|指什么|怎么申请"
+    r"|是谁认定|由谁认定|谁认定|谁来认定|哪里认定|哪个部门)"
 )
 _FORMER_LEVEL_AFTER = re.compile(r"^(证)?(是|那是)?(更早|以前|之前|早些年|早年|早先|原来)+(的|拿的|考的|评的)")
 _FAILED_AFTER = re.compile(
@@ -414,11 +418,15 @@ _FACT_WORD = re.compile(r"处分|考核|合格|退休|造假|记过|调查|档�
 # the place they work is said after it
 _RULES_OF_PLACE_AFTER = re.compile(r"^(那边|这边|那里|这里|那个|这个|市|的)*(政策|细则|规定|文件|办法|实施细则)")
 _MAY_USE = re.compile(r"能用|能不能用|可以用|参照|适用|管用|套用|按.{0,4}(吗|不)")
-_ORIGIN_AFTER = re.compile(r"^(省|市|县)?(人(?!社|力|才|民|大|事)|上的|读的|上学|读书|念的|读过|上过)")
+_ORIGIN_AFTER = re.compile(
+    r"^(省|市|县)?(人(?!社|力|才|民|大|事)|上的|读的|上学|读书|念的|读过|上过)"
+    # “在呼市技师学院预备技师班读的…现在在石家庄上班”: where they studied
+    r"|^(市|县|区)?[^，。,;；?？]{0,8}?(学院|学校|技校|大学|职校|院校)"
+)
 _FORMER_PLACE_AFTER = re.compile(
     r"^(市|县|区)?(那边|这边)?(是|算)?(我们|我|俺|咱们?)?的?(老家|户口|户籍|籍贯|出生地|以前待的|原来待的|家(?![具电政属]))"
 )
-_HOME_BEFORE = re.compile(r"(家在|家住|家是|住在|家里在)$")
+_HOME_BEFORE = re.compile(r"(家在|家住|家是|住在|家里在|毕业于|就读于|毕业自)$")
 _FORMER_PLACE = re.compile(r"老家|户口|户籍|籍贯|出生在|出生于|以前在|原来在|之前在|从前在|曾经在|祖籍")
 
 

@@ -66,7 +66,8 @@ _DURATION = re.compile(
 )
 _DUR_SKIP_BEFORE = re.compile(
     r"(近|最近|再|又|还要|还差|还得|还需|还需要|需要|要求|需|要|差|满足|每|第|离|距|距离|头|过去|这|那|隔|不到|不满|够|够了"
-    r"|同|当|交了?|缴了?|缴费|交费|上了)"
+    # (not “工程师当了两年半”: 当 of a post held; “这个5年”: the one asked about)
+    r"|同|(?<!师)当|交了?|缴了?|缴费|交费|上了|这个|那个)"
     r"(满|干|工作|做|有|了|等|过|待)?$"
 )
 _DUR_SKIP_AFTER = re.compile(r"^(内|以内|之内|以上|以后|后|之后|期间|时间|才能|就能|才可以|才行)")
@@ -78,7 +79,11 @@ _PROFESSIONAL = re.compile(r"专业技术|专技|专业工作|技术岗位工作
 _CUMULATIVE = re.compile(r"累计|累积|技术工作|技术这行|搞技术|搞研发|做研发")
 # "海外引进的博士，毕业三年了": for 海外引进人才 the years since the degree (CONTRACT §3)
 # “海归”, “从德国回来的博士”: abroad, said by the country (bot.nlu.yes_no reads overseas_talent with it)
-OVERSEAS = re.compile(r"海外|海归|留学回国|留学回来|国外引进|境外引进|从(?:国外|海外|境外|[\u4e00-\u9fff]{1,3}国)回来")
+_ABROAD = r"(?:国外|海外|境外|[\u4e00-\u9fff]{1,3}国|日本|加拿大|澳大利亚|澳洲|新加坡|俄罗斯|新西兰|欧洲)"
+OVERSEAS = re.compile(
+    r"海外|海归|留学回国|留学回来|国外引进|境外引进|从" + _ABROAD + r"回来"
+    r"|在" + _ABROAD + r"(?:读|留学|念|上学|拿)"  # “在英国读完硕士回来”
+)
 # 取得…资格 is a title's qualification; …职业资格 is a skill grade's old name
 # (“取得技师资格” is a grade's: a grade named before 资格 makes it no title cue)
 _TITLE_CUE = re.compile(
@@ -113,7 +118,7 @@ _CAL_YEAR = re.compile(
     r"(?=(拿|考|取|评|获|毕业|底|初|中|上半年|下半年|\d{1,2}月|[一二三四五六七八九十]{1,2}月|的时候|那年|被|的证|的"
     # "09年大专毕业", "05年技校毕业的": the school said between the year and 毕业
     r"|(中专|大专|本科|技校|职高|中技|高职|大学|研究生|硕士|博士)毕业|那次|那回|那会|申报|也被|又被))"
-    r"|(?P<rel>大前年|前年|去年|上一年|今年|明年|大后年|后年)"
+    r"|(?P<rel>大前年|前年|去年|(?<![评考拿升当干])上一年|今年|明年|大后年|后年)"  # not “评上一年半”
 )
 _PAST_EVENT = re.compile(
     r"拿|考的|考了|考过|考上|考到|考下|取得|获得|获|评上|评的|评了|下证|发证|发的|刚考|刚拿|毕业|造假|作假|弄虚|的证|通过|到手|聘"
@@ -203,7 +208,10 @@ def years_kind(text: str, mentions: Sequence[Mention], start: int, end: int) -> 
 _ANCHOR_CUES = (
     ("graduation", re.compile(r"毕业")),
     # a title revoked (撤销) is one revoked for 弄虚作假 (百色 第七条（二）): its year is the finding's
-    ("fraud", re.compile(r"造假|作假|弄虚|虚假|伪造|剽窃|骗取|编造|虚报|被查出|查实|撤销|吊销")),
+    (
+        "fraud",
+        re.compile(r"造假|作假|弄虚|虚假|伪造|剽窃|骗取|编造|虚报|被查出|查实|撤销|吊销|造(?:了|过)[^，。]{0,4}?假"),
+    ),
     ("other", re.compile(r"退休|考核|处分|记过|诚信|合格|称职|岁|出生|生的|政策|规定|文件|通知|变化")),
     ("level", re.compile(r"拿|考(?!核)|取得|获得|评上|评的|聘|证")),
 )
@@ -314,6 +322,10 @@ def durations(
         if anchor == "graduation" and (OVERSEAS.search(text) or _PROFESSIONAL.search(said_before + clause)):
             facts.append(Fact("professional_years", num_out(value), s, e))
             continue
+        if anchor == "graduation" and _SINCE_GRADUATION.search(text[max(0, s - 5) : s]) and m.group("unit") == "年":
+            # “中级工班毕业五年了”: the year of graduation (内蒙古 二（四）: 毕业5年内)
+            facts.append(Fact("graduation_year", today.year - int(value), s, e))
+            continue
         if anchor not in (None, "level"):
             continue  # "退休三年了", "三年考核都合格": not years of the grade or title
         short = _MONTHS_SHORT.match(text, e)
@@ -324,6 +336,7 @@ def durations(
     return facts
 
 
+_SINCE_GRADUATION = re.compile(r"毕业(了|已经|都|有)?(快|已经|都)?$")
 _MONTHS_SHORT = re.compile(r"[^。？！?!]{0,8}?(还)?差(?P<n>[一二两三四五六七八九十\d]{1,2}|几)个多?月")
 
 
@@ -389,7 +402,7 @@ def _calendar_fact(
     return [Fact("skill_grade_year", year, s, e)]
 
 
-_ONE_FINDING = re.compile(r"(也|又)?(有|出过|被查)?一[次回]")
+_ONE_FINDING = re.compile(r"(也|又)?(有过?|出过|被查)?一[次回]")
 _EACH_YEAR = re.compile(r"([和、跟与及]|以及)(\d{2,4}|[去前今])年各|各")
 _APPLIED = re.compile(r"申报|报职称|报名|参评|报评")
 
@@ -458,11 +471,22 @@ def calendar_years(
         if re.search(r"(不是|并非|而不是)$", text[max(0, s - 3) : s]):
             continue  # "是2018年，不是2019": the year said wrong
         facts.extend(_calendar_fact(text, mentions, s, e, year, today, others, relative=rel))
+    for m in _CLASS_OF.finditer(text):  # “预备技师班2024届”, “21届”: the year of graduation
+        yy = int(m.group(1))
+        year = yy if yy > 100 else _two_digit_year(yy, today)
+        if 1970 <= year <= today.year:
+            spans.append(m.span())
+            facts.append(Fact("graduation_year", year, m.start(), m.end()))
     return facts, spans
 
 
+_CLASS_OF = re.compile(r"(?<!\d)((?:19|20)\d{2}|\d{2})届")
+
+
 # “去年毕业，毕业时考到了高级工”: the grade's year is the graduation year said with it
-_AT_GRADUATION = re.compile(r"毕业(的)?(时|时候|那年|那一年|当年|同年)|一毕业就?|毕业就")
+_AT_GRADUATION = re.compile(
+    r"毕业(的)?(时|时候|那年|那一年|当年|同年)|一毕业就?|毕业就|毕业的?[，,]\s*(当年|同年|那年|那一年)"
+)
 
 
 def grade_year_at_graduation(text: str, mentions: Sequence[Mention], facts: Sequence[Fact]) -> List[Fact]:
@@ -472,7 +496,7 @@ def grade_year_at_graduation(text: str, mentions: Sequence[Mention], facts: Sequ
     if graduated is None or any(f.entity in ("skill_grade_year", "skill_years") for f in facts):
         return []
     for cue in _AT_GRADUATION.finditer(text):
-        cs, ce = clause_bounds(text, cue.start())
+        cs, ce = clause_bounds(text, cue.end() - 1)  # “…毕业的，当年就考了技师证”: the clause of 当年
         if _clause_has_held(mentions, cs, ce, (SKILL_GRADE,)):
             return [Fact("skill_grade_year", graduated, cue.start(), cue.end())]
     return []

@@ -157,6 +157,10 @@ def _integrity_and_fraud(text: str) -> List[Fact]:
         value = not negated_before(text, s, 8)
         if re.match(r"(良好|没问题|正常|干净|清白|无不良|没有不良)", text[e : e + 5]):
             value = False
+        if re.match(r"[^，。,;；?？]{0,3}(没有|没|无)[^，。,;；?？]{0,4}(记录|名字|我)", text[e : e + 10]):
+            value = False  # “诚信档案库里没有我的记录”
+        if _INTEGRITY_OVER.search(text[e : e + 16]):
+            value = False  # “以前进过诚信档案库，不过记录期限已经过了”
         facts.append(Fact("integrity_record", value, s, e))
     for m in _FRAUD.finditer(text):
         s, e = m.span()
@@ -180,14 +184,17 @@ def _integrity_and_fraud(text: str) -> List[Fact]:
     return facts
 
 
+_INTEGRITY_OVER = re.compile(
+    r"(期限|记录期|期)[^，。,;；?？]{0,4}(已经|早就|早|都)?(过了|满了|结束|到期)|已经?(移出|撤销|删除)"
+)
 _FRAUD = re.compile(
-    r"弄虚作假|造假|作假|假材料|虚假材料|假证|伪造|剽窃|骗取|编造|虚报"
+    r"弄虚作假|造假|作假|假材料|虚假材料|假证|伪造|剽窃|骗取|编造|虚报|造(?:了|过)[^，。,;；?？]{0,4}?假"
     r"|(材料|业绩|资历|学历|证书|论文)[^，。,;；?？]{0,4}?(有假|是假的|掺假|不实)"
 )
 # “出过两回事”, “被查了两次”: how many findings
 _TIMES = re.compile(r"([\d一二两三四五六七八九十]+)[次回](?!数)")
 # “2019年一次，2023年一次”: findings listed one by one, each with its year
-_LISTED = re.compile(r"(\d{2,4}|[一二〇零九八七六五四三]{2,4}|去|前|今)年(也|又)?(有|出过|被查)?一[次回]")
+_LISTED = re.compile(r"(\d{2,4}|[一二〇零九八七六五四三]{2,4}|去|前|今)年(也|又)?(有过?|出过|被查)?一[次回]")
 
 
 # “2019年和2023年各被查出过一次”: years joined, then 各
@@ -195,7 +202,9 @@ _EACH = re.compile(r"((?:\d{2,4}|[去前今])年(?:[和、跟与及]|以及))+(?
 
 
 # “2024年申报的时候被查出业绩造假 2026年又被查出来一次”: each finding told with its year
-_FINDING_CLAUSE = re.compile(r"造假|作假|弄虚|假材料|伪造|剽窃|被查|查出|查实|查到")
+_FINDING_CLAUSE = re.compile(
+    r"造假|作假|弄虚|假材料|伪造|剽窃|被查|查出|查实|查到|造(?:了|过)[^，。,;；?？]{0,4}?假|(也|又)(有过?|出过|被)一[次回]"
+)
 _YEAR_SAID = re.compile(r"(?<!\d)((?:19|20)\d{2}|\d{2}|[去前今])年")
 
 
@@ -216,7 +225,9 @@ def _findings_listed(text: str) -> int:
 _STUDIED = re.compile(r"专业|毕业证|文凭|学历|学的|读的|毕业")
 _WORKED_SINCE = re.compile(r"(一直|现在还|现在仍|还|仍然?)在[^，。,;；?？]{1,8}?(工作|上班|干活|就业|干)")
 # "毕业后去北京打工了": left the region where they studied
-_LEFT_AFTER = re.compile(r"毕业(以后|之后|后)?(就)?(去了?|到了?)[^，。,;；?？]{1,6}?(打工|工作|上班|发展)")
+_LEFT_AFTER = re.compile(
+    r"毕业(以后|之后|后)?(就)?((去了?|到了?)[^，。,;；?？]{1,6}?(打工|工作|上班|发展)|回了?[^，。,;；?？]{0,6}?(老家|家乡|原籍))"
+)
 # staying is said of where one studied: only with school words in the message
 _SCHOOLING = re.compile(r"毕业|学校|技校|院校|上学|读书|读的|上的|在校")
 
@@ -243,6 +254,10 @@ def _background(text: str) -> List[Fact]:
         m = None if m else _WORKED_SINCE.search(text, text.index("毕业"))
         if m:
             facts.append(Fact("stayed_in_region", True, m.start(), m.end()))
+    # “我不是引进人才，就是普通硕士毕业”: said not to be one
+    for m in re.finditer(r"引进(的)?(海外)?(高层次)?(紧缺)?人才", text):
+        if negated_before(text, m.start(), 6):
+            facts.append(Fact("overseas_talent", False, m.start(), m.end()))
     # “从德国回来的博士 引进人才”: abroad said by the country, and 引进 said of them
     for m in OVERSEAS.finditer(text):
         s, e = m.span()
