@@ -421,6 +421,8 @@ RARER_FACTS = [  # school classes, findings, records and people as a development
     ("高精尖缺人才由谁认定", {}),
     ("厂里李工是高级技师，我是技师", {"skill_grade": "技师"}),
     ("我不是引进人才", {"overseas_talent": False}),
+    ("高级工能直接评中级吗？我是技师", {"skill_grade": "技师"}),  # the grade told beats the one asked about
+    ("我是技师，也是高级技师", {"skill_grade": "高级技师"}),
     ("在日本读完博士回来，作为紧缺人才引进的", {"overseas_talent": True, "degree": "博士"}),
 ]
 

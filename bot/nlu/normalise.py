@@ -237,7 +237,11 @@ def _choose(facts: List[Fact], corrected: bool, text: str = "") -> List[Fact]:
                 chosen[key] = f
         elif f.entity in _RANKED:
             order = _RANKED[f.entity]()
-            if order.index(f.value) > order.index(old.value):
+            told_new, told_old = not is_question(text, f.start), not is_question(text, old.start)
+            if told_new != told_old:  # “高级技师能直接评副高吗？我是技师”: the one told, not asked
+                if told_new:
+                    chosen[key] = f
+            elif order.index(f.value) > order.index(old.value):
                 chosen[key] = f
     for role in {r for _, r in chosen}:
         for level_key, time_keys in _TIMES_OF_LEVEL.items():
