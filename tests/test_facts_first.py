@@ -219,3 +219,7 @@ def test_an_out_of_scope_reading_of_a_statement_with_facts_is_the_facts():
     m.set("text", "我是技师，工勤岗能转管理岗吗")  # a question outside the documents stays one
     facts_first(m)
     assert m.get("intent")["name"] == "out_of_scope"
+    m = message("out_of_scope", [("out_of_scope", 0.6), ("inform", 0.2)], [FACT])
+    m.set("text", "我是技师，想从工勤岗转到管理岗")  # a wish outside them too
+    facts_first(m)
+    assert m.get("intent")["name"] == "out_of_scope"

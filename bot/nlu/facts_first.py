@@ -34,9 +34,10 @@ from bot.nlu.lexicon import SKILL_GRADE, TITLE, TITLE_LEVEL
 
 # “调查已经结束了 没事了” read as goodbye, “好的谢谢，我没退休” as thanks: the facts count
 SMALL_TALK = ("greet", "nlu_fallback", "goodbye", "thank")
-# a message that asks something (an out-of-scope question with a fact in it stays one)
+# a message that asks or wants something (an out-of-scope question with a fact in it stays one)
 QUESTION = re.compile(
     r"[?？吗么呢]|什么|啥|怎么|咋|如何|哪|几|多少|能不能|可不可以|是不是|有没有|行不行|可以|能否|是否"
+    r"|想|要|希望|打算|准备|转|换|帮我"  # a wish: “我是技师，想从工勤岗转到管理岗” stays out of scope
 )
 # a what-if supposes something: a condition word, or a fact the normaliser marked supposed
 WHAT_IF_CUE = re.compile(r"如果|要是|假如|假设|万一|的话|再干|再过|再等|呢[？?。！!]*$")
