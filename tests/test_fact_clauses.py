@@ -423,6 +423,9 @@ RARER_FACTS = [  # school classes, findings, records and people as a development
     ("我不是引进人才", {"overseas_talent": False}),
     ("高级工能直接评中级吗？我是技师", {"skill_grade": "技师"}),  # the grade told beats the one asked about
     ("我是技师，也是高级技师", {"skill_grade": "高级技师"}),
+    ("去年考核没合格，能评中级吗", {"assessment_ok": False}),  # their story, then the question
+    ("高及技师，一七年考的", {"skill_grade": "高级技师", "skill_grade_year": 2017}),  # a common typo
+    ("前年考下来的技师想评个中级职称", {"skill_grade_year": 2024, "skill_grade": "技师"}),  # not a title's year
     ("在日本读完博士回来，作为紧缺人才引进的", {"overseas_talent": True, "degree": "博士"}),
 ]
 

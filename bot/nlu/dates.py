@@ -95,7 +95,7 @@ _TITLE_CUE_WEAK = re.compile(r"^[^职聘资]*(评上|评的|评了)[^职聘资]*
 _SKILL_CUE = re.compile(r"证|技能|等级|技工|工种|技师|高级工|中级工|初级工|职业资格")
 # “想弄个职称”, “能不能评职称”: a title wished for, not held — no cue for the years beside it
 _TITLE_WISHED = re.compile(
-    r"(想|能|可以|可不可以|能不能|怎么|咋|如何|打算|准备)[^，。,？?]{0,3}?(评|弄|报|申报|申请|拿)[^，。,？?]{0,2}?职称"
+    r"(想|能|可以|可不可以|能不能|怎么|咋|如何|打算|准备)[^，。,？?]{0,3}?(评|弄|报|申报|申请|拿)[^，。,？?]{0,4}?职称"
 )
 
 _CHINESE_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
