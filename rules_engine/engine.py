@@ -76,7 +76,7 @@ def evaluate_valid(checked: Dict[str, Any]) -> Dict[str, Any]:
 
     drafts = [d for route in rules.routes for d in _apply_route(route, facts, missing, lower_hints)]
     active = _apply_bars(rules.bars, facts, drafts, missing)
-    drafts += _open_when_the_ban_ends(lower_hints, active)
+    drafts += _open_when_the_ban_ends(lower_hints, active, rules.bars, facts)
     all_drafts = _best_per_level(drafts)
     drafts = _worth_offering(all_drafts, facts)
     title_held_only = any(d.kind == "title" for d in all_drafts) and not any(d.kind == "title" for d in drafts)
@@ -180,10 +180,7 @@ def _apply_bars(bars: List[Bar], facts: Dict[str, Any], drafts: List[Draft], mis
             continue
         unknown = [c for c, r in results if r.value is None]
         if unknown:
-            for d in drafts:
-                if d.kind in bar.applies_to:
-                    for c in unknown:
-                        d.assumptions.setdefault(c.fact, []).append(c.citation)
+            _presume_not_barred(bar, unknown, drafts)
             continue
         entry = ActiveBar(bar, None)
         if bar.until_year:
@@ -202,7 +199,18 @@ def _apply_bars(bars: List[Bar], facts: Dict[str, Any], drafts: List[Draft], mis
     return active
 
 
-def _open_when_the_ban_ends(hints: List[Draft], active: List[ActiveBar]) -> List[Draft]:
+def _presume_not_barred(bar: Bar, unknown: List[Condition], drafts: List[Draft]) -> None:
+    """A bar whose facts are not known is presumed absent: said as a premise of each option it
+    would close."""
+    for d in drafts:
+        if d.kind in bar.applies_to:
+            for c in unknown:
+                d.assumptions.setdefault(c.fact, []).append(c.citation)
+
+
+def _open_when_the_ban_ends(
+    hints: List[Draft], active: List[ActiveBar], all_bars: List[Bar], facts: Dict[str, Any]
+) -> List[Draft]:
     """A lower level reached through a higher grade whose years will have sufficed by the
     year a temporary ban ends opens that year for certain (百色 高级技师 this year, 弄虚作假
     found this year: 中级 in 2029, when the ban ends — not only 副高级 in 2030)."""
@@ -215,6 +223,10 @@ def _open_when_the_ban_ends(hints: List[Draft], active: List[ActiveBar]) -> List
             for a in bars:
                 _block(h, a)
             out.append(h)
+    for bar in all_bars:  # the premises the other options carry (考核, 退休, 处分 … not known)
+        results = [(c, check(c, facts)) for c in bar.when]
+        if not any(r.value is False for _, r in results):
+            _presume_not_barred(bar, [c for c, r in results if r.value is None], out)
     return out
 
 

@@ -76,10 +76,13 @@ def _assumption_clause(d: Draft) -> str:
 def _higher_grade_note(d: Draft, facts: Dict[str, Any]) -> str:
     if not d.via_higher_grade:
         return ""
-    return (
-        f"（您持有的{facts['skill_grade']}高于{d.route.base_grade}，取得{d.route.base_grade}后的工作年限"
-        f"不会少于取得{facts['skill_grade']}后的年限，所以这一条已经满足。）"
-    )
+    base, held = d.route.base_grade, facts["skill_grade"]
+    if d.waiting:  # open when a ban ends (engine._open_when_the_ban_ends): met by then at the latest
+        return (
+            f"（您持有的{held}高于{base}，取得{base}后的工作年限不会少于取得{held}后的年限，"
+            f"所以最晚到{d.earliest_year}年这一条也已满足。）"
+        )
+    return f"（您持有的{held}高于{base}，取得{base}后的工作年限不会少于取得{held}后的年限，所以这一条已经满足。）"
 
 
 def _choice_note(d: Draft) -> str:
@@ -135,7 +138,7 @@ def option_text(d: Draft, facts: Dict[str, Any]) -> str:
             tail = d.route.why_not
         elif d.failing:
             tail = UNMET + "；".join(_fact_phrase(c, facts) for c in d.failing) + "。"
-    elif d.waiting:
+    elif d.waiting and not d.via_higher_grade:  # through a higher grade the shortfall is not known
         short = max(s for _, s in d.waiting)
         tail = f"还差{short}年。"
     text = head + _basis(d) + _because(d, facts) + _higher_grade_note(d, facts) + tail + _blocker_clause(d)

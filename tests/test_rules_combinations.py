@@ -335,3 +335,13 @@ def test_a_lower_level_that_opens_when_a_ban_ends_is_offered_for_that_year():
     assert ("title", "中级", "not_yet", "regular", 2029) in options(d)
     d = evaluate(profile("baise", "高级技师", 0, "助理级", grade_year=True, fraud_count=1, fraud_year=2026))
     assert ("title", "中级", "not_yet", "regular", 2029) in options(d)
+
+
+def test_an_option_open_when_a_ban_ends_carries_the_premises_of_the_others():
+    """Review 5, N1/N2: the option added for the ban's end year says the same premises (考核, 退休,
+    系列, 处分, 立案) as its siblings, and no shortfall it cannot know."""
+    d = evaluate(profile("baise", "技师", 0, grade_year=True, fraud_year=2025))
+    by_level = {o["level"]: o for o in d["options"]}
+    facts = {a["fact"] for a in by_level["中级"]["assumptions"]}
+    assert facts and facts <= {a["fact"] for a in by_level["助理级"]["assumptions"]}
+    assert "还差" not in by_level["助理级"]["explanation"]
