@@ -20,7 +20,7 @@ from . import clock, explain, vocabulary
 from .conditions import check
 from .drafts import ActiveBar, Draft
 from .loader import rules_for
-from .model import Bar, Knowledge, Route
+from .model import Bar, Condition, Knowledge, Route
 from .profile import facts_for_evaluation, schema, validate
 
 STATUS_ORDER = {s: i for i, s in enumerate(vocabulary.STATUSES)}
