@@ -55,7 +55,9 @@ NOT_ANSWER_INTENTS = {
 SOME_YEARS_ONLY = re.compile(
     r"^(?!.*(近|最近|这|连续)[三3几]年|.*一直|.*每年|.*年年|.*历年).*(去年|前年|今年|\d{2,4}年)"
 )
-NONE_HELD = re.compile(r"^(都)?(没有|没|无|还没有?|还没考|没考过?)(证|证书|技能等级|等级证|职称|呢)?[的啊呀呢。！!]*$")
+NONE_HELD = re.compile(
+    r"^(都)?(没有|没|无|还没有?|还没考|没考过?)(其他|别的|任何)?(的)?(证|证书|技能等级|等级证|技能证|职称|呢)?[的啊呀呢。！!]*$"
+)
 # said inside a longer message (“老师傅了，啥证都没有”): no certificate of either kind …
 NO_CERTIFICATE = re.compile(
     r"(?<![有拿])(没|没有|无|木有|还没有?)(任何|啥|什么)?(证|证书|等级证|技能证)(?!明)"

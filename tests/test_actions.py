@@ -931,6 +931,7 @@ def test_the_step_on_the_grade_asked_about_comes_first():
 def test_no_grade_and_no_title_is_an_answer_to_the_opening_question():
     slots = {"region": "baise", "skill_school_class": "预备技师班", "requested_slot": "skill_grade"}
     assert _declined_after(slots, "没有", "deny") == ["skill_grade", "title_level"]
+    assert _declined_after(slots, "没有其他技能证", "deny") == ["skill_grade", "title_level"]  # beside the class
     profile = {"region": "baise", "skill_school_class": "预备技师班", "declined_slots": ["skill_grade", "title_level"]}
     msgs, _ = run(ActionAnswerEligibility(), outside_form(profile, "没有", "deny"))
     assert "暂时走不了这条路" in texts(msgs) and "学历可按本科对待" in texts(msgs)

@@ -424,6 +424,9 @@ RARER_FACTS = [  # school classes, findings, records and people as a development
     ("高级工能直接评中级吗？我是技师", {"skill_grade": "技师"}),  # the grade told beats the one asked about
     ("我是技师，也是高级技师", {"skill_grade": "高级技师"}),
     ("去年考核没合格，能评中级吗", {"assessment_ok": False}),  # their story, then the question
+    # bare years after a count of findings are the findings' (not the grade's)
+    ("造假被查出过两次，一次2019年一次2024年", {"fraud_count": 2, "fraud_year": 2024}),
+    ("弄虚作假被查出两次，2019年和2024年", {"fraud_count": 2, "fraud_year": 2024}),
     ("高及技师，一七年考的", {"skill_grade": "高级技师", "skill_grade_year": 2017}),  # a common typo
     ("前年考下来的技师想评个中级职称", {"skill_grade_year": 2024, "skill_grade": "技师"}),  # not a title's year
     ("在日本读完博士回来，作为紧缺人才引进的", {"overseas_talent": True, "degree": "博士"}),

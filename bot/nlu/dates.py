@@ -243,6 +243,10 @@ def _anchors(
     return out
 
 
+# a clause of years and counts only: “2019年和2024年”, “一次2019年一次2024年”
+_YEARS_ONLY = re.compile(r"(?:(?:\d{2,4}|[去前今])年|[和、跟与及各也又还有一次回分别]|\s)+")
+
+
 def said_with(
     text: str, s: int, e: int, mentions: Sequence[Mention], others: Sequence[Fact], prefer_after: bool
 ) -> Optional[str]:
@@ -250,8 +254,9 @@ def said_with(
     'other', "2020年取得高级职业资格" → 'level'); a time said first goes with what follows
     ("前年考核没合格"), so with ``prefer_after`` the next fact wins whatever the distance."""
     cs, ce = clause_bounds(text, s)
-    if len(text[cs:ce].strip()) - (e - s) <= 2 and cs > 1:
-        cs, _ = clause_bounds(text, cs - 2)  # "…造假过一次，2021年": a bare year continues the previous clause
+    if (len(text[cs:ce].strip()) - (e - s) <= 2 or _YEARS_ONLY.fullmatch(text[cs:ce].strip())) and cs > 1:
+        # "…造假过一次，2021年", "…被查出两次，2019年和2024年": bare years continue the previous clause
+        cs, _ = clause_bounds(text, cs - 2)
     anchors = [a for a in _anchors(text, cs, ce, mentions, others) if a[1] <= s or a[0] >= e]
     after = [a for a in anchors if a[0] >= e]
     before = [a for a in anchors if a[1] <= s]

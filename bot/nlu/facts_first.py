@@ -53,8 +53,12 @@ OWN_CASE_QUESTION = re.compile(
     r"|^(那|那么)?(我|俺|咱)(这样)?(可以|能行|行)(吗|么|不|没)"
     r"|^(就这些|就这样|大概就这些|情况就这些)?[，,]?(你|麻烦)?(帮我|给我)(看看|看下|看一下|算算|算一下|查查|查一下)$"
 )
-# “还能考什么”: what else they may take, not what the exam asks (“评审要考什么”)
-WHAT_ELSE_TO_TAKE = re.compile(r"^(那|那么)?(我|俺)?(现在)?(还能|还可以)(考|报|评)(个|点)?(什么|啥|哪个|哪级)")
+# “还能考什么”, “那我能考哪个等级”, “能参加什么职业技能评价”, “还能往上评吗”: what they may
+# take — their own case, whatever topic the classifier heard (not “评审要考什么”)
+WHAT_ELSE_TO_TAKE = re.compile(
+    r"^(那|那么)?(我|俺)?(现在)?(还能|还可以|能|可以)(考|报|评|参加)(个|点)?(什么|啥|哪个|哪级|哪一级)"
+    r"|^(那|那么)?(我|俺)?(还)?(能|可以)(再)?往上(评|考|走|升|报)"
+)
 SHORT = 14  # characters: a longer message says more than this question
 # “能评工程师吗”, “那我能报技师不”: whether they may apply for a level they name — asked in a
 # chat, about themself, whatever topic the classifier heard in it (the scope of series, …)
