@@ -165,7 +165,22 @@ def neither_grade_nor_title(profile: Dict[str, Any], decision: Dict[str, Any]) -
         messages.append(
             f"🎓 您的技工院校学历可按{eq['level']}对待，可按所在系列职称评审的一般条件首次申报职称（{sources(eq['citations'])}）。"
         )
+    if profile.get("overseas_talent") and profile.get("region") != "baise":
+        messages.append(overseas_outside_baise())
     return messages
+
+
+def overseas_outside_baise() -> str:
+    """“海外引进的博士，在苏州”: the direct route to 高级技师 for 海外高层次紧缺人才 is 百色's own
+    (第十七条（二）); the national text opens skill evaluation to title holders only (二（四）)."""
+    local = evaluate({"region": "baise", "overseas_talent": True, "degree": "博士", "professional_years": 30})
+    route = next((o for o in local["options"] if o["kind"] == "skill"), None)
+    where = sources(route["citations"][:1]) if route else "《百色市实施细则》"
+    return (
+        f"引进的海外高层次紧缺人才按学历和工作年限直接参加高级技师评价，是{where}的规定，只适用于百色市；"
+        "《实施意见》里专业技术人才参加职业技能评价要凭职称（二（四））。您所在地区是否有类似政策，"
+        f"请咨询当地人社部门或拨打{HOTLINE}。"
+    )
 
 
 NOT_UNDERSTOOD_GOING_ON = "这句话我没太明白；先按您已经告诉我的情况来看。"

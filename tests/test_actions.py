@@ -1202,3 +1202,12 @@ def test_why_not_after_asking_a_level_answers_about_that_level():
 def test_nothing_further_names_the_article_it_rests_on():
     said = nothing_further({"region": "baise", "skill_grade": "高级技师", "title_level": "正高级"})
     assert "（《百色市实施细则》第八条：高级技师（一级）对应副高级）" in said
+
+
+def test_an_overseas_hire_outside_baise_is_told_the_direct_route_is_baises():
+    """explore7 C37b: 海外引进的博士 in 苏州, no grade, no title — not only “从高级工起步”."""
+    from dialogue.replies import neither_grade_nor_title
+
+    profile = {"region": "national", "overseas_talent": True, "degree": "博士", "professional_years": 4}
+    out = "\n".join(neither_grade_nor_title(profile, evaluate(profile)))
+    assert "《百色市实施细则》第十七条（二）" in out and "只适用于百色市" in out and "二（四）" in out
