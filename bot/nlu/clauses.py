@@ -1,8 +1,9 @@
 """Clause by clause: is a mention a fact the applicant states about themself?
 
-A message is cut into clauses at punctuation and at contrast words (不过, 但是, 可是, 而是 …),
-so that a negation, a condition ("如果", "要是") or a subject ("我爸") covers its own clause
-only: "技师干了五年，不过退休了" states both facts; "不是技师，是高级工" negates only 技师.
+A message is cut into clauses at punctuation and at contrast words (不过, 但是, 可是, 而是 …;
+bot/nlu/spans.py), so that a negation, a condition ("如果", "要是") or a subject ("我爸";
+bot/nlu/subjects.py) covers its own clause only: "技师干了五年，不过退休了" states both
+facts; "不是技师，是高级工" negates only 技师.
 
 For every fact the clause decides one of:
 
@@ -20,14 +21,13 @@ every A-not-A question such as 是不是, 有没有) are masked before negation 
 from __future__ import annotations
 
 import re
-import unicodedata
-from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, Dict, List, Optional, Tuple
 
 from bot.nlu.lexicon import AWARD, DEGREE, PLACE, SCHOOL_CLASS, SERIES, SKILL_GRADE, TITLE, TITLE_LEVEL, Mention
 from bot.nlu.lexicon import lexicon_matches  # levels_named reads a message on its own
+from bot.nlu.spans import PUNCTUATION, clause_before, clause_bounds, mask_non_negating
+from bot.nlu.subjects import about_someone_else
 
 HYPOTHETICAL = "hypothetical"
 
@@ -45,105 +45,6 @@ class Fact:
         if self.role:
             out["role"] = self.role
         return out
-
-
-def fold(text: str) -> str:
-    """Same-length normalisation: full-width ASCII → ASCII, control chars → space."""
-    out = []
-    for ch in text:
-        o = ord(ch)
-        if 0xFF01 <= o <= 0xFF5E:
-            out.append(chr(o - 0xFEE0))
-        elif ch == "\u3000":
-            out.append(" ")
-        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs") and ch not in "\n\r\t":
-            out.append(" ")
-        else:
-            out.append(ch)
-    # “高级 技师”, “高级 工程师” (a voice transcript, a hotline note): the level's words joined, the space
-    # moved after them — the same length, so every span still points into the message
-    return _SPACED_GRADE.sub(lambda m: m.group(1) + m.group(3) + m.group(2), "".join(out))
-
-
-_SPACED_GRADE = re.compile(r"(初级|中级|高级|助理|正高级)([ \t]+)(工(?![程作资厂人])|[\u4e00-\u9fff]{0,4}?师)")
-
-
-# ---------------------------------------------------------------------------------------
-# Clauses
-
-PUNCTUATION = "，。,;；!！?？\n\r…~～"
-_PUNCT = re.compile("[" + re.escape(PUNCTUATION) + "]")
-# a contrast word starts a new clause (and belongs to it)
-_CONTRAST = re.compile(r"不过|(?<![不])但是|(?<![不])但(?!凡|愿)|可是|然而|而是|只是|却")
-
-
-# A space between two Chinese words cuts a clause as a comma does ("二级证 二零二三年取得 年度考核
-# 一直合格", typed on a phone or heard by voice input), but not after a negation ("不是 技师")
-# nor around a number ("干了 3 年"); before a duration ("百色 3年") it does, and between two
-# times ("3年 2023年"), but not before a year ("工程师 2020年拿的证": the title's).
-_SPACE_CUT = re.compile(
-    r"(?<=[\u4e00-\u9fff])(?<![不没未无非])(?<!不是)(?<!没有)[ \t\u3000]+(?=[\u4e00-\u9fff]|\d{1,2}\s*年)"
-    r"|(?<=年)[ \t\u3000]+(?=\d)"  # "百色 3年 2023年…": two times, two clauses
-)
-
-
-@lru_cache(maxsize=128)
-def _clause_spans(text: str) -> Tuple[Tuple[int, ...], Tuple[int, ...]]:
-    starts, ends = [], []
-    start = 0
-    cuts = sorted(
-        [(m.start(), m.end()) for m in _PUNCT.finditer(text)]
-        + [(m.start(), m.end()) for m in _SPACE_CUT.finditer(text)]
-        + [(m.start(), m.start()) for m in _CONTRAST.finditer(text)]
-    )
-    for cut_start, cut_end in cuts:
-        if cut_start > start:
-            starts.append(start)
-            ends.append(cut_start)
-        start = max(start, cut_end)
-    starts.append(start)
-    ends.append(len(text))
-    return tuple(starts), tuple(ends)
-
-
-def clause_bounds(text: str, pos: int) -> Tuple[int, int]:
-    """[start, end) of the clause holding ``pos``."""
-    starts, ends = _clause_spans(text)
-    i = max(0, bisect_right(starts, pos) - 1)
-    return starts[i], max(ends[i], min(pos, len(text)))
-
-
-def clause_before(text: str, pos: int) -> str:
-    cs, _ = clause_bounds(text, pos)
-    return text[cs:pos]
-
-
-# ---------------------------------------------------------------------------------------
-# Negation
-
-_NOT_NEGATING = re.compile(
-    r"不过|要不然|不然|要不|不是很|不太|不少|不管|不论|无论|不仅|不但|不光|不只|不久|不错|不一定|"
-    r"不知道|不清楚|不记得|不确定|不如|差不多|不用|不必|不好意思|了不起|不断|不得不|"
-    r"(.)[不没]\1"
-)  # A-not-A questions: 是不是, 有没有, 能不能, 可不可(以), 算不算
-_NEG = r"(没有|没|未|无|不|从没|从来没|从未|并未|并没有|还没|还没有|尚未|不是|不曾|非|别|冇|唔)"  # 冇, 唔: Cantonese
-
-
-def mask_non_negating(s: str) -> str:
-    """Same length, with the 不/没 of words that negate nothing blanked out."""
-    return _NOT_NEGATING.sub(lambda m: "＿" * len(m.group(0)), s)
-
-
-def negated_before(text: str, pos: int, window: int = 6, reach: int = 5) -> bool:
-    """A negation among the last ``window`` characters of the clause before ``pos``, with
-    at most ``reach`` characters between it and ``pos``."""
-    before = mask_non_negating(clause_before(text, pos))[-window:]
-    return re.search(_NEG + r"[^" + re.escape(PUNCTUATION) + r"]{0,%d}$" % reach, before) is not None
-
-
-def ends_negated(before: str, reach: int) -> bool:
-    """``before`` (a clause's start up to a word) ends in a negation ``reach`` chars away at most."""
-    return re.search(_NEG + r"[^" + re.escape(PUNCTUATION) + r"]{0,%d}$" % reach, mask_non_negating(before)) is not None
 
 
 # ---------------------------------------------------------------------------------------
@@ -228,95 +129,6 @@ def is_hypothetical(text: str, pos: int) -> bool:
         return True
     # "调查结束以后呢", "处分期满了之后呢": what holds once it has happened
     return bool(re.search(r"(以后|之后|后)(呢|会怎样|怎么样|能[^，。]{0,4}吗)$", clause))
-
-
-# who a clause is about: the last subject said before the fact wins. Not 他/她: a hotline
-# agent typing into the assist console says "来电人说他是技师" of the applicant.
-_PERSONS = (
-    r"爸爸?|妈妈?|父亲|母亲|老爸|老妈|爱人|老婆|老公|丈夫|妻子|媳妇|儿子|女儿|孩子|同事|朋友|师傅|师父|徒弟|领导|"
-    r"同学|亲戚|(?:表|堂)(?:哥|姐|弟|妹)|舅舅|叔叔|姑姑|阿姨|侄子|外甥|女婿|姐夫|妹夫|岳父|公公|邻居|老乡|"
-    r"哥哥?|姐姐?|弟弟?|妹妹?|家里人|家人|"
-    # people at work; not the titles 主任医师, 主管护师 that begin with the same words
-    r"主任(?![医护药技师])|主管(?![医护药技师])|班长|组长|队长|厂长|车间长|老板|经理|工友|师兄|师姐|老师傅|"
-    # called by the surname (“我们单位王工”, “李总”, “张师傅”; not 高工, a title)
-    r"[王李张刘陈杨赵黄周吴徐孙胡朱林何郭罗梁宋郑谢韩唐冯董程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶余潘杜戴夏钟汪任姜范姚谭廖邹熊陆郝孔崔康毛邱秦史顾侯邵孟龙段汤尹黎常乔贺赖龚](?:工|总|师傅)"
-)
-_SUBJECTS = re.compile(
-    # the caller's relative or colleague, in a hotline note (“他老婆是高级技师”, “来电人同事…”)
-    r"(?P<theirs>(?:他|她|来电人|来电者|对方)的?(?:" + _PERSONS + r"))|"
-    # not what someone is ("我是车间主任", "我是班组长"): 是 one or two characters before
-    r"(?P<person>(?<![是当做])(?<![是当做][^我俺，。])(?<![是当做][^我俺，。][^我俺，。])(?:我的?|俺)?(?:"
-    + _PERSONS
-    + r"))"
-    r"|(?P<people>别人|人家|有人|有的人|(?:单位|厂里|公司|车间|厂子|队里|局里|站里|院里|学校|那边|这边|我们那|我们这)(?:里)?有(?:个|一个|位|一位)|(?:一线|技术|普通)?工人|(?<![是当做级高中初])技工们?(?!院校|学校)|大学生|技能人才|专技人才)"
-    r"|(?P<self>我|本人|俺|自己)"
-)
-# "帮我爸问下，他是高级技师…", "替徒弟咨询": asking for someone, who is the applicant
-# (“帮我们单位一个同事问问”: who they are may come between)
-_ASKING_FOR = re.compile(
-    r"(帮|替|给|代)[^，。,;；?？]{0,8}?(" + _PERSONS + r")[^，。,;；?？]{0,2}?(问|咨询|查|打听|了解)"
-)
-# "我想问一下", "我咨询个事": the speaker asking, telling nothing of themself
-_SPEAKER_ASKS = re.compile(r"^(就|也|还)?(想|要|来|再)?(问|咨询|了解|打听|请教|想知道|请问)")
-
-
-def _last_subject(span: str) -> Optional[str]:
-    last = None
-    for m in _SUBJECTS.finditer(span):
-        last = m
-    return last.lastgroup if last is not None else None
-
-
-def _subject(text: str, pos: int) -> Optional[str]:
-    """'self', 'person' (我爸, 同事), 'people' (工人, 别人) or None: who the clause is about.
-    A clause without a subject goes on about the person of the clauses before it in the same
-    sentence ("我们主任是高级技师，还是全国技术能手"); 'people' and 'self' are not carried
-    ("听说工人也能评，技师三年能评啥" is the speaker's own case)."""
-    here = _last_subject(clause_before(text, pos))
-    if here is not None:
-        return here
-    cs, _ = clause_bounds(text, pos)
-    sentence_start = max(text.rfind(stop, 0, cs) for stop in "。？！?!\n") + 1
-    before = _last_subject(text[sentence_start:cs])
-    return before if before in ("person", "theirs") else None
-
-
-@lru_cache(maxsize=128)
-def _speaker_tells_own_facts(text: str) -> bool:
-    """我/本人 said as the subject of something other than asking ("我是技师", "我在包头")."""
-    for m in _SUBJECTS.finditer(text):
-        if m.lastgroup == "self":
-            # to the next punctuation: “我只是个中级工” is cut at 只是, not told apart from it
-            stop = _PUNCT.search(text, m.end())
-            rest = text[m.end() : stop.start() if stop else len(text)]
-            if rest.strip() and not _SPEAKER_ASKS.match(rest) and not rest.startswith(("自己", "我")):
-                return True
-    return False
-
-
-def about_someone_else(text: str, pos: int) -> bool:
-    """Not the applicant's fact. Someone the message asks for is the applicant ("帮我爸问下，
-    他是技师"; "我老公是技师，在包头，能评什么" where the speaker tells nothing of themself);
-    then the speaker's own words are not ("我自己是工程师，想帮徒弟问问，他高级工三年")."""
-    subject = _subject(text, pos)
-    if _ASKING_FOR.search(text):
-        return subject == "self"
-    if subject in ("people", "theirs"):
-        return True
-    return subject == "person" and (_speaker_tells_own_facts(text) or _own_level_before_anyone(text))
-
-
-@lru_cache(maxsize=128)
-def _own_level_before_anyone(text: str) -> bool:
-    """“技师 通辽 五年 我师傅是全国技术能手”: a grade or title said before anybody else is
-    named is the speaker's (said without 我), so what follows of the other person is theirs."""
-    first = next((m for m in _SUBJECTS.finditer(text) if m.lastgroup == "person"), None)
-    if first is None:
-        return False
-    return any(
-        m.term.label in (SKILL_GRADE, TITLE, TITLE_LEVEL) and m.end <= first.start()
-        for m in lexicon_matches(text[: first.start()], None)
-    )
 
 
 # “同一年可以报两个中级职称吗”: the one-title-a-year bar (百色 第七条（五）) — a bar, so asked

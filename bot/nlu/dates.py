@@ -25,7 +25,8 @@ from typing import Any, List, Optional, Sequence, Tuple
 
 import cn2an
 
-from bot.nlu.clauses import Fact, clause_before, clause_bounds, ends_negated
+from bot.nlu.clauses import Fact
+from bot.nlu.spans import clause_before, clause_bounds, ends_negated
 from bot.nlu.lexicon import LEVEL_LABELS, SERIES, SKILL_GRADE, TITLE, TITLE_LEVEL, Mention
 
 _RANGE_DIGITS = "一二三四五六七八九"

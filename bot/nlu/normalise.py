@@ -47,16 +47,14 @@ from bot.nlu.clauses import (
     CORRECTION,
     HYPOTHETICAL,
     Fact,
-    about_someone_else,
-    clause_bounds,
     classify_mentions,
-    fold,
     is_hypothetical,
     is_question,
-    negated_before,
     said_of_those_who,
     tells_own_case,
 )
+from bot.nlu.spans import clause_bounds, fold, negated_before
+from bot.nlu.subjects import about_someone_else
 from bot.nlu.dates import (
     calendar_years,
     durations,

@@ -10,15 +10,8 @@ from __future__ import annotations
 import re
 from typing import List
 
-from bot.nlu.clauses import (
-    Fact,
-    asked_whether,
-    clause_bounds,
-    ends_negated,
-    mask_non_negating,
-    negated_before,
-    word_asked_about,
-)
+from bot.nlu.clauses import Fact, asked_whether, word_asked_about
+from bot.nlu.spans import clause_bounds, ends_negated, mask_non_negating, negated_before
 from bot.nlu.dates import OVERSEAS, parse_number
 
 

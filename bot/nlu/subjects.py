@@ -1,0 +1,103 @@
+"""Who a clause is about: the applicant, someone they ask for, or someone else.
+
+“我同事是技师”, “我们主任是高级技师，还是全国技术能手”: facts of another person are not the
+applicant's — unless the message asks for that person (“帮我爸问下，他是技师”), who is then
+the applicant. A hotline note's “他老婆…”, “来电人同事…” are the caller's relatives.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Optional
+
+from bot.nlu.lexicon import SKILL_GRADE, TITLE, TITLE_LEVEL, lexicon_matches
+from bot.nlu.spans import PUNCT, clause_before, clause_bounds
+
+# who a clause is about: the last subject said before the fact wins. Not 他/她: a hotline
+# agent typing into the assist console says "来电人说他是技师" of the applicant.
+_PERSONS = (
+    r"爸爸?|妈妈?|父亲|母亲|老爸|老妈|爱人|老婆|老公|丈夫|妻子|媳妇|儿子|女儿|孩子|同事|朋友|师傅|师父|徒弟|领导|"
+    r"同学|亲戚|(?:表|堂)(?:哥|姐|弟|妹)|舅舅|叔叔|姑姑|阿姨|侄子|外甥|女婿|姐夫|妹夫|岳父|公公|邻居|老乡|"
+    r"哥哥?|姐姐?|弟弟?|妹妹?|家里人|家人|"
+    # people at work; not the titles 主任医师, 主管护师 that begin with the same words
+    r"主任(?![医护药技师])|主管(?![医护药技师])|班长|组长|队长|厂长|车间长|老板|经理|工友|师兄|师姐|老师傅|"
+    # called by the surname (“我们单位王工”, “李总”, “张师傅”; not 高工, a title)
+    r"[王李张刘陈杨赵黄周吴徐孙胡朱林何郭罗梁宋郑谢韩唐冯董程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶余潘杜戴夏钟汪任姜范姚谭廖邹熊陆郝孔崔康毛邱秦史顾侯邵孟龙段汤尹黎常乔贺赖龚](?:工|总|师傅)"
+)
+_SUBJECTS = re.compile(
+    # the caller's relative or colleague, in a hotline note (“他老婆是高级技师”, “来电人同事…”)
+    r"(?P<theirs>(?:他|她|来电人|来电者|对方)的?(?:" + _PERSONS + r"))|"
+    # not what someone is ("我是车间主任", "我是班组长"): 是 one or two characters before
+    r"(?P<person>(?<![是当做])(?<![是当做][^我俺，。])(?<![是当做][^我俺，。][^我俺，。])(?:我的?|俺)?(?:"
+    + _PERSONS
+    + r"))"
+    r"|(?P<people>别人|人家|有人|有的人|(?:单位|厂里|公司|车间|厂子|队里|局里|站里|院里|学校|那边|这边|我们那|我们这)(?:里)?有(?:个|一个|位|一位)|(?:一线|技术|普通)?工人|(?<![是当做级高中初])技工们?(?!院校|学校)|大学生|技能人才|专技人才)"
+    r"|(?P<self>我|本人|俺|自己)"
+)
+# "帮我爸问下，他是高级技师…", "替徒弟咨询": asking for someone, who is the applicant
+# (“帮我们单位一个同事问问”: who they are may come between)
+_ASKING_FOR = re.compile(
+    r"(帮|替|给|代)[^，。,;；?？]{0,8}?(" + _PERSONS + r")[^，。,;；?？]{0,2}?(问|咨询|查|打听|了解)"
+)
+# "我想问一下", "我咨询个事": the speaker asking, telling nothing of themself
+_SPEAKER_ASKS = re.compile(r"^(就|也|还)?(想|要|来|再)?(问|咨询|了解|打听|请教|想知道|请问)")
+
+
+def _last_subject(span: str) -> Optional[str]:
+    last = None
+    for m in _SUBJECTS.finditer(span):
+        last = m
+    return last.lastgroup if last is not None else None
+
+
+def _subject(text: str, pos: int) -> Optional[str]:
+    """'self', 'person' (我爸, 同事), 'people' (工人, 别人) or None: who the clause is about.
+    A clause without a subject goes on about the person of the clauses before it in the same
+    sentence ("我们主任是高级技师，还是全国技术能手"); 'people' and 'self' are not carried
+    ("听说工人也能评，技师三年能评啥" is the speaker's own case)."""
+    here = _last_subject(clause_before(text, pos))
+    if here is not None:
+        return here
+    cs, _ = clause_bounds(text, pos)
+    sentence_start = max(text.rfind(stop, 0, cs) for stop in "。？！?!\n") + 1
+    before = _last_subject(text[sentence_start:cs])
+    return before if before in ("person", "theirs") else None
+
+
+@lru_cache(maxsize=128)
+def _speaker_tells_own_facts(text: str) -> bool:
+    """我/本人 said as the subject of something other than asking ("我是技师", "我在包头")."""
+    for m in _SUBJECTS.finditer(text):
+        if m.lastgroup == "self":
+            # to the next punctuation: “我只是个中级工” is cut at 只是, not told apart from it
+            stop = PUNCT.search(text, m.end())
+            rest = text[m.end() : stop.start() if stop else len(text)]
+            if rest.strip() and not _SPEAKER_ASKS.match(rest) and not rest.startswith(("自己", "我")):
+                return True
+    return False
+
+
+def about_someone_else(text: str, pos: int) -> bool:
+    """Not the applicant's fact. Someone the message asks for is the applicant ("帮我爸问下，
+    他是技师"; "我老公是技师，在包头，能评什么" where the speaker tells nothing of themself);
+    then the speaker's own words are not ("我自己是工程师，想帮徒弟问问，他高级工三年")."""
+    subject = _subject(text, pos)
+    if _ASKING_FOR.search(text):
+        return subject == "self"
+    if subject in ("people", "theirs"):
+        return True
+    return subject == "person" and (_speaker_tells_own_facts(text) or _own_level_before_anyone(text))
+
+
+@lru_cache(maxsize=128)
+def _own_level_before_anyone(text: str) -> bool:
+    """“技师 通辽 五年 我师傅是全国技术能手”: a grade or title said before anybody else is
+    named is the speaker's (said without 我), so what follows of the other person is theirs."""
+    first = next((m for m in _SUBJECTS.finditer(text) if m.lastgroup == "person"), None)
+    if first is None:
+        return False
+    return any(
+        m.term.label in (SKILL_GRADE, TITLE, TITLE_LEVEL) and m.end <= first.start()
+        for m in lexicon_matches(text[: first.start()], None)
+    )
