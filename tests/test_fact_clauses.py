@@ -420,6 +420,9 @@ RARER_FACTS = [  # school classes, findings, records and people as a development
     ("我是自治区政府特贴专家", {"awards": ["省级政府特殊津贴"]}),
     ("高精尖缺人才由谁认定", {}),
     ("厂里李工是高级技师，我是技师", {"skill_grade": "技师"}),
+    # a person the speaker did something with is no subject to carry on
+    ("我是跟着老师傅干的，高级工 前年拿的证", {"skill_grade": "高级工", "skill_grade_year": 2024}),
+    ("跟我师傅学的手艺，技师三年了", {"skill_grade": "技师", "skill_years": 3}),
     ("我不是引进人才", {"overseas_talent": False}),
     ("高级工能直接评中级吗？我是技师", {"skill_grade": "技师"}),  # the grade told beats the one asked about
     ("我是技师，也是高级技师", {"skill_grade": "高级技师"}),

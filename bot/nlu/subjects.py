@@ -44,9 +44,15 @@ _ASKING_FOR = re.compile(
 _SPEAKER_ASKS = re.compile(r"^(就|也|还)?(想|要|来|再)?(问|咨询|了解|打听|请教|想知道|请问)")
 
 
+# “跟着老师傅干的”, “问了同事”: a person after these is what the clause does something with
+_OBJECT_BEFORE = re.compile(r"(跟着|跟|和|给|向|找|问了?|让|叫|被|听|替|帮)(我的?|老|小)?$")
+
+
 def _last_subject(span: str) -> Optional[str]:
     last = None
     for m in _SUBJECTS.finditer(span):
+        if m.lastgroup in ("person", "theirs") and _OBJECT_BEFORE.search(span[: m.start()]):
+            continue  # (“帮我爸问下” is read by _ASKING_FOR)
         last = m
     return last.lastgroup if last is not None else None
 
