@@ -148,6 +148,8 @@ SOMEONE_ELSE = [  # facts about another person are not the applicant's
     ("我是主管护师", {"title_level": "中级", "series": "卫生"}),  # a title, not a boss
     ("我是车间主任，技师五年", {"skill_grade": "技师", "skill_years": 5}),
     ("我是班组长，高级工三年", {"skill_grade": "高级工", "skill_years": 3}),  # what they are
+    # a message only about a colleague: theirs are the applicant's facts (blind README: `relative`)
+    ("我们班长高级技师干了六年能评正高不", {"skill_grade": "高级技师", "skill_years": 6}),
     ("但是我师傅拿过全国技术能手，我是高级工", {"skill_grade": "高级工"}),
     ("我爸是技师，干了五年，在包头", {"skill_grade": "技师", "skill_years": 5, "region": "nei_mongol"}),
     ("听说工人也能评职称，技师干了三年能评啥", {"skill_grade": "技师", "skill_years": 3}),
