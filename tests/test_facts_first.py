@@ -87,6 +87,7 @@ def said(text, intent, confidence=0.88):
         ("能考什么技能等级", "faq_guantong"),  # after their answer: which grade they may take
         ("能参加什么职业技能评价", "nlu_fallback"),
         ("还能往上评吗", "nlu_fallback"),
+        ("她能考什么技能等级", "faq_guantong"),  # the colleague asked for
         ("能评工程师吗", "faq_scope"),  # a level they name: their own case, whatever the topic heard
         ("那我能报技师不", "faq_levels"),
         ("嗯 帮我算算", "out_of_scope"),  # taking up the offer to check their case

@@ -56,8 +56,8 @@ OWN_CASE_QUESTION = re.compile(
 # “还能考什么”, “那我能考哪个等级”, “能参加什么职业技能评价”, “还能往上评吗”: what they may
 # take — their own case, whatever topic the classifier heard (not “评审要考什么”)
 WHAT_ELSE_TO_TAKE = re.compile(
-    r"^(那|那么)?(我|俺)?(现在)?(还能|还可以|能|可以)(考|报|评|参加)(个|点)?(什么|啥|哪个|哪级|哪一级)"
-    r"|^(那|那么)?(我|俺)?(还)?(能|可以)(再)?往上(评|考|走|升|报)"
+    r"^(那|那么)?(我|俺|他|她)?(现在)?(还能|还可以|能|可以)(考|报|评|参加)(个|点)?(什么|啥|哪个|哪级|哪一级)"
+    r"|^(那|那么)?(我|俺|他|她)?(还)?(能|可以)(再)?往上(评|考|走|升|报)"  # (他/她: the one asked for)
 )
 SHORT = 14  # characters: a longer message says more than this question
 # “能评工程师吗”, “那我能报技师不”: whether they may apply for a level they name — asked in a
