@@ -75,8 +75,8 @@ def evaluate_valid(checked: Dict[str, Any]) -> Dict[str, Any]:
     lower_hints: List[Draft] = []  # lower levels that may be open already (see _apply_route)
 
     drafts = [d for route in rules.routes for d in _apply_route(route, facts, missing, lower_hints)]
-    active = _apply_bars(rules.bars, facts, drafts, missing)
-    drafts += _open_when_the_ban_ends(lower_hints, active, rules.bars, facts)
+    active, presumed = _apply_bars(rules.bars, facts, drafts, missing)
+    drafts += _open_when_the_ban_ends(lower_hints, active, presumed)
     all_drafts = _best_per_level(drafts)
     drafts = _worth_offering(all_drafts, facts)
     title_held_only = any(d.kind == "title" for d in all_drafts) and not any(d.kind == "title" for d in drafts)
@@ -171,8 +171,13 @@ def _decide(route: Route, level: str, facts: Dict[str, Any], via_higher: bool = 
 # ── bars ─────────────────────────────────────────────────────────────────────────
 
 
-def _apply_bars(bars: List[Bar], facts: Dict[str, Any], drafts: List[Draft], missing: _Missing) -> List[ActiveBar]:
+def _apply_bars(
+    bars: List[Bar], facts: Dict[str, Any], drafts: List[Draft], missing: _Missing
+) -> Tuple[List[ActiveBar], List[Tuple[Bar, List[Condition]]]]:
+    """The bars in force (each draft of their kind blocked), and those presumed absent for
+    want of facts, with those facts (each said as a premise of the drafts they would close)."""
     active: List[ActiveBar] = []
+    presumed: List[Tuple[Bar, List[Condition]]] = []
     year = facts["application_year"]
     for bar in bars:
         results = [(c, check(c, facts)) for c in bar.when]
@@ -181,6 +186,7 @@ def _apply_bars(bars: List[Bar], facts: Dict[str, Any], drafts: List[Draft], mis
         unknown = [c for c, r in results if r.value is None]
         if unknown:
             _presume_not_barred(bar, unknown, drafts)
+            presumed.append((bar, unknown))
             continue
         entry = ActiveBar(bar, None)
         if bar.until_year:
@@ -196,7 +202,7 @@ def _apply_bars(bars: List[Bar], facts: Dict[str, Any], drafts: List[Draft], mis
         for d in drafts:
             if d.kind in bar.applies_to:
                 _block(d, entry)
-    return active
+    return active, presumed
 
 
 def _presume_not_barred(bar: Bar, unknown: List[Condition], drafts: List[Draft]) -> None:
@@ -209,7 +215,7 @@ def _presume_not_barred(bar: Bar, unknown: List[Condition], drafts: List[Draft])
 
 
 def _open_when_the_ban_ends(
-    hints: List[Draft], active: List[ActiveBar], all_bars: List[Bar], facts: Dict[str, Any]
+    hints: List[Draft], active: List[ActiveBar], presumed: List[Tuple[Bar, List[Condition]]]
 ) -> List[Draft]:
     """A lower level reached through a higher grade whose years will have sufficed by the
     year a temporary ban ends opens that year for certain (百色 高级技师 this year, 弄虚作假
@@ -223,10 +229,8 @@ def _open_when_the_ban_ends(
             for a in bars:
                 _block(h, a)
             out.append(h)
-    for bar in all_bars:  # the premises the other options carry (考核, 退休, 处分 … not known)
-        results = [(c, check(c, facts)) for c in bar.when]
-        if not any(r.value is False for _, r in results):
-            _presume_not_barred(bar, [c for c, r in results if r.value is None], out)
+    for bar, unknown in presumed:  # the premises the other options carry (考核, 退休, 处分 … not known)
+        _presume_not_barred(bar, unknown, out)
     return out
 
 
