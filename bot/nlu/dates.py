@@ -413,18 +413,22 @@ _EACH_YEAR = re.compile(r"([和、跟与及]|以及)(\d{2,4}|[去前今])年各|
 _APPLIED = re.compile(r"申报|报职称|报名|参评|报评")
 
 
+def _levels_of_clause(mentions: Sequence[Mention], cs: int, ce: int) -> List[Mention]:
+    return [m for m in mentions if cs <= m.start < ce and m.term.label in LEVEL_LABELS]
+
+
 def _levels_only_wanted(mentions: Sequence[Mention], cs: int, ce: int) -> bool:
     """The clause names levels, none of them held (“去年评副高没评上”, “报助理工程师的时候”)."""
-    levels = [m for m in mentions if cs <= m.start < ce and m.term.label in LEVEL_LABELS]
+    levels = _levels_of_clause(mentions, cs, ce)
     return bool(levels) and not any(m.held and not m.negated for m in levels)
 
 
 def _wanted_or_applied(text: str, mentions: Sequence[Mention], cs: int, ce: int) -> bool:
     """The clause names a level only as wanted (“报助理工程师的时候”) or tells an application."""
-    if _levels_only_wanted(mentions, cs, ce):
-        return True
-    levels = [m for m in mentions if cs <= m.start < ce and m.term.label in LEVEL_LABELS]
-    return bool(_APPLIED.search(text[cs:ce])) and not levels
+    levels = _levels_of_clause(mentions, cs, ce)
+    if levels:
+        return not any(m.held and not m.negated for m in levels)
+    return bool(_APPLIED.search(text[cs:ce]))
 
 
 def calendar_years(
