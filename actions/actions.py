@@ -240,6 +240,12 @@ class ActionWhatIf(Action):
         return 1 if years_later or LATER.search(text) else 0
 
 
+def direction_of(profile: Dict[str, Any]) -> str:
+    """Whose next steps a side question is answered with: a title holder without a grade asks
+    about skill evaluation, everyone else about titles."""
+    return "skill" if profile.get("title_level") and not profile.get("skill_grade") else "title"
+
+
 class ActionAnswerFaq(Action):
     """Side questions (fee, window, where, materials …), answered from the knowledge base
     with their article; the form, if active, resumes after this."""
@@ -251,7 +257,7 @@ class ActionAnswerFaq(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         profile = current_profile(tracker)
         region = profile.get("region")
-        kind = "skill" if profile.get("title_level") and not profile.get("skill_grade") else "title"
+        kind = direction_of(profile)
         # A side question from someone who told us about themself goes on to their own
         # question afterwards (the rules read `own_case`) — when that needs nothing more.
         going_on = own_case(tracker, profile)
@@ -269,12 +275,14 @@ class ActionAnswerFaq(Action):
         if THEORY_EXAM.search(tracker.latest_message.get("text") or ""):
             # “有相关专业毕业证能免考理论吗”: the exemption, whatever the classifier made of it
             intent, kind = THEORY_EXAM_TOPIC, "skill"
-        self._answer(dispatcher, intent, region, kind, profile)
+        self.answer(dispatcher, intent, region, kind, profile)
         if offer:
             dispatcher.utter_message(text=replies.offer_own_case(profile))
         return events
 
-    def _answer(self, dispatcher, intent: str, region: Optional[str], kind: str, profile: Dict[str, Any]) -> None:
+    def answer(self, dispatcher, intent: str, region: Optional[str], kind: str, profile: Dict[str, Any]) -> None:
+        """The side question's answer for `region` (each local document's, labelled, when none
+        is known); also said when the region a side question waited for comes (the form)."""
         if region:
             answers = self._answers(intent, region, kind, profile)
             for message in replies.faq_messages(answers[:2]):

@@ -20,7 +20,14 @@ from rules_engine.vocabulary import unsettled_place
 from dialogue import junior_title, replies
 from dialogue.profile_slots import GRADE_TIMES, PROFILE_KEYS, merge_awards
 from dialogue.questions import OPENING, asked_out_of_reach, questions_to_ask
-from .actions import ANSWERS_INSIDE_FORM, SIDE_QUESTION_INTENTS, ActionAnswerFaq, bare_number, current_profile
+from .actions import (
+    ANSWERS_INSIDE_FORM,
+    SIDE_QUESTION_INTENTS,
+    ActionAnswerFaq,
+    bare_number,
+    current_profile,
+    direction_of,
+)
 from .general import (
     GENERAL_INTENTS,
     REGIONAL,
@@ -219,8 +226,7 @@ class ValidateEligibilityForm(FormValidationAction):
             for message in general_answer_messages(intent, earlier.get("text") or "", profile):
                 dispatcher.utter_message(text=message)
         elif intent in SIDE_QUESTION_INTENTS:
-            kind = "skill" if profile.get("title_level") and not profile.get("skill_grade") else "title"
-            ActionAnswerFaq()._answer(dispatcher, intent, region, kind, profile)
+            ActionAnswerFaq().answer(dispatcher, intent, region, direction_of(profile), profile)
 
     @staticmethod
     def _time_said_forgotten(tracker: Tracker) -> List[str]:
