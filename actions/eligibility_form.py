@@ -72,6 +72,11 @@ NO_CERTIFICATE = re.compile(
 )
 # … or no title (“没有职称”), which says nothing of a grade
 NO_TITLE = re.compile(r"(没|没有|无)(任何|啥|什么)?职称|(啥|什么)?职称(都|也)?(没|没有|木有)")
+# “有职称，想考技能等级”, “我是专技人员”: a title is held — the title is asked first
+HOLDS_TITLE = re.compile(
+    r"(?<![没无])(有|拿了|评了|评过|评上了?|取得了?)(个|一个|了)?(\S{0,3}的)?职称(?!评审)"
+    r"|(是|属于)(一名|个)?专(业)?技(术)?人员"
+)
 SAME_YEAR_AS_GRADUATION = re.compile(r"毕业(的)?(那|当|同一)一?年|毕业的时候|毕业时")
 BARE_ANSWER_CHARS = 6  # “助理的”, “就是技术员吧”: a message that is nothing but a short answer
 DONT_KNOW = re.compile(r"不知道|不清楚|不记得|忘了|说不清|不确定|跳过")
@@ -280,9 +285,12 @@ class ValidateEligibilityForm(FormValidationAction):
         if said_level or tracker.get_slot("title_level"):
             return []
         text = tracker.latest_message.get("text") or ""
+        requested = tracker.get_slot("requested_slot")
+        if requested == "skill_grade" and BARE_LEVEL_ANSWER.fullmatch(text.strip()):
+            return []  # “初级” to the skill-grade question is 初级工 (extract_skill_grade)
         # in answer to the title question — or said alone (“助理的” after an offer to check):
         # a bare level word is what the message says
-        answering = tracker.get_slot("requested_slot") == "title_level" or len(text.strip()) <= BARE_ANSWER_CHARS
+        answering = requested == "title_level" or len(text.strip()) <= BARE_ANSWER_CHARS
         kind = junior_title.junior_title_said(text, answering_title=answering)
         if kind == junior_title.ASSISTANT:
             tracker.slots["title_level"] = kind
@@ -290,7 +298,8 @@ class ValidateEligibilityForm(FormValidationAction):
         if kind == junior_title.STAFF:
             dispatcher.utter_message(text=junior_title.heard_staff_title())
             tracker.slots["declined_slots"] = self._decline(tracker, "title_level")
-        elif kind == junior_title.EITHER and answering:  # “就是初级职称”: they cannot say which
+        elif kind == junior_title.EITHER and tracker.get_slot("junior_title") == junior_title.EITHER:
+            # asked which, and again “就是初级职称”: they cannot say which
             tracker.slots["declined_slots"] = self._decline(tracker, "title_level")
         elif kind == junior_title.EITHER and not tracker.get_slot("skill_grade"):
             dispatcher.utter_message(response="utter_which_junior_title")
@@ -305,10 +314,23 @@ class ValidateEligibilityForm(FormValidationAction):
         asked = questions_to_ask(evaluate(profile), declined, profile)
         if asked and asked_out_of_reach(profile, replies.levels_asked(tracker.latest_message.get("text") or "")):
             return []  # “高级工能直接评中级吗”: no years open it — the answer says so now
-        if tracker.get_slot("junior_title") == junior_title.EITHER and asked and asked[0] in OPENING:
-            if "title_level" not in declined and not profile.get("title_level"):
+        if asked and asked[0] in OPENING and "title_level" not in declined and not profile.get("title_level"):
+            if tracker.get_slot("junior_title") == junior_title.EITHER:
                 return ["title_level", *asked[1:]]  # “初级职称”: which one, before the grade
+            if self._said_a_title_is_held(tracker):
+                return ["title_level", *asked[1:]]  # “有职称，想考技能等级”: not the grade first
         return asked
+
+    @staticmethod
+    def _said_a_title_is_held(tracker: Tracker) -> bool:
+        """Some message of this conversation says a title is held, without naming it."""
+        for event in reversed(tracker.events):
+            if event.get("event") in ("restart", "session_started"):
+                return False
+            text = event.get("text") or "" if event.get("event") == "user" else ""
+            if HOLDS_TITLE.search(text) and not NO_TITLE.search(text):
+                return True
+        return False
 
     def _answering(self, tracker: Tracker, slot: str) -> Optional[str]:
         """The user's text when it answers the question about `slot`, else None."""

@@ -71,6 +71,30 @@ def test_form_asks_first_the_most_decisive_missing_fact(slots, first):
     assert asked and asked[0] == first
 
 
+@pytest.mark.parametrize(
+    "said,first",
+    [
+        ("我是百色的，有职称，想考技能等级", "title_level"),
+        ("我是专技人员 在赤峰", "title_level"),
+        ("我没有职称，百色的", "skill_grade"),
+        ("百色的，能评什么", "skill_grade"),
+    ],
+)
+def test_someone_who_said_a_title_is_held_is_asked_the_title_first(said, first):
+    """“有职称，想考技能等级”: the title question, not the skill-grade one (which they would
+    answer with “初级职称” or “没有”); a message after a restart does not count."""
+    events = [{"event": "user", "text": said}]
+    asked = asyncio.run(
+        ValidateEligibilityForm().required_slots([], CollectingDispatcher(), tracker({}, events=events), {})
+    )
+    assert asked and asked[0] == first
+    restarted = [*events, {"event": "restart"}, {"event": "user", "text": "能评什么"}]
+    asked = asyncio.run(
+        ValidateEligibilityForm().required_slots([], CollectingDispatcher(), tracker({}, events=restarted), {})
+    )
+    assert asked[0] == "skill_grade"
+
+
 def test_form_never_asks_presumed_facts():
     slots = {"skill_grade": "高级技师", "skill_years": 5.0, "region": "baise"}
     asked = asyncio.run(ValidateEligibilityForm().required_slots([], CollectingDispatcher(), tracker(slots), {}))
@@ -711,7 +735,18 @@ WHICH_JUNIOR = "utter_which_junior_title"
         ("助理", [], {"requested_slot": "title_level"}, None, {"title_level": "助理级"}),
         ("是助理级那种", [], {"requested_slot": "title_level"}, None, {"title_level": "助理级"}),
         ("技术员", [], {"requested_slot": "title_level"}, "员级职称（如技术员）", {"junior_title": "员级"}),
-        ("就是初级职称", [], {"requested_slot": "title_level"}, None, {"declined_slots": ["title_level"]}),
+        # “初级职称” to the title question: which one, asked once; said again, it is declined
+        ("就是初级职称", [], {"requested_slot": "title_level"}, WHICH_JUNIOR, {"junior_title": "初级"}),
+        (
+            "就是初级职称",
+            [],
+            {"requested_slot": "title_level", "junior_title": "初级"},
+            None,
+            {"declined_slots": ["title_level"]},
+        ),
+        # to the skill-grade question: “初级职称” is asked about, a bare “初级” is 初级工 (not a title)
+        ("初级职称", [], {"requested_slot": "skill_grade"}, WHICH_JUNIOR, {"junior_title": "初级"}),
+        ("初级", [], {"requested_slot": "skill_grade"}, None, {}),
         # a bare “助理” said alone is 助理级 whatever was asked (“拿了初级职称…还有高级工证” → years? → “助理”)
         ("助理", [], {"requested_slot": "skill_years"}, None, {"title_level": "助理级"}),
     ],
