@@ -1,0 +1,66 @@
+"""Common typos of domain words are read as meant; the same characters elsewhere are not."""
+
+import asyncio
+import os
+
+import pytest
+from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.typos import CommonTypos, corrected
+
+
+@pytest.mark.parametrize(
+    "typed, read",
+    [
+        ("我是工程狮", "我是工程师"),
+        ("高级会计狮五年了", "高级会计师五年了"),
+        ("评了付高", "评了副高"),
+        ("我是付高级工程师", "我是副高级工程师"),
+        ("我是高积工", "我是高级工"),
+        ("中及职称", "中级职称"),
+        ("我去年退修了", "我去年退休了"),
+        ("想平职称", "想评职称"),
+        ("平上中级了", "评上中级了"),
+        ("职程是中级", "职称是中级"),
+        ("能评职成吗", "能评职称吗"),
+        ("正书拿了三年", "证书拿了三年"),
+        ("考和不合格", "考核不合格"),
+        # the same characters where they mean what they say
+        ("评审费要支付高额费用吗", "评审费要支付高额费用吗"),
+        ("交付高铁项目", "交付高铁项目"),
+        ("集中积累业绩", "集中积累业绩"),
+        ("技能水平中级", "技能水平中级"),
+        ("职业成长", "职业成长"),
+        ("职成教育", "职成教育"),
+        ("和平职称", "和平职称"),
+        ("abc", "abc"),
+        ("", ""),
+    ],
+)
+def test_corrected(typed, read):
+    assert corrected(typed) == read and len(corrected(typed)) == len(typed)
+
+
+def test_component_rewrites_the_text_later_components_see():
+    message = Message({TEXT: "我是工程狮，付高"})
+    CommonTypos().process([message])
+    assert message.get(TEXT) == "我是工程师，副高"
+
+
+@pytest.fixture(scope="module")
+def agent():
+    from rasa.core.agent import Agent
+
+    model = os.environ.get("JINENG_TEST_MODEL", "models/current.tar.gz")
+    if not os.path.exists(model):
+        pytest.skip("no trained model (make test trains it)")
+    return Agent.load(model)
+
+
+def test_parse_reads_a_typo_like_the_word_meant(agent):
+    typed = asyncio.run(agent.parse_message("我是工程狮，在包头评上五年了"))
+    meant = asyncio.run(agent.parse_message("我是工程师，在包头评上五年了"))
+    facts = {(e["entity"], e["value"]) for e in typed["entities"]}
+    assert facts == {(e["entity"], e["value"]) for e in meant["entities"]}
+    assert {("title_level", "中级"), ("series", "工程"), ("region", "nei_mongol")} <= facts
