@@ -14,6 +14,7 @@ How a fact is made, one module per concern:
 * :mod:`bot.nlu.clauses` – per clause: stated, hypothetical (``role: hypothetical``), a
   target/topic of a question, negated, or about someone else.
 * :mod:`bot.nlu.dates` – numbers, durations, calendar years, each attached to its clause's fact.
+* :mod:`bot.nlu.time_anchors` – which fact of its clause a duration or a year is said with.
 * :mod:`bot.nlu.yes_no` – yes/no facts with their polarity.
 * here – which key each word feeds, one fact per key, and the assembly.
 

@@ -12,7 +12,8 @@ from typing import List
 
 from bot.nlu.clauses import Fact, asked_whether, word_asked_about
 from bot.nlu.spans import clause_bounds, ends_negated, mask_non_negating, negated_before
-from bot.nlu.dates import OVERSEAS, parse_number
+from bot.nlu.dates import parse_number
+from bot.nlu.time_anchors import OVERSEAS
 
 
 def _assessment(text: str) -> List[Fact]:
