@@ -93,6 +93,14 @@ ASKED_ABOUT = [  # a level named inside a question about it is not held
         },
     ),
     ("高级工想评助理工程师", {"skill_grade": "高级工", "series": "工程"}),  # a target still names the series
+    # a level aimed at, asked about or paid by is not held (高级技师 + 副高 would leave nothing to offer)
+    ("高级技师，想冲一下副高", {"skill_grade": "高级技师"}),
+    ("高级技师，离副高还差一年吗", {"skill_grade": "高级技师"}),
+    ("高级技师，目标是副高", {"skill_grade": "高级技师"}),
+    ("我高级技师，副高今年能报不", {"skill_grade": "高级技师"}),
+    ("高级技师，准备副高答辩", {"skill_grade": "高级技师"}),
+    ("我高级技师，单位按副高给我发工资", {"skill_grade": "高级技师"}),
+    ("我离退休还有两年，技师", {"skill_grade": "技师", "retired": False}),
     # compared with another level, or what it counts as
     ("中级工跟助理工程师差不多吧", {}),
     ("副高和正高差在哪", {}),
