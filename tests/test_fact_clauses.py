@@ -172,6 +172,14 @@ SOMEONE_ELSE = [  # facts about another person are not the applicant's
         {"skill_grade": "高级技师", "region": "nei_mongol", "skill_years": 20},
     ),
     ("替我老公咨询一下，他技师五年了在百色", {"skill_grade": "技师", "skill_years": 5, "region": "baise"}),
+    # … also said in one breath, the asker's 我 first (voice input has no commas)
+    (
+        "我帮我老公问一下他是高级工拿证三年了在百色田阳上班能评什么职称",
+        {"skill_grade": "高级工", "skill_years": 3, "region": "baise"},
+    ),
+    ("我想帮我爸咨询一下他是技师干了五年", {"skill_grade": "技师", "skill_years": 5}),
+    ("嗯就是我师傅啊他是高级技师评上有七八年了", {"skill_grade": "高级技师", "skill_years": 7}),
+    ("我是我师傅带出来的 高级工 三年", {"skill_grade": "高级工", "skill_years": 3}),  # who taught them
     (
         "帮我们单位一个同事问问，她是助理工程师，在重庆",
         {"title_level": "助理级", "series": "工程", "region": "national"},

@@ -28,10 +28,11 @@ _PERSONS = (
 _SUBJECTS = re.compile(
     # the caller's relative or colleague, in a hotline note (“他老婆是高级技师”, “来电人同事…”)
     r"(?P<theirs>(?:他|她|来电人|来电者|对方)的?(?:" + _PERSONS + r"))|"
-    # not what someone is ("我是车间主任", "我是班组长"): 是 one or two characters before
-    r"(?P<person>(?<![是当做])(?<![是当做][^我俺，。])(?<![是当做][^我俺，。][^我俺，。])"
-    # “我师傅”, “我们班长”, “我们车间主任”: whose they are is part of who they are
-    r"(?:(?:我们?|俺们?)的?(?:车间|班组|单位|厂里|公司|队里|科室|部门|学校|医院)?的?)?(?:" + _PERSONS + r"))"
+    # “我师傅”, “我们班长”, “我们车间主任”: whose they are is part of who they are (also after
+    # 是: “就是我师傅啊，他是高级技师”) …
+    r"(?P<person>(?:(?:我们?|俺们?)的?(?:车间|班组|单位|厂里|公司|队里|科室|部门|学校|医院)?的?(?:" + _PERSONS + r"))"
+    # … but a bare one is not what someone is (“我是车间主任”, “我是班组长”): 是 one or two characters before
+    r"|(?<![是当做])(?<![是当做][^我俺，。])(?<![是当做][^我俺，。][^我俺，。])(?:" + _PERSONS + r"))"
     r"|(?P<people>别人|人家|有人|有的人|(?:单位|厂里|公司|车间|厂子|队里|局里|站里|院里|学校|那边|这边|我们那|我们这)(?:里)?有(?:个|一个|位|一位)|(?:一线|技术|普通)?工人|(?<![是当做级高中初])技工们?(?!院校|学校)|大学生|技能人才|专技人才)"
     r"|(?P<self>我|本人|俺|自己)"
 )
@@ -48,11 +49,22 @@ _SPEAKER_ASKS = re.compile(r"^(就|也|还)?(想|要|来|再)?(问|咨询|了解
 _OBJECT_BEFORE = re.compile(r"(跟着|跟|和|给|向|找|问了?|让|叫|被|听|替|帮)(我的?|老|小)?$")
 
 
+# “我是我师傅带出来的”, “师傅教的”: the person is who taught the subject
+_TEACHER_AFTER = re.compile(r"^(一手|手把手)?(带出来|带出|带的|带过|教出来|教的|教过|培养)")
+# “我帮我老公问一下…”, “我想替我爸咨询”: the 我 who asks for someone
+_ASKER_AFTER = re.compile(r"^(?:就是|是|想|来|要|就|也)*(?=帮|替|给|代)")
+
+
 def _last_subject(span: str) -> Optional[str]:
     last = None
     for m in _SUBJECTS.finditer(span):
         if m.lastgroup in ("person", "theirs") and _OBJECT_BEFORE.search(span[: m.start()]):
             continue  # (“帮我爸问下” is read by _ASKING_FOR)
+        if m.lastgroup == "person" and _TEACHER_AFTER.match(span[m.end() :]):
+            continue
+        asker = _ASKER_AFTER.match(span[m.end() :]) if m.lastgroup == "self" else None
+        if asker and _ASKING_FOR.match(span[m.end() + asker.end() :]):
+            continue  # “我帮我老公问一下他是高级工…”: the asker, not the subject of what follows
         last = m
     return last.lastgroup if last is not None else None
 
