@@ -181,6 +181,11 @@ SOMEONE_ELSE = [  # facts about another person are not the applicant's
     ("嗯就是我师傅啊他是高级技师评上有七八年了", {"skill_grade": "高级技师", "skill_years": 7}),
     ("我是我师傅带出来的 高级工 三年", {"skill_grade": "高级工", "skill_years": 3}),  # who taught them
     (
+        "我这是帮我弟弟问他是高级工前年考的在南宁",
+        {"skill_grade": "高级工", "skill_grade_year": 2024, "region": "national"},
+    ),
+    ("我是高级工给我爸问问他是技师", {"skill_grade": "技师"}),  # 他 after the asker's 我: the one asked for
+    (
         "帮我们单位一个同事问问，她是助理工程师，在重庆",
         {"title_level": "助理级", "series": "工程", "region": "national"},
     ),

@@ -51,8 +51,8 @@ _OBJECT_BEFORE = re.compile(r"(跟着|跟|和|给|向|找|问了?|让|叫|被|�
 
 # “我是我师傅带出来的”, “师傅教的”: the person is who taught the subject
 _TEACHER_AFTER = re.compile(r"^(一手|手把手)?(带出来|带出|带的|带过|教出来|教的|教过|培养)")
-# “我帮我老公问一下…”, “我想替我爸咨询”: the 我 who asks for someone
-_ASKER_AFTER = re.compile(r"^(?:就是|是|想|来|要|就|也)*(?=帮|替|给|代)")
+# “我帮我老公问一下…”, “我这是替我爸咨询”: the 我 who asks for someone
+_ASKER_AFTER = re.compile(r"^[^，。,;；?？他她工师级]{0,4}?(?=帮|替|给|代)")
 
 
 def _last_subject(span: str) -> Optional[str]:
@@ -102,10 +102,18 @@ def about_someone_else(text: str, pos: int) -> bool:
     then the speaker's own words are not ("我自己是工程师，想帮徒弟问问，他高级工三年")."""
     subject = _subject(text, pos)
     if _ASKING_FOR.search(text):
-        return subject == "self"
+        return subject == "self" and not _pronoun_after_self(clause_before(text, pos))
     if subject in ("people", "theirs"):
         return True
     return subject == "person" and (_speaker_tells_own_facts(text) or _own_level_before_anyone(text))
+
+
+def _pronoun_after_self(span: str) -> bool:
+    """“我是高级工给我爸问问他是技师”: in a message asking for someone, 他/她 said after the
+    speaker's 我 is the one asked for."""
+    selves = [m.start() for m in _SUBJECTS.finditer(span) if m.lastgroup == "self"]
+    pronoun = max(span.rfind("他"), span.rfind("她"))
+    return bool(selves) and pronoun > selves[-1]
 
 
 @lru_cache(maxsize=128)
