@@ -18,7 +18,7 @@ from rules_engine import answer_topic, clock, evaluate
 from rules_engine.knowledge import answer_education_equivalent
 
 from bot.nlu.clauses import WHY_NOT
-from dialogue import junior_title, replies, what_opens
+from dialogue import general_replies, junior_title, replies, what_opens
 from dialogue.questions import OPENING
 from .general import (
     GENERAL_INTENTS,
@@ -277,7 +277,7 @@ class ActionAnswerFaq(Action):
             intent, kind = THEORY_EXAM_TOPIC, "skill"
         self.answer(dispatcher, intent, region, kind, profile)
         if offer:
-            dispatcher.utter_message(text=replies.offer_own_case(profile))
+            dispatcher.utter_message(text=general_replies.offer_own_case(profile))
         return events
 
     def answer(self, dispatcher, intent: str, region: Optional[str], kind: str, profile: Dict[str, Any]) -> None:
@@ -285,7 +285,7 @@ class ActionAnswerFaq(Action):
         is known); also said when the region a side question waited for comes (the form)."""
         if region:
             answers = self._answers(intent, region, kind, profile)
-            for message in replies.faq_messages(answers[:2]):
+            for message in general_replies.faq_messages(answers[:2]):
                 dispatcher.utter_message(text=message)
             return
         # Region unknown: what each local document says, then what holds elsewhere.
@@ -295,10 +295,10 @@ class ActionAnswerFaq(Action):
                 a for a in self._answers(intent, r, kind, profile) if r == "national" or a["topic_entry"].startswith(r)
             ]
             if answers:
-                for message in replies.faq_messages(answers[:2], replies.region_label(r)):
+                for message in general_replies.faq_messages(answers[:2], general_replies.region_label(r)):
                     dispatcher.utter_message(text=message)
             else:
-                silent.append(replies.region_label(r))
+                silent.append(general_replies.region_label(r))
         if silent:
             dispatcher.utter_message(
                 text=f"{'、'.join(silent)}：文件未作具体规定，以当地当年通知为准，可拨打{HOTLINE}咨询。"

@@ -24,7 +24,7 @@ from bot.nlu.clauses import LEVEL_CONDITIONS, ONE_PER_YEAR
 from rules_engine.loader import LAYER_ORDER, find_item
 from rules_engine.vocabulary import resolve_place
 
-from dialogue import replies
+from dialogue import general_replies
 from dialogue.questions import questions_to_ask
 from dialogue.profile_slots import GRADE_TIMES, PROFILE_KEYS, facts_from_entities, merge_fraud, profile_from_slots
 
@@ -212,7 +212,7 @@ def after_answer(tracker: Tracker, dispatcher: CollectingDispatcher, profile: Di
     """The offer (or nothing, inside the form) and the slot the rules read."""
     going_on = own_case(tracker, profile, general=True) and not asked_only_this(tracker, profile)
     if not going_on and tracker.active_loop.get("name") is None and not tracker.get_slot("answered"):
-        dispatcher.utter_message(text=replies.offer_own_case(profile))
+        dispatcher.utter_message(text=general_replies.offer_own_case(profile))
     return [SlotSet("own_case", going_on), *facts_merged_events(tracker)]
 
 
@@ -308,12 +308,12 @@ def general_answer_messages(intent: str, text: str, profile: Dict[str, Any]) -> 
     else:
         region, answers = None, knowledge_answers(DEFINITIONS.get(intent, DEFINITIONS["faq_guantong"]), None)
     label_local = intent in REGIONAL and not region
-    messages = replies.general_messages(intent, text, answers[:MAX_ANSWERS], label_local)
+    messages = general_replies.general_messages(intent, text, answers[:MAX_ANSWERS], label_local)
     elsewhere = _definition_from_elsewhere(answers[:MAX_ANSWERS], profile.get("region"))
     if intent in DEFINITIONS and elsewhere:
-        messages.append(replies.definition_source_note(elsewhere))
+        messages.append(general_replies.definition_source_note(elsewhere))
     if intent == "faq_years" and answers and LEVEL_CONDITIONS.search(text):
-        messages.append(replies.ordinary_conditions_note("years_skill" in topics))
+        messages.append(general_replies.ordinary_conditions_note("years_skill" in topics))
     return messages
 
 
@@ -345,10 +345,10 @@ class ActionAnswerOutOfScope(Action):
         return "action_answer_out_of_scope"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
-        if replies.not_in_chinese(tracker.latest_message.get("text") or ""):
-            dispatcher.utter_message(text=replies.write_in_chinese())
+        if general_replies.not_in_chinese(tracker.latest_message.get("text") or ""):
+            dispatcher.utter_message(text=general_replies.write_in_chinese())
             return after_answer(tracker, dispatcher, _profile(tracker))
-        for message in replies.out_of_scope_messages():
+        for message in general_replies.out_of_scope_messages():
             dispatcher.utter_message(text=message)
         note = region_note(tracker)  # 广西 outside 百色: its own rules are not in the base
         if note:
@@ -371,10 +371,10 @@ class ActionLowConfidence(Action):
             and not tracker.get_slot("answered")
             and any(profile.get(k) for k in OWN_CASE_FACTS)
         )
-        if replies.not_in_chinese(tracker.latest_message.get("text") or ""):
-            dispatcher.utter_message(text=replies.write_in_chinese())
+        if general_replies.not_in_chinese(tracker.latest_message.get("text") or ""):
+            dispatcher.utter_message(text=general_replies.write_in_chinese())
         elif going_on:
-            dispatcher.utter_message(text=replies.NOT_UNDERSTOOD_GOING_ON)
+            dispatcher.utter_message(text=general_replies.NOT_UNDERSTOOD_GOING_ON)
         else:
             dispatcher.utter_message(response="utter_default")
         return [SlotSet("own_case", going_on)]

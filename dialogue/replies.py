@@ -1,6 +1,7 @@
 """Decision → short Chinese messages for a phone screen: the conclusion first, then the
 article it rests on, then the next steps. No policy logic here: everything said comes
-from the rules engine's decision and knowledge base."""
+from the rules engine's decision and knowledge base. Answers to general questions, not
+to the applicant's case, are :mod:`dialogue.general_replies`."""
 
 from __future__ import annotations
 
@@ -9,9 +10,8 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from bot.nlu.clauses import levels_named
 from bot.nlu.lexicon import SKILL_GRADE, TITLE, TITLE_LEVEL
-from rules_engine import clock, evaluate
+from rules_engine import evaluate
 from rules_engine.explain import UNMET, cite, level_words
-from rules_engine.loader import short_name
 from rules_engine.model import Citation
 from rules_engine.profile import label
 from rules_engine import vocabulary
@@ -183,9 +183,6 @@ def overseas_outside_baise() -> str:
     )
 
 
-NOT_UNDERSTOOD_GOING_ON = "这句话我没太明白；先按您已经告诉我的情况来看。"
-
-
 def their_year(decision: Dict[str, Any]) -> str:
     """“哪年能报？” asked after their answer: the year their own answer gives."""
     shown = _shown_options(decision)
@@ -320,17 +317,6 @@ def profile_summary(profile: Dict[str, Any]) -> str:
     return "\n".join(f"{label(key)}：{value_words(key, value)}" for key, value in profile.items())
 
 
-def faq_messages(answers: List[Dict[str, Any]], region_label: Optional[str] = None) -> List[str]:
-    if not answers:
-        return [f"这个问题文件里没有具体规定，建议咨询当地人社部门或拨打{HOTLINE}。"]
-    prefix = f"（{region_label}）" if region_label else ""
-    return [f"{prefix}{a['text']}（{a['source']}）" for a in answers]
-
-
-def region_label(region: str) -> str:
-    return vocabulary.region_label(region, "rules")
-
-
 def grade_words(grade: str) -> str:
     return f"{grade}（{vocabulary.grade_number(grade)}）"
 
@@ -339,121 +325,6 @@ def still_needed(missing: List[str]) -> str:
     """An undecided answer is a question, never a refusal: what is missing, asked for."""
     facts = "、".join(label(k) for k in missing[:3])
     return f"还不能下结论：还需要知道您的{facts}。请告诉我，我再按文件帮您算。"
-
-
-# ── general questions and questions outside the documents ─────────────────────────
-
-# “工人评不了工程师吧？”: an old belief stated as a question; the answer corrects it first.
-# “工人评不了职称吧”: a belief to correct; not the neutral “能不能评”, “可不可以评”
-MISBELIEF = re.compile(
-    r"评不了|评不上|(?<!能)不能评|(?<!可)不可以评|没法评|不让评|没资格|(?<!能)不能参加职称|只有.{0,8}才能评"
-)
-
-
-def _first_named(text: str, names: Dict[str, str]) -> Optional[Tuple[str, str]]:
-    """The longest of `names` (said → canonical) that occurs in `text`."""
-    for said in sorted(names, key=len, reverse=True):
-        if said in text:
-            return said, names[said]
-    return None
-
-
-def level_lead(text: str) -> Optional[str]:
-    """“助理工程师算哪一级？” / “技师证跟中级职称是一个档次吗？”: what the named title and
-    grade are, from the vocabulary (the correspondence itself comes with its article)."""
-    grades = {
-        a: grade
-        for grade, said in vocabulary.aliases("skill_grades").items()
-        for a in said
-        if not a.endswith("级") or a.startswith(("初", "中", "高"))
-    }
-    titles = {t.name: t.level for t in vocabulary.title_names()}
-    titles.update(
-        {
-            a: level
-            for level, said in vocabulary.aliases("title_levels").items()
-            for a in said
-            if not any(g.startswith(a) for g in grades)
-        }
-    )  # “中级” is also 中级工
-    levels = vocabulary.title_levels()
-    parts = []
-    title = _first_named(text, titles)
-    if title:
-        said, level = title
-        rank = f"第{levels.index(level) + 1}级（共{len(levels)}级）"
-        parts.append(f"{said}是{level}职称，职称的{rank}" if level not in said else f"{said}是职称的{rank}")
-    grade = _first_named(text.replace(title[0], "") if title else text, grades)
-    if grade:
-        parts.append(f"{grade[1]}是技能等级的{vocabulary.grade_number(grade[1])}")
-    if not parts:
-        return None
-    ladders = []
-    if title:
-        ladders.append(f"职称从低到高：{'、'.join(vocabulary.title_levels())}")
-    if grade:
-        ladders.append(f"技能等级从低到高：{'、'.join(grade_words(g) for g in vocabulary.skill_grades())}")
-    opens = _title_it_opens(grade[1]) if grade else _grade_it_opens(title[1]) if title else ""
-    return f"{'；'.join(parts)}（{'；'.join(ladders)}）{opens}。"
-
-
-def _title_it_opens(grade: str) -> str:
-    """“高级技师对应啥职称”: the highest title the grade opens by years under the national
-    text (the local texts give the same years), with how many."""
-    decision = evaluate({"region": "national", "skill_grade": grade, "skill_years": 0})
-    waiting = [o for o in decision["options"] if o["kind"] == "title" and o["status"] == "not_yet"]
-    if not waiting:
-        return ""
-    top = max(waiting, key=lambda o: vocabulary.title_levels().index(o["level"]))
-    years = top["earliest_year"] - clock.today().year
-    return f"；按贯通政策，取得{grade}后满{years}年可申报{top['level']}职称（{sources(top['citations'])}）"
-
-
-def _grade_it_opens(level: str) -> str:
-    """“中级职称对应什么技能等级”: the skill grade the title lets one apply for (national 二（四）)."""
-    decision = evaluate({"region": "national", "title_level": level, "professional_years": 30})
-    skills = [o for o in decision["options"] if o["kind"] == "skill" and o["path"] == "regular"]
-    if not skills:
-        return ""
-    top = max(skills, key=lambda o: vocabulary.skill_grades().index(o["level"]))
-    return f"；按贯通政策，取得{level}职称可申请参加{grade_words(top['level'])}职业技能评价（{sources(top['citations'][:1])}）"
-
-
-# “贯通是什么意思？”: the word explained before the articles that give its content.
-MEANING = re.compile(r"意思|是什么|是啥|指的|指什么|啥叫|什么叫|何谓|怎么理解")
-
-
-def general_messages(intent: str, text: str, answers: List[Dict[str, Any]], label_local: bool = False) -> List[str]:
-    """The general answer: a lead that fits the question, then the documents' words (a
-    local document's rule labelled with its region when the user's region is unknown)."""
-    messages: List[str] = []
-    if intent == "faq_guantong" and MISBELIEF.search(text):
-        messages.append("不是这样的：2020年起，技能人才（工人）也可以评职称。")
-    elif intent == "faq_guantong" and MEANING.search(text):
-        messages.append(
-            "“贯通”就是打通技能人才（走技能等级）和专业技术人才（走职称）两条职业发展通道，" "让两类人才可以互评互通："
-        )
-    if intent == "faq_levels":
-        lead = level_lead(text)
-        if lead:
-            messages.append(lead)
-    for a in answers:
-        doc = a["topic_entry"].split(":")[0]
-        prefix = f"（{region_label(doc)}）" if label_local and doc != "national" else ""
-        messages.append(f"{prefix}{a['text']}（{a['source']}）")
-    return messages or faq_messages([])
-
-
-def ordinary_conditions_note(skill_direction: bool) -> str:
-    """After the 贯通 routes to a level asked as “…要什么条件”: the rest of what an ordinary
-    application asks is set elsewhere, and said so."""
-    ladder = "技能等级晋级（不走贯通）" if skill_direction else "不走贯通的一般职称评审（学历、资历、业绩等）"
-    return f"以上是贯通政策下的条件；{ladder}的条件由各系列、各职业的标准规定，不在这些文件里，请咨询当地人社部门或拨打{HOTLINE}。"
-
-
-def definition_source_note(doc: str) -> str:
-    """After a definition quoted from a local document that is not the user's own."""
-    return f"职称和技能等级的层级各地相同；以上引用的是把层级写得最明白的{short_name(doc)}，其中的地方规定只适用于{region_label(doc)}。"
 
 
 def years_words(years: float) -> str:
@@ -470,39 +341,3 @@ def region_city_needed(place: str) -> str:
         f"“{place}”还不能确定适用哪份文件：百色市有自己的实施细则，{place}其他地市按国家《实施意见》答复，"
         "两者不一样。请告诉我具体是哪个市（县）。"
     )
-
-
-def offer_own_case(profile: Dict[str, Any]) -> str:
-    """After a general answer: the user's own case is one message away."""
-    held = profile.get("skill_grade") or profile.get("title_level")
-    if held:
-        return f"要我按您的情况（{held}）算一下能申报什么吗？"
-    return "想知道您本人能申报什么？告诉我您的技能等级（或职称）、取得几年了、在哪个地区，我按文件帮您算。"
-
-
-def documents() -> str:
-    return "、".join(short_name(doc) for doc in vocabulary.REGIONS)
-
-
-# “I am a senior technician in Baise…”: letters of another script, hardly any Chinese
-_LATIN = re.compile(r"[A-Za-z]")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
-
-
-def not_in_chinese(text: str) -> bool:
-    return len(_LATIN.findall(text)) >= 8 and len(_HAN.findall(text)) < 2
-
-
-def write_in_chinese() -> str:
-    return "目前我只能读懂中文。请用中文说说您的情况，例如：“我在百色，是技师，拿证三年了，能评什么职称？”"
-
-
-def out_of_scope_messages() -> List[str]:
-    """What the documents cover and what they do not, and where to ask instead."""
-    return [
-        f"这个问题超出了我收录的文件范围，我不能给您准确答复。我收录的是{documents()}，"
-        "讲的是高技能人才与专业技术人才的职业发展贯通：技能人才凭技能等级申报职称、专业技术人才参加职业技能评价，"
-        "以及相关的申报时间、地点、材料、费用。",
-        "工勤岗与管理岗之间的转岗、技能等级本身的晋级条件、不走贯通的普通职称评审条件、其他省份的本地细则、"
-        f"社保养老等，这些文件没有规定，请咨询当地人社局或拨打{HOTLINE}人社服务热线。",
-    ]
