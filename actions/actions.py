@@ -121,9 +121,9 @@ class ActionAnswerEligibility(Action):
         asked = replies.levels_asked(text)
         for message in replies.eligibility_messages(decision, region_note=note, intro=intro, asked=asked):
             dispatcher.utter_message(text=message)
-        hint = what_opens.grade_not_told_hint(profile, decision)
-        if hint:
-            dispatcher.utter_message(text=hint)
+        for hint in (what_opens.grade_not_told_hint(profile, decision), what_opens.top_grade_note(profile, decision)):
+            if hint:
+                dispatcher.utter_message(text=hint)
         return [SlotSet("answered", True)]
 
 

@@ -12,7 +12,7 @@ from bot.nlu.lexicon import TITLE, TITLE_LEVEL
 from rules_engine import clock, evaluate, vocabulary
 from rules_engine.loader import short_name
 
-from dialogue.replies import sources
+from dialogue.replies import grade_words, sources
 
 
 def level_asked_not_open(
@@ -51,6 +51,17 @@ def grade_not_told_hint(profile: Dict[str, Any], decision: Dict[str, Any]) -> Op
         if routes
         else None
     )
+
+
+def top_grade_note(profile: Dict[str, Any], decision: Dict[str, Any]) -> Optional[str]:
+    """“高级技师、副高，还能考啥”: the title answer says what is left on that side; the skill
+    side has nothing above the grade they hold, which is said too."""
+    grade = profile.get("skill_grade")
+    if grade != vocabulary.skill_grades()[-1] or not profile.get("title_level") or not decision["options"]:
+        return None
+    if any(o["kind"] == "skill" for o in decision["options"]):
+        return None
+    return f"技能等级最高就是{grade_words(grade)}，您已经取得。"
 
 
 @lru_cache(maxsize=None)

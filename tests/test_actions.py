@@ -934,11 +934,17 @@ def test_an_award_that_changes_nothing_where_they_work_is_said_so():
 
 
 def test_someone_at_the_top_of_both_ladders_is_told_so_not_asked_again():
-    """“高工，已经是高级技师了，还能考啥”: no route leads higher; their facts are not asked again."""
+    """“高工，已经是高级技师了，还能考啥”: 正高级 only by the green channel (a “no” with the
+    region's article), nothing above the grade; their facts are not asked again."""
     profile = {"region": "nei_mongol", "title_level": "副高级", "series": "工程", "skill_grade": "高级技师"}
     msgs, events = run(ActionAnswerEligibility(), outside_form(profile, "还能考啥", "ask_eligibility"))
-    assert "贯通政策里没有更高一级可以申报的" in texts(msgs) and "请告诉我您现在的技能等级" not in texts(msgs)
+    said = texts(msgs)
+    assert "❌ 不能申报正高级职称" in said and "《内蒙古通知》二（四）" in said
+    assert "技能等级最高就是高级技师（一级），您已经取得" in said and "请告诉我您现在的技能等级" not in said
     assert SlotSet("answered", True) in events
+    profile = {**profile, "title_level": "正高级"}
+    msgs, events = run(ActionAnswerEligibility(), outside_form(profile, "还能考啥", "ask_eligibility"))
+    assert "贯通政策里没有更高一级可以申报的" in texts(msgs) and SlotSet("answered", True) in events
 
 
 def test_a_message_not_understood_from_someone_with_facts_goes_on_with_their_case():
