@@ -185,6 +185,32 @@ SOMEONE_ELSE = [  # facts about another person are not the applicant's
         {"skill_grade": "高级工", "skill_grade_year": 2024, "region": "national"},
     ),
     ("我是高级工给我爸问问他是技师", {"skill_grade": "技师"}),  # 他 after the asker's 我: the one asked for
+    # “帮他问”: 他 is the person the message is about; another relative's facts are not theirs
+    (
+        "我师傅在隆林，当技师当了十来年了，他自己不会打字，让我帮他问。",
+        {"region": "baise", "skill_grade": "技师", "skill_years": 10},
+    ),
+    (
+        "我在南宁上班我爸在凌云县茶厂他是技师二零一六年考的帮他问问",
+        {"region": "baise", "skill_grade": "技师", "skill_grade_year": 2016},
+    ),
+    (
+        "我爸退休了我哥没退休帮我哥问他在平果技师一七年考的",
+        {"retired": False, "region": "baise", "skill_grade": "技师", "skill_grade_year": 2017},
+    ),
+    ("我们车间的老刘在准格尔旗 他是高级技师 帮他问问能评啥", {"region": "nei_mongol", "skill_grade": "高级技师"}),
+    ("我老婆是高级工程师她不用问", {}),  # said not to be the one asked about
+    # voice input: a new “我是…” starts a clause, so a negation before it is not about it
+    (
+        "我妈退休了我还没有我是高级工大前年考的在赤峰宁城县",
+        {"skill_grade": "高级工", "skill_grade_year": 2023, "region": "nei_mongol"},
+    ),
+    ("我同学拿了大赛三等奖我没拿我是高级工班毕业的", {"skill_school_class": "高级工班"}),
+    ("来电人反映其父已办理退休手续，原为高级技师", {"retired": True, "skill_grade": "高级技师"}),
+    (
+        "中级工班毕业的 毕业以后回了老家山东",
+        {"skill_school_class": "中级工班", "region": "national", "stayed_in_region": False},
+    ),
     (
         "帮我们单位一个同事问问，她是助理工程师，在重庆",
         {"title_level": "助理级", "series": "工程", "region": "national"},

@@ -241,7 +241,10 @@ _FORMER_PLACE_AFTER = re.compile(
     r"^(市|县|区)?(那边|这边)?(是|算)?(我们|我|俺|咱们?)?的?(老家|户口|户籍|籍贯|出生地|以前待的|原来待的|家(?![具电政属]))"
 )
 _HOME_BEFORE = re.compile(r"(家在|家住|家是|住在|家里在|毕业于|就读于|毕业自)$")
-_FORMER_PLACE = re.compile(r"老家|户口|户籍|籍贯|出生在|出生于|以前在|原来在|之前在|从前在|曾经在|祖籍")
+# (“回了老家山东”: they went back and are there now)
+_FORMER_PLACE = re.compile(
+    r"(?<!回)(?<!回了)(?<!回到)老家|户口|户籍|籍贯|出生在|出生于|以前在|原来在|之前在|从前在|曾经在|祖籍"
+)
 
 
 def _applied_for(before: str, later: str, label: str) -> bool:

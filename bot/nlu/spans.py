@@ -55,6 +55,15 @@ _SPACE_CUT = re.compile(
 )
 
 
+# Voice input has no commas: a new “我是/我在/我自己…” after other words starts a clause
+# (“我妈退休了我还没有我是高级工”: the 没有 is not about the grade), unless it is the
+# condition of a what-if (“要是我是技师”) or what someone said (“他说我是…”).
+_VOICE_CUT = re.compile(
+    r"(?<=[\u4e00-\u9fff])(?<!如果)(?<!要是)(?<!假如)(?<!假设)(?<!假若)(?<!万一)(?<![若说问和跟与])"
+    r"(?=(?:我|俺|本人)(?:是|在|自己|也是|现在是|目前是|今年))"
+)
+
+
 @lru_cache(maxsize=128)
 def _clause_spans(text: str) -> Tuple[Tuple[int, ...], Tuple[int, ...]]:
     starts, ends = [], []
@@ -63,6 +72,7 @@ def _clause_spans(text: str) -> Tuple[Tuple[int, ...], Tuple[int, ...]]:
         [(m.start(), m.end()) for m in PUNCT.finditer(text)]
         + [(m.start(), m.end()) for m in _SPACE_CUT.finditer(text)]
         + [(m.start(), m.start()) for m in _CONTRAST.finditer(text)]
+        + [(m.start(), m.start()) for m in _VOICE_CUT.finditer(text)]
     )
     for cut_start, cut_end in cuts:
         if cut_start > start:

@@ -16,14 +16,15 @@ from bot.nlu.spans import PUNCT, clause_before, clause_bounds
 
 # who a clause is about: the last subject said before the fact wins. Not 他/她: a hotline
 # agent typing into the assist console says "来电人说他是技师" of the applicant.
+_SURNAME = "[王李张刘陈杨赵黄周吴徐孙胡朱林何郭罗梁宋郑谢韩唐冯董程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶余潘杜戴夏钟汪任姜范姚谭廖邹熊陆郝孔崔康毛邱秦史顾侯邵孟龙段汤尹黎常乔贺赖龚]"
 _PERSONS = (
     r"爸爸?|妈妈?|父亲|母亲|老爸|老妈|爱人|老婆|老公|丈夫|妻子|媳妇|儿子|女儿|孩子|同事|朋友|师傅|师父|徒弟|领导|"
     r"同学|亲戚|(?:表|堂)(?:哥|姐|弟|妹)|舅舅|叔叔|姑姑|阿姨|侄子|外甥|女婿|姐夫|妹夫|岳父|公公|邻居|老乡|"
     r"哥哥?|姐姐?|弟弟?|妹妹?|家里人|家人|"
     # people at work; not the titles 主任医师, 主管护师 that begin with the same words
     r"主任(?![医护药技师])|主管(?![医护药技师])|班长|组长|队长|厂长|车间长|老板|经理|工友|师兄|师姐|老师傅|"
-    # called by the surname (“我们单位王工”, “李总”, “张师傅”; not 高工, a title)
-    r"[王李张刘陈杨赵黄周吴徐孙胡朱林何郭罗梁宋郑谢韩唐冯董程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶余潘杜戴夏钟汪任姜范姚谭廖邹熊陆郝孔崔康毛邱秦史顾侯邵孟龙段汤尹黎常乔贺赖龚](?:工|总|师傅)"
+    # called by the surname (“我们单位王工”, “李总”, “张师傅”, “老刘”, “小王”; not 高工, a title)
+    r"" + _SURNAME + r"(?:工|总|师傅)|[老小]" + _SURNAME
 )
 _SUBJECTS = re.compile(
     # the caller's relative or colleague, in a hotline note (“他老婆是高级技师”, “来电人同事…”)
@@ -38,9 +39,17 @@ _SUBJECTS = re.compile(
 )
 # "帮我爸问下，他是高级技师…", "替徒弟咨询": asking for someone, who is the applicant
 # (“帮我们单位一个同事问问”: who they are may come between)
+# (“…让我帮他问”: 他 right after 帮 is the person the message is about)
 _ASKING_FOR = re.compile(
-    r"(帮|替|给|代)[^，。,;；?？]{0,8}?(" + _PERSONS + r")[^，。,;；?？]{0,2}?(问|咨询|查|打听|了解)"
+    r"(?:帮|替|给|代)[^，。,;；?？]{0,8}?(?P<who>" + _PERSONS + r"|(?<=[帮替给代])[他她])[^，。,;；?？]{0,2}?"
+    r"(?:问|咨询|查|打听|了解)"
 )
+# “我老婆是高级工程师她不用问”: the person named is said not to be the one asked about
+_NOT_ASKED_FOR = re.compile(
+    r"[他她](就|也)?(不用|不需要|不必|用不着)(问|管|算|考虑)|不是(帮|替|给|问)[他她]|(不问|不管)[他她]"
+)
+# whose someone is, said before them (“我们车间的”), is not who they are
+_WHOSE = re.compile(r"^(?:我们?|俺们?)的?(?:车间|班组|单位|厂里|公司|队里|科室|部门|学校|医院)?的?")
 # "我想问一下", "我咨询个事": the speaker asking, telling nothing of themself
 _SPEAKER_ASKS = re.compile(r"^(就|也|还)?(想|要|来|再)?(问|咨询|了解|打听|请教|想知道|请问)")
 
@@ -55,7 +64,7 @@ _TEACHER_AFTER = re.compile(r"^(一手|手把手)?(带出来|带出|带的|带�
 _ASKER_AFTER = re.compile(r"^[^，。,;；?？他她工师级]{0,4}?(?=帮|替|给|代)")
 
 
-def _last_subject(span: str) -> Optional[str]:
+def _last_subject(span: str) -> Optional["re.Match[str]"]:
     last = None
     for m in _SUBJECTS.finditer(span):
         if m.lastgroup in ("person", "theirs") and _OBJECT_BEFORE.search(span[: m.start()]):
@@ -66,10 +75,10 @@ def _last_subject(span: str) -> Optional[str]:
         if asker and _ASKING_FOR.match(span[m.end() + asker.end() :]):
             continue  # “我帮我老公问一下他是高级工…”: the asker, not the subject of what follows
         last = m
-    return last.lastgroup if last is not None else None
+    return last
 
 
-def _subject(text: str, pos: int) -> Optional[str]:
+def _subject(text: str, pos: int) -> Optional["re.Match[str]"]:
     """'self', 'person' (我爸, 同事), 'people' (工人, 别人) or None: who the clause is about.
     A clause without a subject goes on about the person of the clauses before it in the same
     sentence ("我们主任是高级技师，还是全国技术能手"); 'people' and 'self' are not carried
@@ -80,7 +89,11 @@ def _subject(text: str, pos: int) -> Optional[str]:
     cs, _ = clause_bounds(text, pos)
     sentence_start = max(text.rfind(stop, 0, cs) for stop in "。？！?!\n") + 1
     before = _last_subject(text[sentence_start:cs])
-    return before if before in ("person", "theirs") else None
+    return before if before is not None and before.lastgroup in ("person", "theirs") else None
+
+
+def _who(word: str) -> str:
+    return _WHOSE.sub("", word)
 
 
 @lru_cache(maxsize=128)
@@ -100,10 +113,17 @@ def about_someone_else(text: str, pos: int) -> bool:
     """Not the applicant's fact. Someone the message asks for is the applicant ("帮我爸问下，
     他是技师"; "我老公是技师，在包头，能评什么" where the speaker tells nothing of themself);
     then the speaker's own words are not ("我自己是工程师，想帮徒弟问问，他高级工三年")."""
-    subject = _subject(text, pos)
-    if _ASKING_FOR.search(text):
+    found = _subject(text, pos)
+    subject = found.lastgroup if found is not None else None
+    asking = _ASKING_FOR.search(text)
+    if asking:
+        asked_for = asking.group("who")
+        if subject == "person" and asked_for not in ("他", "她") and _who(found.group(0)) != _who(asked_for):
+            return True  # “我爸退休了我哥没退休 帮我哥问…”: the father's facts are not the brother's
         return subject == "self" and not _pronoun_after_self(clause_before(text, pos))
     if subject in ("people", "theirs"):
+        return True
+    if subject == "person" and _NOT_ASKED_FOR.search(text):
         return True
     return subject == "person" and (_speaker_tells_own_facts(text) or _own_level_before_anyone(text))
 

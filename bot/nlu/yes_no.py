@@ -51,7 +51,7 @@ def _retired(text: str) -> List[Fact]:
         s, e = m.span()
         if re.match(
             r"(金|工资|费|待遇|手续|后|以后|之后|人员的|证|年龄(限制|的|是|多|怎么|规定)|政策|规定)", text[e : e + 4]
-        ) and not re.search(r"(办了|办完|办好|已经办|已办)$", text[max(0, s - 4) : s]):
+        ) and not re.search(r"(办了|办完|办好|已经办|已办|办理了?|办过)$", text[max(0, s - 4) : s]):
             continue  # 退休金, "退休后还能评吗", "退休年龄限制": not the caller's status
         cs, ce = clause_bounds(text, s)
         before, after = text[cs:s], text[e:ce]
