@@ -207,6 +207,25 @@ SOMEONE_ELSE = [  # facts about another person are not the applicant's
     ),
     ("我同学拿了大赛三等奖我没拿我是高级工班毕业的", {"skill_school_class": "高级工班"}),
     ("来电人反映其父已办理退休手续，原为高级技师", {"retired": True, "skill_grade": "高级技师"}),
+    # a self-correction in one breath: what is said after it is meant
+    (
+        "我技师啊不是是高级技师一六年考的在鄂尔多斯",
+        {"skill_grade": "高级技师", "skill_grade_year": 2016, "region": "nei_mongol"},
+    ),
+    ("我拿证三年哦不对四年了是技师在乌海", {"skill_years": 4, "skill_grade": "技师", "region": "nei_mongol"}),
+    (
+        "我是一七年的高级技师不对是一八年在通辽",
+        {"skill_grade": "高级技师", "skill_grade_year": 2018, "region": "nei_mongol"},
+    ),
+    ("技师三年对不对", {"skill_grade": "技师", "skill_years": 3}),  # 对不对 asks, corrects nothing
+    # durations as people say them after the grade
+    ("我高级工考下来五年了", {"skill_grade": "高级工", "skill_years": 5}),
+    ("我是技师考了以后又干了六年", {"skill_grade": "技师", "skill_years": 6}),
+    ("我是电焊工拿了三级证以后又干了三年多在赤峰", {"skill_grade": "高级工", "skill_years": 3, "region": "nei_mongol"}),
+    ("拿证以后再干三年能评吗", {}),
+    # two digits said one by one are a year; neighbours may be a count
+    ("是一八年", {"skill_grade_year": 2018}),
+    ("技师干了七八年", {"skill_grade": "技师", "skill_years": 7}),
     (
         "中级工班毕业的 毕业以后回了老家山东",
         {"skill_school_class": "中级工班", "region": "national", "stayed_in_region": False},

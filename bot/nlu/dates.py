@@ -65,7 +65,8 @@ def num_out(x: float) -> Any:
 
 
 _DURATION = re.compile(
-    r"(?P<num>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百几来]+)"
+    # (a count begins with a digit: “考下来五年了” is not “来五”)
+    r"(?P<num>\d+(?:\.\d+)?|[零〇一二两三四五六七八九十百几][零〇一二两三四五六七八九十百几来]*)"
     r"(?P<more1>多)?[ \t\u3000]?(?P<unit>个多月|个半月|个月|年)(?P<half>半)?(?P<more2>多)?"
     r"|(?P<halfyear>半年)"
 )
@@ -79,7 +80,8 @@ _DUR_SKIP_AFTER = re.compile(r"^(内|以内|之内|以上|以后|后|之后|期�
 # "干了六年", "从事技术工作八年": years of work, whatever fact is said next
 _WORKED = re.compile(r"(干|做|工作|从事[^，。,;；]{0,6}|当|拿证|拿了证)(了|满|足)?$")
 # time to come, not the record (the facts a duration may be said with: bot.nlu.time_anchors)
-_DUR_SKIP_CLAUSE = re.compile(r"年龄|(?<!毕业)以后|(?<!毕业)之后|再过|还有")  # not "毕业以后": that is the past
+# (not "毕业以后", nor "考了以后又干了六年": those are the past)
+_DUR_SKIP_CLAUSE = re.compile(r"年龄|(?<!毕业)(?:以后|之后)(?!(?:又|一直|就|还|也)?(?:干|做|工作|从事)了)|再过|还有")
 
 _CHINESE_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
 _REL_YEAR = {
@@ -102,6 +104,10 @@ _CAL_YEAR = re.compile(
     # "09年大专毕业", "05年技校毕业的": the school said between the year and 毕业
     r"|(中专|大专|本科|技校|职高|中技|高职|大学|研究生|硕士|博士)毕业|那次|那回|那会|申报|也被|又被))"
     r"|(?P<rel>大前年|前年|去年|(?<![评考拿升当干])上一年|今年|明年|大后年|后年)"  # not “评上一年半”
+    # “是一八年在通辽”, “零五年”: two digits said one by one are a year whatever follows —
+    # except neighbours (“五六年”, “二三年”), which may be a count of years
+    r"|(?P<y2h>(?<![零〇一二三四五六七八九十两])(?!一二|二三|三四|四五|五六|六七|七八|八九)[零〇一二三四五六七八九]{2})年"
+    r"(?![级代多半])"
 )
 _PAST_EVENT = re.compile(
     r"拿|考的|考了|考过|考上|考到|考下|取得|获得|获|评上|评的|评了|下证|发证|发的|刚考|刚拿|毕业|造假|作假|弄虚|的证|通过|到手|聘"
@@ -314,8 +320,8 @@ def calendar_years(
             if v is None:
                 continue
             year = int(v)
-        elif m.group("y2"):
-            two = m.group("y2")  # "19年拿的", "一九年考的"
+        elif m.group("y2") or m.group("y2h"):
+            two = m.group("y2") or m.group("y2h")  # "19年拿的", "一九年考的", "是一八年"
             yy = int(two) if two.isdigit() else int("".join(str(_CHINESE_DIGITS[c]) for c in two))
             before = text[max(0, s - 3) : s]
             if re.search(r"(了|干|做|工作|满|近)$", before):

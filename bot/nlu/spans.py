@@ -64,6 +64,10 @@ _VOICE_CUT = re.compile(
 )
 
 
+# “拿证三年哦不对四年了”: a self-correction cuts like a comma (voice input has none)
+_CORRECTION_CUT = re.compile(r"(?:哦|噢|啊|呃)?(?:(?<!对)不对|说错了|搞错了)")
+
+
 @lru_cache(maxsize=128)
 def _clause_spans(text: str) -> Tuple[Tuple[int, ...], Tuple[int, ...]]:
     starts, ends = [], []
@@ -73,6 +77,7 @@ def _clause_spans(text: str) -> Tuple[Tuple[int, ...], Tuple[int, ...]]:
         + [(m.start(), m.end()) for m in _SPACE_CUT.finditer(text)]
         + [(m.start(), m.start()) for m in _CONTRAST.finditer(text)]
         + [(m.start(), m.start()) for m in _VOICE_CUT.finditer(text)]
+        + [(m.start(), m.end()) for m in _CORRECTION_CUT.finditer(text)]
     )
     for cut_start, cut_end in cuts:
         if cut_start > start:
@@ -102,7 +107,9 @@ def clause_before(text: str, pos: int) -> str:
 _NOT_NEGATING = re.compile(
     r"不过|要不然|不然|要不|不是很|不太|不少|不管|不论|无论|不仅|不但|不光|不只|不久|不错|不一定|"
     r"不知道|不清楚|不记得|不确定|不如|差不多|不用|不必|不好意思|了不起|不断|不得不|"
-    r"(.)[不没]\1"
+    r"(.)[不没]\1|"
+    # “我技师啊不是是高级技师”: a self-correction, the word after it is what is meant
+    r"不是(?=[，, ]?(?:是|而是))|不对"
 )  # A-not-A questions: 是不是, 有没有, 能不能, 可不可(以), 算不算
 _NEG = r"(没有|没|未|无|不|从没|从来没|从未|并未|并没有|还没|还没有|尚未|不是|不曾|非|别|冇|唔)"  # 冇, 唔: Cantonese
 
