@@ -218,6 +218,9 @@ SOMEONE_ELSE = [  # facts about another person are not the applicant's
         {"skill_grade": "高级技师", "skill_grade_year": 2018, "region": "nei_mongol"},
     ),
     ("技师三年对不对", {"skill_grade": "技师", "skill_years": 3}),  # 对不对 asks, corrects nothing
+    # a correction said first corrects an earlier message: both grades are weighed as always
+    ("说错了，技师是前年考的，2021年考的是高级工", {"skill_grade": "技师", "skill_grade_year": 2024}),
+    ("我是技师，说错了，是高级工", {"skill_grade": "高级工"}),
     # durations as people say them after the grade
     ("我高级工考下来五年了", {"skill_grade": "高级工", "skill_years": 5}),
     ("我是技师考了以后又干了六年", {"skill_grade": "技师", "skill_years": 6}),

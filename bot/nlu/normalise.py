@@ -221,15 +221,25 @@ def _time_of_the_chosen_level(text, facts, chosen, role, level_key, time_keys) -
 
 
 def _choose(facts: List[Fact], corrected: bool, text: str = "") -> List[Fact]:
+    """One fact per key. A correction word between two facts of a key keeps the later
+    (“技师，不对，高级工”); one said before both (“说错了，技师是前年考的，2021年考的是高级工”)
+    corrects an earlier message, and the two are weighed as in any message."""
     chosen: Dict[Tuple[str, Optional[str]], Fact] = {}
     awards: Dict[Tuple[Any, Optional[str]], Fact] = {}
+    marks = [m.start() for m in CORRECTION.finditer(text)] if corrected else []
+    first = min((f.start for f in facts), default=0)
+    corrects_within = any(at > first for at in marks)  # else only an earlier message is corrected
+
+    def correction_between(old: Fact, new: Fact) -> bool:
+        return any(old.start < at <= new.start for at in marks)
+
     for f in sorted(facts, key=lambda f: f.start):
         if f.entity == "awards":
             awards.setdefault((f.value, f.role), f)
             continue
         key = (f.entity, f.role)
         old = chosen.get(key)
-        if old is None or corrected:
+        if old is None or correction_between(old, f):
             chosen[key] = f
         elif f.entity == "fraud_year":  # findings listed with their years: the bar runs from the latest
             if f.value > old.value:
@@ -244,7 +254,7 @@ def _choose(facts: List[Fact], corrected: bool, text: str = "") -> List[Fact]:
                 chosen[key] = f
     for role in {r for _, r in chosen}:
         for level_key, time_keys in _TIMES_OF_LEVEL.items():
-            if not corrected:  # a correction keeps what was said last
+            if not corrects_within:  # a correction keeps what was said last
                 _time_of_the_chosen_level(text, facts, chosen, role, level_key, time_keys)
         if ("skill_grade_year", role) in chosen and ("skill_years", role) in chosen:
             # "干了二十多年电焊，高级工证是2010年考的": the grade's own year, not the years of work
