@@ -200,6 +200,10 @@ SOMEONE_ELSE = [  # facts about another person are not the applicant's
     ),
     ("我们车间的老刘在准格尔旗 他是高级技师 帮他问问能评啥", {"region": "nei_mongol", "skill_grade": "高级技师"}),
     ("我老婆是高级工程师她不用问", {}),  # said not to be the one asked about
+    # the fact first, then whose it is
+    ("工程师是我老婆，我是技师", {"skill_grade": "技师"}),
+    ("被立案的是我同事，我自己没事", {}),
+    ("高级工是我师傅带出来的", {"skill_grade": "高级工"}),
     # voice input: a new “我是…” starts a clause, so a negation before it is not about it
     (
         "我妈退休了我还没有我是高级工大前年考的在赤峰宁城县",

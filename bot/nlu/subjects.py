@@ -48,6 +48,10 @@ _ASKING_FOR = re.compile(
 _NOT_ASKED_FOR = re.compile(
     r"[他她](就|也)?(不用|不需要|不必|用不着)(问|管|算|考虑)|不是(帮|替|给|问)[他她]|(不问|不管)[他她]"
 )
+# “工程师是我老婆”, “被立案的是我同事，我自己没事”: the fact said first, then whose it is
+_OF_PERSON_AFTER = re.compile(
+    r"[^，。,;；?？]{0,8}?(?:是|就是|都是|说的是)(?:我|俺)们?的?(?:" + _PERSONS + r")(?!一手|手把手|带|教|培养)"
+)
 # whose someone is, said before them (“我们车间的”), is not who they are
 _WHOSE = re.compile(r"^(?:我们?|俺们?)的?(?:车间|班组|单位|厂里|公司|队里|科室|部门|学校|医院)?的?")
 # "我想问一下", "我咨询个事": the speaker asking, telling nothing of themself
@@ -113,6 +117,8 @@ def about_someone_else(text: str, pos: int) -> bool:
     """Not the applicant's fact. Someone the message asks for is the applicant ("帮我爸问下，
     他是技师"; "我老公是技师，在包头，能评什么" where the speaker tells nothing of themself);
     then the speaker's own words are not ("我自己是工程师，想帮徒弟问问，他高级工三年")."""
+    if _OF_PERSON_AFTER.match(text, pos) and not _ASKING_FOR.search(text):
+        return True
     found = _subject(text, pos)
     subject = found.lastgroup if found is not None else None
     asking = _ASKING_FOR.search(text)
