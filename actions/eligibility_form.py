@@ -434,6 +434,14 @@ class ValidateEligibilityForm(FormValidationAction):
             return {"assessment_ok": False}
         return {"assessment_ok": value}
 
+    async def validate_graduation_year(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
+        """“博士毕业三年了”, told after “引进的海外高层次紧缺人才”: for an overseas hire the
+        professional years count from the degree (CONTRACT §3), so they are not asked again."""
+        out: Dict[Text, Any] = {"graduation_year": value}
+        if tracker.get_slot("overseas_talent") is True and tracker.get_slot("professional_years") is None and value:
+            out["professional_years"] = max(0, clock.current_year() - int(value))
+        return out
+
     async def validate_fraud_count(self, value, dispatcher, tracker, domain) -> Dict[Text, Any]:
         return findings_added(tracker) or {"fraud_count": value}
 

@@ -1252,3 +1252,18 @@ def test_an_overseas_hire_outside_baise_is_told_the_direct_route_is_baises():
     profile = {"region": "national", "overseas_talent": True, "degree": "博士", "professional_years": 4}
     out = "\n".join(neither_grade_nor_title(profile, evaluate(profile)))
     assert "《百色市实施细则》第十七条（二）" in out and "只适用于百色市" in out and "二（四）" in out
+
+
+def test_an_overseas_hire_s_years_since_the_degree_are_their_professional_years():
+    """“引进的海外高层次紧缺人才” then “博士毕业三年了”: professional years count from the
+    degree (CONTRACT §3), not asked again; for anyone else a graduation year is only that."""
+    form = ValidateEligibilityForm()
+    out = asyncio.run(
+        form.validate_graduation_year(2023, CollectingDispatcher(), tracker({"overseas_talent": True}), {})
+    )
+    assert out == {"graduation_year": 2023, "professional_years": 3}
+    out = asyncio.run(form.validate_graduation_year(2023, CollectingDispatcher(), tracker({}), {}))
+    assert out == {"graduation_year": 2023}
+    slots = {"overseas_talent": True, "professional_years": 5}
+    out = asyncio.run(form.validate_graduation_year(2023, CollectingDispatcher(), tracker(slots), {}))
+    assert out == {"graduation_year": 2023}

@@ -201,6 +201,10 @@ SOMEONE_ELSE = [  # facts about another person are not the applicant's
     ),
     ("我们车间的老刘在准格尔旗 他是高级技师 帮他问问能评啥", {"region": "nei_mongol", "skill_grade": "高级技师"}),
     ("我老婆是高级工程师她不用问", {}),  # said not to be the one asked about
+    (
+        "我爸让我帮他问的其实是我自己的事我是高级工二零二一年考的在靖西",
+        {"skill_grade": "高级工", "skill_grade_year": 2021, "region": "baise"},
+    ),
     # the fact first, then whose it is
     ("工程师是我老婆，我是技师", {"skill_grade": "技师"}),
     ("被立案的是我同事，我自己没事", {}),

@@ -52,6 +52,8 @@ _NOT_ASKED_FOR = re.compile(
 _OF_PERSON_AFTER = re.compile(
     r"[^，。,;；?？]{0,8}?(?:是|就是|都是|说的是)(?:我|俺)们?的?(?:" + _PERSONS + r")(?!一手|手把手|带|教|培养)"
 )
+# “我爸让我帮他问的，其实是我自己的事”: the asking was a pretext
+_OWN_AFTER_ALL = re.compile(r"(其实|实际上|其实就)是(我|俺)自己的事|(其实|实际上)是(问|替|帮)(我|俺)自己")
 # whose someone is, said before them (“我们车间的”), is not who they are
 _WHOSE = re.compile(r"^(?:我们?|俺们?)的?(?:车间|班组|单位|厂里|公司|队里|科室|部门|学校|医院)?的?")
 # "我想问一下", "我咨询个事": the speaker asking, telling nothing of themself
@@ -117,11 +119,11 @@ def about_someone_else(text: str, pos: int) -> bool:
     """Not the applicant's fact. Someone the message asks for is the applicant ("帮我爸问下，
     他是技师"; "我老公是技师，在包头，能评什么" where the speaker tells nothing of themself);
     then the speaker's own words are not ("我自己是工程师，想帮徒弟问问，他高级工三年")."""
-    if _OF_PERSON_AFTER.match(text, pos) and not _ASKING_FOR.search(text):
+    asking = None if _OWN_AFTER_ALL.search(text) else _ASKING_FOR.search(text)
+    if _OF_PERSON_AFTER.match(text, pos) and not asking:
         return True
     found = _subject(text, pos)
     subject = found.lastgroup if found is not None else None
-    asking = _ASKING_FOR.search(text)
     if asking:
         asked_for = asking.group("who")
         if subject == "person" and asked_for not in ("他", "她") and _who(found.group(0)) != _who(asked_for):
