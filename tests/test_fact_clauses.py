@@ -235,6 +235,7 @@ SOMEONE_ELSE = [  # facts about another person are not the applicant's
     ("我是技师考了以后又干了六年", {"skill_grade": "技师", "skill_years": 6}),
     ("我是电焊工拿了三级证以后又干了三年多在赤峰", {"skill_grade": "高级工", "skill_years": 3, "region": "nei_mongol"}),
     ("拿证以后再干三年能评吗", {}),
+    ("我考核没给合格", {"assessment_ok": False}),  # 没 a word before 合格
     # two digits said one by one are a year; neighbours may be a count
     ("是一八年", {"skill_grade_year": 2018}),
     ("技师干了七八年", {"skill_grade": "技师", "skill_years": 7}),

@@ -33,7 +33,10 @@ def _assessment(text: str) -> List[Fact]:
         if word in ("不称职", "不合格", "没合格", "基本称职", "没及格", "不及格", "唔合格", "冇合格", "唔及格"):
             value = ends_negated(before, 3)  # "没有不合格" → ok
         else:
-            value = not re.search(r"(没有|没|未|不|还没)(都)?$", mask_non_negating(before))
+            # “没合格”, “没都合格”, “没给合格”, “没评上合格”: negated a word or two before
+            value = not re.search(r"(没有|没|未|不|还没)(都)?$", mask_non_negating(before)) and not ends_negated(
+                before, 2
+            )
         facts.append(Fact("assessment_ok", value, s, e))
     for m in re.finditer(r"考核(没过|没通过|都过了|都通过|通过了|都过|过了)", text):
         s = m.start() + 2
