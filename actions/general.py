@@ -48,6 +48,8 @@ SKILL_DIRECTION = re.compile(r"考.{0,4}(技能|技师|高级工|等级|证)|技
 SKILL_LADDER_ITSELF = re.compile(r"(升|考|晋升|晋级|评|到)(个)?(中级工|高级工|技师|高级技师)")
 TITLE_WORDS = re.compile(r"职称|工程师|助理|中级(?!工)|副高|正高|高工|农艺师|馆员|讲师|教师|评审")
 GENERAL_INTENTS = (*DEFINITIONS, *REGIONAL)
+# “退休的人还能评职称吗”: the retirement bar (百色 第七条（四）; elsewhere 二（二）1's 现工作岗位)
+RETIREMENT = re.compile(r"退休|退下来|退了休|到龄|退休年龄")
 # “弄虚作假被查出来多久不能评” is a discipline question about the fraud bar in particular.
 FRAUD = re.compile(r"造假|弄虚作假|伪造|剽窃|骗取")
 MAX_ANSWERS = 3
@@ -301,13 +303,14 @@ def general_answer_messages(intent: str, text: str, profile: Dict[str, Any]) -> 
     """The general answer to `text`: definitions from every document, the rest from the
     documents in force in the profile's region (each local rule labelled when none is known)."""
     topics: Tuple[str, ...] = ()
-    if intent in REGIONAL:
+    retirement = intent in ("faq_discipline", "faq_guantong") and bool(RETIREMENT.search(text))
+    if intent in REGIONAL or retirement:
         region = profile.get("region")
-        topics = _regional_topics(intent, text, profile)
+        topics = ("retirement",) if retirement else _regional_topics(intent, text, profile)
         answers = knowledge_answers(topics, region)
     else:
         region, answers = None, knowledge_answers(DEFINITIONS.get(intent, DEFINITIONS["faq_guantong"]), None)
-    label_local = intent in REGIONAL and not region
+    label_local = (intent in REGIONAL or retirement) and not region
     messages = general_replies.general_messages(intent, text, answers[:MAX_ANSWERS], label_local)
     elsewhere = _definition_from_elsewhere(answers[:MAX_ANSWERS], profile.get("region"))
     if intent in DEFINITIONS and elsewhere:
