@@ -4,7 +4,14 @@ from rasa.shared.nlu.training_data.message import Message
 
 import pytest
 
-from bot.nlu.facts_first import conditions_of_a_title, facts_first, own_case_question, supposed_own_case, topics_tied
+from bot.nlu.facts_first import (
+    award_holders_in_general,
+    conditions_of_a_title,
+    facts_first,
+    own_case_question,
+    supposed_own_case,
+    topics_tied,
+)
 
 FACT = {"entity": "skill_grade", "value": "技师", "start": 3, "end": 5, "extractor": "ProfileFactExtractor"}
 
@@ -227,3 +234,23 @@ def test_an_out_of_scope_reading_of_a_statement_with_facts_is_the_facts():
     m.set("text", "我是技师，想从工勤岗转到管理岗")  # a wish outside them too
     facts_first(m)
     assert m.get("intent")["name"] == "out_of_scope"
+
+
+@pytest.mark.parametrize(
+    "text,entities,after",
+    [
+        ("就是那个世界技能大赛拿了牌的在百色可以评什么职称", [], "faq_green_channel"),
+        ("获得全国技术能手的人能评什么职称", [], "faq_green_channel"),
+        ("享受国务院特殊津贴的能评正高不", [], "faq_green_channel"),
+        # the user's own award, or a level of theirs: their case
+        ("我拿了全国技术能手能评什么", [dict(FACT, entity="awards", value=["全国技术能手"])], "ask_eligibility"),
+        ("我是技师，拿过大赛奖的能评啥", [FACT], "ask_eligibility"),
+        ("我在百色能评什么", [], "ask_eligibility"),
+    ],
+)
+def test_a_question_about_award_holders_in_general_is_the_green_channel(text, entities, after):
+    m = Message(data={"text": text})
+    m.set("intent", {"name": "ask_eligibility", "confidence": 0.7})
+    m.set("entities", entities)
+    award_holders_in_general(m)
+    assert m.get("intent")["name"] == after

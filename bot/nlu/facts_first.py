@@ -164,6 +164,30 @@ def supposed_own_case(message: Message) -> bool:
 
 SUPPOSED_LEVELS = ("skill_grade", "title_level", "awards")
 
+# “世界技能大赛拿了牌的在百色可以评什么职称”, “获得全国技术能手的人能评什么”: award holders
+# in general — the green channel answers it (the normaliser took no award as the user's)
+_AWARD_WORD = r"(?:技术能手|技能大奖|大师工作室|特殊津贴|特贴|世界技能大赛|世赛|技能大赛|大赛|竞赛)"
+AWARD_HOLDERS = re.compile(
+    r"(?:获得|拿了|拿过|得了|得过|获过|享受)[^，。,？?]{0,12}?"
+    + _AWARD_WORD
+    + r"[^，。,？?]{0,4}?的(?:人|选手|人员)?(?!证)"
+    r"|" + _AWARD_WORD + r"[^，。,？?]{0,6}?(?:拿了|拿过|获得|得了|得过)[^，。,？?]{0,3}?的(?:人|选手|人员)?(?!证)"
+)
+
+
+def award_holders_in_general(message: Message) -> bool:
+    """An own-case question about award holders in general, with no level or award of the
+    user's in it: the green channel is the answer (not the form's grade question)."""
+    if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) != "ask_eligibility":
+        return False
+    entities = [e for e in message.get(ENTITIES) or [] if e.get("extractor") == FACT_EXTRACTOR]
+    if any(e.get("entity") in SUPPOSED_LEVELS for e in entities):
+        return False
+    if not AWARD_HOLDERS.search(message.get("text") or ""):
+        return False
+    message.set(INTENT, {INTENT_NAME_KEY: "faq_green_channel", "confidence": 1.0}, add_to_output=True)
+    return True
+
 
 def facts_first(message: Message) -> None:
     intent = message.get(INTENT) or {}
@@ -203,7 +227,7 @@ class FactsBeforeSmallTalk(GraphComponent):
         for message in messages:
             if ONE_PER_YEAR.search(message.get("text") or ""):
                 message.set(INTENT, {INTENT_NAME_KEY: "faq_discipline", "confidence": 1.0}, add_to_output=True)
-            elif supposed_own_case(message):
+            elif supposed_own_case(message) or award_holders_in_general(message):
                 continue
             elif not own_case_question(message) and not topics_tied(message) and not conditions_of_a_title(message):
                 facts_first(message)
