@@ -20,6 +20,7 @@ from rules_engine.knowledge import answer_education_equivalent
 from bot.nlu.clauses import WHY_NOT
 from dialogue import general_replies, junior_title, replies, what_opens
 from dialogue.questions import OPENING
+from .whose_case import OWN_PROFILE, switch_case
 from .general import (
     GENERAL_INTENTS,
     ActionAnswerGeneral,
@@ -87,6 +88,10 @@ class ActionAnswerEligibility(Action):
         return "action_answer_eligibility"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
+        switched = switch_case(tracker)
+        return switched + await self._answer(dispatcher, tracker)
+
+    async def _answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
         profile = current_profile(tracker)
         decision = evaluate(profile)
         declined = tracker.get_slot("declined_slots") or []
@@ -119,6 +124,8 @@ class ActionAnswerEligibility(Action):
         intro = what_opens.level_asked_not_open(text, decision, profile.get("title_level"), profile.get("awards"))
         replies.steps_on_the_level_asked(text, decision)
         asked = replies.levels_asked(text)
+        if tracker.get_slot(OWN_PROFILE):  # answering for the person they ask about
+            intro = replies.OTHER_PERSON_LEAD + (intro or "")
         for message in replies.eligibility_messages(decision, region_note=note, intro=intro, asked=asked):
             dispatcher.utter_message(text=message)
         for hint in (what_opens.grade_not_told_hint(profile, decision), what_opens.top_grade_note(profile, decision)):

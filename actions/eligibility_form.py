@@ -28,6 +28,7 @@ from .actions import (
     current_profile,
     direction_of,
 )
+from .whose_case import switch_case
 from .general import (
     GENERAL_INTENTS,
     REGIONAL,
@@ -132,6 +133,7 @@ class ValidateEligibilityForm(FormValidationAction):
         """A question asked in the middle of the form that also states a fact (“我是技师，
         评中级要交多少钱？”) is answered here: the fact fills its slot, so the form goes on
         instead of stepping aside for the question's rule, and the answer would be lost."""
+        switched = switch_case(tracker)  # “我老婆也是技师…她能评吗”: the user's own facts put aside
         question = _question_asked_in_form(tracker)
         declined_before = tracker.get_slot("declined_slots")
         requested = tracker.get_slot("requested_slot")
@@ -155,7 +157,11 @@ class ValidateEligibilityForm(FormValidationAction):
         events = await self.get_validation_events(dispatcher, tracker, domain)
         kept = {e.get("name") for e in events if e.get("event") == "slot"}
         events += [e for e in extracted if e.get("name") not in kept]
-        tracker.add_slots(events)
+        # the case switched (whose_case): the form re-validates the facts it had on activation,
+        # which would set the put-aside (or the other person's) values again
+        overrides = {e["name"] for e in switched}
+        events = [e for e in events if e.get("event") != "slot" or e.get("name") not in overrides]
+        tracker.add_slots(events + switched)
         next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
         if next_slot:
             events.append(next_slot)
@@ -169,7 +175,7 @@ class ValidateEligibilityForm(FormValidationAction):
         events += said_by_graduation
         if question:
             await ANSWERS_INSIDE_FORM[question]().run(dispatcher, tracker, domain)
-        return events
+        return switched + events
 
     async def get_validation_events(self, dispatcher, tracker, domain) -> List[Dict]:
         """Every fact the message set is validated, not only those the form still asks for

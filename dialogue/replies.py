@@ -17,6 +17,8 @@ from rules_engine.profile import label
 from rules_engine import vocabulary
 
 HOTLINE = vocabulary.HOTLINE
+# said before the answer for someone the user asks about (actions/whose_case.py)
+OTHER_PERSON_LEAD = "按您说的这位的情况来看（您自己的情况我记着，说“那我呢”就回到您的情况）："
 MAX_OTHER_OPTIONS = 3
 MAX_STEPS = 4
 ICONS = {"eligible": "✅", "not_yet": "⏳", "undecided": "❓", "ineligible": "❌"}

@@ -1267,3 +1267,35 @@ def test_an_overseas_hire_s_years_since_the_degree_are_their_professional_years(
     slots = {"overseas_talent": True, "professional_years": 5}
     out = asyncio.run(form.validate_graduation_year(2023, CollectingDispatcher(), tracker(slots), {}))
     assert out == {"graduation_year": 2023}
+
+
+def _entity(text, word, name, value):
+    return {"entity": name, "value": value, "start": text.index(word), "end": text.index(word) + len(word)}
+
+
+def test_asking_about_someone_else_puts_the_own_facts_aside_and_brings_them_back():
+    """“我是百色的高级技师，拿证5年” … “我徒弟是高级工，去年拿的证，他能评吗” … “那我自己能评什么”:
+    the apprentice is answered on his own facts (the region kept), then the user on theirs."""
+    own = {"region": "baise", "skill_grade": "高级技师", "skill_years": 5.0}
+    said = "我徒弟是高级工，去年拿的证，他能评吗"
+    entities = [_entity(said, "高级工", "skill_grade", "高级工"), _entity(said, "去年", "skill_grade_year", 2025)]
+    t = _after(own, said, entities, {"skill_grade": "高级工", "skill_grade_year": 2025}, intent="ask_eligibility")
+    msgs, events = run(ActionAnswerEligibility(), t)
+    assert SlotSet("own_profile", own) in events and SlotSet("skill_years", None) in events
+    assert "助理级职称" in texts(msgs) and "2027年" in texts(msgs) and "副高级" not in texts(msgs)
+    # back to the user: their own facts, their own answer
+    slots = {**t.slots}
+    back = tracker(
+        slots, text="那我自己能评什么", intent="ask_eligibility", events=[{"event": "user", "text": "那我自己能评什么"}]
+    )
+    msgs, events = run(ActionAnswerEligibility(), back)
+    assert SlotSet("own_profile", None) in events and SlotSet("skill_grade", "高级技师") in events
+    assert "✅ 可以申报副高级职称" in texts(msgs)
+
+
+def test_a_message_about_someone_else_with_nothing_known_of_the_user_is_just_their_case():
+    said = "我老婆是技师，刚拿证一年，她能评吗"
+    entities = [_entity(said, "技师", "skill_grade", "技师"), _entity(said, "一年", "skill_years", 1)]
+    t = _after({}, said, entities, {"skill_grade": "技师", "skill_years": 1.0}, intent="ask_eligibility")
+    _, events = run(ActionAnswerEligibility(), t)
+    assert not any(e.get("name") == "own_profile" for e in events)

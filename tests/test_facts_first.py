@@ -254,3 +254,11 @@ def test_a_question_about_award_holders_in_general_is_the_green_channel(text, en
     m.set("entities", entities)
     award_holders_in_general(m)
     assert m.get("intent")["name"] == after
+
+
+@pytest.mark.parametrize("text", ["那我呢？", "那我自己能评什么", "好的，那我呢", "我自己呢"])
+def test_back_to_ones_own_case_is_the_eligibility_question(text):
+    """“那我呢” after asking about someone else (actions/whose_case.py brings back their facts)."""
+    m = Message(data={"text": text})
+    m.set("intent", {"name": "what_if", "confidence": 0.6})
+    assert own_case_question(m) and m.get("intent")["name"] == "ask_eligibility"

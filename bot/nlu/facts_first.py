@@ -31,6 +31,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.clauses import LEVEL_CONDITIONS, ONE_PER_YEAR, WHY_NOT, levels_named
 from bot.nlu.lexicon import SKILL_GRADE, TITLE, TITLE_LEVEL
+from bot.nlu.subjects import BACK_TO_SELF
 
 # “调查已经结束了 没事了” read as goodbye, “好的谢谢，我没退休” as thanks: the facts count
 SMALL_TALK = ("greet", "nlu_fallback", "goodbye", "thank")
@@ -88,6 +89,7 @@ def own_case_question(message: Message) -> bool:
         or _level_asked(text)
         or CHECK_REQUESTED.match(text)
         or WHY_NOT.match(text)
+        or BACK_TO_SELF.search(text)  # “那我呢” after asking about someone else
     ):
         return False
     message.set(INTENT, {INTENT_NAME_KEY: "ask_eligibility", "confidence": 1.0}, add_to_output=True)

@@ -155,3 +155,26 @@ def _own_level_before_anyone(text: str) -> bool:
         m.term.label in (SKILL_GRADE, TITLE, TITLE_LEVEL) and m.end <= first.start()
         for m in lexicon_matches(text[: first.start()], None)
     )
+
+
+def whose(text: str, pos: int) -> Optional[str]:
+    """Whose fact the word at ``pos`` is, for the dialogue's bookkeeping of whose case it is
+    on: 'other' (a relative, colleague … the message is about or asks for), 'self' (said
+    with 我/本人), or None (nobody named: the conversation's current person)."""
+    if _OWN_AFTER_ALL.search(text):
+        return "self"
+    found = _subject(text, pos)
+    subject = found.lastgroup if found is not None else None
+    if _ASKING_FOR.search(text):
+        return "self" if subject == "self" and not _pronoun_after_self(clause_before(text, pos)) else "other"
+    if subject in ("person", "theirs"):
+        return "other"
+    return "self" if subject == "self" else None
+
+
+# “那我自己能评什么”, “那我呢”, “说回我自己”: back to the speaker's own case
+BACK_TO_SELF = re.compile(
+    r"^(?:(?:那|那么|好的?|行|嗯|哦)[，, ]?)*(我|俺)(自己|本人)?([？?]?$|呢|的呢|的情况呢?|咋样|怎么样"
+    r"|(能|可以|还能)(评|报|申报|考)(什么|啥|哪个|哪级))"
+    r"|说回(我|俺)|回到(我|俺)|(我|俺)自己的(情况|事)|那(我|俺)本人"
+)

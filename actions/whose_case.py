@@ -1,0 +1,62 @@
+"""Whose case the conversation is on: the user's own, or someone they ask about.
+
+“我是百色的技师，拿证4年” … “我老婆也是技师，刚拿证一年，她能评吗” … “那我呢？”: the
+wife's facts fill the same slots as the user's (the dialogue has one profile), so without
+this the user's own facts were overwritten and “那我呢” got the wife's answer. When a
+message states facts of someone else (bot.nlu.subjects.whose) while the user's own facts
+are known, those are put aside in the slot ``own_profile`` and the other person's case is
+answered on its own (the region is kept: people ask about those near them); “那我自己呢”,
+or facts the user states of themself again, bring them back.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+
+from bot.nlu.subjects import BACK_TO_SELF, whose
+from dialogue.profile_slots import PROFILE_KEYS
+
+from .general import slots_before_this_message
+
+OWN_PROFILE = "own_profile"
+# facts the other person most likely shares with the user (asked in the same place)
+SHARED = ("region", "application_year")
+
+
+def switch_case(tracker: Tracker) -> List[Dict[str, Any]]:
+    """Slot events that put the user's own facts aside, or bring them back; the tracker's
+    slots are updated too, so the calling action decides on the right profile."""
+    text = tracker.latest_message.get("text") or ""
+    stated = [
+        e for e in tracker.latest_message.get("entities", []) if e.get("entity") in PROFILE_KEYS and not e.get("role")
+    ]
+    owners = {whose(text, int(e.get("start") or 0)) for e in stated}
+    saved = tracker.get_slot(OWN_PROFILE)
+    events: List[Dict[str, Any]] = []
+    if stated and owners == {"other"}:
+        own = saved
+        if own is None:
+            before = slots_before_this_message(tracker)
+            own = {k: v for k, v in before.items() if k in PROFILE_KEYS and v not in (None, [])}
+            if own:
+                events.append(SlotSet(OWN_PROFILE, own))
+        set_now = {e["entity"] for e in stated}  # (not the slots the form set again after it)
+        # (again in each action of the turn: the form re-sets what it had on activation)
+        events += [
+            SlotSet(k, None)
+            for k in own or {}
+            if k not in set_now and k not in SHARED and tracker.get_slot(k) not in (None, [])
+        ]
+    elif saved is not None and (BACK_TO_SELF.search(text.strip()) or "self" in owners):
+        told = {e["entity"]: e.get("value") for e in stated} if "self" in owners else {}
+        for key in PROFILE_KEYS:
+            value = told.get(key, saved.get(key))
+            if tracker.get_slot(key) != value:
+                events.append(SlotSet(key, value))
+        events.append(SlotSet(OWN_PROFILE, None))
+    for event in events:
+        tracker.slots[event["name"]] = event["value"]
+    return events
