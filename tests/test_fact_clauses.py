@@ -203,6 +203,13 @@ SOMEONE_ELSE = [  # facts about another person are not the applicant's
     ),
     ("我们车间的老刘在准格尔旗 他是高级技师 帮他问问能评啥", {"region": "nei_mongol", "skill_grade": "高级技师"}),
     ("我老婆是高级工程师她不用问", {}),  # said not to be the one asked about
+    # “我们” is both of them, not the speaker alone; “有个同事” is someone told of
+    (
+        "我们班长是高级技师干了六年，他能评副高不？我们在百色",
+        {"skill_grade": "高级技师", "skill_years": 6, "region": "baise"},
+    ),
+    ("我们车间有个同事是高级技师，还是全国技术能手，他说他能直接评正高", {}),
+    ("我们厂有个师傅叫老王，他高级技师干了六年，帮他问问", {"skill_grade": "高级技师", "skill_years": 6}),
     (
         "我爸让我帮他问的其实是我自己的事我是高级工二零二一年考的在靖西",
         {"skill_grade": "高级工", "skill_grade_year": 2021, "region": "baise"},

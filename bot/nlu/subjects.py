@@ -34,7 +34,11 @@ _SUBJECTS = re.compile(
     r"(?P<person>(?:(?:我们?|俺们?)的?(?:车间|班组|单位|厂里|公司|队里|科室|部门|学校|医院)?的?(?:" + _PERSONS + r"))"
     # … but a bare one is not what someone is (“我是车间主任”, “我是班组长”): 是 one or two characters before
     r"|(?<![是当做])(?<![是当做][^我俺，。])(?<![是当做][^我俺，。][^我俺，。])(?:" + _PERSONS + r"))"
-    r"|(?P<people>别人|人家|有人|有的人|(?:单位|厂里|公司|车间|厂子|队里|局里|站里|院里|学校|那边|这边|我们那|我们这)(?:里)?有(?:个|一个|位|一位)|(?:一线|技术|普通)?工人|(?<![是当做级高中初])技工们?(?!院校|学校)|大学生|技能人才|专技人才)"
+    # “单位有个同事…”, “我们车间有个…”: one particular other person, told of (not asked for)
+    r"|(?P<someone>(?:单位|厂里|公司|车间|厂子|队里|局里|站里|院里|学校|那边|这边|我们那|我们这)(?:里)?有(?:个|一个|位|一位)(?:"
+    + _PERSONS
+    + r")?)"
+    r"|(?P<people>别人|人家|有人|有的人|(?:一线|技术|普通)?工人|(?<![是当做级高中初])技工们?(?!院校|学校)|大学生|技能人才|专技人才)"
     r"|(?P<self>我|本人|俺|自己)"
 )
 # "帮我爸问下，他是高级技师…", "替徒弟咨询": asking for someone, who is the applicant
@@ -73,7 +77,7 @@ _ASKER_AFTER = re.compile(r"^[^，。,;；?？他她工师级]{0,4}?(?=帮|替|�
 def _last_subject(span: str) -> Optional["re.Match[str]"]:
     last = None
     for m in _SUBJECTS.finditer(span):
-        if m.lastgroup in ("person", "theirs") and _OBJECT_BEFORE.search(span[: m.start()]):
+        if m.lastgroup in ("person", "theirs", "someone") and _OBJECT_BEFORE.search(span[: m.start()]):
             continue  # (“帮我爸问下” is read by _ASKING_FOR)
         if m.lastgroup == "person" and _TEACHER_AFTER.match(span[m.end() :]):
             continue
@@ -95,7 +99,7 @@ def _subject(text: str, pos: int) -> Optional["re.Match[str]"]:
     cs, _ = clause_bounds(text, pos)
     sentence_start = max(text.rfind(stop, 0, cs) for stop in "。？！?!\n") + 1
     before = _last_subject(text[sentence_start:cs])
-    return before if before is not None and before.lastgroup in ("person", "theirs") else None
+    return before if before is not None and before.lastgroup in ("person", "theirs", "someone") else None
 
 
 def _who(word: str) -> str:
@@ -106,7 +110,7 @@ def _who(word: str) -> str:
 def _speaker_tells_own_facts(text: str) -> bool:
     """我/本人 said as the subject of something other than asking ("我是技师", "我在包头")."""
     for m in _SUBJECTS.finditer(text):
-        if m.lastgroup == "self":
+        if m.lastgroup == "self" and not text.startswith(("们", "俩"), m.end()):  # (“我们在百色”: both of them)
             # to the next punctuation: “我只是个中级工” is cut at 只是, not told apart from it
             stop = PUNCT.search(text, m.end())
             rest = text[m.end() : stop.start() if stop else len(text)]
@@ -129,7 +133,7 @@ def about_someone_else(text: str, pos: int) -> bool:
         if subject == "person" and asked_for not in ("他", "她") and _who(found.group(0)) != _who(asked_for):
             return True  # “我爸退休了我哥没退休 帮我哥问…”: the father's facts are not the brother's
         return subject == "self" and not _pronoun_after_self(clause_before(text, pos))
-    if subject in ("people", "theirs"):
+    if subject in ("people", "theirs", "someone"):
         return True
     if subject == "person" and _NOT_ASKED_FOR.search(text):
         return True
@@ -167,7 +171,7 @@ def whose(text: str, pos: int) -> Optional[str]:
     subject = found.lastgroup if found is not None else None
     if _ASKING_FOR.search(text):
         return "self" if subject == "self" and not _pronoun_after_self(clause_before(text, pos)) else "other"
-    if subject in ("person", "theirs"):
+    if subject in ("person", "theirs", "someone"):
         return "other"
     return "self" if subject == "self" else None
 
