@@ -25,6 +25,7 @@ from .general import (
     GENERAL_INTENTS,
     ActionAnswerGeneral,
     ActionAnswerOutOfScope,
+    another_finding_said,
     asked_only_this,
     facts_merged_events,
     own_case,
@@ -88,7 +89,7 @@ class ActionAnswerEligibility(Action):
         return "action_answer_eligibility"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
-        switched = switch_case(tracker)
+        switched = switch_case(tracker) + another_finding_said(tracker)
         return switched + await self._answer(dispatcher, tracker)
 
     async def _answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
@@ -146,6 +147,9 @@ class ActionWhatIf(Action):
         return "action_what_if"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
+        finding = another_finding_said(tracker)
+        if finding:  # “之前2021年也有过一次” read as a what-if: a fact, the answer again
+            return finding + await ActionAnswerEligibility()._answer(dispatcher, tracker)
         profile = current_profile(tracker)
         changes = self._conditions(tracker, profile)
         if profile.get("title_level") and set(changes) == {"skill_grade"}:

@@ -31,6 +31,7 @@ from .actions import (
 from .whose_case import switch_case
 from .general import (
     GENERAL_INTENTS,
+    another_finding_said,
     REGIONAL,
     findings_added,
     general_answer_messages,
@@ -133,7 +134,8 @@ class ValidateEligibilityForm(FormValidationAction):
         """A question asked in the middle of the form that also states a fact (“我是技师，
         评中级要交多少钱？”) is answered here: the fact fills its slot, so the form goes on
         instead of stepping aside for the question's rule, and the answer would be lost."""
-        switched = switch_case(tracker)  # “我老婆也是技师…她能评吗”: the user's own facts put aside
+        # “我老婆也是技师…她能评吗”: the user's own facts put aside; “之前2021年也有过一次”
+        switched = switch_case(tracker) + another_finding_said(tracker)
         question = _question_asked_in_form(tracker)
         declined_before = tracker.get_slot("declined_slots")
         requested = tracker.get_slot("requested_slot")

@@ -189,6 +189,35 @@ def findings_added(tracker: Tracker) -> Dict[str, Any]:
     return merge_fraud(slots_before_this_message(tracker), stated, tracker.latest_message.get("text") or "")
 
 
+# “之前2021年也有过一次”, “其实之前还有一次，是2021年”: another time of what was told before
+ANOTHER_TIME = re.compile(
+    r"(也|还|又|另外)(有|有过|出过|出了|查出过?|被查出?过?|犯过|来过)?(一|1)[次回]|还有一[次回]|之前(还|也)有"
+)
+
+
+def another_finding_said(tracker: Tracker) -> List[Dict[str, Any]]:
+    """Slot events when, after a 弄虚作假 finding was told, the message tells “another time”
+    with only a year (“之前2021年也有过一次”): a second finding (百色 第七条（二）: twice bars
+    for life) — the NLU, which reads no fraud word in it, gave the year to the grade. The
+    tracker's slots are updated too."""
+    before = slots_before_this_message(tracker)
+    text = tracker.latest_message.get("text") or ""
+    if not (before.get("fraud_count") or before.get("fraud_year")) or not ANOTHER_TIME.search(text):
+        return []
+    stated = facts_from_entities(tracker.latest_message.get("entities", []))
+    if set(stated) - {"skill_grade_year", "fraud_year", "fraud_count"}:
+        return []  # a level or another fact: not (only) another finding
+    year = stated.get("fraud_year") or stated.get("skill_grade_year")
+    merged = merge_fraud(before, {"fraud_year": year} if year else {"fraud_count": 1}, "也")
+    if not merged:
+        return []
+    merged["skill_grade_year"] = before.get("skill_grade_year")  # the year was the finding's
+    events = [SlotSet(k, v) for k, v in merged.items()]
+    for k, v in merged.items():
+        tracker.slots[k] = v
+    return events
+
+
 def known_before_this_message(tracker: Tracker) -> bool:
     """An own-case fact was set before the latest user message."""
     seen_user = False

@@ -1299,3 +1299,15 @@ def test_a_message_about_someone_else_with_nothing_known_of_the_user_is_just_the
     t = _after({}, said, entities, {"skill_grade": "技师", "skill_years": 1.0}, intent="ask_eligibility")
     _, events = run(ActionAnswerEligibility(), t)
     assert not any(e.get("name") == "own_profile" for e in events)
+
+
+@pytest.mark.parametrize("said", ["之前2021年也有过一次", "其实之前还有一次，是2021年"])
+def test_another_time_told_after_a_fraud_finding_is_a_second_finding(said):
+    """After “2025年被查出申报材料造假”, “之前2021年也有过一次” is a second finding: 百色
+    第七条（二） bars for life (the NLU gave the year to the grade; it read as a what-if)."""
+    before = {"region": "baise", "skill_grade": "技师", "skill_years": 5.0, "fraud_count": 1, "fraud_year": 2025}
+    entities = [_entity(said, "2021", "skill_grade_year", 2021)]
+    t = _after(before, said, entities, {"skill_grade_year": 2021}, intent="what_if")
+    msgs, events = run(ActionWhatIf(), t)
+    assert SlotSet("fraud_count", 2) in events and SlotSet("fraud_year", 2025) in events
+    assert SlotSet("skill_grade_year", None) in events and "终身" in texts(msgs)
