@@ -245,6 +245,15 @@ SOMEONE_ELSE = [  # facts about another person are not the applicant's
     ("我是电焊工拿了三级证以后又干了三年多在赤峰", {"skill_grade": "高级工", "skill_years": 3, "region": "nei_mongol"}),
     ("拿证以后再干三年能评吗", {}),
     ("我考核没给合格", {"assessment_ok": False}),  # 没 a word before 合格
+    # an age past the statutory retirement age is `retired` (CONTRACT §3), papers or not
+    (
+        "我是男的，今年62岁，还在厂里上班没办退休，百色的技师",
+        {"retired": True, "region": "baise", "skill_grade": "技师"},
+    ),
+    ("我是女的，今年57岁了，还没办退休手续，高级技师", {"retired": True, "skill_grade": "高级技师"}),
+    ("我今年45岁，技师", {"skill_grade": "技师"}),
+    ("我老婆今年52岁，技师三年", {"skill_grade": "技师", "skill_years": 3}),
+    ("年满60岁的还能评吗", {}),
     # two digits said one by one are a year; neighbours may be a count
     ("是一八年", {"skill_grade_year": 2018}),
     ("技师干了七八年", {"skill_grade": "技师", "skill_years": 7}),

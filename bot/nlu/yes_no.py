@@ -289,10 +289,31 @@ def _background(text: str) -> List[Fact]:
     return facts
 
 
+# “今年62岁”, “我是女的，今年57了”: an age past the statutory retirement age is `retired`
+# (CONTRACT §3: retired or at statutory age) — docs/interpretations.md #57
+_AGE = re.compile(r"(?<![\d.])(\d{2})\s*(?:岁|周岁)|今年(\d{2})了|([五六七八]十[一二三四五六七八九]?)岁")
+_FEMALE = re.compile(r"女|她|我妈|老婆|媳妇|妻子|爱人|阿姨|大姐|母亲")
+AGE_AT_RETIREMENT = 61  # men: 60 (+ months from 2025); anyone this old has reached it
+AGE_AT_RETIREMENT_WOMEN = 56  # women: 50 or 55 (+ months or years from 2025)
+
+
+def _retired_by_age(text: str) -> List[Fact]:
+    for m in _AGE.finditer(text):
+        age = parse_number(next(g for g in m.groups() if g))
+        if age is None:
+            continue
+        cs, ce = clause_bounds(text, m.start())
+        female = bool(_FEMALE.search(text[max(0, cs - 12) : ce]))
+        if age >= AGE_AT_RETIREMENT or (female and age >= AGE_AT_RETIREMENT_WOMEN):
+            return [Fact("retired", True, m.start(), m.end())]
+    return []
+
+
 def yes_no_facts(text: str, own_case: bool = True) -> List[Fact]:
     """``own_case``: the message tells the asker's own case (bot.nlu.clauses.tells_own_case);
     otherwise a yes/no word in a question is what the question is about."""
-    facts = _assessment(text) + _retired(text)
+    by_age = _retired_by_age(text)
+    facts = _assessment(text) + (by_age or _retired(text))  # (“62岁，还没办退休”: at the age all the same)
     facts += _discipline(text)
     facts += _integrity_and_fraud(text)
     facts += _background(text)
