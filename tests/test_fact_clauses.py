@@ -254,6 +254,13 @@ SOMEONE_ELSE = [  # facts about another person are not the applicant's
     ("我今年45岁，技师", {"skill_grade": "技师"}),
     ("我老婆今年52岁，技师三年", {"skill_grade": "技师", "skill_years": 3}),
     ("年满60岁的还能评吗", {}),
+    # years away from the trade after the grade do not count
+    (
+        "我是百色的高级工，2024年拿的证，但拿证后一直没干这行，今年才回厂里干",
+        {"region": "baise", "skill_grade": "高级工", "skill_years": 0},
+    ),
+    ("技师2018年拿的，中间转行了，前年才回来干", {"skill_grade": "技师", "skill_years": 2}),
+    ("高级工三年，一直没干这行", {"skill_grade": "高级工"}),  # how long since the return: asked
     # two digits said one by one are a year; neighbours may be a count
     ("是一八年", {"skill_grade_year": 2018}),
     ("技师干了七八年", {"skill_grade": "技师", "skill_years": 7}),

@@ -396,3 +396,28 @@ def _year_of(m: "re.Match[str]", today: _dt.date) -> Optional[int]:
 def _two_digit_year(yy: int, today: _dt.date) -> int:
     """“19年” → 2019, “98年” → 1998: the latest such year not after today."""
     return 2000 + yy if yy <= today.year % 100 else 1900 + yy
+
+
+# “拿证后一直没干这行，今年才回厂里干”: years away from the trade do not count
+# (第八条 / 二（二）1: years of 从事技术技能工作 after the grade)
+_BREAK = re.compile(
+    r"(一直|后来|中间|这些年|这几年)?(没|没有|没再)(干|做|从事|搞)(这行|本行|这个工种|本工种|技术|技术工作|这个)|转行了|改行了"
+)
+_BACK = re.compile(
+    r"(?P<when>今年|去年|前年|(?:19|20)\d{2}年)(?:才|又|重新|再)?(?:回|开始|重新)(?:到|来)?(?:厂里|单位|这行|本行|干|做|上班)"
+)
+
+
+def years_after_a_break(text: str, facts: List[Fact], today: _dt.date) -> List[Fact]:
+    """When the message says the trade was left after the grade, the grade's year (or the
+    years since it) is not the years worked: those count from the return, when said — else
+    they are not known (the form asks)."""
+    if not _BREAK.search(text):
+        return facts
+    kept = [f for f in facts if f.entity not in ("skill_years", "skill_grade_year")]
+    back = _BACK.search(text)
+    if back is not None:
+        when = back.group("when")
+        year = today.year + _REL_YEAR[when] if when in _REL_YEAR else int(when[:4])
+        kept.append(Fact("skill_years", max(0, today.year - year), back.start(), back.end()))
+    return kept

@@ -61,6 +61,7 @@ from bot.nlu.dates import (
     durations,
     failures_outside_every_window,
     grade_year_at_graduation,
+    years_after_a_break,
     parse_number,
 )
 from bot.nlu.lexicon import (
@@ -305,6 +306,7 @@ def _extract(text: Any, ruler_entities, today, with_implied) -> List[Dict[str, A
     facts += durations(text, mentions, [(m.start, m.end) for m in mentions] + cal_spans, today, others)
     facts += yes_no
     facts += grade_year_at_graduation(text, mentions, facts)
+    facts = years_after_a_break(text, facts, today)
     facts = [f for f in facts if not about_someone_else(text, f.start)]
     _mark_hypotheticals(text, facts)
     corrected = bool(CORRECTION.search(text))
