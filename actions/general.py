@@ -43,7 +43,7 @@ REGIONAL: Dict[str, Tuple[str, ...]] = {
     "faq_green_channel": ("green_channel",),
 }
 # “工程师几年能考技师？”: years of the other direction (专业技术人才 → 技能等级).
-SKILL_DIRECTION = re.compile(r"考.{0,4}(技能|技师|高级工|等级|证)|技能评价|技能等级评价")
+SKILL_DIRECTION = re.compile(r"考.{0,4}(技能|技师|高级工|等级|证)|技能评价|技能等级(评价|认定|鉴定)|技能鉴定")
 # “高级工怎么升技师 要几年”: the skill ladder's own promotion — not in the documents
 SKILL_LADDER_ITSELF = re.compile(r"(升|考|晋升|晋级|评|到)(个)?(中级工|高级工|技师|高级技师)")
 TITLE_WORDS = re.compile(r"职称|工程师|助理|中级(?!工)|副高|正高|高工|农艺师|馆员|讲师|教师|评审")

@@ -1311,3 +1311,11 @@ def test_another_time_told_after_a_fraud_finding_is_a_second_finding(said):
     msgs, events = run(ActionWhatIf(), t)
     assert SlotSet("fraud_count", 2) in events and SlotSet("fraud_year", 2025) in events
     assert SlotSet("skill_grade_year", None) in events and "终身" in texts(msgs)
+
+
+def test_a_side_question_about_taking_a_skill_grade_is_answered_for_the_skill_side():
+    """“专业技术人员在百色考技能等级要交什么材料”: 第二十一条 (职称证书, 毕业证书, 申请表),
+    not the title application's materials (explore8 R36)."""
+    t = tracker({"region": "baise"}, text="专业技术人员在百色考技能等级要交什么材料", intent="faq_materials")
+    msgs, _ = run(ActionAnswerFaq(), t)
+    assert "第二十一条" in texts(msgs)
