@@ -7,6 +7,7 @@ from typing import Any, Dict, Iterator, List, Optional
 
 from . import articles, clock
 from .explain import cite, window_note
+from .conditions import check
 from .loader import all_layers, rules_for
 from .model import Knowledge
 
@@ -29,7 +30,9 @@ def answer_topic(topic: str, region: str = "national", kind: Optional[str] = Non
         raise KeyError(f"未知的问题类别 {topic!r}；可选：{'、'.join(topics())}")
     # an entry said only to those who told a fact (“您提到受过处分…”) is a next step of their
     # answer, not an answer to a question on the topic
-    entries = [e for e in rules_for(region).knowledge if topic in e.topics and not e.only_if_any]
+    entries = [
+        e for e in rules_for(region).knowledge if topic in e.topics and not e.only_if_any and _in_force_this_year(e)
+    ]
     if kind:
         entries = [e for e in entries if not e.step_for or kind in e.step_for] or entries
     # entries about the topic first, those that also touch it after (“申请要准备啥材料”: the
@@ -38,6 +41,13 @@ def answer_topic(topic: str, region: str = "national", kind: Optional[str] = Non
     local = [e for e in entries if e.doc == region]
     ordered = local + [e for e in entries if e.doc != region]
     return [_answer(e) for e in ordered]
+
+
+def _in_force_this_year(entry: Knowledge) -> bool:
+    """An entry bound to application years (“对2021年参评的…”) is said only in those years:
+    asked in 2026, the rule from 2022 on answers, not the 2021 exemption."""
+    year = {"application_year": clock.current_year()}
+    return all(check(c, year).value is not False for c in entry.when if c.fact == "application_year")
 
 
 def answer_education_equivalent(region: str, school_class: Optional[str] = None) -> List[Dict[str, Any]]:
