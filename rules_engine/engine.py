@@ -200,9 +200,9 @@ def _apply_bars(
                     continue  # the ban is over by the application year
         active.append(entry)
         for d in drafts:
-            # (a route that only explains a “no” stays a no: “受…限制，2027年起方可申报”
-            # would promise the level when the ban ends)
-            if d.kind in bar.applies_to and d.route.outcome != "ineligible":
+            # (a route that only explains a “no”, or whose own conditions fail (a 中级工's
+            # award), stays a no: “受…限制，2027年起方可申报” would promise it when the ban ends)
+            if d.kind in bar.applies_to and d.route.outcome != "ineligible" and not d.failing:
                 _block(d, entry)
     return active, presumed
 

@@ -138,7 +138,8 @@ def option_text(d: Draft, facts: Dict[str, Any]) -> str:
             tail = d.route.why_not
         elif d.failing:
             tail = UNMET + "；".join(_fact_phrase(c, facts) for c in d.failing) + "。"
-    elif d.waiting and not d.via_higher_grade:  # through a higher grade the shortfall is not known
+    elif d.waiting and not d.via_higher_grade and d.status != "ineligible":
+        # (through a higher grade the shortfall is not known; barred for good, it says nothing)
         short = max(s for _, s in d.waiting)
         tail = f"还差{short}年。"
     text = head + _basis(d) + _because(d, facts) + _higher_grade_note(d, facts) + tail + _blocker_clause(d)
