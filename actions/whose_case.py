@@ -38,11 +38,10 @@ def switch_case(tracker: Tracker) -> List[Dict[str, Any]]:
     events: List[Dict[str, Any]] = []
     if stated and owners == {"other"}:
         own = saved
-        if own is None:
+        if own is None:  # (nothing known of the user yet: {} — “那我呢？我是…” starts afresh)
             before = slots_before_this_message(tracker)
             own = {k: v for k, v in before.items() if k in PROFILE_KEYS and v not in (None, [])}
-            if own:
-                events.append(SlotSet(OWN_PROFILE, own))
+            events.append(SlotSet(OWN_PROFILE, own))
         set_now = {e["entity"] for e in stated}  # (not the slots the form set again after it)
         # (again in each action of the turn: the form re-sets what it had on activation)
         events += [

@@ -1293,12 +1293,22 @@ def test_asking_about_someone_else_puts_the_own_facts_aside_and_brings_them_back
     assert "✅ 可以申报副高级职称" in texts(msgs)
 
 
-def test_a_message_about_someone_else_with_nothing_known_of_the_user_is_just_their_case():
+def test_a_conversation_that_starts_about_someone_else_is_their_case_until_the_user_speaks_of_themself():
+    """“帮我哥问问…” (nothing known of the user: own facts {}), then “那我呢？我是助理工程师”:
+    the brother's grade does not stay in the user's profile (dev17 c59)."""
     said = "我老婆是技师，刚拿证一年，她能评吗"
     entities = [_entity(said, "技师", "skill_grade", "技师"), _entity(said, "一年", "skill_years", 1)]
     t = _after({}, said, entities, {"skill_grade": "技师", "skill_years": 1.0}, intent="ask_eligibility")
-    _, events = run(ActionAnswerEligibility(), t)
-    assert not any(e.get("name") == "own_profile" for e in events)
+    msgs, events = run(ActionAnswerEligibility(), t)
+    assert SlotSet("own_profile", {}) in events and "按您说的这位的情况" not in texts(msgs)
+    mine = "那我呢？我是助理工程师"
+    entities = [_entity(mine, "助理工程师", "title_level", "助理级")]
+    slots = {**t.slots, "title_level": "助理级"}
+    events_so_far = [{"event": "user", "text": mine}, _slot("title_level", "助理级")]
+    back = tracker(slots, text=mine, intent="ask_eligibility", entities=entities, events=events_so_far)
+    msgs, events = run(ActionAnswerEligibility(), back)
+    assert SlotSet("skill_grade", None) in events and SlotSet("own_profile", None) in events
+    assert "高级工" in texts(msgs) and "中级职称" not in texts(msgs)
 
 
 @pytest.mark.parametrize("said", ["之前2021年也有过一次", "其实之前还有一次，是2021年"])

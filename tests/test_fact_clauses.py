@@ -254,6 +254,18 @@ SOMEONE_ELSE = [  # facts about another person are not the applicant's
     ("我今年45岁，技师", {"skill_grade": "技师"}),
     ("我老婆今年52岁，技师三年", {"skill_grade": "技师", "skill_years": 3}),
     ("年满60岁的还能评吗", {}),
+    (
+        "右江区的高级技师2018年拿的，同时还是工程师",
+        {
+            "region": "baise",
+            "skill_grade": "高级技师",
+            "skill_grade_year": 2018,
+            "title_level": "中级",
+            "series": "工程",
+        },
+    ),
+    ("包钢的，高级技师", {"region": "nei_mongol", "skill_grade": "高级技师"}),  # 包头钢铁
+    ("土右旗", {"region": "nei_mongol"}),
     # years away from the trade after the grade do not count
     (
         "我是百色的高级工，2024年拿的证，但拿证后一直没干这行，今年才回厂里干",

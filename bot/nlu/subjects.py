@@ -173,7 +173,15 @@ def whose(text: str, pos: int) -> Optional[str]:
         return "self" if subject == "self" and not _pronoun_after_self(clause_before(text, pos)) else "other"
     if subject in ("person", "theirs", "someone"):
         return "other"
+    if subject == "self" and _NOT_OF_SELF_AFTER.match(text, found.end()):
+        return None  # “我们在百色”, “我记得是2015年拿的”: nothing told of the speaker alone
     return "self" if subject == "self" else None
+
+
+# after 我: both of them, or what the speaker remembers, thinks or heard of someone
+_NOT_OF_SELF_AFTER = re.compile(
+    r"们|俩|(也|就|都)?(记得|觉得|听说|听他说|想|估计|猜|不清楚|不知道|知道|印象|问|帮|替|给)"
+)
 
 
 # “那我自己能评什么”, “那我呢”, “说回我自己”: back to the speaker's own case
