@@ -15,16 +15,11 @@ from __future__ import annotations
 
 import logging
 from functools import lru_cache
-from typing import Any, Dict, List, Text
 
 import opencc
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import TEXT
-from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.rewriting import TextRewriter
 
 logger = logging.getLogger(__name__)
 
@@ -49,34 +44,7 @@ def to_simplified(text: str) -> str:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
-class SimplifiedChinese(GraphComponent):
+class SimplifiedChinese(TextRewriter):
     """Rewrites each message's text in simplified characters (first in the pipeline)."""
 
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "SimplifiedChinese":
-        return cls()
-
-    @staticmethod
-    def _simplify(message: Message) -> None:
-        text = message.get(TEXT)
-        if isinstance(text, str):
-            simplified = to_simplified(text)
-            if simplified != text:
-                message.set(TEXT, simplified)
-
-    def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
-            self._simplify(message)
-        return messages
-
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        # a traditional-character training example is learnt as the NLU will read it
-        for example in training_data.training_examples:
-            self._simplify(example)
-        return training_data
+    rewrite = staticmethod(to_simplified)
