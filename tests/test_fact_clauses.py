@@ -96,6 +96,7 @@ ASKED_ABOUT = [  # a level named inside a question about it is not held
     # a level aimed at, asked about or paid by is not held (高级技师 + 副高 would leave nothing to offer)
     ("高级技师，想冲一下副高", {"skill_grade": "高级技师"}),
     ("想问问副高什么时候能报", {}),
+    ("高级工程师 高级技师 能考吗", {"title_level": "副高级", "series": "工程"}),  # asked after a space
     ("他还能评个高级职称吗？副高也行", {}),
     ("没进诚信档案库，那我能去考个农艺工高级技师吗", {"integrity_record": False}),  # 个: one to get
     ("高级技师，离副高还差一年吗", {"skill_grade": "高级技师"}),

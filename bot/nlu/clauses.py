@@ -261,6 +261,11 @@ def _applied_for(before: str, later: str, label: str) -> bool:
 _PASSED_LATER = re.compile(r"(?<![没未])(拿到|拿了|考过|考上|通过|下证|发证|取得|到手)")
 
 
+_SPACED_QUESTION_AFTER = re.compile(
+    r"[ \t\u3000]+(现在|今年)?(能|可以|能不能|可不可以)(直接)?(评|申报|报|考|申请)(吗|不|么|嘛|呢)?[?？]?$"
+)
+
+
 def _reading(before: str, after: str, label: str, hypothetical: bool, later: str = "") -> str:
     """'held'; 'topic' (a question about the level itself: "技师待遇", "副高要几年");
     'target' (what the applicant wants: "想评工程师", "工程师怎么评")."""
@@ -275,6 +280,8 @@ def _reading(before: str, after: str, label: str, hypothetical: bool, later: str
         return "topic"
     if hypothetical:  # "要是评上中级呢": the condition, not a target
         return "held"
+    if _SPACED_QUESTION_AFTER.match(after):
+        return "target"  # “高级工程师 高级技师 能考吗”: a level and then, after a space, whether it may be taken
     if (
         _TARGET_VERB.search(before)
         or _applied_for(before, later, label)
