@@ -267,6 +267,10 @@ class ActionAnswerFaq(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
+        # a second finding told with the question counts before anything is said of their case
+        merged = facts_merged_events(tracker) or another_finding_said(tracker)
+        for event in merged:
+            tracker.slots[event["name"]] = event["value"]
         profile = current_profile(tracker)
         region = profile.get("region")
         kind = direction_of(profile)
@@ -280,7 +284,7 @@ class ActionAnswerFaq(Action):
         events = [
             SlotSet("own_case", going_on and not offer),
             SlotSet("offered_own_case", offer),
-            *facts_merged_events(tracker),
+            *merged,
         ]
         if tracker.get_slot("answered") and (
             intent == "faq_window" or WHEN_ASKED.search(tracker.latest_message.get("text") or "")

@@ -26,7 +26,14 @@ from rules_engine.vocabulary import resolve_place
 
 from dialogue import general_replies
 from dialogue.questions import questions_to_ask
-from dialogue.profile_slots import GRADE_TIMES, PROFILE_KEYS, facts_from_entities, merge_fraud, profile_from_slots
+from dialogue.profile_slots import (
+    GRADE_TIMES,
+    PROFILE_KEYS,
+    another_finding,
+    facts_from_entities,
+    merge_fraud,
+    profile_from_slots,
+)
 
 # intent → knowledge topics, in the order they answer the question. Definitions (levels,
 # ladders, what 贯通 allows) are the same everywhere and are answered from every document;
@@ -189,33 +196,17 @@ def findings_added(tracker: Tracker) -> Dict[str, Any]:
     return merge_fraud(slots_before_this_message(tracker), stated, tracker.latest_message.get("text") or "")
 
 
-# “之前2021年也有过一次”, “其实之前还有一次，是2021年”: another time of what was told before
-ANOTHER_TIME = re.compile(
-    r"(也|还|又|另外)(有|有过|出过|出了|查出过?|被查出?过?|犯过|来过)?(一|1)[次回]|还有一[次回]|之前(还|也)有"
-)
-
-
 def another_finding_said(tracker: Tracker) -> List[Dict[str, Any]]:
     """Slot events when, after a 弄虚作假 finding was told, the message tells “another time”
     with only a year (“之前2021年也有过一次”): a second finding (百色 第七条（二）: twice bars
-    for life) — the NLU, which reads no fraud word in it, gave the year to the grade. The
-    tracker's slots are updated too."""
-    before = slots_before_this_message(tracker)
-    text = tracker.latest_message.get("text") or ""
-    if not (before.get("fraud_count") or before.get("fraud_year")) or not ANOTHER_TIME.search(text):
+    for life; dialogue.profile_slots.another_finding). The tracker's slots are updated too."""
+    if (tracker.latest_message.get("intent") or {}).get("name") == "correct":
         return []
     stated = facts_from_entities(tracker.latest_message.get("entities", []))
-    if set(stated) - {"skill_grade_year", "fraud_year", "fraud_count"}:
-        return []  # a level or another fact: not (only) another finding
-    year = stated.get("fraud_year") or stated.get("skill_grade_year")
-    merged = merge_fraud(before, {"fraud_year": year} if year else {"fraud_count": 1}, "也")
-    if not merged:
-        return []
-    merged["skill_grade_year"] = before.get("skill_grade_year")  # the year was the finding's
-    events = [SlotSet(k, v) for k, v in merged.items()]
+    merged = another_finding(slots_before_this_message(tracker), stated, tracker.latest_message.get("text") or "")
     for k, v in merged.items():
         tracker.slots[k] = v
-    return events
+    return [SlotSet(k, v) for k, v in merged.items()]
 
 
 def known_before_this_message(tracker: Tracker) -> bool:

@@ -112,3 +112,26 @@ def merge_fraud(before: Dict[str, Any], stated: Dict[str, Any], text: str) -> Di
     count = int(earlier_count or 1) + int(stated.get("fraud_count") or 1)
     years = [int(y) for y in (earlier_year, new_year) if y is not None]
     return {"fraud_count": count, "fraud_year": max(years) if years else None}
+
+
+# “之前2021年也有过一次”, “其实之前还有一次，是2021年”: another time of what was told before
+ANOTHER_TIME = re.compile(
+    r"(也|还|又|另外)(有|有过|出过|出了|查出过?|被查出?过?|犯过|来过)?(一|1)[次回]|还有一[次回]|之前(还|也)有"
+)
+
+
+def another_finding(before: Dict[str, Any], stated: Dict[str, Any], text: str) -> Dict[str, Any]:
+    """The facts to set when this message tells of another 弄虚作假 finding after one was
+    told: said with its fraud words (merge_fraud), or as “another time” with only a year,
+    which the NLU gives to the grade (then the grade's year is the one known before). {} if
+    the message tells of no other finding."""
+    merged = merge_fraud(before, stated, text)
+    if merged or not (before.get("fraud_count") or before.get("fraud_year")) or not ANOTHER_TIME.search(text):
+        return merged
+    if set(stated) - {"skill_grade_year", "fraud_year", "fraud_count"}:
+        return {}  # a level or another fact: not (only) another finding
+    year = stated.get("fraud_year") or stated.get("skill_grade_year")
+    merged = merge_fraud(before, {"fraud_year": year} if year else {"fraud_count": 1}, "也")
+    if merged and "skill_grade_year" in stated:
+        merged["skill_grade_year"] = before.get("skill_grade_year")  # the year was the finding's
+    return merged

@@ -262,3 +262,17 @@ def test_back_to_ones_own_case_is_the_eligibility_question(text):
     m = Message(data={"text": text})
     m.set("intent", {"name": "what_if", "confidence": 0.6})
     assert own_case_question(m) and m.get("intent")["name"] == "ask_eligibility"
+
+
+def test_a_restart_the_message_does_not_ask_for_is_the_next_intent():
+    """“之前还有一次” (a second finding) read as “再来一次” wiped the conversation."""
+    from bot.nlu.facts_first import restart_not_said
+
+    m = Message(data={"text": "之前还有一次"})
+    m.set("intent", {"name": "restart", "confidence": 0.5})
+    m.set("intent_ranking", [{"name": "restart", "confidence": 0.5}, {"name": "inform", "confidence": 0.2}])
+    assert restart_not_said(m) and m.get("intent")["name"] == "inform"
+    for said in ("重新开始", "再来一次", "我再帮同事问问", "刚才的不算"):
+        m = Message(data={"text": said})
+        m.set("intent", {"name": "restart", "confidence": 0.9})
+        assert not restart_not_said(m) and m.get("intent")["name"] == "restart"

@@ -40,7 +40,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from dialogue.profile_slots import GRADE_TIMES, facts_from_entities, merge_awards, profile_from_slots
+from dialogue.profile_slots import GRADE_TIMES, another_finding, facts_from_entities, merge_awards, profile_from_slots
 from dialogue.questions import questions_to_ask
 from dialogue.replies import eligibility_messages
 from rules_engine import evaluate
@@ -102,9 +102,14 @@ class ProfileStore:
                 self._items.popitem(last=False)
 
 
-def merge(profile: Dict[str, Any], facts: Dict[str, Any]) -> Dict[str, Any]:
+def merge(profile: Dict[str, Any], facts: Dict[str, Any], text: str = "") -> Dict[str, Any]:
     """Later statements correct earlier ones; awards accumulate; the grade's time said last
-    replaces the other form of it (“拿证两年了” then “哦不对，是2021年拿的”)."""
+    replaces the other form of it (“拿证两年了” then “哦不对，是2021年拿的”); another
+    弄虚作假 finding adds up (“之前还有一次，2019年”)."""
+    finding = another_finding(profile, facts, text)
+    if finding:
+        facts = {k: v for k, v in facts.items() if k not in ("fraud_count", "fraud_year", "skill_grade_year")}
+        profile = {**profile, **{k: v for k, v in finding.items() if v is not None}}
     merged = dict(profile)
     said_times = [key for key in GRADE_TIMES if key in facts]
     if len(said_times) == 1:
@@ -272,7 +277,7 @@ class AssistInput(InputChannel):
             parse = await agent.parse_message(text) if text.strip() else {"intent": {}, "entities": []}
             intent = (parse.get("intent") or {}).get("name") or ""
             facts = facts_from_entities(parse.get("entities", []))
-            profile = merge(self.profiles.get(conversation_id), facts)
+            profile = merge(self.profiles.get(conversation_id), facts, text)
             profile, dropped = profile_from_slots(profile)
             self.profiles.put(conversation_id, profile)
             decision = evaluate(profile)

@@ -166,6 +166,27 @@ def supposed_own_case(message: Message) -> bool:
 
 SUPPOSED_LEVELS = ("skill_grade", "title_level", "awards")
 
+# A restart wipes the conversation: only when the message says so. “之前还有一次” (a second
+# finding) was read as “再来一次” and everything the user had told was lost.
+RESTART_SAID = re.compile(
+    r"重新|重来|从头|清空|清除|清一下|重置|重开|不算|作废|忘掉|新的|从零|另外一个人|别人|同事|换个|再来一[次遍]|reset|restart",
+    re.IGNORECASE,
+)
+
+
+def restart_not_said(message: Message) -> bool:
+    """A restart the message does not ask for becomes the classifier's next intent."""
+    if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) != "restart" or RESTART_SAID.search(message.get("text") or ""):
+        return False
+    ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) not in ("restart",)]
+    message.set(
+        INTENT,
+        dict(ranking[0]) if ranking else {INTENT_NAME_KEY: "nlu_fallback", "confidence": 1.0},
+        add_to_output=True,
+    )
+    return True
+
+
 # “世界技能大赛拿了牌的在百色可以评什么职称”, “获得全国技术能手的人能评什么”: award holders
 # in general — the green channel answers it (the normaliser took no award as the user's)
 _AWARD_WORD = r"(?:技术能手|技能大奖|大师工作室|特殊津贴|特贴|世界技能大赛|世赛|技能大赛|大赛|竞赛)"
@@ -229,7 +250,7 @@ class FactsBeforeSmallTalk(GraphComponent):
         for message in messages:
             if ONE_PER_YEAR.search(message.get("text") or ""):
                 message.set(INTENT, {INTENT_NAME_KEY: "faq_discipline", "confidence": 1.0}, add_to_output=True)
-            elif supposed_own_case(message) or award_holders_in_general(message):
+            elif restart_not_said(message) or supposed_own_case(message) or award_holders_in_general(message):
                 continue
             elif not own_case_question(message) and not topics_tied(message) and not conditions_of_a_title(message):
                 facts_first(message)

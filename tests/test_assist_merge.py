@@ -1,0 +1,24 @@
+"""The agent-assist console's profile over several notes (bot/channels/assist.merge)."""
+
+import pytest
+
+from bot.channels.assist import merge
+
+KNOWN = {"region": "baise", "skill_grade": "高级工", "fraud_count": 1, "fraud_year": 2021}
+
+
+@pytest.mark.parametrize(
+    "facts,text,after",
+    [
+        # another finding, with only a year (the NLU gave it to the grade) or with its words
+        ({"skill_grade_year": 2019}, "之前还有一次，2019年", {"fraud_count": 2, "fraud_year": 2021}),
+        ({"fraud_year": 2019}, "2019年也被查出过造假", {"fraud_count": 2, "fraud_year": 2021}),
+        # a grade's year is the grade's
+        ({"skill_grade_year": 2019}, "2019年拿的证", {"fraud_count": 1, "skill_grade_year": 2019}),
+    ],
+)
+def test_a_second_finding_adds_up_in_the_assist_profile(facts, text, after):
+    merged = merge(KNOWN, facts, text)
+    assert {k: merged.get(k) for k in after} == after
+    if "skill_grade_year" not in after:
+        assert "skill_grade_year" not in merged
