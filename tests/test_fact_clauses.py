@@ -267,6 +267,11 @@ SOMEONE_ELSE = [  # facts about another person are not the applicant's
     ),
     ("包钢的，高级技师", {"region": "nei_mongol", "skill_grade": "高级技师"}),  # 包头钢铁
     ("土右旗", {"region": "nei_mongol"}),
+    ("我在百色旁边的河池，技师三年", {"region": "national", "skill_grade": "技师", "skill_years": 3}),
+    # the papers say nothing of the statutory age (an age told before stays)
+    ("我还没办退休", {}),
+    ("退休手续还没办", {}),
+    ("我还没退休", {"retired": False}),
     # years away from the trade after the grade do not count
     (
         "我是百色的高级工，2024年拿的证，但拿证后一直没干这行，今年才回厂里干",

@@ -233,6 +233,7 @@ _FACT_WORD = re.compile(r"处分|考核|合格|退休|造假|记过|调查|档�
 # "广东人在百色打工", "在赤峰上的中职…去北京打工": where they come from or studied, when
 # the place they work is said after it
 _RULES_OF_PLACE_AFTER = re.compile(r"^(那边|这边|那里|这里|那个|这个|市|的)*(政策|细则|规定|文件|办法|实施细则)")
+_NEAR_AFTER = re.compile(r"^(市|县|区)?(旁边|附近|隔壁|边上|周边|挨着|紧挨着|那边的|邻近)")
 _MAY_USE = re.compile(r"能用|能不能用|可以用|参照|适用|管用|套用|按.{0,4}(吗|不)")
 _ORIGIN_AFTER = re.compile(
     r"^(省|市|县)?(人(?!社|力|才|民|大|事)|上的|读的|上学|读书|念的|读过|上过)"
@@ -326,6 +327,12 @@ def classify_mentions(text: str, mentions: List[Mention]) -> List[Mention]:
             continue  # "相当于本科吗", "和大专一样吗": an equivalence question, not the caller's degree
         if label == PLACE and (_FORMER_PLACE.search(before) or _FORMER_PLACE_AFTER.match(after)):
             continue  # "老家百色的，现在在包头", "南宁是老家": where they work now decides
+        if (
+            label == PLACE
+            and _NEAR_AFTER.match(after)
+            and any(n.term.label == PLACE and n.start > m.end for n in mentions)
+        ):
+            continue  # “百色旁边的河池”: the place named after it is where they are
         if label == PLACE and _RULES_OF_PLACE_AFTER.match(after) and _MAY_USE.search(text):
             continue  # "百色那个细则南宁能不能参照": that place's rules asked about, not where they work
         if (

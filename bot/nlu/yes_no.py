@@ -63,6 +63,10 @@ def _retired(text: str) -> List[Fact]:
                 continue
             facts.append(Fact("retired", bool(re.search(r"不$|不是$", before)), s, e))
             continue
+        if re.search(r"(没|没有|未|还没)(办|办理)(过|好|完)?$", before) or (
+            after.startswith("手续") and re.search(r"(没|没有|未)", after[:6])
+        ):
+            continue  # “还没办退休(手续)”: the papers, which say nothing of the statutory age
         if re.search(r"(快|快要|马上|将要|还有|离|距离|明年|后年|再过|几年后|年后)", before) or re.search(
             r"^(还有|还差)", after
         ):
