@@ -37,7 +37,7 @@ from bot.nlu.subjects import BACK_TO_SELF
 SMALL_TALK = ("greet", "nlu_fallback", "goodbye", "thank")
 # a message that asks or wants something (an out-of-scope question with a fact in it stays one)
 QUESTION = re.compile(
-    r"[?？吗么呢]|什么|啥|怎么|咋|如何|哪|几|多少|能不能|可不可以|是不是|有没有|行不行|可以|能否|是否"
+    r"[?？吗么呢]|什么|啥|怎么|怎样|咋|如何|哪|几|多少|能不能|可不可以|是不是|有没有|行不行|可以|能否|是否"
     r"|想|要|希望|打算|准备|转|换|帮我"  # a wish: “我是技师，想从工勤岗转到管理岗” stays out of scope
 )
 # a what-if supposes something: a condition word, or a fact the normaliser marked supposed
