@@ -17,7 +17,7 @@ from rasa_sdk.types import DomainDict
 from rules_engine import answer_topic, clock, evaluate
 from rules_engine.knowledge import answer_education_equivalent
 
-from bot.nlu.clauses import WHY_NOT
+from bot.nlu.clauses import WHY_NOT, levels_of_someone_else
 from dialogue import general_replies, junior_title, replies, what_opens
 from dialogue.questions import OPENING
 from .whose_case import OWN_PROFILE, switch_case
@@ -133,6 +133,9 @@ class ActionAnswerEligibility(Action):
         for hint in (what_opens.grade_not_told_hint(profile, decision), what_opens.top_grade_note(profile, decision)):
             if hint:
                 dispatcher.utter_message(text=hint)
+        others = levels_of_someone_else(tracker.latest_message.get("text") or "")
+        if others:  # “我是技师…我媳妇是助理工程师，她能考啥”: not silently dropped
+            dispatcher.utter_message(text=replies.OTHER_PERSON_LEFT_OUT.format(levels="、".join(others)))
         return [SlotSet("answered", True)]
 
 

@@ -17,6 +17,10 @@ from rules_engine.profile import label
 from rules_engine import vocabulary
 
 HOTLINE = vocabulary.HOTLINE
+# said after the answer when the message also told of another person (“我媳妇是助理工程师…”)
+OTHER_PERSON_LEFT_OUT = (
+    "您还提到了另一位（{levels}）：以上只按您本人的情况算。想问他/她能申报什么，请单独把他/她的情况发给我。"
+)
 # said before the answer for someone the user asks about (actions/whose_case.py)
 OTHER_PERSON_LEAD = "按您说的这位的情况来看（您自己的情况我记着，说“那我呢”就回到您的情况）："
 MAX_OTHER_OPTIONS = 3

@@ -1329,3 +1329,13 @@ def test_a_side_question_about_taking_a_skill_grade_is_answered_for_the_skill_si
     t = tracker({"region": "baise"}, text="专业技术人员在百色考技能等级要交什么材料", intent="faq_materials")
     msgs, _ = run(ActionAnswerFaq(), t)
     assert "第二十一条" in texts(msgs)
+
+
+def test_another_person_told_of_in_the_same_message_is_not_dropped_without_a_word():
+    """“我是百色的 技师 干了三年 我媳妇是助理工程师 她能考啥技能等级”: the speaker's answer
+    leads with 中级 (not the wife's 助理级) and says the wife is to be asked about apart (explore9 C27)."""
+    slots = {"region": "baise", "skill_grade": "技师", "skill_years": 3}
+    said = "我是百色的 技师 干了三年 我媳妇是助理工程师 她能考啥技能等级"
+    msgs, _ = run(ActionAnswerEligibility(), tracker(slots, text=said, intent="ask_eligibility"))
+    out = texts(msgs)
+    assert out.startswith("✅ 可以申报中级职称") and "您还提到了另一位（助理工程师）" in out

@@ -480,4 +480,13 @@ def levels_named(text: str, labels: Tuple[str, ...]) -> List[str]:
     """The levels of these labels a message names, held or asked about (“能评正高吗” → 正高级;
     not the 技师 of 技师学院): the canonical values, each once, in the order said."""
     mentions = classify_mentions(text, lexicon_matches(text, None))
-    return list(dict.fromkeys(m.term.value for m in mentions if m.term.label in labels))
+    # (not another person's: “我是技师…我媳妇是助理工程师” asks nothing about 助理级 for the speaker)
+    return list(dict.fromkeys(m.term.value for m in mentions if m.term.label in labels and not m.someone_else))
+
+
+def levels_of_someone_else(text: str) -> List[str]:
+    """Levels the message gives to someone other than the applicant (“…我媳妇是助理工程师”):
+    left out of the facts, and worth a word in the answer."""
+    mentions = classify_mentions(text, lexicon_matches(text, None))
+    levels = (SKILL_GRADE, TITLE, TITLE_LEVEL)
+    return list(dict.fromkeys(m.term.surface for m in mentions if m.term.label in levels and m.someone_else))
