@@ -17,7 +17,11 @@ from rules_engine.explain import level_words
 from dialogue.replies import HOTLINE, sources
 
 # said anywhere: a title below 助理级
-LOW = re.compile(r"员级|技术员(级|职称|的职称)|初级(职称)?[^，。？?]{0,3}技术员")
+# (“我是技术员，能考什么”; 卫生's 士级 — 护士, 药士, 技士, 检验士 — is 员级 too)
+LOW = re.compile(
+    r"员级|技术员(级|职称|的职称)|初级(职称)?[^，。？?]{0,3}技术员"
+    r"|^(我|俺|本人)(就)?是(个|一个|一名)?技术员(?![岗工])|(?<![助理主管])(药士|技士|检验士|护士)(?!长|资格)"
+)
 # said anywhere, no level given: 员级 or 助理级
 UNCLEAR = re.compile(r"初级职称|初级的职称|初级专业技术职称|初级资格")
 # in answer to “您的职称是什么级别？”

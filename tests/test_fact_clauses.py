@@ -143,6 +143,8 @@ NEGATION = [  # a negation covers its own clause; 不过/不少/可不可以 …
     ("要不然我说我是技师", {"skill_grade": "技师"}),
     ("没拿到技师证", {}),
     ("我还没退休", {"retired": False}),
+    ("我弟弟是高级工刚拿证他能评啥", {"skill_grade": "高级工", "skill_years": 0}),  # just obtained: 0 years
+    ("今年刚拿的技师", {"skill_grade": "技师", "skill_grade_year": 2026}),
     ("技师证我是有的，只是没干满三年", {"skill_grade": "技师"}),
     ("说错了，不是三年是四年", {"skill_years": 4}),
     ("有没有处分影响？我没受过处分", {"demerit_punishment": False}),

@@ -61,6 +61,7 @@ from bot.nlu.dates import (
     durations,
     failures_outside_every_window,
     grade_year_at_graduation,
+    just_obtained,
     years_after_a_break,
     parse_number,
 )
@@ -307,6 +308,7 @@ def _extract(text: Any, ruler_entities, today, with_implied) -> List[Dict[str, A
     facts += yes_no
     facts += grade_year_at_graduation(text, mentions, facts)
     facts = years_after_a_break(text, facts, today)
+    facts += just_obtained(text, mentions, facts)
     facts = [f for f in facts if not about_someone_else(text, f.start)]
     _mark_hypotheticals(text, facts)
     corrected = bool(CORRECTION.search(text))
