@@ -28,7 +28,6 @@ from .general import (
     ActionAnswerOutOfScope,
     another_finding_said,
     asked_only_this,
-    facts_merged_events,
     own_case,
     tracker_profile,
 )
@@ -271,9 +270,7 @@ class ActionAnswerFaq(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[Dict]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         # a second finding told with the question counts before anything is said of their case
-        merged = facts_merged_events(tracker) or another_finding_said(tracker)
-        for event in merged:
-            tracker.slots[event["name"]] = event["value"]
+        merged = another_finding_said(tracker)
         profile = current_profile(tracker)
         region = profile.get("region")
         kind = direction_of(profile)

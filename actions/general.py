@@ -31,7 +31,6 @@ from dialogue.profile_slots import (
     PROFILE_KEYS,
     another_finding,
     facts_from_entities,
-    merge_fraud,
     profile_from_slots,
 )
 
@@ -189,21 +188,18 @@ def _changed_by_this_message(tracker: Tracker) -> List[str]:
 
 def findings_added(tracker: Tracker) -> Dict[str, Any]:
     """The 弄虚作假 facts when this message tells of a finding besides the one known
-    (“22年也被查出来过一回”): counted with it, not a new year for it. {} otherwise."""
+    (“22年也被查出来过一回”, or “之前2021年也有过一次” with only a year): counted with it,
+    not a new year for it (dialogue.profile_slots.another_finding). {} otherwise."""
     if (tracker.latest_message.get("intent") or {}).get("name") == "correct":
         return {}
     stated = facts_from_entities(tracker.latest_message.get("entities", []))
-    return merge_fraud(slots_before_this_message(tracker), stated, tracker.latest_message.get("text") or "")
+    return another_finding(slots_before_this_message(tracker), stated, tracker.latest_message.get("text") or "")
 
 
 def another_finding_said(tracker: Tracker) -> List[Dict[str, Any]]:
-    """Slot events when, after a 弄虚作假 finding was told, the message tells “another time”
-    with only a year (“之前2021年也有过一次”): a second finding (百色 第七条（二）: twice bars
-    for life; dialogue.profile_slots.another_finding). The tracker's slots are updated too."""
-    if (tracker.latest_message.get("intent") or {}).get("name") == "correct":
-        return []
-    stated = facts_from_entities(tracker.latest_message.get("entities", []))
-    merged = another_finding(slots_before_this_message(tracker), stated, tracker.latest_message.get("text") or "")
+    """findings_added as slot events, the tracker's slots updated too (百色 第七条（二）:
+    twice bars for life — said before anything else is said of the case)."""
+    merged = findings_added(tracker)
     for k, v in merged.items():
         tracker.slots[k] = v
     return [SlotSet(k, v) for k, v in merged.items()]
