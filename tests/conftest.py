@@ -86,3 +86,17 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     out = ROOT / "build" / "test-artifacts" / "reliability.txt"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+# ---- the trained model, for tests that parse through the whole NLU pipeline ------------
+
+
+@pytest.fixture(scope="module")
+def agent():
+    """The trained model (skipped before `make train`), loaded once per module."""
+    from rasa.core.agent import Agent
+
+    model = os.environ.get("JINENG_TEST_MODEL", "models/current.tar.gz")
+    if not os.path.exists(model):
+        pytest.skip("no trained model (make test trains it)")
+    return Agent.load(model)

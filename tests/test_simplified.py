@@ -1,7 +1,6 @@
 """Traditional characters are read as simplified ones; the tracker keeps what was typed."""
 
 import asyncio
-import os
 import uuid
 
 import pytest
@@ -30,16 +29,6 @@ def test_component_rewrites_the_text_later_components_see():
     message = Message({TEXT: "我在內蒙古，拿證三年"})
     SimplifiedChinese().process([message])
     assert message.get(TEXT) == "我在内蒙古，拿证三年"
-
-
-@pytest.fixture(scope="module")
-def agent():
-    from rasa.core.agent import Agent
-
-    model = os.environ.get("JINENG_TEST_MODEL", "models/current.tar.gz")
-    if not os.path.exists(model):
-        pytest.skip("no trained model (make test trains it)")
-    return Agent.load(model)
 
 
 def test_parse_reads_traditional_like_simplified(agent):

@@ -1,7 +1,6 @@
 """Common typos of domain words are read as meant; the same characters elsewhere are not."""
 
 import asyncio
-import os
 
 import pytest
 from rasa.shared.nlu.constants import TEXT
@@ -46,16 +45,6 @@ def test_component_rewrites_the_text_later_components_see():
     message = Message({TEXT: "我是工程狮，付高"})
     CommonTypos().process([message])
     assert message.get(TEXT) == "我是工程师，副高"
-
-
-@pytest.fixture(scope="module")
-def agent():
-    from rasa.core.agent import Agent
-
-    model = os.environ.get("JINENG_TEST_MODEL", "models/current.tar.gz")
-    if not os.path.exists(model):
-        pytest.skip("no trained model (make test trains it)")
-    return Agent.load(model)
 
 
 def test_parse_reads_a_typo_like_the_word_meant(agent):
