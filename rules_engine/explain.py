@@ -64,13 +64,25 @@ def _because(d: Draft, facts: Dict[str, Any]) -> str:
     return f"您的情况：{'；'.join(phrases)}。" if phrases else ""
 
 
-def _assumption_clause(d: Draft) -> str:
+def _assumption_clause(d: Draft, facts: Dict[str, Any]) -> str:
     spec = schema()
     presumed = [spec[f].get("presumed_as", label(f)) for f in d.assumptions]
+    presumed += [_stated_premise(c, facts) for c in _judged_elsewhere(d, facts)]
     presumed += [f"{p.text}（{cite(p.citation)}）" for p in d.route.presumes_text]
     if not presumed:
         return ""
     return f"前提是：{'；'.join(presumed)}（如有不符，请告诉我）。"
+
+
+def _judged_elsewhere(d: Draft, facts: Dict[str, Any]) -> list:
+    """Presumptions only asking that a fact be known (二（四）'s "累计工作年限达到申报条件"):
+    no document gives the number, so a stated number meets them only as far as the
+    occupation's own rules say — the premise stays, with the number (rules review 6 G2)."""
+    return [c for c in d.route.presumes if c.op == "known" and c.value is not False and facts.get(c.fact) is not None]
+
+
+def _stated_premise(cond, facts: Dict[str, Any]) -> str:
+    return f"您说的{label(cond.fact)}（{facts[cond.fact]:g}年）达到所报职业（工种）的申报条件"
 
 
 def _higher_grade_note(d: Draft, facts: Dict[str, Any]) -> str:
@@ -144,7 +156,7 @@ def option_text(d: Draft, facts: Dict[str, Any]) -> str:
         tail = f"还差{short}年。"
     text = head + _basis(d) + _because(d, facts) + _higher_grade_note(d, facts) + tail + _blocker_clause(d)
     if d.status in ("eligible", "not_yet"):
-        text += _assumption_clause(d)
+        text += _assumption_clause(d, facts)
     return text + _choice_note(d) + _lower_hint_clause(d)
 
 

@@ -14,6 +14,8 @@ import itertools
 from functools import lru_cache
 from typing import Any, Dict, List, Optional, Tuple
 
+import pytest
+
 from rules_engine import clock, evaluate, vocabulary
 
 REGIONS = ("national", "nei_mongol", "baise")
@@ -345,3 +347,21 @@ def test_an_option_open_when_a_ban_ends_carries_the_premises_of_the_others():
     facts = {a["fact"] for a in by_level["中级"]["assumptions"]}
     assert facts and facts <= {a["fact"] for a in by_level["助理级"]["assumptions"]}
     assert "还差" not in by_level["助理级"]["explanation"]
+
+
+@pytest.mark.parametrize("region", ["national", "baise", "nei_mongol"])
+@pytest.mark.parametrize("years", [None, 0, 12])
+def test_the_premise_on_working_years_stays_whatever_number_is_stated(region, years):
+    """二（四）: "累计工作年限达到申报条件的" — no document gives the number, so a stated number
+    cannot settle it: the premise is kept, with the number (rules review 6 G2)."""
+    profile = {"region": region, "title_level": "中级"}
+    if years is not None:
+        profile["professional_years"] = years
+    skill = [o for o in evaluate(profile)["options"] if o["kind"] == "skill" and o["status"] == "eligible"]
+    assert skill, profile
+    for o in skill:
+        if years is None:
+            assert "您说的累计" not in o["explanation"]
+            assert "累计工作年限达到申报条件" in o["explanation"]
+        else:
+            assert f"您说的累计从事专业技术工作的年限（{years}年）达到所报职业（工种）的申报条件" in o["explanation"]
