@@ -14,7 +14,7 @@ a lower level that is not open yet is left out once a higher one of its kind is 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from . import clock, explain, vocabulary
 from .conditions import check
@@ -46,8 +46,12 @@ class _Missing:
     a further route."""
 
     undecided: List[str] = field(default_factory=list)
-    partial: List[str] = field(default_factory=list)
+    partial: List[Tuple[str, Route]] = field(default_factory=list)
     presumed: List[str] = field(default_factory=list)
+
+    def forget_routes(self, useless: Callable[[Route], bool]) -> None:
+        """Drop the facts of further routes that no answer could open."""
+        self.partial = [(fact, route) for fact, route in self.partial if not useless(route)]
 
     def ordered(self, facts: Dict[str, Any], has_options: bool, region_known: bool) -> List[str]:
         out = list(self.undecided)
@@ -57,7 +61,7 @@ class _Missing:
             out.append("region")
         ranks = schema()
         out.extend(sorted(self.presumed, key=lambda f: ranks[f].get("presumption_rank", 99)))
-        out.extend(self.partial)
+        out.extend(fact for fact, _ in self.partial)
         return [f for f in dict.fromkeys(out) if f not in facts]
 
 
@@ -76,6 +80,7 @@ def evaluate_valid(checked: Dict[str, Any]) -> Dict[str, Any]:
 
     drafts = [d for route in rules.routes for d in _apply_route(route, facts, missing, lower_hints)]
     active, presumed = _apply_bars(rules.bars, facts, drafts, missing)
+    active_all = list(active)
     drafts += _open_when_the_ban_ends(lower_hints, active, presumed)
     all_drafts = _best_per_level(drafts)
     drafts = _worth_offering(all_drafts, facts)
@@ -92,6 +97,7 @@ def evaluate_valid(checked: Dict[str, Any]) -> Dict[str, Any]:
     # title bars too: “再往上晋升，按一般条件申报” beside a bar unsaid would mislead.
     asked_kinds = {d.kind for d in drafts} | ({"title"} if title_held_only else set())
     active = [a for a in active if not drafts or any(kind in a.bar.applies_to for kind in asked_kinds)]
+    missing.forget_routes(lambda route: _cannot_help(route, active_all, all_drafts, facts))
 
     decision: Dict[str, Any] = {
         "region": region,
@@ -119,7 +125,7 @@ def _apply_route(route: Route, facts: Dict[str, Any], missing: _Missing, lower_h
         # The first trigger says whom the route is for (the award holder, the title
         # holder); only when that is known do its other triggers become worth asking.
         if triggers[0][1].value is True:
-            missing.partial.extend(unknown_triggers)
+            missing.partial.extend((fact, route) for fact in unknown_triggers)
         return []
     levels = route.levels
     if route.next_grade:
@@ -261,6 +267,26 @@ def _best_per_level(drafts: List[Draft]) -> List[Draft]:
         if key not in best or _favour(d) < _favour(best[key]):
             best[key] = d
     return list(best.values())
+
+
+def _cannot_help(route: Route, active: List[ActiveBar], drafts: List[Draft], facts: Dict[str, Any]) -> bool:
+    """A further route is not worth a question when a bar with no known end closes its
+    kind, or when each of its levels is held already or open by another route
+    (rules review 6 G4: 百色 海外人才 asked their degree under an open-ended bar)."""
+    if any(a.until_year is None and route.kind in a.bar.applies_to for a in active):
+        return True
+    if route.next_grade or not route.levels:
+        return False
+    held = facts.get("title_level" if route.kind == "title" else "skill_grade")
+    open_levels = {d.level for d in drafts if d.kind == route.kind and d.status == "eligible"}
+
+    def settled(level: str) -> bool:
+        at_or_below_held = held is not None and vocabulary.level_rank(route.kind, level) <= vocabulary.level_rank(
+            route.kind, held
+        )
+        return at_or_below_held or level in open_levels
+
+    return all(settled(level) for level in route.levels)
 
 
 def _worth_offering(drafts: List[Draft], facts: Dict[str, Any]) -> List[Draft]:

@@ -131,7 +131,7 @@ def test_neither_grade_nor_title_is_not_asked_where_they_work():
 
 def test_a_title_holder_barred_by_a_failed_assessment_is_answered_not_asked_for_a_grade():
     profile = {"region": "baise", "title_level": "中级", "series": "农业", "assessment_ok": False}
-    assert "skill_grade" in questions_to_ask(evaluate(profile), [])  # what the engine would like
+    assert "skill_grade" not in evaluate(profile)["missing"]  # 第十三条（二） closes the skill direction
     assert questions_to_ask(evaluate(profile), [], profile) == []
 
 

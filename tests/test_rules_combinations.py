@@ -365,3 +365,19 @@ def test_the_premise_on_working_years_stays_whatever_number_is_stated(region, ye
             assert "累计工作年限达到申报条件" in o["explanation"]
         else:
             assert f"您说的累计从事专业技术工作的年限（{years}年）达到所报职业（工种）的申报条件" in o["explanation"]
+
+
+@pytest.mark.parametrize(
+    "extra, asked",
+    [
+        ({}, True),  # 第十七条（二） may open a skill evaluation: the degree decides
+        ({"integrity_record": True}, False),  # 第十四条（三） closes the skill direction
+        ({"title_level": "助理级", "assessment_ok": False}, False),  # 第十三条（二）
+        ({"skill_grade": "高级技师", "skill_years": 5}, False),  # the top grade is held
+    ],
+)
+def test_a_further_route_s_fact_is_asked_only_when_an_answer_could_open_it(extra, asked):
+    """百色 海外人才: the degree opens only 第十七条（二）'s skill evaluation — not worth asking
+    when a bar with no end closes that direction or nothing higher is left (review 6 G4)."""
+    decision = evaluate({"region": "baise", "overseas_talent": True, **extra})
+    assert ("degree" in decision["missing"]) is asked, decision["missing"]
