@@ -131,6 +131,17 @@ def said_apart(section: str) -> List[Tuple[str, str]]:
     return [(pattern, item["value"]) for item in raw()[section] for pattern in item.get("said_apart", [])]
 
 
+def series_workplaces() -> List[Tuple[str, str, str]]:
+    """(workplace, series, series whose title names it disambiguates): “图书馆” beside 馆员
+    is 图书资料, not the 文物博物 the name alone implies."""
+    return [
+        (name, item["value"], item["workplaces"]["titles_of"])
+        for item in raw()["series"]
+        if "workplaces" in item
+        for name in item["workplaces"]["names"]
+    ]
+
+
 @dataclass(frozen=True)
 class TitleName:
     name: str

@@ -396,6 +396,13 @@ SPOKEN = [  # how people type and speak: spaces between phrases, records told in
     ("去年评职称时伪造了业绩被查出来", {"fraud_count": 1, "fraud_year": 2025}),
     ("已经办了退休手续", {"retired": True}),
     ("我在职称评审诚信档案库里", {"integrity_record": True}),
+    ("我是主治医生", {"title_level": "中级", "series": "卫生"}),
+    ("我在图书馆，是馆员", {"series": "图书资料", "title_level": "中级"}),  # the workplace tells 馆员's series
+    ("文化馆的副研究馆员", {"series": "群众文化", "title_level": "副高级"}),
+    ("我是馆员", {"title_level": "中级", "series": "文物博物"}),
+    ("我在图书馆当电工，技师", {"skill_grade": "技师"}),  # a workplace alone tells no series
+    ("评了助工以后又考了个技师证", {"title_level": "助理级", "series": "工程", "skill_grade": "技师"}),
+    ("评上工程师以后又考了高级工", {"title_level": "中级", "series": "工程", "skill_grade": "高级工"}),
     (
         "在通辽读的技校，去年毕业，现在还在通辽上班",
         {"region": "nei_mongol", "degree": "中专", "graduation_year": 2025, "stayed_in_region": True},

@@ -174,7 +174,8 @@ _APPLIED_FOR = re.compile(r"(申报|报|报考|参评|申请)(了|过)[^，。,;
 _TARGET_VERB_RESULT = re.compile(r"(评上|考上|升到|评到|考到|拿到|升为|晋升为|晋升到|转到|转为|转成)(个|一个)?$")
 _TARGET_AFTER = re.compile(
     r"^(职称)?(要|该|应该|需要|得)?(怎么|如何|咋)(才能)?(评|考|申报|报|拿|弄|办|升)|^(职称)?(的|需要的|要的)?(条件|要求)"
-    r"|^(后|以后|之后)(?!(?:又|一直|就|还|也)?(?:干|做|工作|从事)了)"  # not “拿了三级证以后又干了三年”
+    # not “拿了三级证以后又干了三年”, “评上助工以后又考了技师”
+    r"|^(后|以后|之后)(?!(?:又|一直|就|还|也)?(?:干|做|工作|从事)了|又(?:考|拿|评|取得|获得)了)"
     # "中级职称能直接评吗": the level is the object said first
     r"|^(职称|证)?(今年|明年|现在|目前|这次|马上)?(能|可以|能不能|可不可以|好|怎样)?(直接)?(评|申报|报|考|申请|拿)(吗|不|么|嘛|呢|吧)?(?=[?？,，。]|$)"
     # "护师不行吗", "高工行不行": the level asked for
@@ -262,6 +263,10 @@ def _applied_for(before: str, later: str, label: str) -> bool:
 _PASSED_LATER = re.compile(r"(?<![没未])(拿到|拿了|考过|考上|通过|下证|发证|取得|到手)")
 
 
+# "评了助工以后…", "，拿了高级工之后…": a level already got, at the start of its clause
+_PAST_RESULT_BEFORE = re.compile(
+    r"(?:^|[，,。；;\s])(?:已经|早就|早)?(?:拿了|考了|评了|评上了|取得了|获得了|拿到了|考上了|考到了|评到了)(?:个|一个)?$"
+)
 _SPACED_QUESTION_AFTER = re.compile(
     r"[ \t\u3000]+(现在|今年)?(能|可以|能不能|可不可以)(直接)?(评|申报|报|考|申请)(吗|不|么|嘛|呢)?[?？]?$"
 )
@@ -281,6 +286,8 @@ def _reading(before: str, after: str, label: str, hypothetical: bool, later: str
         return "topic"
     if hypothetical:  # "要是评上中级呢": the condition, not a target
         return "held"
+    if _PAST_RESULT_BEFORE.search(before):
+        return "held"  # “评了助工以后又考了个技师证”: got, then something else
     if _SPACED_QUESTION_AFTER.match(after):
         return "target"  # “高级工程师 高级技师 能考吗”: a level and then, after a space, whether it may be taken
     if (

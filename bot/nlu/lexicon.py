@@ -40,6 +40,8 @@ class Term:
     value: str  # canonical value (region for PLACE, title level for TITLE)
     series: Optional[str] = None  # TITLE only
     note: Optional[str] = None  # PLACE only
+    # SERIES said as a workplace (图书馆): counts only beside a held title of this series
+    only_beside: Optional[str] = None
 
 
 @dataclass
@@ -125,6 +127,8 @@ def lexicon() -> Dict[str, Term]:
         add(surface, Term(surface, SKILL_GRADE, grade))
     for surface, series in _teaching_forms():
         add(surface, Term(surface, SERIES, series))
+    for surface, series, titles_of in vocab.series_workplaces():
+        add(surface, Term(surface, SERIES, series, only_beside=titles_of))
     for section, label in (
         ("skill_school_classes", SCHOOL_CLASS),
         ("awards", AWARD),

@@ -125,6 +125,8 @@ def _mention_facts(mentions: List[Mention]) -> List[Fact]:
         if m.negated or m.someone_else or m.topic:
             continue
         t = m.term
+        if t.only_beside and not any(n.term.series == t.only_beside for n in _implied_series_mentions(mentions)):
+            continue  # “在图书馆当电工”: a workplace tells a series only beside its titles
         if t.label == TITLE:
             # a held title is a level; a wanted one still tells the series (想评工程师 → 工程)
             facts.append(
@@ -142,13 +144,13 @@ def _settles_region(name: str) -> bool:
     return place is None or place.settled
 
 
+def _implied_series_mentions(mentions: List[Mention]) -> List[Mention]:
+    return [m for m in mentions if m.term.label == TITLE and m.held and not m.negated and not m.someone_else]
+
+
 def _implied_series(mentions: List[Mention]) -> List[Fact]:
     """工程师 → series 工程, on the title's span (returned apart: it would overlap)."""
-    return [
-        Fact("series", m.term.series, m.start, m.end)
-        for m in mentions
-        if m.term.label == TITLE and m.held and not m.negated and not m.someone_else
-    ]
+    return [Fact("series", m.term.series, m.start, m.end) for m in _implied_series_mentions(mentions)]
 
 
 def _combo_awards(text: str, taken: List[Tuple[int, int]]) -> List[Fact]:
