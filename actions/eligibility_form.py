@@ -167,6 +167,8 @@ class ValidateEligibilityForm(FormValidationAction):
         next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
         if next_slot:
             events.append(next_slot)
+            if next_slot.get("value") == requested and not (switched or question or year_answer):
+                self._note_facts_given_instead(dispatcher, tracker)
         # … and a declined question (“不知道”): without it the form would reject the answer.
         declined = tracker.slots.get("declined_slots")
         if declined != declined_before and not any(e.get("name") == "declined_slots" for e in events):
@@ -178,6 +180,19 @@ class ValidateEligibilityForm(FormValidationAction):
         if question:
             await ANSWERS_INSIDE_FORM[question]().run(dispatcher, tracker, domain)
         return switched + events
+
+    @staticmethod
+    def _note_facts_given_instead(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+        """“南宁的” to the grade question: the place is taken and the grade asked again —
+        said back first, or the same question reads as if the answer was not heard."""
+        before = slots_before_this_message(tracker)
+        said = {
+            key: value
+            for key, value in set_by_this_message(tracker).items()
+            if value is not None and before.get(key) != value and tracker.slots.get(key) == value
+        }
+        if said:
+            dispatcher.utter_message(text=replies.noted(said))
 
     async def get_validation_events(self, dispatcher, tracker, domain) -> List[Dict]:
         """Every fact the message set is validated, not only those the form still asks for

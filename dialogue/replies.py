@@ -323,6 +323,14 @@ def profile_summary(profile: Dict[str, Any]) -> str:
     return "\n".join(f"{label(key)}：{value_words(key, value)}" for key, value in profile.items())
 
 
+def noted(facts: Dict[str, Any]) -> str:
+    """Facts a reply gave that were not what was asked: said back, so the same question
+    asked again does not read as if the answer was not heard."""
+    return (
+        "好的，记下了：" + "；".join(f"{label(key)}：{value_words(key, value)}" for key, value in facts.items()) + "。"
+    )
+
+
 def grade_words(grade: str) -> str:
     return f"{grade}（{vocabulary.grade_number(grade)}）"
 

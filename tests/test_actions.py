@@ -1339,3 +1339,30 @@ def test_another_person_told_of_in_the_same_message_is_not_dropped_without_a_wor
     msgs, _ = run(ActionAnswerEligibility(), tracker(slots, text=said, intent="ask_eligibility"))
     out = texts(msgs)
     assert out.startswith("✅ 可以申报中级职称") and "您还提到了另一位（助理工程师）" in out
+
+
+@pytest.mark.parametrize(
+    "text, entities, noted",
+    [
+        ("百色的", [{"entity": "region", "value": "baise"}], "工作所在地区：百色"),  # not the grade asked
+        ("技师", [{"entity": "skill_grade", "value": "技师"}], None),  # the answer: the form goes on
+    ],
+)
+def test_a_fact_given_instead_of_the_answer_is_said_back_before_the_question_again(text, entities, noted):
+    """The grade asked, “百色的” said: the place is taken, and the same question again would
+    read as unheard unless the place is said back first."""
+    slots = {"requested_slot": "skill_grade", **{e["entity"]: e["value"] for e in entities}}
+    events = [{"event": "user", "text": text}] + [
+        {"event": "slot", "name": e["entity"], "value": e["value"]} for e in entities
+    ]
+    domain = {"slots": {}, "forms": {"eligibility_form": {"required_slots": []}}}
+    d = CollectingDispatcher()
+    out = asyncio.run(
+        ValidateEligibilityForm().run(d, tracker(slots, text=text, entities=entities, events=events), domain)
+    )
+    said = [m.get("text") or "" for m in d.messages]
+    if noted:
+        assert said == [f"好的，记下了：{noted}。"]
+        assert {"event": "slot", "name": "requested_slot", "value": "skill_grade", "timestamp": None} in out
+    else:
+        assert not any("记下了" in s for s in said)
