@@ -122,7 +122,9 @@ class ActionAnswerEligibility(Action):
         text = tracker.latest_message.get("text") or ""
         if WHY_NOT.match(text) and not replies.levels_asked(text):
             text = _previous_user_text(tracker) or text  # “为啥不行” after “能评副高吗”: 副高 is meant
-        intro = what_opens.level_asked_not_open(text, decision, profile.get("title_level"), profile.get("awards"))
+        intro = what_opens.level_asked_not_open(
+            text, decision, profile.get("title_level"), profile.get("awards"), profile
+        )
         replies.steps_on_the_level_asked(text, decision)
         asked = replies.levels_asked(text)
         if tracker.get_slot(OWN_PROFILE):  # answering for the person they ask about

@@ -9,18 +9,25 @@ from typing import Any, Dict, List, Optional
 
 from bot.nlu.clauses import levels_named
 from bot.nlu.lexicon import TITLE, TITLE_LEVEL
-from rules_engine import clock, evaluate, vocabulary
+from rules_engine import answer_topic, clock, evaluate, vocabulary
 from rules_engine.loader import short_name
 
 from dialogue.replies import grade_words, sources
 
 
 def level_asked_not_open(
-    text: str, decision: Dict[str, Any], held: Optional[str], awards: Optional[List[str]] = None
+    text: str,
+    decision: Dict[str, Any],
+    held: Optional[str],
+    awards: Optional[List[str]] = None,
+    profile: Optional[Dict[str, Any]] = None,
 ) -> Optional[str]:
     """“能评正高吗” when no route of theirs leads to 正高: said so before the routes that do
     (with what opens that level; the awards they told are already counted)."""
     hopeful = {o["level"] for o in decision["options"] if o["kind"] == "title" and o["status"] != "ineligible"}
+    promotion = _higher_title_asked(text, decision, held, hopeful, profile or {})
+    if promotion:
+        return promotion
     if not hopeful:
         return None  # the answer itself says no
     asked = [level for level in levels_named(text, (TITLE, TITLE_LEVEL)) if level not in hopeful and level != held]
@@ -35,6 +42,47 @@ def level_asked_not_open(
     settled = any(o["status"] in ("eligible", "not_yet") for o in decision["options"])
     lead = "您可以申报的是：" if settled else "其他级别的情况："  # an undecided one is no “可以”
     return f"您问的{asked[0]}职称：按您目前说的情况，文件里没有对您开放的申报途径（{'；'.join(hints)}）。{lead}"
+
+
+def _higher_title_asked(
+    text: str, decision: Dict[str, Any], held: Optional[str], hopeful: set, profile: Dict[str, Any]
+) -> Optional[str]:
+    """“我是工程师，想评高工”: a title above the one held, which no 贯通 route of theirs opens.
+    Title to title is not 贯通 (the series' ordinary conditions); said first, with the grade
+    that would open it by 贯通, before the routes that are theirs (the skill grades)."""
+    if not held:
+        return None
+    rank = vocabulary.title_levels().index
+    asked = [
+        level for level in levels_named(text, (TITLE, TITLE_LEVEL)) if rank(level) > rank(held) and level not in hopeful
+    ]
+    if not asked:
+        return None
+    region = decision.get("region") or "national"
+    said = f"您问的{asked[0]}职称：{answer_topic('promotion_by_title', region)[0]['text']}"
+    series_bar = _series_out_of_scope(region, profile.get("series"))
+    needs = grade_that_opens(asked[0], region)
+    if series_bar:
+        said += (
+            f"另外，{profile['series']}系列不在贯通的职称系列内（{sources(series_bar['citations'][:1])}），"
+            "凭技能等级也不能申报该系列职称。"
+        )
+    elif needs and profile.get("skill_grade"):
+        said += f"按贯通，{needs}。"
+    elif needs:
+        said += f"如果您有技能等级，也可以按贯通申报：{needs}，可以告诉我您的技能等级再算。"
+    if any(o["status"] in ("eligible", "not_yet") for o in decision["options"]):
+        said += "按贯通政策，您可以申报的是："
+    return said
+
+
+@lru_cache(maxsize=None)
+def _series_out_of_scope(region: str, series: Optional[str]) -> Optional[Dict[str, Any]]:
+    """The bar a series outside the bridging scope puts on titles (二（一）, 百色 第六条)."""
+    if not series:
+        return None
+    top = {"region": region, "skill_grade": vocabulary.skill_grades()[-1], "skill_years": 30, "series": series}
+    return next((b for b in evaluate(top)["blockers"] if b["code"] == "series_out_of_scope"), None)
 
 
 def grade_not_told_hint(profile: Dict[str, Any], decision: Dict[str, Any]) -> Optional[str]:

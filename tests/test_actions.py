@@ -1366,3 +1366,40 @@ def test_a_fact_given_instead_of_the_answer_is_said_back_before_the_question_aga
         assert {"event": "slot", "name": "requested_slot", "value": "skill_grade", "timestamp": None} in out
     else:
         assert not any("记下了" in s for s in said)
+
+
+@pytest.mark.parametrize(
+    "profile, text, lead, also",
+    [
+        (  # no grade told: the grade that would open it by 贯通 is offered
+            {"region": "nei_mongol", "title_level": "中级", "series": "工程"},
+            "我是工程师 想评高工",
+            "您问的副高级职称：由现有职称晋升更高一级职称，不属于贯通政策",
+            "如果您有技能等级，也可以按贯通申报：副高级职称要取得高级技师后",
+        ),
+        (  # 卫生 is outside the bridging series: no grade opens it either
+            {"region": "baise", "title_level": "中级", "series": "卫生"},
+            "我是主治医师 想评副主任医师 能走贯通吗",
+            "您问的副高级职称：由现有职称晋升更高一级职称，不属于贯通政策",
+            "卫生系列不在贯通的职称系列内（《百色市实施细则》第六条）",
+        ),
+        (  # a grade told: what it takes by 贯通, without “如果您有”
+            {
+                "region": "baise",
+                "title_level": "中级",
+                "series": "技工院校教师",
+                "skill_grade": "技师",
+                "skill_years": 5,
+            },
+            "我是技工院校讲师，也是技师拿证5年，想评高级讲师",
+            "您问的副高级职称：由现有职称晋升更高一级职称，不属于贯通政策",
+            "按贯通，副高级职称要取得高级技师后从事技术技能工作满4年（《百色市实施细则》第八条）",
+        ),
+    ],
+)
+def test_a_title_holder_asking_for_a_higher_title_hears_that_title_to_title_is_not_bridging(profile, text, lead, also):
+    """Title to title is the series' ordinary 评审, which no 贯通 route covers: said first,
+    then the skill grade their title opens (explore10 B30, E10, E11, E21, F01)."""
+    msgs, _ = run(ActionAnswerEligibility(), outside_form(profile, text, "ask_eligibility"))
+    assert msgs[0]["text"].startswith(lead) and also in msgs[0]["text"]
+    assert "职业技能评价" in texts(msgs)  # the route that is theirs still follows
