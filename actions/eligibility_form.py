@@ -154,6 +154,9 @@ class ValidateEligibilityForm(FormValidationAction):
         # region): a question answered is no longer required. Those are put back.
         said_by_graduation = self._grade_year_of_graduation(tracker)
         tracker.add_slots(said_by_graduation)
+        # before the slots still required are computed: the NLU's 中级职称 would end the form
+        bare_grade = [SlotSet(k, v) for k, v in (await self.extract_skill_grade(dispatcher, tracker, domain)).items()]
+        tracker.add_slots(bare_grade)
         extracted = await self.get_extraction_events(dispatcher, tracker, domain)
         tracker.add_slots(extracted)
         events = await self.get_validation_events(dispatcher, tracker, domain)
@@ -177,6 +180,7 @@ class ValidateEligibilityForm(FormValidationAction):
             events += [SlotSet(slot, tracker.slots[slot]) for slot in GRADE_TIMES]
         events += junior
         events += said_by_graduation
+        events += bare_grade
         if question:
             await ANSWERS_INSIDE_FORM[question]().run(dispatcher, tracker, domain)
         return switched + events

@@ -594,6 +594,23 @@ def test_a_bare_level_answering_the_grade_question_is_that_grade(said, entities,
     assert out == {"skill_grade": grade, "title_level": None}
 
 
+def test_a_bare_level_to_the_grade_question_is_that_grade_through_the_whole_form_step():
+    """“中级” to the grade question: the NLU's 中级职称 had ended the form before the grade
+    was read (the slots still required were computed with it) — explore10 A05, E06."""
+    said = "中级"
+    slots = {"region": "nei_mongol", "requested_slot": "skill_grade", "title_level": "中级"}
+    events = [{"event": "user", "text": said}, {"event": "slot", "name": "title_level", "value": "中级"}]
+    entities = [{"entity": "title_level", "value": "中级", "start": 0, "end": 2}]
+    domain = {"slots": {}, "forms": {"eligibility_form": {"required_slots": []}}}
+    t = tracker(slots, text=said, entities=entities, events=events)
+    out = asyncio.run(ValidateEligibilityForm().run(CollectingDispatcher(), t, domain))
+    final = {}
+    for e in out:
+        if e.get("event") == "slot":
+            final[e["name"]] = e["value"]
+    assert final["skill_grade"] == "中级工" and final["title_level"] is None
+
+
 def test_guangxi_as_the_answer_asks_for_the_city_and_the_form_goes_on():
     t = tracker(
         {"skill_grade": "技师", "skill_years": 3.0, "requested_slot": "region"}, text="广西", intent="nlu_fallback"
