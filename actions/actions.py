@@ -18,6 +18,7 @@ from rules_engine import answer_topic, clock, evaluate
 from rules_engine.knowledge import answer_education_equivalent
 
 from bot.nlu.clauses import WHY_NOT, levels_of_someone_else
+from bot.nlu.typos import plain_numerals
 from dialogue import general_replies, junior_title, replies, what_opens
 from dialogue.questions import OPENING
 from .whose_case import OWN_PROFILE, switch_case
@@ -71,6 +72,7 @@ def current_profile(tracker: Tracker) -> Dict[str, Any]:
 def bare_number(text: str, last: bool = False) -> Optional[float]:
     """“三年”, “3”, “两年半” as an answer to a question about years (the last number said
     with ``last``)."""
+    text = plain_numerals(text)  # “叁年”
     # "半年" alone is half a year; "两年半" is 2.5 (then "年.5" below)
     text = re.sub(r"(?<![\d一二两三四五六七八九十年])半", "0.5", text)
     text = text.replace("两", "二").replace("半", ".5")

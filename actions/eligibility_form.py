@@ -14,6 +14,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from bot.nlu.dates import JUST_GOT
 from rules_engine import clock, evaluate
 from rules_engine.vocabulary import unsettled_place
 
@@ -170,7 +171,8 @@ class ValidateEligibilityForm(FormValidationAction):
         next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
         if next_slot:
             events.append(next_slot)
-            if next_slot.get("value") == requested and not (switched or question or year_answer):
+            asked_again = requested is not None and next_slot.get("value") == requested
+            if asked_again and not (switched or question or year_answer):
                 self._note_facts_given_instead(dispatcher, tracker)
         # … and a declined question (“不知道”): without it the form would reject the answer.
         declined = tracker.slots.get("declined_slots")
@@ -429,6 +431,8 @@ class ValidateEligibilityForm(FormValidationAction):
         number = bare_number(text)
         if number is not None and 0 <= number <= 60:
             return {slot: number}
+        if JUST_GOT.fullmatch(text.strip().rstrip("。！!啊呀哈的")):
+            return {slot: 0}  # “刚拿到”: no years yet
         return self._maybe_decline(tracker, slot, text)
 
     def _maybe_decline(self, tracker: Tracker, slot: str, text: str) -> Dict[Text, Any]:

@@ -390,8 +390,12 @@ class ActionLowConfidence(Action):
             and not tracker.get_slot("answered")
             and any(profile.get(k) for k in OWN_CASE_FACTS)
         )
-        if general_replies.not_in_chinese(tracker.latest_message.get("text") or ""):
+        text = tracker.latest_message.get("text") or ""
+        wants_own = not tracker.get_slot("answered") and general_replies.asks_to_apply(text)
+        if general_replies.not_in_chinese(text):
             dispatcher.utter_message(text=general_replies.write_in_chinese())
+        elif wants_own and tracker.active_loop.get("name") is None:
+            return [SlotSet("own_case", True)]  # “评职称”: the form asks what it needs first
         elif going_on:
             dispatcher.utter_message(text=general_replies.NOT_UNDERSTOOD_GOING_ON)
         else:

@@ -166,6 +166,18 @@ def not_in_chinese(text: str) -> bool:
 NOT_UNDERSTOOD_GOING_ON = "这句话我没太明白；先按您已经告诉我的情况来看。"
 
 
+# “评职称”, “怎么评职称”, “想考技能等级”: too short for the classifier, but a request to
+# apply — the form's first question helps more than “没太明白”
+_ASKS_TO_APPLY = re.compile(
+    r"^[我俺]?(想|要|想要|打算|准备)?(问问|问下|问一下|咨询)?(怎么|咋|如何)?(去)?"
+    r"(评|申报|报|考|申请|办|弄)(个|一个|一下)?(职称|技能等级|技能证|等级证|贯通)(的事|这块)?(啊|呀|吧|呢)?[?？。!！]?$"
+)
+
+
+def asks_to_apply(text: str) -> bool:
+    return bool(_ASKS_TO_APPLY.match(text.strip()))
+
+
 def write_in_chinese() -> str:
     return "目前我只能读懂中文。请用中文说说您的情况，例如：“我在百色，是技师，拿证三年了，能评什么职称？”"
 

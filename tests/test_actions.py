@@ -11,6 +11,7 @@ from actions.actions import (
     ActionAnswerEligibility,
     ActionAnswerFaq,
     ActionHandoff,
+    bare_number,
     ActionWhatIf,
 )
 from actions.eligibility_form import ValidateEligibilityForm
@@ -1385,6 +1386,23 @@ def test_a_fact_given_instead_of_the_answer_is_said_back_before_the_question_aga
         assert not any("记下了" in s for s in said)
 
 
+def test_facts_of_a_first_message_are_not_said_back():
+    """The form's first step (no question asked yet) ends with no slot requested: nothing
+    was asked, so nothing is “given instead”."""
+    text, entities = "我是工程师 在内蒙古", [{"entity": "region", "value": "nei_mongol"}]
+    slots = {"region": "nei_mongol", "title_level": "中级", "series": "工程"}
+    events = [{"event": "user", "text": text}] + [{"event": "slot", "name": k, "value": v} for k, v in slots.items()]
+    domain = {"slots": {}, "forms": {"eligibility_form": {"required_slots": []}}}
+
+    class FormThatEnds(ValidateEligibilityForm):
+        async def next_requested_slot(self, dispatcher, tracker, domain):
+            return SlotSet("requested_slot", None)  # nothing left to ask: the form ends
+
+    d = CollectingDispatcher()
+    asyncio.run(FormThatEnds().run(d, tracker(slots, text=text, entities=entities, events=events), domain))
+    assert not any("记下了" in (m.get("text") or "") for m in d.messages)
+
+
 @pytest.mark.parametrize(
     "profile, text, lead, also",
     [
@@ -1420,3 +1438,31 @@ def test_a_title_holder_asking_for_a_higher_title_hears_that_title_to_title_is_n
     msgs, _ = run(ActionAnswerEligibility(), outside_form(profile, text, "ask_eligibility"))
     assert msgs[0]["text"].startswith(lead) and also in msgs[0]["text"]
     assert "职业技能评价" in texts(msgs)  # the route that is theirs still follows
+
+
+@pytest.mark.parametrize("said, years", [("叁年", 3.0), ("伍年了", 5.0), ("三年", 3.0)])
+def test_capital_numerals_answer_the_years_question(said, years):
+    assert bare_number(said) == years
+
+
+@pytest.mark.parametrize("said", ["刚拿", "刚拿到", "刚考下来的"])
+def test_just_got_answers_the_years_question_with_none_yet(said):
+    """“刚拿到” to “取得多少年了”: 0 years (explore10 A16, E07 — had been “没太明白”)."""
+    t = tracker({"skill_grade": "技师", "requested_slot": "skill_years"}, text=said, intent="nlu_fallback")
+    out = asyncio.run(ValidateEligibilityForm().extract_skill_years(CollectingDispatcher(), t, {}))
+    assert out == {"skill_years": 0}
+
+
+@pytest.mark.parametrize(
+    "said, own", [("评职称", True), ("怎么评职称", True), ("想考技能等级", True), ("天气不错", False)]
+)
+def test_a_short_request_to_apply_goes_on_to_the_form_not_to_not_understood(said, own):
+    """“评职称” is too short for the classifier (explore10 A14, A32, F02, F03): the form's
+    first question helps more than “没太明白”."""
+    from actions.general import ActionLowConfidence
+
+    t = tracker({}, text=said, intent="nlu_fallback")
+    t.active_loop = {}
+    msgs, events = run(ActionLowConfidence(), t)
+    assert {"event": "slot", "name": "own_case", "value": own, "timestamp": None} in events
+    assert bool(msgs) is not own

@@ -25,6 +25,10 @@ from bot.nlu.typos import CommonTypos, corrected
         ("能评职成吗", "能评职称吗"),
         ("正书拿了三年", "证书拿了三年"),
         ("考和不合格", "考核不合格"),
+        ("我是技市", "我是技师"),
+        ("叁年", "三年"),
+        ("贰零壹玖年拿的证", "二〇一九年拿的证"),
+        ("拾年了", "十年了"),
         # the same characters where they mean what they say
         ("评审费要支付高额费用吗", "评审费要支付高额费用吗"),
         ("交付高铁项目", "交付高铁项目"),
@@ -33,6 +37,8 @@ from bot.nlu.typos import CommonTypos, corrected
         ("职业成长", "职业成长"),
         ("职成教育", "职成教育"),
         ("和平职称", "和平职称"),
+        ("陆师傅是技师", "陆师傅是技师"),  # a surname, no count after it
+        ("技术员", "技术员"),
         ("abc", "abc"),
         ("", ""),
     ],

@@ -424,12 +424,12 @@ def years_after_a_break(text: str, facts: List[Fact], today: _dt.date) -> List[F
 
 
 # “我弟弟是高级工刚拿证”: a grade just obtained has no years yet (第八条: 满2年 from it)
-_JUST_GOT = re.compile(r"刚(刚|才)?(拿|考|取得|考下|拿到|下)(了|的|来|到)?(证|下来|证书)?")
+JUST_GOT = re.compile(r"刚(刚|才)?(拿|考|取得|考下|拿到|下)(了|的|来|到)?(证|下来|证书)?")
 
 
 def just_obtained(text: str, mentions: Sequence[Mention], facts: List[Fact]) -> List[Fact]:
     """0 years for a grade said to be just obtained, when no other time of it is said."""
-    m = _JUST_GOT.search(text)
+    m = JUST_GOT.search(text)
     if m is None or any(f.entity in ("skill_years", "skill_grade_year") for f in facts):
         return []
     if not any(x.term.label == SKILL_GRADE and x.held and not x.negated for x in mentions):

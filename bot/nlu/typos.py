@@ -46,7 +46,21 @@ _CORRECTIONS: Tuple[Tuple["re.Pattern[str]", str], ...] = (
     (re.compile(r"(?<=考)(?P<t>和)(?=[不没合称优良]|结果|成绩)"), "核"),
     # 证 typed as 正 in 证书: 拿了正书
     (re.compile(r"(?<![修改公纠真])(?P<t>正)(?=书)"), "证"),
+    # 师 typed as 市/式 after 技: 技市, 高级技式
+    (re.compile(r"(?<=技)(?P<t>[市式])"), "师"),
 )
+
+# 大写数字 (叁年, 贰零壹玖年) as people type them on a phone's “数字大写” or copy from a form:
+# the ordinary numeral, where a count or a year follows (not 陆师傅, 伍先生)
+_CAPITAL_DIGITS = str.maketrans("零壹贰叁肆伍陆柒捌玖拾佰", "〇一二三四五六七八九十百")
+_CAPITAL_NUMBER = re.compile(
+    r"[零壹贰叁肆伍陆柒捌玖拾佰〇一二三四五六七八九十百两]*[壹贰叁肆伍陆柒捌玖拾佰][零壹贰叁肆伍陆柒捌玖拾佰〇一二三四五六七八九十百两]*(?=年|级|岁|个|次|多年)"
+)
+
+
+def plain_numerals(text: str) -> str:
+    """叁年 → 三年, same length (a capital numeral before a count or year word)."""
+    return _CAPITAL_NUMBER.sub(lambda m: m.group(0).translate(_CAPITAL_DIGITS), text)
 
 
 def corrected(text: str) -> str:
@@ -55,7 +69,7 @@ def corrected(text: str) -> str:
         return text
     for pattern, meant in _CORRECTIONS:
         text = pattern.sub(lambda m, meant=meant: _replace_typo(m, meant), text)
-    return text
+    return plain_numerals(text)
 
 
 def _replace_typo(match: "re.Match[str]", meant: str) -> str:
