@@ -370,6 +370,7 @@ class ActionAnswerOutOfScope(Action):
         for message in general_replies.out_of_scope_messages():
             dispatcher.utter_message(text=message)
         note = region_note(tracker)  # 广西 outside 百色: its own rules are not in the base
+        note = note or general_replies.other_place_note(tracker.latest_message.get("text") or "")
         if note:
             dispatcher.utter_message(text=note)
         return after_answer(tracker, dispatcher, _profile(tracker))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, List, Optional, Tuple
 
+from bot.nlu.lexicon import PLACE, lexicon_matches
 from dialogue.replies import grade_words, sources
 from rules_engine import clock, evaluate
 from rules_engine.loader import short_name
@@ -180,6 +181,28 @@ def asks_to_apply(text: str) -> bool:
 
 def write_in_chinese() -> str:
     return "目前我只能读懂中文。请用中文说说您的情况，例如：“我在百色，是技师，拿证三年了，能评什么职称？”"
+
+
+def other_place_note(text: str) -> Optional[str]:
+    """“河北省有自己的贯通细则吗”: a place outside the local documents — its own rules are
+    not in the base, but the national text applies there, which the assistant can answer by."""
+    places = [
+        m.term.surface
+        for m in lexicon_matches(text, None)
+        if m.term.label == PLACE and m.term.value == "national" and _settles_region(m.term.surface)
+    ]
+    if not places:
+        return None
+    place = places[0]
+    return (
+        f"{place}：本助手没有收录{place}本地的细则，但国家{short_name('national')}在全国适用，"
+        f"我可以按它帮您算能申报什么；{place}是否另有细则、具体怎么执行，请咨询当地人社部门或拨打{HOTLINE}。"
+    )
+
+
+def _settles_region(name: str) -> bool:
+    place = vocabulary.resolve_place(name)
+    return place is None or place.settled
 
 
 def out_of_scope_messages() -> List[str]:

@@ -1466,3 +1466,15 @@ def test_a_short_request_to_apply_goes_on_to_the_form_not_to_not_understood(said
     msgs, events = run(ActionLowConfidence(), t)
     assert {"event": "slot", "name": "own_case", "value": own, "timestamp": None} in events
     assert bool(msgs) is not own
+
+
+@pytest.mark.parametrize("said, place", [("河北省有自己的贯通细则吗", "河北省"), ("事业单位工勤岗能转管理岗吗", None)])
+def test_an_out_of_scope_question_about_another_province_says_the_national_text_applies(said, place):
+    """explore10 C07: the honest out-of-scope answer had not said that 《实施意见》 applies there."""
+    from actions.general import ActionAnswerOutOfScope
+
+    msgs, _ = run(ActionAnswerOutOfScope(), outside_form({}, said, "out_of_scope"))
+    said_back = texts(msgs)
+    assert ("《实施意见》在全国适用" in said_back) is (place is not None)
+    if place:
+        assert f"{place}：本助手没有收录{place}本地的细则" in said_back

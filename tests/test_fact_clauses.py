@@ -397,6 +397,7 @@ SPOKEN = [  # how people type and speak: spaces between phrases, records told in
     ("已经办了退休手续", {"retired": True}),
     ("我在职称评审诚信档案库里", {"integrity_record": True}),
     ("我是主治医生", {"title_level": "中级", "series": "卫生"}),
+    ("我是特级技师，干了三年", {"skill_grade": "高级技师", "skill_years": 3}),  # above 高级技师: not 技师
     ("我在图书馆，是馆员", {"series": "图书资料", "title_level": "中级"}),  # the workplace tells 馆员's series
     ("文化馆的副研究馆员", {"series": "群众文化", "title_level": "副高级"}),
     ("我是馆员", {"title_level": "中级", "series": "文物博物"}),
