@@ -66,7 +66,8 @@ SOME_YEARS_ONLY = re.compile(
     r"^(?!.*(近|最近|这|连续)[三3几]年|.*一直|.*每年|.*年年|.*历年).*(去年|前年|今年|\d{2,4}年)"
 )
 NONE_HELD = re.compile(
-    r"^(都)?(没有|没|无|还没有?|还没考|没考过?)(其他|别的|任何)?(的)?(证|证书|技能等级|等级证|技能证|职称|呢)?[的啊呀呢。！!]*$"
+    # (not “没有职称”: that says nothing of a grade — _said_not_held declines the title only)
+    r"^(都)?(没有|没|无|还没有?|还没考|没考过?)(其他|别的|任何)?(的)?(证|证书|技能等级|等级证|技能证|呢)?[的啊呀呢。！!]*$"
 )
 # said inside a longer message (“老师傅了，啥证都没有”): no certificate of either kind …
 NO_CERTIFICATE = re.compile(

@@ -1003,6 +1003,9 @@ def test_no_grade_and_no_title_is_an_answer_to_the_opening_question():
         ("我没证 干了十几年电工", [], {}, ["skill_grade", "title_level"]),
         ("没有职称，有高级工证", [{"entity": "skill_grade", "value": "高级工"}], {}, ["title_level"]),
         ("没有职称", [], {"skill_grade": "高级工", "requested_slot": "skill_years"}, ["title_level"]),
+        # to the grade-or-title question: the title, not the grade (explore10 A07)
+        ("没有职称", [], {"requested_slot": "skill_grade"}, ["title_level"]),
+        ("没有", [], {"requested_slot": "skill_grade"}, ["skill_grade", "title_level"]),
         ("证书丢了，记得是技师", [{"entity": "skill_grade", "value": "技师"}], {}, []),
         ("我有证 在包头", [], {}, []),
     ],
