@@ -24,6 +24,7 @@ from dialogue.questions import OPENING
 from .whose_case import OWN_PROFILE, switch_case
 from .general import (
     GENERAL_INTENTS,
+    HOLDS_TITLE,
     SKILL_DIRECTION,
     ActionAnswerGeneral,
     ActionAnswerOutOfScope,
@@ -279,8 +280,9 @@ class ActionAnswerFaq(Action):
         region = profile.get("region")
         kind = direction_of(profile)
         text = tracker.latest_message.get("text") or ""
-        if SKILL_DIRECTION.search(text) and "职称" not in text:
-            kind = "skill"  # “专业技术人员考技能等级要交什么材料”: the skill side, whoever asks
+        if SKILL_DIRECTION.search(text) and ("职称" not in text or HOLDS_TITLE.search(text)):
+            # “专业技术人员考技能等级要交什么材料”, “我有职称，想考技能等级要带什么材料”: the skill side
+            kind = "skill"
         # A side question from someone who told us about themself goes on to their own
         # question afterwards (the rules read `own_case`) — when that needs nothing more.
         going_on = own_case(tracker, profile)

@@ -32,6 +32,7 @@ from .actions import (
 from .whose_case import switch_case
 from .general import (
     GENERAL_INTENTS,
+    HOLDS_TITLE,
     another_finding_said,
     REGIONAL,
     findings_added,
@@ -76,11 +77,6 @@ NO_CERTIFICATE = re.compile(
 )
 # … or no title (“没有职称”), which says nothing of a grade
 NO_TITLE = re.compile(r"(没|没有|无)(任何|啥|什么)?职称|(啥|什么)?职称(都|也)?(没|没有|木有)")
-# “有职称，想考技能等级”, “我是专技人员”: a title is held — the title is asked first
-HOLDS_TITLE = re.compile(
-    r"(?<![没无])(有|拿了|评了|评过|评上了?|取得了?)(个|一个|了)?(\S{0,3}的)?职称(?!评审)"
-    r"|(是|属于)(一名|个)?专(业)?技(术)?人员"
-)
 SAME_YEAR_AS_GRADUATION = re.compile(r"毕业(的)?(那|当|同一)一?年|毕业的时候|毕业时")
 BARE_ANSWER_CHARS = 6  # “助理的”, “就是技术员吧”: a message that is nothing but a short answer
 DONT_KNOW = re.compile(r"不知道|不清楚|不记得|忘了|说不清|不确定|跳过")

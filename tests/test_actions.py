@@ -1481,3 +1481,12 @@ def test_an_out_of_scope_question_about_another_province_says_the_national_text_
     assert ("《实施意见》在全国适用" in said_back) is (place is not None)
     if place:
         assert f"{place}：本助手没有收录{place}本地的细则" in said_back
+
+
+def test_a_title_holder_asking_for_skill_evaluation_materials_hears_the_skill_side():
+    """explore10 C04: “有职称，想考技能等级要带什么材料” in 百色 → 第二十一条, not 职称 materials."""
+    msgs, _ = run(
+        ActionAnswerFaq(),
+        outside_form({"region": "baise"}, "在百色，我有职称，想考技能等级要带什么材料", "faq_materials"),
+    )
+    assert "第二十一条" in texts(msgs)
