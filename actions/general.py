@@ -48,12 +48,12 @@ REGIONAL: Dict[str, Tuple[str, ...]] = {
     # “哪些奖能直接评正高？”, “绿色通道是什么”: the awards that open a level without years
     "faq_green_channel": ("green_channel",),
 }
-# “工程师几年能考技师？”: years of the other direction (专业技术人才 → 技能等级).
 # “有职称，想考技能等级”, “我是专技人员”: a title is held — the title is asked first
 HOLDS_TITLE = re.compile(
     r"(?<![没无])(有|拿了|评了|评过|评上了?|取得了?)(个|一个|了)?(\S{0,3}的)?职称(?!评审)"
     r"|(是|属于)(一名|个)?专(业)?技(术)?人员"
 )
+# “工程师几年能考技师？”: years of the other direction (专业技术人才 → 技能等级).
 SKILL_DIRECTION = re.compile(r"考.{0,4}(技能|技师|高级工|等级|证)|技能评价|技能等级(评价|认定|鉴定)|技能鉴定")
 # “高级工怎么升技师 要几年”: the skill ladder's own promotion — not in the documents
 SKILL_LADDER_ITSELF = re.compile(r"(升|考|晋升|晋级|评|到)(个)?(中级工|高级工|技师|高级技师)")
