@@ -276,3 +276,21 @@ def test_a_restart_the_message_does_not_ask_for_is_the_next_intent():
         m = Message(data={"text": said})
         m.set("intent", {"name": "restart", "confidence": 0.9})
         assert not restart_not_said(m) and m.get("intent")["name"] == "restart"
+
+
+@pytest.mark.parametrize(
+    "text, after",
+    [
+        ("我老婆是会计师 她能考什么", "ask_eligibility"),  # a case told, what may be taken asked
+        ("我是会计师，能评什么", "ask_eligibility"),
+        ("我是技师，事业单位工勤岗能转管理岗吗", "out_of_scope"),  # the question is not about their case
+    ],
+)
+def test_an_out_of_scope_reading_of_a_case_told_and_asked_becomes_an_eligibility_question(text, after):
+    """explore10 E13: the answer had opened “这个问题超出了我收录的文件范围” and then answered."""
+    m = Message(data={"text": text})
+    m.set("intent", {"name": "out_of_scope", "confidence": 0.5})
+    m.set("intent_ranking", [{"name": "out_of_scope", "confidence": 0.5}, {"name": "inform", "confidence": 0.2}])
+    m.set("entities", [FACT])
+    facts_first(m)
+    assert m.get("intent")["name"] == after

@@ -212,6 +212,16 @@ def award_holders_in_general(message: Message) -> bool:
     return True
 
 
+def _case_told_and_asked(message: Message, intent: str) -> bool:
+    """“我老婆是会计师 她能考什么” read as out of scope (会计 is no bridging series): a case
+    told and what may be taken asked, in the last clause — an eligibility question."""
+    if intent != "out_of_scope":
+        return False
+    text = re.sub(r"[\s，。,.!！?？~～…啊呀呢哈嘛吧]+$", "", message.get("text") or "")
+    last = re.split(r"[，,。；;\s]+", text)[-1]
+    return bool(WHAT_ELSE_TO_TAKE.search(last) or OWN_CASE_QUESTION.search(last))
+
+
 def facts_first(message: Message) -> None:
     intent = message.get(INTENT) or {}
     name = intent.get(INTENT_NAME_KEY)
@@ -222,9 +232,12 @@ def facts_first(message: Message) -> None:
         return
     # “毕业的时候拿了全国职业技能大赛三等奖” read as out of scope: a fact told, nothing asked
     told_not_asked = name == "out_of_scope" and not QUESTION.search(message.get("text") or "")
-    if name not in SMALL_TALK and not told_not_asked:
+    if name not in SMALL_TALK and not told_not_asked and not _case_told_and_asked(message, name):
         return
     if not any(entity.get("extractor") == FACT_EXTRACTOR for entity in message.get(ENTITIES) or []):
+        return
+    if _case_told_and_asked(message, name):
+        message.set(INTENT, {INTENT_NAME_KEY: "ask_eligibility", "confidence": 1.0}, add_to_output=True)
         return
     ranking = message.get(INTENT_RANKING_KEY) or []
     best = next((dict(r) for r in ranking if r.get(INTENT_NAME_KEY) in FACT_INTENTS), None)
