@@ -398,6 +398,9 @@ SPOKEN = [  # how people type and speak: spaces between phrases, records told in
     ("我在职称评审诚信档案库里", {"integrity_record": True}),
     ("我是主治医生", {"title_level": "中级", "series": "卫生"}),
     ("我是特级技师，干了三年", {"skill_grade": "高级技师", "skill_years": 3}),  # above 高级技师: not 技师
+    # 基本合格 / 基本称职 are grades below 合格 (优秀、合格、基本合格、不合格)
+    ("俺前年考核好像是基本合格", {"assessment_ok": False}),
+    ("去年考核基本称职", {"assessment_ok": False}),
     ("我在图书馆，是馆员", {"series": "图书资料", "title_level": "中级"}),  # the workplace tells 馆员's series
     ("文化馆的副研究馆员", {"series": "群众文化", "title_level": "副高级"}),
     ("我是馆员", {"title_level": "中级", "series": "文物博物"}),

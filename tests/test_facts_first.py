@@ -294,3 +294,30 @@ def test_an_out_of_scope_reading_of_a_case_told_and_asked_becomes_an_eligibility
     m.set("entities", [FACT])
     facts_first(m)
     assert m.get("intent")["name"] == after
+
+
+@pytest.mark.parametrize(
+    "text, intent, confidence, after",
+    [
+        # unsure side-question reading of a case told and a level asked for (tried on WeChat)
+        ("有个高级工证 一六年考的 单位让俺问问能不能弄个助理工程师", "faq_discipline", 0.31, "ask_eligibility"),
+        # a sure one stays: the question is theirs
+        ("高级工证 一六年考的 评助理工程师要交多少钱", "faq_fee", 0.9, "faq_fee"),
+        ("我是技师 评职称要什么材料", "faq_materials", 0.4, "faq_materials"),  # no level asked for
+    ],
+)
+def test_an_unsure_side_question_reading_of_a_case_asked_about_is_the_case(text, intent, confidence, after):
+    m = Message(data={"text": text})
+    m.set("intent", {"name": intent, "confidence": confidence})
+    m.set("intent_ranking", [{"name": intent, "confidence": confidence}])
+    m.set("entities", [FACT])
+    facts_first(m)
+    assert m.get("intent")["name"] == after
+
+
+def test_dialect_can_i_is_an_own_case_question():
+    m = Message(data={"text": "中不中啊到底"})
+    m.set("intent", {"name": "nlu_fallback", "confidence": 0.3})
+    m.set("intent_ranking", [{"name": "nlu_fallback", "confidence": 0.3}])
+    m.set("entities", [])
+    assert own_case_question(m) and m.get("intent")["name"] == "ask_eligibility"

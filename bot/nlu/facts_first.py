@@ -50,6 +50,7 @@ OWN_CASE_QUESTION = re.compile(
     r"(能|可以|可不可以|能不能|还能)(直接)?(评|报|申报|申请|参评)(个|上)?(啥|什么|哪级|哪一级|哪个|吗|么|不|没|呢|$)"
     r"|(能|可以|还能)(直接)?(评|报|申报)[^，。,.？?]{1,5}(吗|么|不|没)$"  # "能评副高吗"
     r"|够格|够条件|够不够|(?<!没)(有戏|有机会|有希望)|有没有戏|符合条件|来得及"
+    r"|中不中|成不成|行不行|得不得行"  # “中不中啊到底” (河南话): can I
     r"|(我|这情况|这种情况|这样)(该)?(咋办|怎么办|咋整)"
     r"|^(那|那么)?(我|俺|咱)(这样)?(可以|能行|行)(吗|么|不|没)"
     r"|^(就这些|就这样|大概就这些|情况就这些)?[，,]?(你|麻烦)?(帮我|给我)(看看|看下|看一下|算算|算一下|查查|查一下)$"
@@ -212,14 +213,26 @@ def award_holders_in_general(message: Message) -> bool:
     return True
 
 
+# “能不能弄个助理工程师”: whether they may get a level they name
+ASKS_FOR_A_LEVEL = re.compile(r"(能不能|可不可以|能否|能|可以)(直接)?(评|报|申报|申请|弄|办|搞|拿|考)(个|上|一个)?")
+# a side question the classifier is this unsure of, in a message that tells a case and asks
+# about it, is the case's question (“…一六年考的 单位让俺问问能不能弄个助理工程师” → faq_discipline 0.31)
+UNSURE_TOPIC = 0.5
+
+
 def _case_told_and_asked(message: Message, intent: str) -> bool:
-    """“我老婆是会计师 她能考什么” read as out of scope (会计 is no bridging series): a case
-    told and what may be taken asked, in the last clause — an eligibility question."""
-    if intent != "out_of_scope":
+    """“我老婆是会计师 她能考什么” read as out of scope (会计 is no bridging series), or a
+    facts-heavy message read, unsure, as a side question: a case told and what may be taken
+    asked, in the last clause — an eligibility question."""
+    confidence = (message.get(INTENT) or {}).get("confidence") or 0
+    if intent != "out_of_scope" and not (intent.startswith("faq_") and confidence < UNSURE_TOPIC):
         return False
     text = re.sub(r"[\s，。,.!！?？~～…啊呀呢哈嘛吧]+$", "", message.get("text") or "")
     last = re.split(r"[，,。；;\s]+", text)[-1]
-    return bool(WHAT_ELSE_TO_TAKE.search(last) or OWN_CASE_QUESTION.search(last))
+    if WHAT_ELSE_TO_TAKE.search(last) or OWN_CASE_QUESTION.search(last):
+        return True
+    m = ASKS_FOR_A_LEVEL.search(last)
+    return bool(m and levels_named(last[m.end() :], LEVEL_LABELS))
 
 
 def facts_first(message: Message) -> None:

@@ -20,7 +20,9 @@ def _assessment(text: str) -> List[Fact]:
     """近3年年度考核 – 合格 / 不合格 / 称职 …"""
     facts: List[Fact] = []
     # (Cantonese: 唔合格 = 不合格, 冇合格 = 没合格)
-    for m in re.finditer(r"基本称职|不称职|不合格|没合格|没及格|不及格|唔合格|冇合格|唔及格|合格|称职|优秀|良好", text):
+    for m in re.finditer(
+        r"基本称职|基本合格|不称职|不合格|没合格|没及格|不及格|唔合格|冇合格|唔及格|合格|称职|优秀|良好", text
+    ):
         s, e = m.span()
         cs, ce = clause_bounds(text, s)
         clause = text[cs:ce]
@@ -30,7 +32,18 @@ def _assessment(text: str) -> List[Fact]:
             continue
         if word in ("良好",) and "考核" not in clause:
             continue
-        if word in ("不称职", "不合格", "没合格", "基本称职", "没及格", "不及格", "唔合格", "冇合格", "唔及格"):
+        if word in (
+            "不称职",
+            "不合格",
+            "没合格",
+            "基本称职",
+            "基本合格",
+            "没及格",
+            "不及格",
+            "唔合格",
+            "冇合格",
+            "唔及格",
+        ):
             value = ends_negated(before, 3)  # "没有不合格" → ok
         else:
             # “没合格”, “没都合格”, “没给合格”, “没评上合格”: negated a word or two before
