@@ -321,3 +321,20 @@ def test_dialect_can_i_is_an_own_case_question():
     m.set("intent_ranking", [{"name": "nlu_fallback", "confidence": 0.3}])
     m.set("entities", [])
     assert own_case_question(m) and m.get("intent")["name"] == "ask_eligibility"
+
+
+@pytest.mark.parametrize(
+    "text, entities",
+    [
+        # people in general, no level of the user's told
+        ("海外引进的人才在内蒙古也能直接考高级技师吗", [{"entity": "region", "value": "nei_mongol"}]),
+        ("科技进步奖一定要省部级的才算吗？市级的行不行", [{"entity": "awards", "value": ["省部级以上科技进步奖"]}]),
+    ],
+)
+def test_a_general_question_stays_one_however_unsure(text, entities):
+    m = Message(data={"text": text})
+    m.set("intent", {"name": "faq_green_channel", "confidence": 0.39})
+    m.set("intent_ranking", [{"name": "faq_green_channel", "confidence": 0.39}])
+    m.set("entities", [{**e, "extractor": "ProfileFactExtractor"} for e in entities])
+    facts_first(m)
+    assert m.get("intent")["name"] == "faq_green_channel"

@@ -50,7 +50,7 @@ OWN_CASE_QUESTION = re.compile(
     r"(能|可以|可不可以|能不能|还能)(直接)?(评|报|申报|申请|参评)(个|上)?(啥|什么|哪级|哪一级|哪个|吗|么|不|没|呢|$)"
     r"|(能|可以|还能)(直接)?(评|报|申报)[^，。,.？?]{1,5}(吗|么|不|没)$"  # "能评副高吗"
     r"|够格|够条件|够不够|(?<!没)(有戏|有机会|有希望)|有没有戏|符合条件|来得及"
-    r"|中不中|成不成|行不行|得不得行"  # “中不中啊到底” (河南话): can I
+    r"|中不中|得不得行"  # “中不中啊到底” (河南话), “得不得行” (西南): can I
     r"|(我|这情况|这种情况|这样)(该)?(咋办|怎么办|咋整)"
     r"|^(那|那么)?(我|俺|咱)(这样)?(可以|能行|行)(吗|么|不|没)"
     r"|^(就这些|就这样|大概就这些|情况就这些)?[，,]?(你|麻烦)?(帮我|给我)(看看|看下|看一下|算算|算一下|查查|查一下)$"
@@ -218,6 +218,7 @@ ASKS_FOR_A_LEVEL = re.compile(r"(能不能|可不可以|能否|能|可以)(直�
 # a side question the classifier is this unsure of, in a message that tells a case and asks
 # about it, is the case's question (“…一六年考的 单位让俺问问能不能弄个助理工程师” → faq_discipline 0.31)
 UNSURE_TOPIC = 0.5
+OWN_LEVEL_FACTS = ("skill_grade", "title_level", "skill_years", "skill_grade_year", "title_years")
 
 
 def _case_told_and_asked(message: Message, intent: str) -> bool:
@@ -226,6 +227,10 @@ def _case_told_and_asked(message: Message, intent: str) -> bool:
     asked, in the last clause — an eligibility question."""
     confidence = (message.get(INTENT) or {}).get("confidence") or 0
     if intent != "out_of_scope" and not (intent.startswith("faq_") and confidence < UNSURE_TOPIC):
+        return False
+    # their own level told (not “海外引进的人才…能直接考高级技师吗”: people in general)
+    entities = [e for e in message.get(ENTITIES) or [] if e.get("extractor") == FACT_EXTRACTOR]
+    if not any(e.get("entity") in OWN_LEVEL_FACTS and not e.get("role") for e in entities):
         return False
     text = re.sub(r"[\s，。,.!！?？~～…啊呀呢哈嘛吧]+$", "", message.get("text") or "")
     last = re.split(r"[，,。；;\s]+", text)[-1]
