@@ -398,6 +398,19 @@ SPOKEN = [  # how people type and speak: spaces between phrases, records told in
     ("我在职称评审诚信档案库里", {"integrity_record": True}),
     ("我是主治医生", {"title_level": "中级", "series": "卫生"}),
     ("我是特级技师，干了三年", {"skill_grade": "高级技师", "skill_years": 3}),  # above 高级技师: not 技师
+    # corrections in one breath (voice): the later value
+    ("高级技师 二零二零年 哦不 二零一九年 拿的证", {"skill_grade": "高级技师", "skill_grade_year": 2019}),
+    ("技师证是去年 嗯 还是前年来着 前年考的", {"skill_grade": "技师", "skill_grade_year": 2024}),
+    ("高级工 快两年了 其实是一年半", {"skill_grade": "高级工", "skill_years": 1.5}),
+    # a clause saying when the previous one happened
+    (
+        "被查出材料造假过一次 是前年的事 技师证一九年考的",
+        {"fraud_count": 1, "fraud_year": 2024, "skill_grade": "技师", "skill_grade_year": 2019},
+    ),
+    ("记过处分 处分期今年刚满", {"demerit_punishment": False}),
+    ("记过处分，处分期还没满", {"demerit_punishment": True}),
+    # 正高 asked about, not held
+    ("高级技师 二零二零年拿的 能评个啥职称 正高能不能", {"skill_grade": "高级技师", "skill_grade_year": 2020}),
     # 基本合格 / 基本称职 are grades below 合格 (优秀、合格、基本合格、不合格)
     ("俺前年考核好像是基本合格", {"assessment_ok": False}),
     ("去年考核基本称职", {"assessment_ok": False}),

@@ -127,8 +127,14 @@ def is_hypothetical(text: str, pos: int) -> bool:
     clause = text[cs:ce].strip()
     if clause.endswith("呢") and (_WHAT_IF_OPENER.search(clause) or _RESULT_VERB.search(before)):
         return True
+    if _MOVED_THERE.search(before) and _ASKED_ABOUT_IT.search(clause):
+        return True  # “那我回百色去报是不是不一样”: a place moved to, asked about
     # "调查结束以后呢", "处分期满了之后呢": what holds once it has happened
     return bool(re.search(r"(以后|之后|后)(呢|会怎样|怎么样|能[^，。]{0,4}吗)$", clause))
+
+
+_MOVED_THERE = re.compile(r"(回|调到|调去|换到|搬到|转到|跑到|去到)$")
+_ASKED_ABOUT_IT = re.compile(r"(吗|呢|么|嘛)\s*$|是不是|会不会|不一样|一样吗|有没有区别|有区别吗|行不行|能不能")
 
 
 # “同一年可以报两个中级职称吗”: the one-title-a-year bar (百色 第七条（五）) — a bar, so asked
@@ -154,7 +160,12 @@ LEVEL_CONDITIONS = re.compile(
     r"|(要|需要|得|须|必须)(满足|具备|达到|符合)(什么|啥|哪些)"
 )
 
-CORRECTION = re.compile(r"不对|说错|错了|搞错|更正|纠正|应该是|改成|改一下|不是.{0,8}?是")
+CORRECTION = re.compile(
+    r"不对|说错|错了|搞错|更正|纠正|应该是|改成|改一下|不是.{0,8}?是"
+    # said in one breath: “二零二零年 哦不 二零一九年”, “快两年了 其实是一年半”,
+    # “是去年 嗯 还是前年来着 前年”, “准确地说”, “口误”
+    r"|(?:哦|噢|啊|呃|额)[，,\s]?不(?![过了行能会要用少多])|其实是|实际上是|还是[^，。,]{0,6}?来着|准确(?:地)?说|确切(?:地)?说|口误"
+)
 
 # ---------------------------------------------------------------------------------------
 # Levels: held, or a target / topic of a question
@@ -180,6 +191,7 @@ _TARGET_AFTER = re.compile(
     r"|^(职称|证)?(今年|明年|现在|目前|这次|马上)?(能|可以|能不能|可不可以|好|怎样)?(直接)?(评|申报|报|考|申请|拿)(吗|不|么|嘛|呢|吧)?(?=[?？,，。]|$)"
     # "护师不行吗", "高工行不行": the level asked for
     r"|^(职称)?(也|就|都)?(不行|行不行|行吗|可以吗|可不可以|不可以)"
+    r"|^(职称)?(也|就|都)?(能不能|能不|能吗|中不中|得不得行)(评|报|考|申报)?[吗呢啊呀]?[?？]?$"  # “正高能不能”
     # “副高也行”, “副高什么时候能报”: the level wished for, or asked when
     r"|^(职称)?(也行|也可以|就行|都行|也成)|^(职称)?(什么时候|啥时候|几时|哪年|多久)(才)?(能|可以)?(评|报|申报|考|申请)"
 )
@@ -198,7 +210,8 @@ _ASKED_ABOUT_AFTER = re.compile(
     r"|^(和|跟|与|同|比)[^，。,;；?？]{1,6}?(哪个|谁|有什么区别|有啥区别|区别|一样|不同|差不|差在|差多少|差距|差别|相比|比较|比起来|高|低)"
     # "技师属于高技能人才吗", "高级工算技能人才吗": what the level counts as
     r"|^(职称|证书|证)?(属于|算是|算)[^，。,;；?？]{1,8}?(吗|么|嘛|不|没)$"
-    r"|^(职称)?(到底)?(是|算|属于)[^，。,;；?？]{0,8}?还是"
+    # (not “技师证是去年还是前年”: which year it was got — the level is theirs)
+    r"|^(职称|证书|证)?(到底)?(是|算|属于)(?!\s*(?:去|前|今|大前|\d{2,4}|[一二三四五六七八九零〇两]{2,4})年)[^，。,;；?？]{0,8}?还是"
 )
 # "…相当于工程师", "从技师到工程师": the other side of a comparison or a path
 _COMPARED_BEFORE = re.compile(

@@ -149,6 +149,10 @@ def _anchors(
 
 # a clause of years and counts only: “2019年和2024年”, “一次2019年一次2024年”
 _YEARS_ONLY = re.compile(r"(?:(?:\d{2,4}|[去前今])年|[和、跟与及各也又还有一次回分别]|\s)+")
+# “…造假过一次 是前年的事”, “那是2021年的事了”: a clause saying when the previous one happened
+_WHEN_IT_WAS = re.compile(
+    r"(?:那|这)?(?:是|都是|就是|还是)?(?:\d{2,4}|[去前今]|[一二三四五六七八九零〇两]{2,4})年(?:的事(?:情|儿)?|那会儿?|那时候?)[了啦吧啊呀]?"
+)
 
 
 def said_with(
@@ -158,7 +162,8 @@ def said_with(
     'other', "2020年取得高级职业资格" → 'level'); a time said first goes with what follows
     ("前年考核没合格"), so with ``prefer_after`` the next fact wins whatever the distance."""
     cs, ce = clause_bounds(text, s)
-    if (len(text[cs:ce].strip()) - (e - s) <= 2 or _YEARS_ONLY.fullmatch(text[cs:ce].strip())) and cs > 1:
+    clause = text[cs:ce].strip()
+    if (len(clause) - (e - s) <= 2 or _YEARS_ONLY.fullmatch(clause) or _WHEN_IT_WAS.fullmatch(clause)) and cs > 1:
         # "…造假过一次，2021年", "…被查出两次，2019年和2024年": bare years continue the previous clause
         cs, _ = clause_bounds(text, cs - 2)
     anchors = [a for a in _anchors(text, cs, ce, mentions, others) if a[1] <= s or a[0] >= e]

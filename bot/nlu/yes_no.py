@@ -96,7 +96,7 @@ def _retired(text: str) -> List[Fact]:
 # (CONTRACT §3: inside the period only). "影响期还没过" stays inside it.
 _OVER_BEFORE = re.compile(r"(?<![没未不])(过了|已过|出了|超过了?|过完了?|满了|(?:早就|已经|早|都|已)过)(处分的?)?$")
 # in the clause after ("…记过处分，不过处分期已经结束了"): the period said over, not "还没过"
-_OVER_LATER = re.compile(r"(?<![没未不])(过了|满了|期满|结束|过去了|到期|解除|撤销|结案|撤案|查清|没事了)")
+_OVER_LATER = re.compile(r"(?<![没未不])(过了|满了|刚满|已满|期满|结束|过去了|到期|解除|撤销|结案|撤案|查清|没事了)")
 _OVER_AFTER = re.compile(
     r"^(处分)?(的)?(期|影响期)?(已经|已|早就|早|都|也)?(过了|满了|期满|结束了?|过去了|到期了?|解除了?|撤销了?|已过|已满|过完了?|结案了?)"
 )
