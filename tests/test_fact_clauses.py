@@ -411,6 +411,7 @@ SPOKEN = [  # how people type and speak: spaces between phrases, records told in
     ("记过处分，处分期还没满", {"demerit_punishment": True}),
     # 正高 asked about, not held
     ("高级技师 二零二零年拿的 能评个啥职称 正高能不能", {"skill_grade": "高级技师", "skill_grade_year": 2020}),
+    ("去年单位年度考核俺是不合格", {"assessment_ok": False}),  # the clause cut before 俺是
     # 基本合格 / 基本称职 are grades below 合格 (优秀、合格、基本合格、不合格)
     ("俺前年考核好像是基本合格", {"assessment_ok": False}),
     ("去年考核基本称职", {"assessment_ok": False}),

@@ -16,6 +16,9 @@ from bot.nlu.dates import parse_number
 from bot.nlu.time_anchors import OVERSEAS
 
 
+_SUBJECT_ONLY = re.compile(r"\s*(我|俺|本人)(的)?(是|也是|就是|都是|得了个?|拿了个?|评了个?)?\s*")
+
+
 def _assessment(text: str) -> List[Fact]:
     """近3年年度考核 – 合格 / 不合格 / 称职 …"""
     facts: List[Fact] = []
@@ -28,7 +31,11 @@ def _assessment(text: str) -> List[Fact]:
         clause = text[cs:ce]
         before = text[cs:s]
         word = m.group(0)
-        if not re.search(r"考核|年|都|每年|年年|连续|一直", clause) and cs != 0:
+        # “年度考核俺是不合格”: the clause was cut before 俺是 — the assessment is the one before
+        told_of_previous = (
+            cs > 0 and _SUBJECT_ONLY.fullmatch(before) and "考核" in text[clause_bounds(text, cs - 1)[0] : cs]
+        )
+        if not re.search(r"考核|年|都|每年|年年|连续|一直", clause) and cs != 0 and not told_of_previous:
             continue
         if word in ("良好",) and "考核" not in clause:
             continue
