@@ -49,9 +49,9 @@ class _Missing:
     partial: List[Tuple[str, Route]] = field(default_factory=list)
     presumed: List[str] = field(default_factory=list)
 
-    def forget_routes(self, useless: Callable[[Route], bool]) -> None:
+    def forget_routes(self, useless: Callable[[str, Route], bool]) -> None:
         """Drop the facts of further routes that no answer could open."""
-        self.partial = [(fact, route) for fact, route in self.partial if not useless(route)]
+        self.partial = [(fact, route) for fact, route in self.partial if not useless(fact, route)]
 
     def ordered(self, facts: Dict[str, Any], has_options: bool, region_known: bool) -> List[str]:
         out = list(self.undecided)
@@ -97,7 +97,7 @@ def evaluate_valid(checked: Dict[str, Any]) -> Dict[str, Any]:
     # title bars too: “再往上晋升，按一般条件申报” beside a bar unsaid would mislead.
     asked_kinds = {d.kind for d in drafts} | ({"title"} if title_held_only else set())
     active = [a for a in active if not drafts or any(kind in a.bar.applies_to for kind in asked_kinds)]
-    missing.forget_routes(lambda route: _cannot_help(route, active_all, all_drafts, facts))
+    missing.forget_routes(lambda fact, route: _cannot_help(fact, route, active_all, all_drafts, facts))
 
     decision: Dict[str, Any] = {
         "region": region,
@@ -269,11 +269,16 @@ def _best_per_level(drafts: List[Draft]) -> List[Draft]:
     return list(best.values())
 
 
-def _cannot_help(route: Route, active: List[ActiveBar], drafts: List[Draft], facts: Dict[str, Any]) -> bool:
-    """A further route is not worth a question when a bar with no known end closes its
+def _cannot_help(fact: str, route: Route, active: List[ActiveBar], drafts: List[Draft], facts: Dict[str, Any]) -> bool:
+    """A further route's fact is not worth a question when a bar with no known end closes its
     kind, or when each of its levels is held already or open by another route
-    (rules review 6 G4: 百色 海外人才 asked their degree under an open-ended bar)."""
-    if any(a.until_year is None and route.kind in a.bar.applies_to for a in active):
+    (rules review 6 G4: 百色 海外人才 asked their degree under an open-ended bar). A grade or
+    a title opens routes of both kinds: it is kept unless such bars close both (review 7 F2:
+    a 百色 助理级 on the 诚信档案 list may still reach 中级 by a grade)."""
+    closed = {kind for a in active if a.until_year is None for kind in a.bar.applies_to}
+    if fact in ENTRY_FACTS:
+        return {"title", "skill"} <= closed
+    if route.kind in closed:
         return True
     if route.next_grade or not route.levels:
         return False

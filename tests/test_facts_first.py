@@ -338,3 +338,20 @@ def test_a_general_question_stays_one_however_unsure(text, entities):
     m.set("entities", [{**e, "extractor": "ProfileFactExtractor"} for e in entities])
     facts_first(m)
     assert m.get("intent")["name"] == "faq_green_channel"
+
+
+@pytest.mark.parametrize(
+    "text, after",
+    [
+        ("去年单位年度考核俺是不合格 那还能评正高吗", "ask_eligibility"),  # their bar, their case (dev19 d19c14)
+        ("年度考核不合格还能评职称吗", "faq_discipline"),  # anyone's: the general answer
+        ("我去年考核不合格，影响期多久", "faq_discipline"),  # their bar, a question about the bar
+    ],
+)
+def test_a_bar_of_their_own_with_their_case_asked_is_answered_as_their_case(text, after):
+    m = Message(data={"text": text})
+    m.set("intent", {"name": "faq_discipline", "confidence": 0.95})
+    m.set("intent_ranking", [{"name": "faq_discipline", "confidence": 0.95}])
+    m.set("entities", [{"entity": "assessment_ok", "value": False, "extractor": "ProfileFactExtractor"}])
+    facts_first(m)
+    assert m.get("intent")["name"] == after

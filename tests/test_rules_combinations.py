@@ -381,3 +381,12 @@ def test_a_further_route_s_fact_is_asked_only_when_an_answer_could_open_it(extra
     when a bar with no end closes that direction or nothing higher is left (review 6 G4)."""
     decision = evaluate({"region": "baise", "overseas_talent": True, **extra})
     assert ("degree" in decision["missing"]) is asked, decision["missing"]
+
+
+def test_a_grade_is_still_asked_when_a_bar_closes_only_the_skill_direction():
+    """百色 第十四条（三） (诚信档案) closes skill evaluation only: a grade could still open a
+    title (技师 满3年 → 中级, 第八条), so it stays in `missing` (rules review 7 F2)."""
+    decision = evaluate({"region": "baise", "title_level": "助理级", "integrity_record": True})
+    assert "skill_grade" in decision["missing"]
+    both_closed = evaluate({"region": "baise", "title_level": "助理级", "assessment_ok": False})
+    assert "skill_grade" not in both_closed["missing"]  # 第七条（一） and 第十三条（二）: both directions

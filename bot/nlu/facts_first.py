@@ -219,6 +219,8 @@ ASKS_FOR_A_LEVEL = re.compile(r"(能不能|可不可以|能否|能|可以)(直�
 # about it, is the case's question (“…一六年考的 单位让俺问问能不能弄个助理工程师” → faq_discipline 0.31)
 UNSURE_TOPIC = 0.5
 OWN_LEVEL_FACTS = ("skill_grade", "title_level", "skill_years", "skill_grade_year", "title_years")
+BAR_FACTS = ("assessment_ok", "demerit_punishment", "under_investigation", "fraud_count", "integrity_record", "retired")
+FIRST_PERSON = re.compile(r"[我俺咱]|本人")
 
 
 def _case_told_and_asked(message: Message, intent: str) -> bool:
@@ -226,11 +228,16 @@ def _case_told_and_asked(message: Message, intent: str) -> bool:
     facts-heavy message read, unsure, as a side question: a case told and what may be taken
     asked, in the last clause — an eligibility question."""
     confidence = (message.get(INTENT) or {}).get("confidence") or 0
-    if intent != "out_of_scope" and not (intent.startswith("faq_") and confidence < UNSURE_TOPIC):
+    entities = [e for e in message.get(ENTITIES) or [] if e.get("extractor") == FACT_EXTRACTOR]
+    # “去年单位年度考核俺是不合格 那还能评正高吗”: a bar of their own, and their case asked —
+    # the answer with the bar, not the topic's general text (however sure the classifier is)
+    own_bar = bool(FIRST_PERSON.search(message.get("text") or "")) and any(
+        e.get("entity") in BAR_FACTS and not e.get("role") for e in entities
+    )
+    if intent != "out_of_scope" and not (intent.startswith("faq_") and (confidence < UNSURE_TOPIC or own_bar)):
         return False
     # their own level told (not “海外引进的人才…能直接考高级技师吗”: people in general)
-    entities = [e for e in message.get(ENTITIES) or [] if e.get("extractor") == FACT_EXTRACTOR]
-    if not any(e.get("entity") in OWN_LEVEL_FACTS and not e.get("role") for e in entities):
+    if not own_bar and not any(e.get("entity") in OWN_LEVEL_FACTS and not e.get("role") for e in entities):
         return False
     text = re.sub(r"[\s，。,.!！?？~～…啊呀呢哈嘛吧]+$", "", message.get("text") or "")
     last = re.split(r"[，,。；;\s]+", text)[-1]
