@@ -47,16 +47,21 @@ def level_asked_not_open(
 def _higher_title_asked(
     text: str, decision: Dict[str, Any], held: Optional[str], hopeful: set, profile: Dict[str, Any]
 ) -> Optional[str]:
-    """“我是工程师，想评高工”: a title above the one held, which no 贯通 route of theirs opens.
-    Title to title is not 贯通 (the series' ordinary conditions); said first, with the grade
-    that would open it by 贯通, before the routes that are theirs (the skill grades)."""
+    """“我是工程师，想评高工”: a title above the one held that no 贯通 route of theirs reaches.
+    Title to title is not 贯通 (the series' ordinary conditions): said first, with the grade
+    that would open it by 贯通, before the routes that are theirs (the skill grades). Not said
+    when a route of theirs reaches that level or higher, open or not (their answer says why),
+    nor under a bar on titles (ordinary 评审 is no way round it) — rules review 7 F1."""
     if not held:
         return None
     rank = vocabulary.title_levels().index
+    reached = [o["level"] for o in decision["options"] if o["kind"] == "title"]
     asked = [
-        level for level in levels_named(text, (TITLE, TITLE_LEVEL)) if rank(level) > rank(held) and level not in hopeful
+        level
+        for level in levels_named(text, (TITLE, TITLE_LEVEL))
+        if rank(level) > rank(held) and not any(rank(r) >= rank(level) for r in reached)
     ]
-    if not asked:
+    if not asked or _titles_barred(profile):
         return None
     region = decision.get("region") or "national"
     said = f"您问的{asked[0]}职称：{answer_topic('promotion_by_title', region)[0]['text']}"
@@ -71,9 +76,18 @@ def _higher_title_asked(
         said += f"按贯通，{needs}。"
     elif needs:
         said += f"如果您有技能等级，也可以按贯通申报：{needs}，可以告诉我您的技能等级再算。"
-    if any(o["status"] in ("eligible", "not_yet") for o in decision["options"]):
+    first = next((o for o in decision["options"] if o["status"] != "ineligible"), None)
+    if first is not None and first["status"] in ("eligible", "not_yet"):
         said += "按贯通政策，您可以申报的是："
     return said
+
+
+def _titles_barred(profile: Dict[str, Any]) -> bool:
+    """A bar of theirs closes title 评审 (考核, 退休, 处分 …): probed with a route to a title
+    open, since the decision shows a bar only beside the options it closes."""
+    probe = {**profile, "skill_grade": vocabulary.skill_grades()[-1], "skill_years": 30}
+    probe.pop("skill_grade_year", None)
+    return any("title" in b["applies_to"] for b in evaluate(probe)["blockers"] if b["code"] != "series_out_of_scope")
 
 
 @lru_cache(maxsize=None)

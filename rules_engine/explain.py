@@ -82,7 +82,10 @@ def _judged_elsewhere(d: Draft, facts: Dict[str, Any]) -> list:
 
 
 def _stated_premise(cond, facts: Dict[str, Any]) -> str:
-    return f"您说的{label(cond.fact)}（{facts[cond.fact]:g}年）达到所报职业（工种）的申报条件"
+    years = facts[cond.fact]
+    if years == 0:  # “0年达到条件” would contradict itself: the number is said, to be checked
+        return "累计工作年限达到所报职业（工种）的申报条件（您说的是0年，请按申报条件核对）"
+    return f"您说的累计工作年限（{years:g}年）达到所报职业（工种）的申报条件"
 
 
 def _higher_grade_note(d: Draft, facts: Dict[str, Any]) -> str:

@@ -1490,3 +1490,24 @@ def test_a_title_holder_asking_for_skill_evaluation_materials_hears_the_skill_si
         outside_form({"region": "baise"}, "在百色，我有职称，想考技能等级要带什么材料", "faq_materials"),
     )
     assert "第二十一条" in texts(msgs)
+
+
+@pytest.mark.parametrize(
+    "profile, text",
+    [
+        # a bar on titles: ordinary 评审 is no way round it, and no grade would open it (review 7 F1a)
+        ({"region": "national", "title_level": "助理级", "retired": True}, "能评中级职称吗"),
+        # their own award reaches the level asked, closed only by a bar (F1c)
+        (
+            {"region": "national", "title_level": "中级", "awards": ["全国技术能手"], "assessment_ok": False},
+            "能评副高吗",
+        ),
+        # 正高级 open to them by 百色 第十条 (F1d)
+        ({"region": "baise", "title_level": "中级", "awards": ["全国技术能手"]}, "能评副高吗"),
+    ],
+)
+def test_no_promotion_lead_where_a_route_of_theirs_reaches_the_level_or_a_bar_closes_titles(profile, text):
+    from dialogue.what_opens import level_asked_not_open
+
+    said = level_asked_not_open(text, evaluate(profile), profile["title_level"], profile.get("awards"), profile) or ""
+    assert "不属于贯通政策" not in said

@@ -363,8 +363,10 @@ def test_the_premise_on_working_years_stays_whatever_number_is_stated(region, ye
         if years is None:
             assert "您说的累计" not in o["explanation"]
             assert "累计工作年限达到申报条件" in o["explanation"]
+        elif years == 0:
+            assert "累计工作年限达到所报职业（工种）的申报条件（您说的是0年，请按申报条件核对）" in o["explanation"]
         else:
-            assert f"您说的累计从事专业技术工作的年限（{years}年）达到所报职业（工种）的申报条件" in o["explanation"]
+            assert f"您说的累计工作年限（{years}年）达到所报职业（工种）的申报条件" in o["explanation"]
 
 
 @pytest.mark.parametrize(
