@@ -393,6 +393,8 @@ class ValidateEligibilityForm(FormValidationAction):
         m = BARE_LEVEL_ANSWER.fullmatch(text.strip())
         if m is None:  # (“不清楚” is declined for every question in run())
             return {}
+        if m.group(1) != "初级" and self._said_a_title_is_held(tracker):
+            return {}  # “我是工程系列的职称” … “中级的”: the title's level, as the NLU read it
         return {
             "skill_grade": BARE_LEVEL_GRADES[m.group(1)],
             "title_level": slots_before_this_message(tracker).get("title_level"),

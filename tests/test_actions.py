@@ -1511,3 +1511,12 @@ def test_no_promotion_lead_where_a_route_of_theirs_reaches_the_level_or_a_bar_cl
 
     said = level_asked_not_open(text, evaluate(profile), profile["title_level"], profile.get("awards"), profile) or ""
     assert "不属于贯通政策" not in said
+
+
+def test_a_bare_level_after_a_title_was_said_is_the_title_s_level():
+    """dev18 d18c06: “我是工程系列的职称” … “中级的” to the grade-or-title question is 中级职称."""
+    said = "中级的"
+    events = [{"event": "user", "text": "我是工程系列的职称，想考个技能等级证书"}, {"event": "user", "text": said}]
+    t = tracker({"region": "national", "requested_slot": "skill_grade"}, text=said, events=events)
+    out = asyncio.run(ValidateEligibilityForm().extract_skill_grade(CollectingDispatcher(), t, {}))
+    assert out == {}
