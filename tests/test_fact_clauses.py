@@ -412,6 +412,13 @@ SPOKEN = [  # how people type and speak: spaces between phrases, records told in
     # 正高 asked about, not held
     ("高级技师 二零二零年拿的 能评个啥职称 正高能不能", {"skill_grade": "高级技师", "skill_grade_year": 2020}),
     ("去年单位年度考核俺是不合格", {"assessment_ok": False}),  # the clause cut before 俺是
+    ("高级工 还没退休 没被查过", {"skill_grade": "高级工", "retired": False, "under_investigation": False}),
+    ("在学校的时候全国大赛一类赛拿了个三等奖", {"awards": ["国家级一类大赛三等奖以上"]}),
+    (
+        "预备技师班毕业 毕业后一直在呼市",
+        {"skill_school_class": "预备技师班", "stayed_in_region": True, "region": "nei_mongol"},
+    ),
+    ("毕业后去了北京", {"stayed_in_region": False, "region": "national"}),
     # 基本合格 / 基本称职 are grades below 合格 (优秀、合格、基本合格、不合格)
     ("俺前年考核好像是基本合格", {"assessment_ok": False}),
     ("去年考核基本称职", {"assessment_ok": False}),

@@ -129,9 +129,13 @@ _INVESTIGATION = re.compile(
 )
 
 
+# “没被查过”: said among the bars, no investigation (not “没被查出造假”: a finding)
+_NEVER_INVESTIGATED = re.compile(r"(没|没有|从没|从来没有?|未)被查(过|到)?(?!出)")
+
+
 def _discipline(text: str) -> List[Fact]:
     """立案审查调查 / 处分影响期 (under_investigation) and 记过以上处分 (demerit_punishment)."""
-    facts: List[Fact] = []
+    facts: List[Fact] = [Fact("under_investigation", False, *m.span()) for m in _NEVER_INVESTIGATED.finditer(text)]
     for m in _INVESTIGATION.finditer(text):
         s, e = m.span()
         facts.append(Fact("under_investigation", not negated_before(text, s) and not _period_over(text, s, e), s, e))
@@ -244,10 +248,14 @@ def _findings_listed(text: str) -> int:
 
 
 _STUDIED = re.compile(r"专业|毕业证|文凭|学历|学的|读的|毕业")
-_WORKED_SINCE = re.compile(r"(一直|现在还|现在仍|还|仍然?)在[^，。,;；?？]{1,8}?(工作|上班|干活|就业|干)")
+_WORKED_SINCE = re.compile(
+    r"(一直|现在还|现在仍|还|仍然?)在[^，。,;；?？]{1,8}?(工作|上班|干活|就业|干)"
+    r"|毕业(以后|之后|后)(就)?一直在[^，。,;；?？\s]{1,6}?(?=$|[，。,;；?？\s])"  # “毕业后一直在呼市”
+)
 # "毕业后去北京打工了": left the region where they studied
 _LEFT_AFTER = re.compile(
-    r"毕业(以后|之后|后)?(就)?((去了?|到了?)[^，。,;；?？]{1,6}?(打工|工作|上班|发展)|回了?[^，。,;；?？]{0,6}?(老家|家乡|原籍))"
+    r"毕业(以后|之后|后)?(就)?((去了?|到了?)[^，。,;；?？\s]{1,6}?(打工|工作|上班|发展|(?=$|[，。,;；?？\s]))"
+    r"|回了?[^，。,;；?？]{0,6}?(老家|家乡|原籍))"
 )
 # staying is said of where one studied: only with school words in the message
 _SCHOOLING = re.compile(r"毕业|学校|技校|院校|上学|读书|读的|上的|在校")
