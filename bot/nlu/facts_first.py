@@ -236,8 +236,12 @@ def _case_told_and_asked(message: Message, intent: str) -> bool:
     )
     if intent != "out_of_scope" and not (intent.startswith("faq_") and (confidence < UNSURE_TOPIC or own_bar)):
         return False
-    # their own level told (not “海外引进的人才…能直接考高级技师吗”: people in general)
-    if not own_bar and not any(e.get("entity") in OWN_LEVEL_FACTS and not e.get("role") for e in entities):
+    # their own level told (not “海外引进的人才…能直接考高级技师吗”, “拿了省级科技进步奖的工程师
+    # 能直接考高级技师吗”: people in general)
+    if not own_bar and not (
+        FIRST_PERSON.search(message.get("text") or "")
+        and any(e.get("entity") in OWN_LEVEL_FACTS and not e.get("role") for e in entities)
+    ):
         return False
     text = re.sub(r"[\s，。,.!！?？~～…啊呀呢哈嘛吧]+$", "", message.get("text") or "")
     last = re.split(r"[，,。；;\s]+", text)[-1]
