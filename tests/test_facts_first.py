@@ -43,6 +43,8 @@ def test_fallback_with_facts_becomes_the_best_fact_intent():
         ([("nlu_fallback", 0.3), ("faq_guantong", 0.49), ("faq_scope", 0.48), ("inform", 0.01)], "faq_guantong"),
         # a weak tie stays the fallback (then facts_first may read the facts)
         ([("nlu_fallback", 0.3), ("faq_scope", 0.28), ("faq_guantong", 0.27)], "nlu_fallback"),
+        # a general question and out of scope: either answer beats “没太明白”
+        ([("nlu_fallback", 0.3), ("faq_guantong", 0.38), ("out_of_scope", 0.37)], "faq_guantong"),
         # a tie with a non-topic intent is no tie of topics
         ([("nlu_fallback", 0.3), ("faq_fee", 0.45), ("ask_eligibility", 0.44)], "nlu_fallback"),
     ],

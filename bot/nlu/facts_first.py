@@ -107,12 +107,18 @@ def _level_asked(text: str) -> bool:
 TOPIC_TIE_CONFIDENCE = 0.3
 
 
+def _a_topic(intent: str) -> bool:
+    """A general question's intent — out of scope too: its honest answer (what the documents
+    cover) is no less useful than a general one (“两类人才贯通的文件是哪个”)."""
+    return intent.startswith("faq_") or intent == "out_of_scope"
+
+
 def topics_tied(message: Message) -> bool:
     """The fallback came from a tie between two general-question intents, each confident."""
     if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) != "nlu_fallback":
         return False
     ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != "nlu_fallback"]
-    if len(ranking) < 2 or not all(r.get(INTENT_NAME_KEY, "").startswith("faq_") for r in ranking[:2]):
+    if len(ranking) < 2 or not all(_a_topic(r.get(INTENT_NAME_KEY, "")) for r in ranking[:2]):
         return False
     if ranking[1].get("confidence", 0) < TOPIC_TIE_CONFIDENCE:
         return False
