@@ -419,6 +419,18 @@ SPOKEN = [  # how people type and speak: spaces between phrases, records told in
         {"skill_school_class": "预备技师班", "stayed_in_region": True, "region": "nei_mongol"},
     ),
     ("毕业后去了北京", {"stayed_in_region": False, "region": "national"}),
+    # explore11
+    ("高级技师 2020年取证 问副高", {"skill_grade": "高级技师", "skill_grade_year": 2020}),  # a hotline note: asked
+    (
+        "我是技师 干了5年 想同一年报工程系列和农业系列的中级",
+        {"skill_grade": "技师", "skill_years": 5, "series": "工程"},
+    ),
+    ("去年评的工程师因为材料造假被撤销了", {"title_years": 1, "fraud_count": 1}),
+    ("我问了一下，副高还没评上", {}),
+    ("技师 2030年取证", {"skill_grade": "技师"}),  # a grade got in a year to come: a slip
+    ("我今年六十一了", {"retired": True}),
+    ("我六十一了 男的", {"retired": True}),
+    ("我今年58了", {}),
     # 基本合格 / 基本称职 are grades below 合格 (优秀、合格、基本合格、不合格)
     ("俺前年考核好像是基本合格", {"assessment_ok": False}),
     ("去年考核基本称职", {"assessment_ok": False}),

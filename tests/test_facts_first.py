@@ -152,6 +152,9 @@ def test_a_short_question_about_a_level_for_oneself_is_the_eligibility_question(
         ("我今年已经报了中级工程师，能不能再报个中级农艺师", True),
         ("我已经报了名，再报一次行吗", False),
         ("去年已经报过，今年再报中级行吗", False),  # another year's application
+        ("我是技师 干了5年 想同一年报工程系列和农业系列的中级", True),  # explore11 B41: two named
+        ("同时报工程师和农艺师可以吗", True),
+        ("我同时是技师和工程师", False),
     ],
 )
 def test_the_one_title_a_year_question_is_recognised(text, asked):

@@ -29,6 +29,9 @@ from bot.nlu.typos import CommonTypos, corrected
         ("叁年", "三年"),
         ("贰零壹玖年拿的证", "二〇一九年拿的证"),
         ("拾年了", "十年了"),
+        ("高级工 俩年半了", "高级工 两年半了"),
+        ("干了仨年", "干了三年"),
+        ("我们俩都是技师", "我们俩都是技师"),
         # the same characters where they mean what they say
         ("评审费要支付高额费用吗", "评审费要支付高额费用吗"),
         ("交付高铁项目", "交付高铁项目"),

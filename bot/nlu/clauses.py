@@ -141,6 +141,8 @@ _ASKED_ABOUT_IT = re.compile(r"(吗|呢|么|嘛)\s*$|是不是|会不会|不一�
 # as the discipline-and-bars question (bot/nlu/facts_first.py) and answered with that topic
 ONE_PER_YEAR = re.compile(
     r"(同一年|一年|同年|同时|一起)[^，。？?]{0,6}(报|申报|评|参评)[^，。？?]{0,8}(两个|2个|多个|几个|两种)"
+    # “想同一年报工程系列和农业系列的中级”, “同时报工程师和农艺师”: two named
+    r"|(同一年|同年|同时|一起)[^，。？?]{0,6}(报|申报|评|参评)[^，。？?]{1,10}?(和|跟|与|及|还有)[^，。？?]{1,10}?(师|中级|副高|正高|助理|职称|系列)"
     # “今年已经报了中级工程师，还能同时申报中级农艺师吗” (not an earlier year's: “去年报过，今年再报”)
     r"|^(?!.*(去年|前年|以前|之前|上次|往年)).*?(已经|已)(申报|报)了?[^。？?]{0,14}?(同时|再|另外|又)(申报|报|评)"
     r"(个|一个)?[^。？?]{0,4}?(师|中级|副高|正高|助理|职称)"
@@ -178,6 +180,8 @@ _TARGET_VERB = re.compile(
     r"(得了|不了|得上|不上|得到|不到)?(一下|一把)?(个|一个)?$"
     # “目标是副高”, “离副高还差一年”, “奔着正高去”: the level aimed at
     r"|(目标是?|目标就是|奔着|冲着|(?<![退])离|距离)$"
+    # a hotline note: “高级技师 2020年取证 问副高”, “咨询能否评中级”: the level asked about
+    r"|(?:^|[\s，,。；;])(问|咨询|询问|想问|问问)(能否|能不能|可否|可不可以)?(评|申报|报)?$"
 )
 # “今年报了中级 还没出结果”, “去年报过一次副高”, “同时报了工程和农业两个中级”: applied for,
 # not held (“评了”, “考了” are left alone: people say them of what they got)
@@ -235,9 +239,11 @@ _AWARD_ASKED_AFTER = re.compile(
 )
 _FORMER_LEVEL_AFTER = re.compile(r"^(证)?(是|那是)?(更早|以前|之前|早些年|早年|早先|原来)+(的|拿的|考的|评的)")
 _FAILED_AFTER = re.compile(
-    r"^(证)?(考了[^，。,;；]{0,4}?|也)?(没考过|没考上|没通过|没拿到|没评上|考不上|没过(?![多几一两三]))"
+    r"^(证|职称)?(考了[^，。,;；]{0,4}?|也|还|都)?(没考过|没考上|没通过|没拿到|没评上|没评下来|考不上|评不上|没过(?![多几一两三]))"
 )
-_REVOKED_AFTER = re.compile(r"^(职称|证书|证|资格)?(也|都)?(被|已被|已经被|给)?(撤销|撤了|取消|收回|吊销|作废|注销)")
+_REVOKED_AFTER = re.compile(
+    r"^(职称|证书|证|资格)?(也|都)?(因为[^，。,;；?？]{1,10}?)?(被|已被|已经被|给)?(撤销|撤了|取消|收回|吊销|作废|注销)"
+)  # “去年评的工程师因为材料造假被撤销了”
 _STUDIED_BEFORE = re.compile(r"(学的是?|学|读的是?|读|念的是?|专业是)$")
 _LEVEL_GUARD_AFTER = re.compile(
     r"^(建造师|注册|消防|造价|心理|人力资源|健康管理|律师|医院|甲等|资质|企业|公路|运动员|教练|裁判|社会体育指导员)"
@@ -318,6 +324,8 @@ def _reading(before: str, after: str, label: str, hypothetical: bool, later: str
 # wanted (“在技师学院当讲师” without a wish is the post held)
 _TARGET_WITH_SPECIALTY = re.compile(
     r"(想|要|打算|准备|(?<![我俺])能|可以|能不能|可不可以)(去)?(评|考|申报|报|申请|当)(个|一个)?[\u4e00-\u9fff]{0,8}$"
+    # “想同一年报工程系列和农业系列的中级”: a wish, a time, then what is applied for
+    r"|(想|打算|准备)(同一年|同年|今年|明年|同时|一起)(评|考|申报|报|申请)[\u4e00-\u9fff]{0,14}$"
     # “有电气专业的毕业证，报电工技师还用考理论吗”: the clause opens with applying for it
     r"|^(我|俺)?(现在|今年)?(报|考|申报|报考)(?![过了到上的完])(个|一个)?[\u4e00-\u9fff]{0,4}$"
     # “那我能去考个农艺工高级技师吗”: 个 makes it one to get
@@ -363,7 +371,8 @@ def classify_mentions(text: str, mentions: List[Mention]) -> List[Mention]:
             continue  # "我是广东人在百色打工", "家在田阳，在南宁上班": the place of work, said after, decides
         if label == SKILL_GRADE and _FAILED_AFTER.match(after):
             continue  # "技师考了三次没考过": not held
-        if label in (SKILL_GRADE, TITLE, TITLE_LEVEL) and _REVOKED_AFTER.match(after):
+        failed_title = label in (TITLE, TITLE_LEVEL) and bool(_FAILED_AFTER.match(after))
+        if label in (SKILL_GRADE, TITLE, TITLE_LEVEL) and _REVOKED_AFTER.match(text[m.end : m.end + 16]):
             continue  # "我的助理工程师被撤销了": no longer held
         if label in (SKILL_GRADE, TITLE, TITLE_LEVEL) and _FORMER_LEVEL_AFTER.match(after):
             continue  # "2020年考的是技师，高级工是更早以前的": a level held before, not now
@@ -378,6 +387,8 @@ def classify_mentions(text: str, mentions: List[Mention]) -> List[Mention]:
         if label in (SKILL_GRADE, TITLE, TITLE_LEVEL, DEGREE, SCHOOL_CLASS):
             reading = _reading(before, after, label, is_hypothetical(text, m.start), text[m.end :])
             m.held, m.topic = reading == "held", reading == "topic"
+        if failed_title:
+            m.held = False  # "副高还没评上": tried for, not held (its series still told)
         if label == AWARD and _AWARD_ASKED_AFTER.match(after):
             m.held, m.topic = False, True  # "高精尖缺高技能人才是啥意思"
         if said_of_those_who(text, m.start, m.end):

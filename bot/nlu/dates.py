@@ -110,7 +110,7 @@ _CAL_YEAR = re.compile(
     r"(?![级代多半])"
 )
 _PAST_EVENT = re.compile(
-    r"拿|考的|考了|考过|考上|考到|考下|取得|获得|获|评上|评的|评了|下证|发证|发的|刚考|刚拿|毕业|造假|作假|弄虚|的证|通过|到手|聘"
+    r"拿|考的|考了|考过|考上|考到|考下|取得|取证|获得|获|评上|评的|评了|下证|发证|发的|刚考|刚拿|毕业|造假|作假|弄虚|的证|通过|到手|聘"
 )
 _FUTURE_EVENT = re.compile(r"明年|后年|如果|要是|假如|能不能|能评|可以评|能报|可以报|能考|申报|报名|想")
 # facts whose clause a year may be said in without being the grade's year
@@ -247,6 +247,13 @@ def _calendar_fact(
         return [Fact("fraud_year", year, s, e)]
     if kind in ("other", "award"):
         return []  # "去年被记过", "前年考核没合格": that fact's year, not the grade's
+    if (
+        year > today.year
+        and kind in (None, "level")
+        and _PAST_EVENT.search(clause)
+        and not _FUTURE_EVENT.search(clause)
+    ):
+        return []  # “2030年取证”: a grade got in a year to come is a slip, not the year applied in
     if year > today.year:
         return [Fact("application_year", year, s, e)]
     if relative == "今年" and not _PAST_EVENT.search(clause):

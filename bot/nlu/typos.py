@@ -48,6 +48,9 @@ _CORRECTIONS: Tuple[Tuple["re.Pattern[str]", str], ...] = (
     (re.compile(r"(?<![修改公纠真])(?P<t>正)(?=书)"), "证"),
     # 师 typed as 市/式 after 技: 技市, 高级技式
     (re.compile(r"(?<=技)(?P<t>[市式])"), "师"),
+    # 俩/仨 (two/three, spoken) before a count: 俩年半, 干了仨年 (not 我们俩)
+    (re.compile(r"(?P<t>俩)(?=年|个月|个年头)"), "两"),
+    (re.compile(r"(?P<t>仨)(?=年|个月|个年头)"), "三"),
 )
 
 # 大写数字 (叁年, 贰零壹玖年) as people type them on a phone's “数字大写” or copy from a form:

@@ -323,7 +323,11 @@ def _background(text: str) -> List[Fact]:
 
 # “今年62岁”, “我是女的，今年57了”: an age past the statutory retirement age is `retired`
 # (CONTRACT §3: retired or at statutory age) — docs/interpretations.md #57
-_AGE = re.compile(r"(?<![\d.])(\d{2})\s*(?:岁|周岁)|今年(\d{2})了|([五六七八]十[一二三四五六七八九]?)岁")
+_AGE = re.compile(
+    r"(?<![\d.])(\d{2})\s*(?:岁|周岁)|今年(\d{2})了|([五六七八]十[一二三四五六七八九]?)岁"
+    # “我今年六十一了”, “我爸六十五了”: a person, then an age and 了
+    r"|(?:[我俺她他]|本人|我爸|我妈|老爸|老妈|父亲|母亲|老婆|媳妇)(?:今年|已经|都|也)*([五六七八]十[一二三四五六七八九]?|\d{2})了"
+)
 _FEMALE = re.compile(r"女|她|我妈|老婆|媳妇|妻子|爱人|阿姨|大姐|母亲")
 AGE_AT_RETIREMENT = 61  # men: 60 (+ months from 2025); anyone this old has reached it
 AGE_AT_RETIREMENT_WOMEN = 56  # women: 50 or 55 (+ months or years from 2025)
