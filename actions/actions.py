@@ -134,7 +134,12 @@ class ActionAnswerEligibility(Action):
             intro = replies.OTHER_PERSON_LEAD + (intro or "")
         for message in replies.eligibility_messages(decision, region_note=note, intro=intro, asked=asked):
             dispatcher.utter_message(text=message)
-        for hint in (what_opens.grade_not_told_hint(profile, decision), what_opens.top_grade_note(profile, decision)):
+        said = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
+        for hint in (
+            what_opens.grade_not_told_hint(profile, decision),
+            what_opens.top_grade_note(profile, decision),
+            replies.basic_pass_reading(said, profile),
+        ):
             if hint:
                 dispatcher.utter_message(text=hint)
         others = levels_of_someone_else(tracker.latest_message.get("text") or "")

@@ -323,6 +323,22 @@ def profile_summary(profile: Dict[str, Any]) -> str:
     return "\n".join(f"{label(key)}：{value_words(key, value)}" for key, value in profile.items())
 
 
+# “考核基本合格/基本称职”: read as not 合格 (优秀、合格、基本合格、不合格 are four grades); the
+# reading decides the answer, so it is said, with what to do if the unit counts it as passed
+_BASIC_PASS = re.compile(r"基本合格|基本称职")
+BASIC_PASS_READING = (
+    "说明：您说的“基本合格/基本称职”，我按低于“合格（称职）”理解，不满足“年度考核合格”的条件；"
+    "如果单位或当地人社部门认定为合格，请告诉我“考核都合格”，我再帮您算。"
+)
+
+
+def basic_pass_reading(texts: List[str], profile: Dict[str, Any]) -> Optional[str]:
+    """The reading of 基本合格 said beside an answer that rests on it."""
+    if profile.get("assessment_ok") is False and any(_BASIC_PASS.search(t or "") for t in texts):
+        return BASIC_PASS_READING
+    return None
+
+
 def noted(facts: Dict[str, Any]) -> str:
     """Facts a reply gave that were not what was asked: said back, so the same question
     asked again does not read as if the answer was not heard."""

@@ -1520,3 +1520,17 @@ def test_a_bare_level_after_a_title_was_said_is_the_title_s_level():
     t = tracker({"region": "national", "requested_slot": "skill_grade"}, text=said, events=events)
     out = asyncio.run(ValidateEligibilityForm().extract_skill_grade(CollectingDispatcher(), t, {}))
     assert out == {}
+
+
+def test_the_reading_of_basic_pass_is_said_beside_the_answer_that_rests_on_it():
+    """考核“基本合格” read as not 合格 decides the answer; explore11 read it the other way —
+    the reading is said, with how to correct it."""
+    slots = {"region": "nei_mongol", "skill_grade": "高级工", "skill_grade_year": 2016, "assessment_ok": False}
+    events = [_user("俺在通辽 高级工 一六年考的"), _user("俺前年考核好像是基本合格 不知道算不算")]
+    msgs, _ = run(
+        ActionAnswerEligibility(), tracker(slots, text="俺前年考核好像是基本合格", intent="inform", events=events)
+    )
+    assert "我按低于“合格（称职）”理解" in texts(msgs)
+    plain = [_user("俺在通辽 高级工 一六年考的"), _user("去年考核不合格")]
+    msgs, _ = run(ActionAnswerEligibility(), tracker(slots, text="去年考核不合格", intent="inform", events=plain))
+    assert "我按低于" not in texts(msgs)
