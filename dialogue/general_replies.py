@@ -189,7 +189,7 @@ def other_place_note(text: str) -> Optional[str]:
     places = [
         m.term.surface
         for m in lexicon_matches(text, None)
-        if m.term.label == PLACE and m.term.value == "national" and _settles_region(m.term.surface)
+        if m.term.label == PLACE and m.term.value == "national" and vocabulary.settles_region(m.term.surface)
     ]
     if not places:
         return None
@@ -198,11 +198,6 @@ def other_place_note(text: str) -> Optional[str]:
         f"{place}：本助手没有收录{place}本地的细则，但国家{short_name('national')}在全国适用，"
         f"我可以按它帮您算能申报什么；{place}是否另有细则、具体怎么执行，请咨询当地人社部门或拨打{HOTLINE}。"
     )
-
-
-def _settles_region(name: str) -> bool:
-    place = vocabulary.resolve_place(name)
-    return place is None or place.settled
 
 
 def out_of_scope_messages() -> List[str]:

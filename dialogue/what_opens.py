@@ -25,7 +25,7 @@ def level_asked_not_open(
     """“能评正高吗” when no route of theirs leads to 正高: said so before the routes that do
     (with what opens that level; the awards they told are already counted)."""
     hopeful = {o["level"] for o in decision["options"] if o["kind"] == "title" and o["status"] != "ineligible"}
-    promotion = _higher_title_asked(text, decision, held, hopeful, profile or {})
+    promotion = _higher_title_asked(text, decision, held, profile or {})
     if promotion:
         return promotion
     if not hopeful:
@@ -45,7 +45,7 @@ def level_asked_not_open(
 
 
 def _higher_title_asked(
-    text: str, decision: Dict[str, Any], held: Optional[str], hopeful: set, profile: Dict[str, Any]
+    text: str, decision: Dict[str, Any], held: Optional[str], profile: Dict[str, Any]
 ) -> Optional[str]:
     """“我是工程师，想评高工”: a title above the one held that no 贯通 route of theirs reaches.
     Title to title is not 贯通 (the series' ordinary conditions): said first, with the grade
@@ -61,11 +61,14 @@ def _higher_title_asked(
         for level in levels_named(text, (TITLE, TITLE_LEVEL))
         if rank(level) > rank(held) and not any(rank(r) >= rank(level) for r in reached)
     ]
-    if not asked or _titles_barred(profile):
+    if not asked:
+        return None
+    title_bars = _title_bars(profile)
+    series_bar = next((b for b in title_bars if b["code"] == SERIES_OUT_OF_SCOPE), None)
+    if any(b is not series_bar for b in title_bars):
         return None
     region = decision.get("region") or "national"
     said = f"您问的{asked[0]}职称：{answer_topic('promotion_by_title', region)[0]['text']}"
-    series_bar = _series_out_of_scope(region, profile.get("series"))
     needs = grade_that_opens(asked[0], region)
     if series_bar:
         said += (
@@ -82,21 +85,16 @@ def _higher_title_asked(
     return said
 
 
-def _titles_barred(profile: Dict[str, Any]) -> bool:
-    """A bar of theirs closes title 评审 (考核, 退休, 处分 …): probed with a route to a title
-    open, since the decision shows a bar only beside the options it closes."""
+SERIES_OUT_OF_SCOPE = "series_out_of_scope"
+
+
+def _title_bars(profile: Dict[str, Any]) -> List[Dict[str, Any]]:
+    """The blockers on title 评审 of theirs (考核, 退休, 处分 …, or a series outside the
+    bridging scope: 二（一）, 百色 第六条): probed with a route to a title open, since the
+    decision shows a bar only beside the options it closes."""
     probe = {**profile, "skill_grade": vocabulary.skill_grades()[-1], "skill_years": 30}
     probe.pop("skill_grade_year", None)
-    return any("title" in b["applies_to"] for b in evaluate(probe)["blockers"] if b["code"] != "series_out_of_scope")
-
-
-@lru_cache(maxsize=None)
-def _series_out_of_scope(region: str, series: Optional[str]) -> Optional[Dict[str, Any]]:
-    """The bar a series outside the bridging scope puts on titles (二（一）, 百色 第六条)."""
-    if not series:
-        return None
-    top = {"region": region, "skill_grade": vocabulary.skill_grades()[-1], "skill_years": 30, "series": series}
-    return next((b for b in evaluate(top)["blockers"] if b["code"] == "series_out_of_scope"), None)
+    return [b for b in evaluate(probe)["blockers"] if "title" in b["applies_to"]]
 
 
 def grade_not_told_hint(profile: Dict[str, Any], decision: Dict[str, Any]) -> Optional[str]:

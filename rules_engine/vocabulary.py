@@ -229,3 +229,9 @@ def unsettled_place(text: str) -> Optional[str]:
 def resolve_place(text: str) -> Optional[Place]:
     """The region of a place name, or None when it is none we know (→ national)."""
     return places().get(text.strip())
+
+
+def settles_region(name: str) -> bool:
+    """Whether naming this place tells the region (“广西” alone does not: 百色 or another city)."""
+    place = resolve_place(name)
+    return place is None or place.settled

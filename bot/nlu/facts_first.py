@@ -144,10 +144,15 @@ def conditions_of_a_title(message: Message) -> bool:
     return True
 
 
+def _extracted_facts(message: Message) -> List[Dict[str, Any]]:
+    """The profile facts the normaliser read in the message (not other extractors' entities)."""
+    return [e for e in message.get(ENTITIES) or [] if e.get("extractor") == FACT_EXTRACTOR]
+
+
 def _supposes_nothing(message: Message) -> bool:
     """“我拿到技师证有几年了不记得了 在百色平果” taken for a what-if: no condition in it,
     and facts stated (none marked supposed) — a statement of their case."""
-    entities = [e for e in message.get(ENTITIES) or [] if e.get("extractor") == FACT_EXTRACTOR]
+    entities = _extracted_facts(message)
     return (
         bool(entities)
         and not any(e.get("role") for e in entities)
@@ -161,7 +166,7 @@ def supposed_own_case(message: Message) -> bool:
     eligibility question the condition was dropped and the same answer came again."""
     if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) != "ask_eligibility":
         return False
-    entities = [e for e in message.get(ENTITIES) or [] if e.get("extractor") == FACT_EXTRACTOR]
+    entities = _extracted_facts(message)
     supposed = [e for e in entities if e.get("role") == "hypothetical"]
     # “如果我拿了高级技师，在百色能评什么”: a level supposed, the place told
     level_supposed = any(e.get("entity") in SUPPOSED_LEVELS for e in supposed)
@@ -210,7 +215,7 @@ def award_holders_in_general(message: Message) -> bool:
     user's in it: the green channel is the answer (not the form's grade question)."""
     if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) != "ask_eligibility":
         return False
-    entities = [e for e in message.get(ENTITIES) or [] if e.get("extractor") == FACT_EXTRACTOR]
+    entities = _extracted_facts(message)
     if any(e.get("entity") in SUPPOSED_LEVELS for e in entities):
         return False
     if not AWARD_HOLDERS.search(message.get("text") or ""):
@@ -234,20 +239,17 @@ def _case_told_and_asked(message: Message, intent: str) -> bool:
     facts-heavy message read, unsure, as a side question: a case told and what may be taken
     asked, in the last clause — an eligibility question."""
     confidence = (message.get(INTENT) or {}).get("confidence") or 0
-    entities = [e for e in message.get(ENTITIES) or [] if e.get("extractor") == FACT_EXTRACTOR]
+    entities = _extracted_facts(message)
+    first_person = bool(FIRST_PERSON.search(message.get("text") or ""))
     # “去年单位年度考核俺是不合格 那还能评正高吗”: a bar of their own, and their case asked —
     # the answer with the bar, not the topic's general text (however sure the classifier is)
-    own_bar = bool(FIRST_PERSON.search(message.get("text") or "")) and any(
-        e.get("entity") in BAR_FACTS and not e.get("role") for e in entities
-    )
+    own_bar = first_person and any(e.get("entity") in BAR_FACTS and not e.get("role") for e in entities)
     if intent != "out_of_scope" and not (intent.startswith("faq_") and (confidence < UNSURE_TOPIC or own_bar)):
         return False
     # their own level told (not “海外引进的人才…能直接考高级技师吗”, “拿了省级科技进步奖的工程师
     # 能直接考高级技师吗”: people in general)
-    if not own_bar and not (
-        FIRST_PERSON.search(message.get("text") or "")
-        and any(e.get("entity") in OWN_LEVEL_FACTS and not e.get("role") for e in entities)
-    ):
+    own_level = first_person and any(e.get("entity") in OWN_LEVEL_FACTS and not e.get("role") for e in entities)
+    if not (own_bar or own_level):
         return False
     text = re.sub(r"[\s，。,.!！?？~～…啊呀呢哈嘛吧]+$", "", message.get("text") or "")
     last = re.split(r"[，,。；;\s]+", text)[-1]
@@ -267,11 +269,12 @@ def facts_first(message: Message) -> None:
         return
     # “毕业的时候拿了全国职业技能大赛三等奖” read as out of scope: a fact told, nothing asked
     told_not_asked = name == "out_of_scope" and not QUESTION.search(message.get("text") or "")
-    if name not in SMALL_TALK and not told_not_asked and not _case_told_and_asked(message, name):
+    case_asked = _case_told_and_asked(message, name)
+    if name not in SMALL_TALK and not told_not_asked and not case_asked:
         return
-    if not any(entity.get("extractor") == FACT_EXTRACTOR for entity in message.get(ENTITIES) or []):
+    if not _extracted_facts(message):
         return
-    if _case_told_and_asked(message, name):
+    if case_asked:
         message.set(INTENT, {INTENT_NAME_KEY: "ask_eligibility", "confidence": 1.0}, add_to_output=True)
         return
     ranking = message.get(INTENT_RANKING_KEY) or []

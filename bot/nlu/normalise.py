@@ -132,16 +132,11 @@ def _mention_facts(mentions: List[Mention]) -> List[Fact]:
             facts.append(
                 Fact("title_level", t.value, m.start, m.end) if m.held else Fact("series", t.series, m.start, m.end)
             )
-        elif t.label == PLACE and not _settles_region(t.surface):
+        elif t.label == PLACE and not vocab.settles_region(t.surface):
             continue  # "我在广西": 百色 or another city, which the dialogue asks
         elif m.held or t.label in (PLACE, AWARD, SERIES):
             facts.append(Fact(_KEY_OF_LABEL[t.label], t.value, m.start, m.end))
     return facts
-
-
-def _settles_region(name: str) -> bool:
-    place = vocab.resolve_place(name)
-    return place is None or place.settled
 
 
 def _implied_series_mentions(mentions: List[Mention]) -> List[Mention]:
