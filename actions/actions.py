@@ -125,7 +125,7 @@ class ActionAnswerEligibility(Action):
         text = tracker.latest_message.get("text") or ""
         if WHY_NOT.match(text) and not replies.levels_asked(text):
             text = _previous_user_text(tracker) or text  # “为啥不行” after “能评副高吗”: 副高 is meant
-        intro = what_opens.level_asked_not_open(
+        intro = what_opens.held_level_asked(text, profile) or what_opens.level_asked_not_open(
             text, decision, profile.get("title_level"), profile.get("awards"), profile
         )
         replies.steps_on_the_level_asked(text, decision)

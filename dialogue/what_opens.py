@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any, Dict, List, Optional
 
 from bot.nlu.clauses import levels_named
-from bot.nlu.lexicon import TITLE, TITLE_LEVEL
+from bot.nlu.lexicon import SERIES, SKILL_GRADE, TITLE, TITLE_LEVEL
 from rules_engine import answer_topic, clock, evaluate, vocabulary
 from rules_engine.loader import short_name
 
@@ -83,6 +83,31 @@ def _higher_title_asked(
     if first is not None and first["status"] in ("eligible", "not_yet"):
         said += "按贯通政策，您可以申报的是："
     return said
+
+
+def held_level_asked(text: str, profile: Dict[str, Any]) -> Optional[str]:
+    """“我是工程师，想评助理工程师” / “我是高级工，能评高级工吗”: a level at or below one they
+    hold is nothing to apply for — said first, so the answer's other levels do not read as a
+    reply to it (rules review 7 F4). A same-level title of another series they name (百色
+    第七条（五）) is a real question, left to the answer."""
+    notes = []
+    held_title, held_grade = profile.get("title_level"), profile.get("skill_grade")
+    titles, grades = vocabulary.title_levels(), vocabulary.skill_grades()
+    other_series = bool(levels_named(text, (SERIES,)))
+    for level in levels_named(text, (TITLE, TITLE_LEVEL), wanted_only=True):
+        if held_title and (titles.index(level) < titles.index(held_title) or (level == held_title and not other_series)):
+            notes.append(f"您问的{level}职称：您已取得{held_title}职称{_above(held_title, level)}，不用再申报{level}。")
+    for grade in levels_named(text, (SKILL_GRADE,), wanted_only=True):
+        if held_grade and grades.index(grade) <= grades.index(held_grade):
+            notes.append(
+                f"您问的{grade_words(grade)}：您已取得{grade_words(held_grade)}{_above(held_grade, grade)}，"
+                "同一职业（工种）不用再考这一级。"
+            )
+    return "".join(notes[:1]) or None
+
+
+def _above(held: str, asked: str) -> str:
+    return "" if held == asked else f"（高于{asked}）"
 
 
 SERIES_OUT_OF_SCOPE = "series_out_of_scope"

@@ -1534,3 +1534,49 @@ def test_the_reading_of_basic_pass_is_said_beside_the_answer_that_rests_on_it():
     plain = [_user("俺在通辽 高级工 一六年考的"), _user("去年考核不合格")]
     msgs, _ = run(ActionAnswerEligibility(), tracker(slots, text="去年考核不合格", intent="inform", events=plain))
     assert "我按低于" not in texts(msgs)
+
+
+@pytest.mark.parametrize(
+    "profile, text, said",
+    [
+        (
+            {"region": "baise", "title_level": "中级", "series": "工程"},
+            "我在百色 是工程师 想评助理工程师可以吗",
+            "您问的助理级职称：您已取得中级职称（高于助理级），不用再申报助理级。",
+        ),
+        (
+            {"region": "baise", "title_level": "中级", "series": "工程"},
+            "我是工程师 能评工程师吗",
+            "您问的中级职称：您已取得中级职称，不用再申报中级。",
+        ),
+        (
+            {"region": "baise", "skill_grade": "高级工", "skill_years": 5},
+            "我是高级工 五年了 能评高级工吗",
+            "您问的高级工（三级）：您已取得高级工（三级），同一职业（工种）不用再考这一级。",
+        ),
+        (
+            {"region": "nei_mongol", "skill_grade": "技师", "skill_years": 3},
+            "我是技师 拿证三年 能考高级工不",
+            "您问的高级工（三级）：您已取得技师（二级）（高于高级工），同一职业（工种）不用再考这一级。",
+        ),
+    ],
+)
+def test_a_level_at_or_below_one_held_is_said_to_be_held_before_the_answer(profile, text, said):
+    """Rules review 7 F4: a 中级 holder asking about 助理级 had heard “没有对您开放的申报途径”
+    or nothing about it; what they hold already answers it."""
+    msgs, _ = run(ActionAnswerEligibility(), outside_form(profile, text, "ask_eligibility"))
+    assert msgs[0]["text"] == said
+    assert "没有对您开放" not in texts(msgs)
+
+
+@pytest.mark.parametrize(
+    "profile, text",
+    [
+        ({"region": "baise", "skill_grade": "高级工", "skill_years": 5}, "我是高级工 五年了 能评什么"),
+        ({"region": "baise", "title_level": "中级", "series": "工程"}, "我是工程师 想再评个农业系列的中级"),
+        ({"region": "baise", "title_level": "助理级", "series": "工程"}, "我是助理工程师 能评工程师吗"),
+    ],
+)
+def test_a_level_held_and_not_asked_again_gets_no_held_note(profile, text):
+    msgs, _ = run(ActionAnswerEligibility(), outside_form(profile, text, "ask_eligibility"))
+    assert "不用再" not in texts(msgs)

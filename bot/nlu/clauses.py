@@ -507,12 +507,14 @@ def _compared_topics(text: str, mentions: List[Mention]) -> None:
         run = [m] if m is not None else []
 
 
-def levels_named(text: str, labels: Tuple[str, ...]) -> List[str]:
+def levels_named(text: str, labels: Tuple[str, ...], wanted_only: bool = False) -> List[str]:
     """The levels of these labels a message names, held or asked about (“能评正高吗” → 正高级;
-    not the 技师 of 技师学院): the canonical values, each once, in the order said."""
+    not the 技师 of 技师学院): the canonical values, each once, in the order said; with
+    ``wanted_only`` only those not told as held (“我是高级工…能评高级工吗” → the second)."""
     mentions = classify_mentions(text, lexicon_matches(text, None))
     # (not another person's: “我是技师…我媳妇是助理工程师” asks nothing about 助理级 for the speaker)
-    return list(dict.fromkeys(m.term.value for m in mentions if m.term.label in labels and not m.someone_else))
+    named = [m for m in mentions if m.term.label in labels and not m.someone_else]
+    return list(dict.fromkeys(m.term.value for m in named if not (wanted_only and m.held)))
 
 
 def levels_of_someone_else(text: str) -> List[str]:
