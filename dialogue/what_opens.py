@@ -95,7 +95,9 @@ def held_level_asked(text: str, profile: Dict[str, Any]) -> Optional[str]:
     titles, grades = vocabulary.title_levels(), vocabulary.skill_grades()
     other_series = bool(levels_named(text, (SERIES,)))
     for level in levels_named(text, (TITLE, TITLE_LEVEL), wanted_only=True):
-        if held_title and (titles.index(level) < titles.index(held_title) or (level == held_title and not other_series)):
+        if held_title and (
+            titles.index(level) < titles.index(held_title) or (level == held_title and not other_series)
+        ):
             notes.append(f"您问的{level}职称：您已取得{held_title}职称{_above(held_title, level)}，不用再申报{level}。")
     for grade in levels_named(text, (SKILL_GRADE,), wanted_only=True):
         if held_grade and grades.index(grade) <= grades.index(held_grade):
