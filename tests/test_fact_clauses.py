@@ -425,7 +425,11 @@ SPOKEN = [  # how people type and speak: spaces between phrases, records told in
         "我是技师 干了5年 想同一年报工程系列和农业系列的中级",
         {"skill_grade": "技师", "skill_years": 5, "series": "工程"},
     ),
-    ("去年评的工程师因为材料造假被撤销了", {"title_years": 1, "fraud_count": 1}),
+    ("去年评的工程师因为材料造假被撤销了", {"fraud_year": 2025, "fraud_count": 1}),
+    (  # explore11 P02: the revoked title's year is the finding's, the grade keeps its years
+        "我在百色 技师 四年 去年评的工程师因为材料造假被撤销了",
+        {"region": "baise", "skill_grade": "技师", "skill_years": 4, "fraud_year": 2025, "fraud_count": 1},
+    ),
     ("我问了一下，副高还没评上", {}),
     ("技师 2030年取证", {"skill_grade": "技师"}),  # a grade got in a year to come: a slip
     ("我今年六十一了", {"retired": True}),

@@ -144,7 +144,15 @@ def _anchors(
         start, end, kind = out[i]
         if kind == "level" and _GETTING.fullmatch(text[start:end]) and out[i + 1][0] - end <= 4:
             out[i] = (start, end, out[i + 1][2])
+        elif kind == "level" and _GETTING.fullmatch(text[start:end]) and _REVOKED_LATER.match(text, end, ce):
+            # “去年评的工程师因为材料造假被撤销了”: the title got that year was revoked — the
+            # year of the finding (百色 第七条（二）), not of a grade (explore11 P02)
+            out[i] = (start, end, "fraud")
     return out
+
+
+# a title got, then revoked in the same clause (the revoked title itself is no mention)
+_REVOKED_LATER = re.compile(r"[^，。？！,.?!\s]{0,14}?被?撤销")
 
 
 # a clause of years and counts only: “2019年和2024年”, “一次2019年一次2024年”
