@@ -11,6 +11,7 @@ from bot.nlu.facts_first import (
     own_case_question,
     supposed_own_case,
     topics_tied,
+    wordless,
 )
 
 FACT = {"entity": "skill_grade", "value": "技师", "start": 3, "end": 5, "extractor": "ProfileFactExtractor"}
@@ -359,4 +360,23 @@ def test_a_bar_of_their_own_with_their_case_asked_is_answered_as_their_case(text
     m.set("intent_ranking", [{"name": "faq_discipline", "confidence": 0.95}])
     m.set("entities", [{"entity": "assessment_ok", "value": False, "extractor": "ProfileFactExtractor"}])
     facts_first(m)
+    assert m.get("intent")["name"] == after
+
+
+@pytest.mark.parametrize(
+    "text, intent, entities, after",
+    [
+        ("3", "goodbye", [], "nlu_fallback"),  # “3” answering the years question (explore11 D02)
+        ("12345", "goodbye", [], "nlu_fallback"),
+        ("2021", "goodbye", [dict(FACT, entity="skill_grade_year", value=2021)], "goodbye"),  # a fact read
+        ("再见", "goodbye", [], "goodbye"),
+        ("谢谢", "thank", [], "thank"),
+        ("。。。", "goodbye", [], "goodbye"),  # no number: nothing to read as an answer either
+    ],
+)
+def test_a_message_of_numbers_only_is_not_small_talk(text, intent, entities, after):
+    m = Message(data={"text": text})
+    m.set("intent", {"name": intent, "confidence": 0.88})
+    m.set("entities", entities)
+    wordless(m)
     assert m.get("intent")["name"] == after

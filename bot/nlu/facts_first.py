@@ -259,6 +259,24 @@ def _case_told_and_asked(message: Message, intent: str) -> bool:
     return bool(m and levels_named(last[m.end() :], LEVEL_LABELS))
 
 
+# a message without a word (“3”, “12345”, “。。。”): the classifier has no feature to go on and
+# says goodbye — “3” answering “取得多少年了” ended the chat (explore11 D02)
+NO_WORD = re.compile(r"[^\u4e00-\u9fffA-Za-z]*")
+
+
+def wordless(message: Message) -> bool:
+    """Small talk read in a message of numbers and signs only: nothing understood — the form
+    reads it as an answer when it asked something, the fallback otherwise."""
+    if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) not in SMALL_TALK:
+        return False
+    if not NO_WORD.fullmatch(message.get("text") or "") or not re.search(r"\d", message.get("text") or ""):
+        return False
+    if _extracted_facts(message):
+        return False  # “2021” answering the year question: the normaliser read a fact
+    message.set(INTENT, {INTENT_NAME_KEY: "nlu_fallback", "confidence": 1.0}, add_to_output=True)
+    return True
+
+
 def facts_first(message: Message) -> None:
     intent = message.get(INTENT) or {}
     name = intent.get(INTENT_NAME_KEY)
@@ -301,7 +319,12 @@ class FactsBeforeSmallTalk(GraphComponent):
         for message in messages:
             if ONE_PER_YEAR.search(message.get("text") or ""):
                 message.set(INTENT, {INTENT_NAME_KEY: "faq_discipline", "confidence": 1.0}, add_to_output=True)
-            elif restart_not_said(message) or supposed_own_case(message) or award_holders_in_general(message):
+            elif (
+                wordless(message)
+                or restart_not_said(message)
+                or supposed_own_case(message)
+                or award_holders_in_general(message)
+            ):
                 continue
             elif not own_case_question(message) and not topics_tied(message) and not conditions_of_a_title(message):
                 facts_first(message)
