@@ -81,7 +81,10 @@ _DUR_SKIP_AFTER = re.compile(r"^(内|以内|之内|以上|以后|后|之后|期�
 _WORKED = re.compile(r"(干|做|工作|从事[^，。,;；]{0,6}|当|拿证|拿了证)(了|满|足)?$")
 # time to come, not the record (the facts a duration may be said with: bot.nlu.time_anchors)
 # (not "毕业以后", nor "考了以后又干了六年": those are the past)
-_DUR_SKIP_CLAUSE = re.compile(r"年龄|(?<!毕业)(?:以后|之后)(?!(?:又|一直|就|还|也)?(?:干|做|工作|从事)了)|再过|还有")
+# (“拿到博士以后做专业技术工作三年了”: the years since, told — 年了 says they are past)
+_DUR_SKIP_CLAUSE = re.compile(
+    r"年龄|(?<!毕业)(?:以后|之后)(?!(?:又|一直|就|还|也)?(?:干|做|工作|从事)了|(?!再)[^，。,;；]{0,12}?年了)|再过|还有"
+)
 
 _CHINESE_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
 _REL_YEAR = {
