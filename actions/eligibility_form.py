@@ -29,6 +29,7 @@ from .actions import (
     current_profile,
     direction_of,
 )
+from .said_in_two import award_said_over_two_messages
 from .whose_case import switch_case
 from .general import (
     GENERAL_INTENTS,
@@ -152,6 +153,8 @@ class ValidateEligibilityForm(FormValidationAction):
         # region): a question answered is no longer required. Those are put back.
         said_by_graduation = self._grade_year_of_graduation(tracker)
         tracker.add_slots(said_by_graduation)
+        medal = award_said_over_two_messages(tracker)  # “参加过世界技能大赛” … “拿的铜牌”
+        tracker.add_slots(medal)
         # before the slots still required are computed: the NLU's 中级职称 would end the form
         bare_grade = [SlotSet(k, v) for k, v in (await self.extract_skill_grade(dispatcher, tracker, domain)).items()]
         tracker.add_slots(bare_grade)
@@ -179,6 +182,7 @@ class ValidateEligibilityForm(FormValidationAction):
             events += [SlotSet(slot, tracker.slots[slot]) for slot in GRADE_TIMES]
         events += junior
         events += said_by_graduation
+        events += medal
         events += bare_grade
         if question:
             await ANSWERS_INSIDE_FORM[question]().run(dispatcher, tracker, domain)

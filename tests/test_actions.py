@@ -1580,3 +1580,21 @@ def test_a_level_at_or_below_one_held_is_said_to_be_held_before_the_answer(profi
 def test_a_level_held_and_not_asked_again_gets_no_held_note(profile, text):
     msgs, _ = run(ActionAnswerEligibility(), outside_form(profile, text, "ask_eligibility"))
     assert "不用再" not in texts(msgs)
+
+
+@pytest.mark.parametrize(
+    "before, said, awards",
+    [
+        ("我参加过世界技能大赛", "拿的铜牌", ["世界技能大赛铜牌"]),
+        ("还参加过世界技能大赛", "拿了个银牌", ["世界技能大赛银牌"]),
+        ("我是百色的技师", "拿的铜牌", None),  # no contest before: nothing assumed
+        ("我拿过世界技能大赛铜牌", "还有个银牌", None),  # the award was read the first time
+    ],
+)
+def test_an_award_said_over_two_messages_is_one_award(before, said, awards):
+    """dev20 d20c43: “我参加过世界技能大赛” … “拿的铜牌” lost the 世赛铜牌 (正高级 in 内蒙古)."""
+    from actions.said_in_two import award_said_over_two_messages
+
+    t = tracker({}, text=said, events=[_user(before), _user(said)])
+    events = award_said_over_two_messages(t)
+    assert (events[0]["value"] if events else None) == awards

@@ -6,6 +6,7 @@ import pytest
 
 from bot.nlu.facts_first import (
     award_holders_in_general,
+    contest_result_alone,
     conditions_of_a_title,
     facts_first,
     own_case_question,
@@ -33,6 +34,10 @@ def test_greeting_with_facts_becomes_the_best_fact_intent():
 
 def test_fallback_with_facts_becomes_the_best_fact_intent():
     m = message("nlu_fallback", [("nlu_fallback", 0.3), ("greet", 0.28), ("what_if", 0.27), ("inform", 0.2)], [FACT])
+    facts_first(m)
+    assert m.get("intent")["name"] == "inform"  # “你好，我是技师” supposes nothing: no what-if
+    m = message("nlu_fallback", [("nlu_fallback", 0.3), ("what_if", 0.27), ("inform", 0.2)], [FACT])
+    m.set("text", "要是我是技师呢")
     facts_first(m)
     assert m.get("intent")["name"] == "what_if"
 
@@ -106,6 +111,8 @@ def said(text, intent, confidence=0.88):
         ("为什么不行", "deny"),  # why their answer is what it is: the answer again
         ("为啥不是正高", "deny"),
         ("咋就不行了", "goodbye"),
+        ("评副高可以吗", "faq_degree"),  # dev20: the level first, whether they may after it
+        ("那我报技师行不行", "faq_evaluation"),
     ],
 )
 def test_short_own_case_question_is_the_eligibility_question(text, intent):
@@ -379,4 +386,48 @@ def test_a_message_of_numbers_only_is_not_small_talk(text, intent, entities, aft
     m.set("intent", {"name": intent, "confidence": 0.88})
     m.set("entities", entities)
     wordless(m)
+    assert m.get("intent")["name"] == after
+
+
+@pytest.mark.parametrize(
+    "text, entities, after",
+    [
+        ("乌兰察布的，能评正高吗", [dict(FACT, entity="region", value="nei_mongol")], "ask_eligibility"),
+        ("乌兰察布的，能评正高吗", [], "faq_scope"),  # no fact of theirs read: the topic stays
+        ("百色的，评副高要几年", [dict(FACT, entity="region", value="baise")], "faq_scope"),
+    ],
+)
+def test_a_fact_then_a_level_asked_is_the_eligibility_question(text, entities, after):
+    """dev20: “乌兰察布的，能评正高吗” went to the scope answer and the grade question again."""
+    m = said(text, "faq_scope", 0.38)
+    m.set("entities", entities)
+    own_case_question(m)
+    assert m.get("intent")["name"] == after
+
+
+def test_a_statement_read_out_of_scope_whose_next_intent_is_a_what_if_supposing_nothing_is_the_facts():
+    """dev20: “我本人就是高工，在苏州一家电气公司做设计” → out_of_scope, then what_if → “这个假设…”."""
+    m = Message(data={"text": "我本人就是高工，在苏州一家电气公司做设计"})
+    m.set("intent", {"name": "out_of_scope", "confidence": 0.36})
+    m.set(
+        "intent_ranking",
+        [{"name": n, "confidence": c} for n, c in [("out_of_scope", 0.36), ("what_if", 0.1), ("inform", 0.05)]],
+    )
+    m.set("entities", [dict(FACT, entity="title_level", value="副高级")])
+    facts_first(m)
+    assert m.get("intent")["name"] == "inform"
+
+
+@pytest.mark.parametrize(
+    "text, intent, after",
+    [
+        ("拿的铜牌", "nlu_fallback", "inform"),  # dev20 d20c43, after “我参加过世界技能大赛”
+        ("得了三等奖", "goodbye", "inform"),
+        ("铜牌能评啥", "nlu_fallback", "nlu_fallback"),  # a question: left to the classifier
+        ("拿的铜牌", "faq_green_channel", "faq_green_channel"),  # a topic read: left alone
+    ],
+)
+def test_a_contest_result_said_alone_is_a_fact_told(text, intent, after):
+    m = said(text, intent)
+    contest_result_alone(m)
     assert m.get("intent")["name"] == after

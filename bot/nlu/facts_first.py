@@ -30,7 +30,7 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.clauses import LEVEL_CONDITIONS, ONE_PER_YEAR, WHY_NOT, levels_named
-from bot.nlu.lexicon import SKILL_GRADE, TITLE, TITLE_LEVEL
+from bot.nlu.lexicon import CONTEST_RESULT, SKILL_GRADE, TITLE, TITLE_LEVEL
 from bot.nlu.subjects import BACK_TO_SELF
 
 # “调查已经结束了 没事了” read as goodbye, “好的谢谢，我没退休” as thanks: the facts count
@@ -67,6 +67,9 @@ SHORT = 14  # characters: a longer message says more than this question
 LEVEL_ASKED = re.compile(
     r"^(那|那么)?(我|俺)?(现在|还|今年|明年)?(能|可以|能不能|可不可以)(直接)?(评|报|申报|考|申请)(个|上)?"
     r"(?P<level>[^，。,.？?]{1,7}?)(吗|么|不|没|嘛)?$"
+    # “评副高可以吗”, “那我报技师行不行”: the level first, whether they may after it
+    r"|^(那|那么)?(我|俺)?(现在|还|今年|明年)?(直接)?(评|报|申报|考|申请)(个|上)?"
+    r"(?P<level_first>[^，。,.？?]{1,7}?)(可以|行|能行)(吗|么|不|没|嘛|不行)?$"
 )
 LEVEL_LABELS = (SKILL_GRADE, TITLE, TITLE_LEVEL)
 # “嗯 帮我算算”, “好的 算一下”, “行 你帮我看看”: taking up the offer to check their case (or
@@ -88,6 +91,8 @@ def own_case_question(message: Message) -> bool:
         and OWN_CASE_QUESTION.search(text)
         or WHAT_ELSE_TO_TAKE.search(text)
         or _level_asked(text)
+        # “乌兰察布的，能评正高吗”: a fact of theirs, then the level asked
+        or (_extracted_facts(message) and _level_asked(re.split(r"[，,。；;\s]+", text)[-1]))
         or CHECK_REQUESTED.match(text)
         or WHY_NOT.match(text)
         or BACK_TO_SELF.search(text)  # “那我呢” after asking about someone else
@@ -99,7 +104,7 @@ def own_case_question(message: Message) -> bool:
 
 def _level_asked(text: str) -> bool:
     m = LEVEL_ASKED.match(text)
-    return bool(m and levels_named(m.group("level"), LEVEL_LABELS))
+    return bool(m and levels_named(m.group("level") or m.group("level_first"), LEVEL_LABELS))
 
 
 # two general questions the classifier cannot tell apart (“贯通是不是只有工程系列”: 贯通 or
@@ -277,6 +282,20 @@ def wordless(message: Message) -> bool:
     return True
 
 
+def contest_result_alone(message: Message) -> bool:
+    """“拿了个铜牌”, “得了三等奖” after “参加过世界技能大赛”: the award is said over two
+    messages (the form reads them together: actions/said_in_two.py) — a fact told, not the
+    goodbye or fallback the classifier makes of it."""
+    text = message.get("text") or ""
+    intent = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+    if intent not in SMALL_TALK or len(text) > SHORT or not CONTEST_RESULT.search(text) or QUESTION.search(text):
+        return False
+    if any(e.get("entity") == "awards" for e in _extracted_facts(message)):
+        return False
+    message.set(INTENT, {INTENT_NAME_KEY: "inform", "confidence": 1.0}, add_to_output=True)
+    return True
+
+
 def facts_first(message: Message) -> None:
     intent = message.get(INTENT) or {}
     name = intent.get(INTENT_NAME_KEY)
@@ -296,7 +315,9 @@ def facts_first(message: Message) -> None:
         message.set(INTENT, {INTENT_NAME_KEY: "ask_eligibility", "confidence": 1.0}, add_to_output=True)
         return
     ranking = message.get(INTENT_RANKING_KEY) or []
-    best = next((dict(r) for r in ranking if r.get(INTENT_NAME_KEY) in FACT_INTENTS), None)
+    # (“我本人就是高工，在苏州…做设计” out of scope, then what_if: it supposes nothing)
+    fact_intents = [i for i in FACT_INTENTS if i != "what_if" or not _supposes_nothing(message)]
+    best = next((dict(r) for r in ranking if r.get(INTENT_NAME_KEY) in fact_intents), None)
     if best is not None:
         message.set(INTENT, best, add_to_output=True)
 
@@ -321,6 +342,7 @@ class FactsBeforeSmallTalk(GraphComponent):
                 message.set(INTENT, {INTENT_NAME_KEY: "faq_discipline", "confidence": 1.0}, add_to_output=True)
             elif (
                 wordless(message)
+                or contest_result_alone(message)
                 or restart_not_said(message)
                 or supposed_own_case(message)
                 or award_holders_in_general(message)

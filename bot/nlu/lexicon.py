@@ -169,6 +169,8 @@ def _max_len() -> int:
 
 
 MEDALS = ("金牌", "银牌", "铜牌", "优胜奖", "冠军")
+# a result in a contest, which alone names no award (“拿的铜牌”: which contest?)
+CONTEST_RESULT = re.compile("|".join(MEDALS) + r"|金奖|银奖|铜奖|[一二三]等奖|第[一二三]名")
 
 
 @lru_cache(maxsize=None)
