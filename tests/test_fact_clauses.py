@@ -362,6 +362,10 @@ BACKGROUND = [  # how people say they stayed, and that their diploma fits
     ("我学的机电一体化，跟现在的电工对得上", {"related_diploma": True}),
     ("学的会计 跟现在干的对不上", {"related_diploma": False}),  # a major studied is no title series
     ("毕业证跟现在干的工种对口", {"related_diploma": True}),
+    # the major and the occupation applied for, both named, sharing their first word (dev20 u114)
+    ("我是学电气的 报电工技师", {"related_diploma": True}),
+    ("电气自动化专业毕业的 想考电工高级工", {"related_diploma": True}),
+    ("学的会计 想考电工", {}),  # nothing shared: not said either way
     ("我们单位对口支援百色", {"region": "baise"}),
 ]
 

@@ -318,7 +318,30 @@ def _background(text: str) -> List[Fact]:
             or negated_before(text, s, 4)
         )
         facts.append(Fact("related_diploma", value, s, e))
+    if not any(f.entity == "related_diploma" for f in facts):
+        facts.extend(_major_named_in_the_trade(text))
     return facts
+
+
+# “我是化工专业毕业的…考化工总控工”, “我学的电气 报电工技师”: the major studied and the
+# occupation applied for, both named, sharing their first word — related (免考理论: 百色
+# 第十九条, 《实施意见》二（四））; unrelated-looking names are left unsaid (机械 → 车工 may be)
+_MAJOR = re.compile(
+    r"(?:学的?是?|读的?是?|学)(?P<a>[\u4e00-\u9fff]{2,4}?)(?:专业|的|，|,|\s|$)"
+    r"|(?P<b>[\u4e00-\u9fff]{2,7}?)专业(?:毕业|出身|的)"
+)
+_TRADE = re.compile(r"(?:考|报|申报|参加|申请|评)(?:个|一个)?(?P<trade>[\u4e00-\u9fff]{1,6}?工)(?!程|作|资|龄|厂|人)")
+
+
+def _major_named_in_the_trade(text: str) -> List[Fact]:
+    major = _MAJOR.search(text)
+    trade = _TRADE.search(text, major.end()) if major else None
+    if not major or not trade:
+        return []
+    name = re.sub(r"^(我是|俺是|我|俺|是|读的|学的|读|学)", "", major.group("a") or major.group("b"))
+    if name[0] not in trade.group("trade") or name[0] in "专业学":
+        return []
+    return [Fact("related_diploma", True, major.start(), major.end())]
 
 
 # “今年62岁”, “我是女的，今年57了”: an age past the statutory retirement age is `retired`
