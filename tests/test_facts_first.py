@@ -431,3 +431,27 @@ def test_a_contest_result_said_alone_is_a_fact_told(text, intent, after):
     m = said(text, intent)
     contest_result_alone(m)
     assert m.get("intent")["name"] == after
+
+
+@pytest.mark.parametrize(
+    "text, facts, after",
+    [
+        # their own grade and its years told, a bar too, nothing asked: their case (not 申报 → 申报时间)
+        (
+            "我是百色的技师 四年了 2025年申报的时候被查出材料造假",
+            [("skill_grade", "技师"), ("skill_years", 4), ("fraud_year", 2025)],
+            "inform",
+        ),
+        ("我是百色的技师 四年了 评审费多少", [("skill_grade", "技师"), ("skill_years", 4)], "faq_window"),  # asked
+        ("百色的技师 四年了 2025年申报的时候被查出造假", [("skill_grade", "技师"), ("skill_years", 4)], "inform"),
+        ("技师 2025年申报的时候被查出造假", [("skill_grade", "技师"), ("fraud_year", 2025)], "faq_window"),  # no time
+    ],
+)
+def test_a_side_question_reading_of_ones_own_level_told_and_nothing_asked_is_the_facts(text, facts, after):
+    m = Message(data={"text": text})
+    m.set("intent", {"name": "faq_window", "confidence": 0.48})
+    ranking = [("faq_window", 0.48), ("faq_discipline", 0.4), ("inform", 0.07)]
+    m.set("intent_ranking", [{"name": n, "confidence": c} for n, c in ranking])
+    m.set("entities", [dict(FACT, entity=k, value=v) for k, v in facts])
+    facts_first(m)
+    assert m.get("intent")["name"] == after

@@ -35,6 +35,8 @@ CASES = [
     ("我是技师，两年", {"skill_grade": "技师", "skill_years": 2}),
     # dev20: years since a degree, told — 以后 is not time to come here
     ("拿到博士以后做专业技术工作三年了", {"professional_years": 3}),
+    # a space after “四年了” before a calendar year cuts the clause (the year is the next fact's)
+    ("技师 四年了 2025年考核不合格", {"skill_grade": "技师", "skill_years": 4, "assessment_ok": False}),
     ("技师 以后再干三年能评啥", {"skill_grade": "技师"}),
     ("干了两年半", {"skill_years": 2.5}),
     ("一年半", {"skill_years": 1.5}),

@@ -239,6 +239,14 @@ BAR_FACTS = ("assessment_ok", "demerit_punishment", "under_investigation", "frau
 FIRST_PERSON = re.compile(r"[我俺咱]|本人")
 
 
+def _own_level_told(message: Message) -> bool:
+    """A grade or title of the speaker's own (the normaliser's facts are theirs), with its time."""
+    said = {e.get("entity") for e in _extracted_facts(message) if not e.get("role")}
+    return bool(said & {"skill_grade", "title_level"}) and bool(
+        said & {"skill_years", "skill_grade_year", "title_years"}
+    )
+
+
 def _case_told_and_asked(message: Message, intent: str) -> bool:
     """“我老婆是会计师 她能考什么” read as out of scope (会计 is no bridging series), or a
     facts-heavy message read, unsure, as a side question: a case told and what may be taken
@@ -304,8 +312,12 @@ def facts_first(message: Message) -> None:
         best = next((dict(r) for r in ranking if r.get(INTENT_NAME_KEY) in FACT_INTENTS), None)
         message.set(INTENT, best or {INTENT_NAME_KEY: "inform", "confidence": 1.0}, add_to_output=True)
         return
-    # “毕业的时候拿了全国职业技能大赛三等奖” read as out of scope: a fact told, nothing asked
-    told_not_asked = name == "out_of_scope" and not QUESTION.search(message.get("text") or "")
+    # “毕业的时候拿了全国职业技能大赛三等奖” read as out of scope: a fact told, nothing asked;
+    # so too “我是百色的技师 四年了 2025年申报的时候被查出材料造假” read as a side question
+    # (申报 → faq_window): their own level told with its time, and nothing asked
+    told_not_asked = (name == "out_of_scope" or (name or "").startswith("faq_") and _own_level_told(message)) and (
+        not QUESTION.search(message.get("text") or "")
+    )
     case_asked = _case_told_and_asked(message, name)
     if name not in SMALL_TALK and not told_not_asked and not case_asked:
         return

@@ -51,7 +51,7 @@ _CONTRAST = re.compile(r"不过|(?<![不])但是|(?<![不])但(?!凡|愿)|可是
 # times ("3年 2023年"), but not before a year ("工程师 2020年拿的证": the title's).
 _SPACE_CUT = re.compile(
     r"(?<=[\u4e00-\u9fff])(?<![不没未无非])(?<!不是)(?<!没有)[ \t\u3000]+(?=[\u4e00-\u9fff]|\d{1,2}\s*年)"
-    r"|(?<=年)[ \t\u3000]+(?=\d)"  # "百色 3年 2023年…": two times, two clauses
+    r"|(?:(?<=年)|(?<=年了)|(?<=年多))[ \t\u3000]+(?=\d)"  # "百色 3年 2023年…": two times, two clauses
 )
 
 
