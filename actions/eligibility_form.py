@@ -140,10 +140,11 @@ class ValidateEligibilityForm(FormValidationAction):
         requested = tracker.get_slot("requested_slot")
         # “哪一年被查出…？” — “前年”: the NLU gave the year to the grade; it answers this question
         year_answer = requested in ("fraud_year", "graduation_year") and _year_said_alone(tracker)
+        grade_times: Dict[str, Any] = {}
         if year_answer:  # the questions still to ask are those of the grade's real time
             before = slots_before_this_message(tracker)
-            for slot in GRADE_TIMES:
-                tracker.slots[slot] = before.get(slot)
+            grade_times = {slot: before.get(slot) for slot in GRADE_TIMES}
+            tracker.slots.update(grade_times)
         self._answer_the_question_that_waited_for_the_region(dispatcher, tracker)
         junior = self._junior_title(dispatcher, tracker)
         self._decline_unknown_answer(tracker)
@@ -178,8 +179,8 @@ class ValidateEligibilityForm(FormValidationAction):
         declined = tracker.slots.get("declined_slots")
         if declined != declined_before and not any(e.get("name") == "declined_slots" for e in events):
             events.insert(0, SlotSet("declined_slots", declined))
-        if year_answer:
-            events += [SlotSet(slot, tracker.slots[slot]) for slot in GRADE_TIMES]
+        if year_answer:  # (validating the message's own slots set the NLU's reading again)
+            events += [SlotSet(slot, value) for slot, value in grade_times.items()]
         events += junior
         events += said_by_graduation
         events += medal

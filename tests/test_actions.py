@@ -1598,3 +1598,29 @@ def test_an_award_said_over_two_messages_is_one_award(before, said, awards):
     t = tracker({}, text=said, events=[_user(before), _user(said)])
     events = award_said_over_two_messages(t)
     assert (events[0]["value"] if events else None) == awards
+
+
+def test_a_year_answering_the_fraud_question_does_not_become_the_grade_year_through_the_whole_form_step():
+    """explore12 W2: “2025年” to “最近一次被查实弄虚作假是哪一年？” became the grade's year too
+    (a 技师 of 4 years told “年限为1年”): validating the message's own slots set it again."""
+    said = "2025年"
+    slots = {
+        "region": "baise",
+        "skill_grade": "技师",
+        "skill_years": 4,
+        "skill_grade_year": 2025,
+        "fraud_count": 1,
+        "requested_slot": "fraud_year",
+    }
+    events = [
+        {"event": "slot", "name": "skill_years", "value": 4},
+        {"event": "user", "text": said},
+        {"event": "slot", "name": "skill_grade_year", "value": 2025},
+    ]
+    entities = [{"entity": "skill_grade_year", "value": 2025, "start": 0, "end": 5}]
+    domain = {"slots": {}, "forms": {"eligibility_form": {"required_slots": []}}}
+    out = asyncio.run(
+        ValidateEligibilityForm().run(CollectingDispatcher(), tracker(slots, said, "inform", entities, events), domain)
+    )
+    final = {e["name"]: e["value"] for e in out if e.get("event") == "slot"}
+    assert final["fraud_year"] == 2025 and final["skill_years"] == 4 and final["skill_grade_year"] is None
