@@ -22,3 +22,19 @@ def test_a_second_finding_adds_up_in_the_assist_profile(facts, text, after):
     assert {k: merged.get(k) for k in after} == after
     if "skill_grade_year" not in after:
         assert "skill_grade_year" not in merged
+
+
+@pytest.mark.parametrize(
+    "asked, facts, after",
+    [
+        # explore12 S2: “2025年” noted after the fraud-year suggestion had changed the grade's year
+        ("fraud_year", {"skill_grade_year": 2025}, {"skill_grade_year": 2022, "fraud_year": 2025}),
+        ("graduation_year", {"skill_grade_year": 2019}, {"skill_grade_year": 2022, "graduation_year": 2019}),
+        ("assessment_ok", {"skill_grade_year": 2023}, {"skill_grade_year": 2023}),  # another question: a correction
+        ("fraud_year", {"skill_grade_year": 2025, "region": "baise"}, {"skill_grade_year": 2025}),  # more than a year
+    ],
+)
+def test_a_year_noted_alone_answers_the_year_question_suggested_last(asked, facts, after):
+    known = {"region": "baise", "skill_grade": "技师", "skill_grade_year": 2022, "fraud_count": 1}
+    merged = merge(known, facts, "2025年", asked)
+    assert after.items() <= merged.items()

@@ -102,10 +102,19 @@ class ProfileStore:
                 self._items.popitem(last=False)
 
 
-def merge(profile: Dict[str, Any], facts: Dict[str, Any], text: str = "") -> Dict[str, Any]:
+# questions whose answer is a year the NLU, reading it alone, gives to the grade
+YEAR_QUESTIONS = ("fraud_year", "graduation_year")
+
+
+def merge(
+    profile: Dict[str, Any], facts: Dict[str, Any], text: str = "", asked: Optional[str] = None
+) -> Dict[str, Any]:
     """Later statements correct earlier ones; awards accumulate; the grade's time said last
     replaces the other form of it (“拿证两年了” then “哦不对，是2021年拿的”); another
-    弄虚作假 finding adds up (“之前还有一次，2019年”)."""
+    弄虚作假 finding adds up (“之前还有一次，2019年”). A year noted alone answers the year
+    question suggested last (“2025年” after “最近一次被查实弄虚作假是哪一年？”), not the grade's."""
+    if asked in YEAR_QUESTIONS and list(facts) == ["skill_grade_year"]:
+        facts = {asked: facts["skill_grade_year"]}
     finding = another_finding(profile, facts, text)
     if finding:
         facts = {k: v for k, v in facts.items() if k not in ("fraud_count", "fraud_year", "skill_grade_year")}
@@ -160,6 +169,7 @@ class AssistInput(InputChannel):
             raise ValueError("agent-assist needs a token: set ASSIST_TOKEN (credentials.yml: token)")
         self.token = token
         self.profiles = ProfileStore()
+        self.asked = ProfileStore()  # the fact the last suggestions asked for, per conversation
         self.labels = labels_payload()
         self._copy_lock = threading.Lock()
 
@@ -277,7 +287,8 @@ class AssistInput(InputChannel):
             parse = await agent.parse_message(text) if text.strip() else {"intent": {}, "entities": []}
             intent = (parse.get("intent") or {}).get("name") or ""
             facts = facts_from_entities(parse.get("entities", []))
-            profile = merge(self.profiles.get(conversation_id), facts, text)
+            asked = self.asked.get(conversation_id).get("fact")
+            profile = merge(self.profiles.get(conversation_id), facts, text, asked)
             profile, dropped = profile_from_slots(profile)
             self.profiles.put(conversation_id, profile)
             decision = evaluate(profile)
@@ -286,6 +297,8 @@ class AssistInput(InputChannel):
                 for slot, variants in agent.domain.responses.items()
                 if slot.startswith("utter_ask_")
             }
+            suggested = suggestions(decision, questions)
+            self.asked.put(conversation_id, {"fact": next((s["fact"] for s in suggested if s["type"] == "ask"), None)})
             return response.json(
                 {
                     "conversation_id": conversation_id,
@@ -294,7 +307,7 @@ class AssistInput(InputChannel):
                     "dropped": dropped,
                     "profile": profile,
                     "decision": decision,
-                    "suggestions": suggestions(decision, questions),
+                    "suggestions": suggested,
                 }
             )
 
