@@ -1624,3 +1624,19 @@ def test_a_year_answering_the_fraud_question_does_not_become_the_grade_year_thro
     )
     final = {e["name"]: e["value"] for e in out if e.get("event") == "slot"}
     assert final["fraud_year"] == 2025 and final["skill_years"] == 4 and final["skill_grade_year"] is None
+
+
+def test_facts_said_with_no_subject_after_back_to_me_are_the_users_own():
+    """explore12 W1: “那我呢 百色 高级工 4年” after a sister's case asked the grade again."""
+    from actions.whose_case import switch_case
+
+    said = "那我呢 百色 高级工 4年"
+    entities = [
+        {"entity": "region", "value": "baise", "start": 4, "end": 6},
+        {"entity": "skill_grade", "value": "高级工", "start": 7, "end": 10},
+        {"entity": "skill_years", "value": 4, "start": 11, "end": 13},
+    ]
+    slots = {"region": "baise", "title_level": "中级", "own_profile": {}}
+    events = switch_case(tracker(slots, text=said, entities=entities))
+    final = {e["name"]: e["value"] for e in events}
+    assert final["skill_grade"] == "高级工" and final["skill_years"] == 4 and final["title_level"] is None
