@@ -28,9 +28,13 @@ def level_asked_not_open(
     promotion = _higher_title_asked(text, decision, held, profile or {})
     if promotion:
         return promotion
+    asked = [level for level in levels_named(text, (TITLE, TITLE_LEVEL)) if level not in hopeful and level != held]
+    if asked and profile:
+        said = _title_bar_unshown(asked[0], decision, profile) or _open_to_their_grade(asked[0], decision, profile)
+        if said:
+            return said
     if not hopeful:
         return None  # the answer itself says no
-    asked = [level for level in levels_named(text, (TITLE, TITLE_LEVEL)) if level not in hopeful and level != held]
     if not asked:
         return None
     needs = grade_that_opens(asked[0], decision.get("region") or "national")
@@ -42,6 +46,43 @@ def level_asked_not_open(
     settled = any(o["status"] in ("eligible", "not_yet") for o in decision["options"])
     lead = "您可以申报的是：" if settled else "其他级别的情况："  # an undecided one is no “可以”
     return f"您问的{asked[0]}职称：按您目前说的情况，文件里没有对您开放的申报途径（{'；'.join(hints)}）。{lead}"
+
+
+def _title_bar_unshown(level: str, decision: Dict[str, Any], profile: Dict[str, Any]) -> Optional[str]:
+    """A title holder who is retired (or failed 考核 …) asks “能评中级职称吗” with no grade told:
+    the decision has no title route to show the bar beside — said here (rules review 8 H1)."""
+    if any(o["kind"] == "title" for o in decision["options"]) or any(
+        "title" in b["applies_to"] for b in decision["blockers"]
+    ):
+        return None  # the answer says it
+    bars = _title_bars(profile)
+    return f"您问的{level}职称：⚠️ {bars[0]['explanation']}" if bars else None
+
+
+def _open_to_their_grade(level: str, decision: Dict[str, Any], profile: Dict[str, Any]) -> Optional[str]:
+    """“技师，能评助理级吗” with the years not told (with 正高级 open by an award, the lower
+    level is not even listed): the level asked is open to their grade once the years are
+    enough — never “没有对您开放的申报途径” (rules review 8 H2)."""
+    grade = profile.get("skill_grade")
+    if not grade or "skill_years" in profile or "skill_grade_year" in profile:
+        return None
+    base = {k: v for k, v in profile.items() if k != "awards"}
+    for years in range(0, 31):
+        opened = next(
+            (
+                o
+                for o in evaluate({**base, "skill_years": years})["options"]
+                if o["kind"] == "title" and o["level"] == level and o["status"] == "eligible"
+            ),
+            None,
+        )
+        if opened is not None:
+            settled = any(o["status"] in ("eligible", "not_yet") for o in decision["options"])
+            return (
+                f"您问的{level}职称：取得{grade}后从事技术技能工作满{years}年可申报（{sources(opened['citations'][:1])}）；"
+                f"您还没说取得{grade}多少年了，告诉我就能算。" + ("按目前说的情况，您可以申报的是：" if settled else "")
+            )
+    return None
 
 
 def _higher_title_asked(

@@ -1640,3 +1640,42 @@ def test_facts_said_with_no_subject_after_back_to_me_are_the_users_own():
     events = switch_case(tracker(slots, text=said, entities=entities))
     final = {e["name"]: e["value"] for e in events}
     assert final["skill_grade"] == "高级工" and final["skill_years"] == 4 and final["title_level"] is None
+
+
+@pytest.mark.parametrize(
+    "profile, text, said, not_said",
+    [
+        (  # H2: the years not told — their grade does open it
+            {"region": "national", "skill_grade": "技师"},
+            "能评助理级职称吗",
+            "您问的助理级职称：取得技师后从事技术技能工作满2年可申报（《实施意见》二（二）1）；您还没说取得技师多少年了",
+            "没有对您开放",
+        ),
+        (  # H2: 中级 left out of the options because 正高级 is open by an award, the years unknown
+            {"region": "baise", "skill_grade": "技师", "awards": ["全国技术能手"]},
+            "能评中级吗",
+            "您问的中级职称：取得技师后从事技术技能工作满3年可申报（《百色市实施细则》第八条）",
+            "没有对您开放",
+        ),
+        (  # H1: a retired title holder with no grade told — the bar, not only ✅ 高级工
+            {"region": "national", "title_level": "助理级", "retired": True},
+            "能评中级职称吗",
+            "您问的中级职称：⚠️ 《实施意见》二（二）1规定",
+            "不属于贯通政策",
+        ),
+        (  # no route indeed: a 高级工 of 5 years asking 中级
+            {"region": "national", "skill_grade": "高级工", "skill_years": 5},
+            "能评中级职称吗",
+            "文件里没有对您开放的申报途径（中级职称要取得技师后",
+            "您还没说",
+        ),
+    ],
+)
+def test_a_title_asked_and_not_shown_is_said_why_true_for_this_profile(profile, text, said, not_said):
+    """Rules review 8 H1/H2: “没有对您开放的申报途径” had been said of a level their grade opens."""
+    from dialogue.what_opens import level_asked_not_open
+
+    out = (
+        level_asked_not_open(text, evaluate(profile), profile.get("title_level"), profile.get("awards"), profile) or ""
+    )
+    assert said in out and not_said not in out
