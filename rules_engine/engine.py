@@ -102,7 +102,7 @@ def evaluate_valid(checked: Dict[str, Any]) -> Dict[str, Any]:
     decision: Dict[str, Any] = {
         "region": region,
         "options": [explain.option_json(d, facts) for d in _sorted(drafts)],
-        "blockers": [explain.blocker_json(a, facts) for a in active],
+        "blockers": [explain.blocker_json(a, facts, active) for a in active],
     }
     equivalent = _education_equivalent(rules.equivalents, facts)
     if equivalent:

@@ -5,7 +5,7 @@ that decide it ("because" / "why not / what is missing"), and any reading we cho
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Sequence
 
 from . import vocabulary
 from .drafts import ActiveBar, Draft
@@ -125,8 +125,13 @@ def _lower_hint_clause(d: Draft) -> str:
 
 def _blocker_clause(d: Draft) -> str:
     parts = []
+    # a ban that ends, beside one that does not (退休, a 系列 outside the scope): its year is
+    # no promise (rules review 8 H5)
+    lasting = any(a.permanent for a in d.blockers)
     for a in d.blockers:
-        if a.until_year:
+        if a.until_year and lasting:
+            parts.append(f"受{cite(a.bar.citation)}限制（该限制{a.until_year}年到期）")
+        elif a.until_year:
             parts.append(f"受{cite(a.bar.citation)}限制，{a.until_year}年起方可申报")
         elif a.until_unknown:
             parts.append(f"受{cite(a.bar.citation)}限制，需确认{label(a.bar.until_year.fact)}")
@@ -191,13 +196,21 @@ def option_json(d: Draft, facts: Dict[str, Any]) -> Dict[str, Any]:
     }
 
 
-def blocker_text(a: ActiveBar, facts: Dict[str, Any]) -> str:
+def blocker_text(a: ActiveBar, facts: Dict[str, Any], lasting: Sequence[ActiveBar] = ()) -> str:
+    """``lasting``: the bars without an end active beside it — a ban's end year is then said
+    with the bar that outlasts it, never as “…年起可再申报” (rules review 8 H5)."""
     bar = a.bar
     kinds = "、".join(KIND_WORDS[k] for k in bar.applies_to)
     text = f"{cite(bar.citation)}规定：“{bar.quote}”。"
     if bar.interpretation:
         text += f"（本助手的理解：{bar.interpretation}）"
-    if a.until_year:
+    outlasting = [b for b in lasting if b is not a and set(b.bar.applies_to) & set(bar.applies_to)]
+    if a.until_year and outlasting:
+        text += (
+            f"因此{a.until_year - 1}年及以前不能申报{kinds}；该限制{a.until_year}年到期，"
+            f"但受{cite(outlasting[0].bar.citation)}限制，到期后仍不能申报。"
+        )
+    elif a.until_year:
         text += f"因此{a.until_year - 1}年及以前不能申报{kinds}，{a.until_year}年起可再申报。"
     elif a.until_unknown:
         text += f"需要知道{label(bar.until_year.fact)}，才能判断何时可再申报{kinds}。"
@@ -210,13 +223,13 @@ def blocker_text(a: ActiveBar, facts: Dict[str, Any]) -> str:
     return text
 
 
-def blocker_json(a: ActiveBar, facts: Dict[str, Any]) -> Dict[str, Any]:
+def blocker_json(a: ActiveBar, facts: Dict[str, Any], active: Sequence[ActiveBar] = ()) -> Dict[str, Any]:
     return {
         "code": a.bar.code,
         "applies_to": list(a.bar.applies_to),
         "until_year": a.until_year,
         "citations": [c.to_json() for c in a.bar.citations],
-        "explanation": blocker_text(a, facts),
+        "explanation": blocker_text(a, facts, [b for b in active if b.permanent]),
     }
 
 

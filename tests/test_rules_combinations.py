@@ -392,3 +392,18 @@ def test_a_grade_is_still_asked_when_a_bar_closes_only_the_skill_direction():
     assert "skill_grade" in decision["missing"]
     both_closed = evaluate({"region": "baise", "title_level": "助理级", "assessment_ok": False})
     assert "skill_grade" not in both_closed["missing"]  # 第七条（一） and 第十三条（二）: both directions
+
+
+@pytest.mark.parametrize(
+    "lasting",
+    [{"retired": True}, {"series": "卫生"}, {"assessment_ok": False}],
+)
+def test_a_ban_that_ends_beside_a_bar_that_does_not_promises_no_year(lasting):
+    """Rules review 8 H5: “2027年起可再申报” had been said to a retired applicant (第七条（四）)."""
+    profile = {"region": "baise", "skill_grade": "高级技师", "skill_years": 6, "fraud_count": 1, "fraud_year": 2024}
+    decision = evaluate({**profile, **lasting})
+    said = " ".join([o["explanation"] for o in decision["options"]] + [b["explanation"] for b in decision["blockers"]])
+    assert "起可再申报" not in said and "起方可申报" not in said
+    assert "该限制2027年到期" in said
+    alone = evaluate(profile)  # the ban alone: its year is the answer
+    assert "2027年起可再申报" in " ".join(b["explanation"] for b in alone["blockers"])
