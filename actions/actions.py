@@ -125,8 +125,12 @@ class ActionAnswerEligibility(Action):
         text = tracker.latest_message.get("text") or ""
         if WHY_NOT.match(text) and not replies.levels_asked(text):
             text = _previous_user_text(tracker) or text  # “为啥不行” after “能评副高吗”: 副高 is meant
-        intro = what_opens.held_level_asked(text, profile) or what_opens.level_asked_not_open(
-            text, decision, profile.get("title_level"), profile.get("awards"), profile
+        intro = (
+            what_opens.held_level_asked(text, profile)
+            or what_opens.level_asked_not_open(
+                text, decision, profile.get("title_level"), profile.get("awards"), profile
+            )
+            or what_opens.skill_grade_asked_not_open(text, decision, profile)
         )
         replies.steps_on_the_level_asked(text, decision)
         asked = replies.levels_asked(text)
@@ -137,7 +141,7 @@ class ActionAnswerEligibility(Action):
         said = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
         for hint in (
             what_opens.grade_not_told_hint(profile, decision),
-            what_opens.top_grade_note(profile, decision),
+            what_opens.top_grade_note(profile, decision, tracker.latest_message.get("text") or ""),
             replies.basic_pass_reading(said, profile),
         ):
             if hint:

@@ -4,6 +4,7 @@ and when an award told changes nothing (listed or not in the region's documents)
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any, Dict, List, Optional
 
@@ -12,7 +13,7 @@ from bot.nlu.lexicon import SERIES, SKILL_GRADE, TITLE, TITLE_LEVEL
 from rules_engine import answer_topic, clock, evaluate, vocabulary
 from rules_engine.loader import short_name
 
-from dialogue.replies import grade_words, sources
+from dialogue.replies import grade_words, skill_grade_asked, sources
 
 
 def level_asked_not_open(
@@ -149,6 +150,30 @@ def held_level_asked(text: str, profile: Dict[str, Any]) -> Optional[str]:
     return "".join(notes[:1]) or None
 
 
+def skill_grade_asked_not_open(text: str, decision: Dict[str, Any], profile: Dict[str, Any]) -> Optional[str]:
+    """“技师，能考高级技师吗”: a grade above theirs that no option of theirs is — a title holder
+    hears which title goes with it (《实施意见》二（四）, 百色 第十五条); someone without a title,
+    that the documents give no grade-to-grade conditions (rules review 8 H4)."""
+    held = profile.get("skill_grade")
+    grades = vocabulary.skill_grades()
+    shown = {o["level"] for o in decision["options"] if o["kind"] == "skill" and o["status"] != "ineligible"}
+    asked = [
+        g
+        for g in levels_named(text, (SKILL_GRADE,), wanted_only=True)
+        if g not in shown and not (held and grades.index(g) <= grades.index(held))
+    ]
+    if not asked:
+        return None
+    settled = any(o["status"] in ("eligible", "not_yet") for o in decision["options"])
+    lead = "按贯通，您可以申报的是：" if settled else ""
+    if profile.get("title_level"):
+        return f"您问的{grade_words(asked[0])}：{skill_grade_asked(asked[0], profile)[0]}。{lead}"
+    return (
+        f"您问的{grade_words(asked[0])}：贯通文件只规定了取得职称的专业技术人才按职称参加对应的技能评价；"
+        f"技能等级本身的晋级条件不在这些文件里，请咨询当地人社部门或拨打{vocabulary.HOTLINE}。{lead}"
+    )
+
+
 def _above(held: str, asked: str) -> str:
     return "" if held == asked else f"（高于{asked}）"
 
@@ -181,11 +206,14 @@ def grade_not_told_hint(profile: Dict[str, Any], decision: Dict[str, Any]) -> Op
     )
 
 
-def top_grade_note(profile: Dict[str, Any], decision: Dict[str, Any]) -> Optional[str]:
-    """“高级技师、副高，还能考啥”: the title answer says what is left on that side; the skill
-    side has nothing above the grade they hold, which is said too."""
+def top_grade_note(profile: Dict[str, Any], decision: Dict[str, Any], text: str = "") -> Optional[str]:
+    """“高级技师、副高，还能考啥”, “高级技师…还能考什么技能等级”: the title answer says what is
+    left on that side; the skill side has nothing above the grade they hold, which is said too."""
     grade = profile.get("skill_grade")
-    if grade != vocabulary.skill_grades()[-1] or not profile.get("title_level") or not decision["options"]:
+    asked_skill = bool(re.search(r"技能等级|技能证|考什么证|考啥证|技能这边", text))
+    if grade != vocabulary.skill_grades()[-1] or not (profile.get("title_level") or asked_skill):
+        return None
+    if not decision["options"]:
         return None
     if any(o["kind"] == "skill" for o in decision["options"]):
         return None

@@ -1679,3 +1679,34 @@ def test_a_title_asked_and_not_shown_is_said_why_true_for_this_profile(profile, 
         level_asked_not_open(text, evaluate(profile), profile.get("title_level"), profile.get("awards"), profile) or ""
     )
     assert said in out and not_said not in out
+
+
+@pytest.mark.parametrize(
+    "profile, text, said",
+    [
+        (  # no title: the documents give no grade-to-grade conditions
+            {"region": "nei_mongol", "skill_grade": "技师", "skill_years": 2},
+            "我是技师 拿证两年 能考高级技师吗",
+            "您问的高级技师（一级）：贯通文件只规定了取得职称的专业技术人才按职称参加对应的技能评价；技能等级本身的晋级条件不在这些文件里",
+        ),
+        (  # a title: which title goes with the grade asked (《实施意见》二（四）)
+            {"region": "nei_mongol", "skill_grade": "中级工", "skill_years": 2, "title_level": "中级"},
+            "中级工 两年 还有中级职称 能考高级技师吗",
+            "您问的高级技师（一级）：按贯通政策，专业技术人才按所持职称申请对应的技能等级：高级技师（一级）职业技能评价对应的是副高级职称",
+        ),
+    ],
+)
+def test_a_skill_grade_asked_and_not_open_is_answered_before_the_routes(profile, text, said):
+    """Rules review 8 H4: “能考高级技师吗” got only title lines, the grade asked never named."""
+    msgs, _ = run(ActionAnswerEligibility(), outside_form(profile, text, "ask_eligibility"))
+    assert msgs[0]["text"].startswith(said)
+
+
+def test_the_top_grade_asking_for_skill_grades_hears_it_is_the_top():
+    profile = {"region": "nei_mongol", "skill_grade": "高级技师", "skill_years": 5}
+    msgs, _ = run(
+        ActionAnswerEligibility(), outside_form(profile, "我是高级技师 干了五年 还能考什么技能等级", "ask_eligibility")
+    )
+    assert "技能等级最高就是高级技师（一级），您已经取得。" in texts(msgs)
+    msgs, _ = run(ActionAnswerEligibility(), outside_form(profile, "我是高级技师 干了五年 能评啥", "ask_eligibility"))
+    assert "技能等级最高" not in texts(msgs)  # not asked: the title answer is the answer

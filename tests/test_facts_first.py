@@ -455,3 +455,26 @@ def test_a_side_question_reading_of_ones_own_level_told_and_nothing_asked_is_the
     m.set("entities", [dict(FACT, entity=k, value=v) for k, v in facts])
     facts_first(m)
     assert m.get("intent")["name"] == after
+
+
+@pytest.mark.parametrize(
+    "text, intent, facts, after",
+    [
+        ("包头 中级工 两年 还有中级职称 能考高级技师吗", "faq_levels", [("skill_grade", "中级工")], "ask_eligibility"),
+        (
+            "平果 高级技师 享受国务院特殊津贴 能直接评正高吗",
+            "faq_green_channel",
+            [("skill_grade", "高级技师")],
+            "ask_eligibility",
+        ),
+        ("高级技师能直接评正高吗", "faq_green_channel", [], "faq_green_channel"),  # no level of theirs told
+        ("我是技师，评副高要几年", "faq_years", [("skill_grade", "技师")], "faq_years"),  # the rule asked
+    ],
+)
+def test_their_level_told_and_a_level_asked_last_is_their_case_however_sure_the_topic(text, intent, facts, after):
+    m = Message(data={"text": text})
+    m.set("intent", {"name": intent, "confidence": 0.9})
+    m.set("intent_ranking", [{"name": intent, "confidence": 0.9}])
+    m.set("entities", [dict(FACT, entity=k, value=v) for k, v in facts])
+    facts_first(m)
+    assert m.get("intent")["name"] == after

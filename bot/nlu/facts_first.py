@@ -257,6 +257,16 @@ def _case_told_and_asked(message: Message, intent: str) -> bool:
     # “去年单位年度考核俺是不合格 那还能评正高吗”: a bar of their own, and their case asked —
     # the answer with the bar, not the topic's general text (however sure the classifier is)
     own_bar = first_person and any(e.get("entity") in BAR_FACTS and not e.get("role") for e in entities)
+    text = re.sub(r"[\s，。,.!！?？~～…啊呀呢哈嘛吧]+$", "", message.get("text") or "")
+    last = re.split(r"[，,。；;\s]+", text)[-1]
+    # “包头 中级工 两年 还有中级职称 能考高级技师吗” read, sure, as what the levels are: their
+    # own level told, and a level of theirs asked in the last clause — however sure the topic
+    if (
+        intent.startswith("faq_")
+        and _level_asked(last)
+        and any(e.get("entity") in OWN_LEVEL_FACTS and not e.get("role") for e in entities)
+    ):
+        return True
     if intent != "out_of_scope" and not (intent.startswith("faq_") and (confidence < UNSURE_TOPIC or own_bar)):
         return False
     # their own level told (not “海外引进的人才…能直接考高级技师吗”, “拿了省级科技进步奖的工程师
@@ -264,8 +274,6 @@ def _case_told_and_asked(message: Message, intent: str) -> bool:
     own_level = first_person and any(e.get("entity") in OWN_LEVEL_FACTS and not e.get("role") for e in entities)
     if not (own_bar or own_level):
         return False
-    text = re.sub(r"[\s，。,.!！?？~～…啊呀呢哈嘛吧]+$", "", message.get("text") or "")
-    last = re.split(r"[，,。；;\s]+", text)[-1]
     if WHAT_ELSE_TO_TAKE.search(last) or OWN_CASE_QUESTION.search(last):
         return True
     m = ASKS_FOR_A_LEVEL.search(last)
