@@ -31,6 +31,7 @@ from .general import (
     another_finding_said,
     asked_only_this,
     own_case,
+    region_note,
     tracker_profile,
 )
 from dialogue.profile_slots import HYPOTHETICAL, PROFILE_KEYS, merge_awards
@@ -227,9 +228,15 @@ class ActionWhatIf(Action):
         if extra_years:
             what.append(f"再干{replies.years_words(extra_years)}（到{profile['application_year']}年）")
         if changes:
-            what.append("、".join(replies.hypothesis_words(k, v) for k, v in changes.items()))
+            words = {k: replies.hypothesis_words(k, v) for k, v in changes.items()}
+            place = _place_said(tracker)
+            if "region" in changes and place:  # “如果在南宁（按国家规定）”, not “在其他地区”
+                words["region"] = f"在{place}" + ("（按国家规定）" if changes["region"] == "national" else "")
+            what.append("、".join(words.values()))
         intro = f"如果{'，'.join(what) or '情况不变'}：" if what else "按目前的情况："
-        for message in replies.eligibility_messages(decision, intro=intro, with_steps=False):
+        # “要是我去南宁干呢”: 南宁's note (its own rules not in the base) goes with it (explore12 M2)
+        note = region_note(tracker) if "region" in changes else None
+        for message in replies.eligibility_messages(decision, region_note=note, intro=intro, with_steps=False):
             dispatcher.utter_message(text=message)
         return []
 
@@ -266,6 +273,15 @@ class ActionWhatIf(Action):
         # “再干呢？”, “以后呢？”: one more year. Without any word of time the what-if is
         # about something not recognised (an award by another name …): nothing is assumed.
         return 1 if years_later or LATER.search(text) else 0
+
+
+def _place_said(tracker: Tracker) -> Optional[str]:
+    """The place a message names for its region (“南宁” of “要是我去南宁干呢”)."""
+    text = tracker.latest_message.get("text") or ""
+    for e in tracker.latest_message.get("entities", []):
+        if e.get("entity") == "region" and e.get("end"):
+            return text[e["start"] : e["end"]]
+    return None
 
 
 def direction_of(profile: Dict[str, Any]) -> str:

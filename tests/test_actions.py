@@ -1710,3 +1710,13 @@ def test_the_top_grade_asking_for_skill_grades_hears_it_is_the_top():
     assert "技能等级最高就是高级技师（一级），您已经取得。" in texts(msgs)
     msgs, _ = run(ActionAnswerEligibility(), outside_form(profile, "我是高级技师 干了五年 能评啥", "ask_eligibility"))
     assert "技能等级最高" not in texts(msgs)  # not asked: the title answer is the answer
+
+
+def test_a_what_if_of_another_place_names_it_with_its_note():
+    """explore12 M2: “要是我去南宁干呢” said “如果在其他地区（按国家规定）” without 南宁's note."""
+    said = "要是我去南宁干呢"
+    slots = {"region": "baise", "skill_grade": "技师", "skill_years": 4}
+    entities = [{"entity": "region", "value": "national", "start": 4, "end": 6, "role": "hypothetical"}]
+    msgs, _ = run(ActionWhatIf(), tracker(slots, text=said, intent="what_if", entities=entities))
+    assert msgs[0]["text"] == "如果在南宁（按国家规定）："
+    assert "桂人社规〔2021〕12号" in texts(msgs)

@@ -38,3 +38,16 @@ def test_a_year_noted_alone_answers_the_year_question_suggested_last(asked, fact
     known = {"region": "baise", "skill_grade": "技师", "skill_grade_year": 2022, "fraud_count": 1}
     merged = merge(known, facts, "2025年", asked)
     assert after.items() <= merged.items()
+
+
+def test_a_guangxi_place_named_in_a_note_carries_its_note_into_the_reply():
+    """explore12 M2/B56: the assist reply for 广西河池 lacked the note the dialogue gives."""
+    from bot.channels.assist import place_note, suggestions
+    from rules_engine import evaluate
+
+    text = "来电人 广西河池 技师 三年"
+    note = place_note(text, [{"entity": "region", "value": "national", "start": 6, "end": 8}])
+    assert note and "桂人社规〔2021〕12号" in note
+    reply = suggestions(evaluate({"region": "national", "skill_grade": "技师", "skill_years": 3}), {}, note)[-1]
+    assert "桂人社规〔2021〕12号" in reply["text"]
+    assert place_note("来电人 包头 技师", [{"entity": "region", "value": "nei_mongol", "start": 4, "end": 6}]) is None

@@ -44,6 +44,7 @@ from dialogue.profile_slots import GRADE_TIMES, another_finding, facts_from_enti
 from dialogue.questions import questions_to_ask
 from dialogue.replies import eligibility_messages
 from rules_engine import evaluate
+from rules_engine.vocabulary import resolve_place
 from rules_engine.profile import label, schema
 
 logger = logging.getLogger(__name__)
@@ -131,7 +132,19 @@ def merge(
     return merged
 
 
-def suggestions(decision: Dict[str, Any], questions: Dict[str, str]) -> List[Dict[str, Any]]:
+def place_note(text: str, entities: List[Dict[str, Any]]) -> Optional[str]:
+    """The note a place named in the text carries (南宁, 河池: Guangxi's own rules not in the
+    knowledge base), as the dialogue says it (explore12 M2)."""
+    for e in entities:
+        if e.get("entity") == "region" and e.get("end"):
+            place = resolve_place(text[e["start"] : e["end"]])
+            return place.note if place else None
+    return None
+
+
+def suggestions(
+    decision: Dict[str, Any], questions: Dict[str, str], note: Optional[str] = None
+) -> List[Dict[str, Any]]:
     out: List[Dict[str, Any]] = []
     for fact in questions_to_ask(decision, []):
         out.append(
@@ -148,7 +161,7 @@ def suggestions(decision: Dict[str, Any], questions: Dict[str, str]) -> List[Dic
             }
         )
     if decision["options"] or decision["blockers"]:
-        out.append({"type": "reply", "text": "\n".join(eligibility_messages(decision))})
+        out.append({"type": "reply", "text": "\n".join(eligibility_messages(decision, region_note=note))})
     return out
 
 
@@ -287,7 +300,10 @@ class AssistInput(InputChannel):
             parse = await agent.parse_message(text) if text.strip() else {"intent": {}, "entities": []}
             intent = (parse.get("intent") or {}).get("name") or ""
             facts = facts_from_entities(parse.get("entities", []))
-            asked = self.asked.get(conversation_id).get("fact")
+            last = self.asked.get(conversation_id)
+            asked = last.get("fact")
+            named = [e for e in parse.get("entities", []) if e.get("entity") == "region" and not e.get("role")]
+            note = place_note(text, named) if named else last.get("note")
             profile = merge(self.profiles.get(conversation_id), facts, text, asked)
             profile, dropped = profile_from_slots(profile)
             self.profiles.put(conversation_id, profile)
@@ -297,8 +313,9 @@ class AssistInput(InputChannel):
                 for slot, variants in agent.domain.responses.items()
                 if slot.startswith("utter_ask_")
             }
-            suggested = suggestions(decision, questions)
-            self.asked.put(conversation_id, {"fact": next((s["fact"] for s in suggested if s["type"] == "ask"), None)})
+            suggested = suggestions(decision, questions, note)
+            first_ask = next((s["fact"] for s in suggested if s["type"] == "ask"), None)
+            self.asked.put(conversation_id, {"fact": first_ask, "note": note})
             return response.json(
                 {
                     "conversation_id": conversation_id,
