@@ -160,12 +160,20 @@ def option_text(d: Draft, facts: Dict[str, Any]) -> str:
             tail = UNMET + "；".join(_fact_phrase(c, facts) for c in d.failing) + "。"
     elif d.waiting and not d.via_higher_grade and d.status != "ineligible":
         # (through a higher grade the shortfall is not known; barred for good, it says nothing)
-        short = max(s for _, s in d.waiting)
-        tail = f"还差{short}年。"
+        # (“1.5年（要求满2年）”: half a year short, not the 1 year to the next application)
+        short = max(_years_short(cond, s, facts) for cond, s in d.waiting)
+        tail = f"还差{number(short)}年。"
     text = head + _basis(d) + _because(d, facts) + _higher_grade_note(d, facts) + tail + _blocker_clause(d)
     if d.status in ("eligible", "not_yet"):
         text += _assumption_clause(d, facts)
     return text + _choice_note(d) + _lower_hint_clause(d)
+
+
+def _years_short(cond: Condition, years_to_wait: int, facts: Dict[str, Any]) -> Any:
+    """The years still missing as said (1.5 of 2 → 0.5), else the whole years to wait."""
+    have, need = facts.get(cond.fact), cond.value
+    numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (have, need))
+    return need - have if numbers and 0 < need - have < years_to_wait else years_to_wait
 
 
 def option_json(d: Draft, facts: Dict[str, Any]) -> Dict[str, Any]:

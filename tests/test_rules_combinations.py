@@ -407,3 +407,11 @@ def test_a_ban_that_ends_beside_a_bar_that_does_not_promises_no_year(lasting):
     assert "该限制2027年到期" in said
     alone = evaluate(profile)  # the ban alone: its year is the answer
     assert "2027年起可再申报" in " ".join(b["explanation"] for b in alone["blockers"])
+
+
+def test_half_a_year_short_is_said_as_half_a_year():
+    """Rules review 8 H11: “1.5年（要求满2年）。还差1年。” — the year to wait, not the gap."""
+    said = evaluate({"region": "baise", "skill_grade": "高级工", "skill_years": 1.5})["options"][0]["explanation"]
+    assert "还差0.5年" in said
+    said = evaluate({"region": "baise", "skill_grade": "高级工", "skill_years": 1})["options"][0]["explanation"]
+    assert "还差1年" in said
