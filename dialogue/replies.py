@@ -62,7 +62,12 @@ def _shown_options(decision: Dict[str, Any], asked: Optional[List[Tuple[str, str
         closed_awards = [
             o for o in decision["options"] if o["status"] == "ineligible" and o.get("path") == "green_channel"
         ]
-        shown = hopeful[:MAX_OTHER_OPTIONS] + closed_awards[:1]
+        shown = hopeful[:MAX_OTHER_OPTIONS]
+        # each direction keeps a line: a ✅ 高级技师 must not hide behind three title lines (review 8 H6)
+        for kind in ("title", "skill"):
+            if not any(o["kind"] == kind for o in shown):
+                shown += [o for o in hopeful if o["kind"] == kind][:1]
+        shown += closed_awards[:1]
     first = next((o for o in decision["options"] if (o["kind"], o["level"]) in (asked or [])), None)
     if first is None:
         return shown

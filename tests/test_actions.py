@@ -1720,3 +1720,12 @@ def test_a_what_if_of_another_place_names_it_with_its_note():
     msgs, _ = run(ActionWhatIf(), tracker(slots, text=said, intent="what_if", entities=entities))
     assert msgs[0]["text"] == "如果在南宁（按国家规定）："
     assert "桂人社规〔2021〕12号" in texts(msgs)
+
+
+def test_each_direction_keeps_a_line_under_the_cap_of_options_shown():
+    """Rules review 8 H6: ✅ 高级技师 (《实施意见》二（四）) hid behind three title lines."""
+    from dialogue.replies import eligibility_messages
+
+    profile = {"region": "national", "skill_grade": "技师", "skill_years": 3, "title_level": "助理级"}
+    said = "\n".join(eligibility_messages(evaluate({**profile, "awards": ["全国技术能手"]}), with_steps=False))
+    assert "职业技能评价" in said and "正高级职称" in said
