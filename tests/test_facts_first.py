@@ -7,6 +7,7 @@ import pytest
 from bot.nlu.facts_first import (
     award_holders_in_general,
     contest_result_alone,
+    local_rules_asked,
     conditions_of_a_title,
     facts_first,
     own_case_question,
@@ -477,4 +478,21 @@ def test_their_level_told_and_a_level_asked_last_is_their_case_however_sure_the_
     m.set("intent_ranking", [{"name": intent, "confidence": 0.9}])
     m.set("entities", [dict(FACT, entity=k, value=v) for k, v in facts])
     facts_first(m)
+    assert m.get("intent")["name"] == after
+
+
+@pytest.mark.parametrize(
+    "text, facts, after",
+    [
+        ("山东评职称有啥特殊要求", [("region", "national")], "out_of_scope"),  # explore11 C26
+        ("河北有没有自己的细则", [("region", "national")], "out_of_scope"),
+        ("我在山东 技师三年 能评中级吗", [("region", "national"), ("skill_grade", "技师")], "ask_eligibility"),
+        ("百色有啥特殊要求", [("region", "baise")], "ask_eligibility"),  # its rules are in the base
+    ],
+)
+def test_a_place_s_own_rules_asked_is_out_of_scope(text, facts, after):
+    m = Message(data={"text": text})
+    m.set("intent", {"name": "ask_eligibility", "confidence": 0.4})
+    m.set("entities", [dict(FACT, entity=k, value=v) for k, v in facts])
+    local_rules_asked(m)
     assert m.get("intent")["name"] == after

@@ -312,6 +312,28 @@ def contest_result_alone(message: Message) -> bool:
     return True
 
 
+# “山东评职称有啥特殊要求”, “河北有自己的政策吗”: how a place outside the local documents
+# does it — its own rules, which the documents do not hold (out of scope, said with the
+# national text that applies there); not “我在山东 技师三年 能评中级吗”
+LOCAL_RULES_ASKED = re.compile(
+    r"(特殊|特别|不一样|不同|自己的|本地的?|当地的?|地方的?)[^，。,？?]{0,4}(要求|规定|政策|细则|办法|条件|做法)"
+    r"|(有|出)(没有)?(自己的|本地的?|地方的?)?(细则|办法|实施办法|文件)"
+)
+
+
+def local_rules_asked(message: Message) -> bool:
+    """A place's own rules asked about, read by the classifier as anything but out of scope."""
+    text = message.get("text") or ""
+    if not LOCAL_RULES_ASKED.search(text) or not QUESTION.search(text):
+        return False
+    regions = {e.get("value") for e in _extracted_facts(message) if e.get("entity") == "region"}
+    others = {e.get("entity") for e in _extracted_facts(message)} - {"region"}
+    if regions != {"national"} or others:
+        return False
+    message.set(INTENT, {INTENT_NAME_KEY: "out_of_scope", "confidence": 1.0}, add_to_output=True)
+    return True
+
+
 def facts_first(message: Message) -> None:
     intent = message.get(INTENT) or {}
     name = intent.get(INTENT_NAME_KEY)
@@ -363,6 +385,7 @@ class FactsBeforeSmallTalk(GraphComponent):
             elif (
                 wordless(message)
                 or contest_result_alone(message)
+                or local_rules_asked(message)
                 or restart_not_said(message)
                 or supposed_own_case(message)
                 or award_holders_in_general(message)
