@@ -437,6 +437,8 @@ SPOKEN = [  # how people type and speak: spaces between phrases, records told in
     ("我问了一下，副高还没评上", {}),
     ("技师 2030年取证", {"skill_grade": "技师"}),  # a grade got in a year to come: a slip
     ("我今年六十一了", {"retired": True}),
+    ("我爸以前是技师 六十五了 他还能评职称不", {"skill_grade": "技师", "retired": True}),  # explore11 S05
+    ("技师 六十了", {"skill_grade": "技师"}),  # 60: not yet past the age (interpretations #57)
     ("我六十一了 男的", {"retired": True}),
     ("我今年58了", {}),
     # 基本合格 / 基本称职 are grades below 合格 (优秀、合格、基本合格、不合格)

@@ -350,6 +350,8 @@ _AGE = re.compile(
     r"(?<![\d.])(\d{2})\s*(?:岁|周岁)|今年(\d{2})了|([五六七八]十[一二三四五六七八九]?)岁"
     # “我今年六十一了”, “我爸六十五了”: a person, then an age and 了
     r"|(?:[我俺她他]|本人|我爸|我妈|老爸|老妈|父亲|母亲|老婆|媳妇)(?:今年|已经|都|也)*([五六七八]十[一二三四五六七八九]?|\d{2})了"
+    # “我爸以前是技师 六十五了”: an age and 了 opening a clause of its own (a duration says 年)
+    r"|(?:^|(?<=[，,。；;\s]))(?:今年|已经|都|也|人)*([五六七八]十[一二三四五六七八九]?)了"
 )
 _FEMALE = re.compile(r"女|她|我妈|老婆|媳妇|妻子|爱人|阿姨|大姐|母亲")
 AGE_AT_RETIREMENT = 61  # men: 60 (+ months from 2025); anyone this old has reached it
