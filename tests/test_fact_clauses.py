@@ -439,6 +439,18 @@ SPOKEN = [  # how people type and speak: spaces between phrases, records told in
     ("我今年六十一了", {"retired": True}),
     ("我爸以前是技师 六十五了 他还能评职称不", {"skill_grade": "技师", "retired": True}),  # explore11 S05
     ("技师 六十了", {"skill_grade": "技师"}),  # 60: not yet past the age (interpretations #57)
+    # a bare year right after the grade is the grade's, whatever fact follows
+    (
+        "梧州 技师 2020 考核均合格",
+        {"region": "national", "skill_grade": "技师", "skill_grade_year": 2020, "assessment_ok": True},
+    ),
+    (
+        "乌海 高级技师 2017 未退休",
+        {"region": "nei_mongol", "skill_grade": "高级技师", "skill_grade_year": 2017, "retired": False},
+    ),
+    ("我是百色靖西人 现在在柳州打工", {"region": "national"}),  # places in a row, then 人: the home town
+    ("大师工作室带头人 国家级的 在梧州", {"awards": ["国家级技能大师工作室带头人"], "region": "national"}),
+    ("集宁 技师", {"region": "nei_mongol", "skill_grade": "技师"}),
     ("我六十一了 男的", {"retired": True}),
     ("我今年58了", {}),
     # 基本合格 / 基本称职 are grades below 合格 (优秀、合格、基本合格、不合格)

@@ -363,9 +363,12 @@ def classify_mentions(text: str, mentions: List[Mention]) -> List[Mention]:
             continue  # “百色旁边的河池”: the place named after it is where they are
         if label == PLACE and _RULES_OF_PLACE_AFTER.match(after) and _MAY_USE.search(text):
             continue  # "百色那个细则南宁能不能参照": that place's rules asked about, not where they work
+        # (“百色靖西人”: the places said in a row, then 人 — the last one's word is theirs)
+        chained = next((n for n in mentions if n.term.label == PLACE and n.start == m.end), None)
+        origin_after = text[chained.end : chained.end + 8] if chained else after
         if (
             label == PLACE
-            and (_ORIGIN_AFTER.match(after) or _HOME_BEFORE.search(before))
+            and (_ORIGIN_AFTER.match(origin_after) or _HOME_BEFORE.search(before))
             and any(n.term.label == PLACE and n.start > m.end for n in mentions)
         ):
             continue  # "我是广东人在百色打工", "家在田阳，在南宁上班": the place of work, said after, decides

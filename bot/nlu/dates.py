@@ -218,10 +218,11 @@ def _calendar_fact(
     today: _dt.date,
     others: Sequence[Fact],
     relative: Optional[str] = None,
+    after_level: bool = False,
 ) -> List[Fact]:
     cs, ce = clause_bounds(text, s)
     clause = text[cs:ce]
-    kind = said_with(text, s, e, mentions, others, prefer_after=True)
+    kind = "level" if after_level else said_with(text, s, e, mentions, others, prefer_after=True)
     if kind in (None, "level") and _ONE_FINDING.match(text, e) and any(f.entity == "fraud_count" for f in others):
         kind = "fraud"  # “2019年一次，2023年一次，都是材料作假被查出来”
     if kind in (None, "level") and _LATEST.search(clause) and any(f.entity == "fraud_count" for f in others):
@@ -306,6 +307,7 @@ def calendar_years(
         s, e = m.span()
         year: Optional[int] = None
         rel = None
+        said_after_level = False
         if m.group("y4"):
             said_after_level = any(
                 m.end <= s and m.term.label in LEVEL_LABELS and re.fullmatch(r"[\s，,、]{0,2}", text[m.end : s])
@@ -345,7 +347,9 @@ def calendar_years(
         spans.append((s, e))
         if re.search(r"(不是|并非|而不是)$", text[max(0, s - 3) : s]):
             continue  # "是2018年，不是2019": the year said wrong
-        facts.extend(_calendar_fact(text, mentions, s, e, year, today, others, relative=rel))
+        # “技师 2020 考核均合格”: a bare year right after the level is the level's, whatever follows
+        bare_after_level = bool(m.group("y4")) and text[e - 1] != "年" and said_after_level
+        facts.extend(_calendar_fact(text, mentions, s, e, year, today, others, rel, bare_after_level))
     for m in _CLASS_OF.finditer(text):  # “预备技师班2024届”, “21届”: the year of graduation
         yy = int(m.group(1))
         year = yy if yy > 100 else _two_digit_year(yy, today)

@@ -40,6 +40,12 @@ _CORRECTIONS: Tuple[Tuple["re.Pattern[str]", str], ...] = (
         ),
         "评",
     ),
+    # 评 typed as 平 before what is asked: 能平什么, 想平啥, 可以平哪个
+    (re.compile(r"(?<=[能以想要])(?P<t>平)(?=什么|啥|哪)"), "评"),
+    # 手 typed as 首 (same pinyin) in 技术能手: 全国技术能首
+    (re.compile(r"(?<=技术能)(?P<t>首)"), "手"),
+    # 州 typed as 洲 in a city's name: 柳洲, 杭洲, 广洲 (not 亚洲, 满洲里)
+    (re.compile(r"(?<=[柳杭广苏郑福兰贵徐温台泉常扬湖衢钦梧贺崇])(?P<t>洲)(?!里)"), "州"),
     # 称 typed as 程/成 in 职称: 职程, 职成
     (re.compile(r"(?<=职)(?P<t>[程成])(?!序|员|业|绩|果|本|年|立|功|就|熟|长|教)"), "称"),
     # 核 typed as 和 in 考核: 考和不合格
