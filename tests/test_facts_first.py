@@ -113,6 +113,7 @@ def said(text, intent, confidence=0.88):
         ("为啥不是正高", "deny"),
         ("咋就不行了", "goodbye"),
         ("评副高可以吗", "faq_degree"),  # dev20: the level first, whether they may after it
+        ("问能否直接评正高级", "faq_green_channel"),  # a hotline note of the question
         ("那我报技师行不行", "faq_evaluation"),
     ],
 )
@@ -488,6 +489,7 @@ def test_their_level_told_and_a_level_asked_last_is_their_case_however_sure_the_
         ("河北有没有自己的细则", [("region", "national")], "out_of_scope"),
         ("我在山东 技师三年 能评中级吗", [("region", "national"), ("skill_grade", "技师")], "ask_eligibility"),
         ("百色有啥特殊要求", [("region", "baise")], "ask_eligibility"),  # its rules are in the base
+        ("柳州的贯通实施办法全文发我一下", [("region", "national")], "out_of_scope"),
     ],
 )
 def test_a_place_s_own_rules_asked_is_out_of_scope(text, facts, after):

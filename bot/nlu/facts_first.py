@@ -65,7 +65,9 @@ SHORT = 14  # characters: a longer message says more than this question
 # “能评工程师吗”, “那我能报技师不”: whether they may apply for a level they name — asked in a
 # chat, about themself, whatever topic the classifier heard in it (the scope of series, …)
 LEVEL_ASKED = re.compile(
-    r"^(那|那么)?(我|俺)?(现在|还|今年|明年)?(能|可以|能不能|可不可以)(直接)?(评|报|申报|考|申请)(个|上)?"
+    # (“问能否直接评正高级”: a hotline note of the question)
+    r"^(那|那么)?(想问|请问|问问?|咨询)?(我|俺)?(现在|还|今年|明年)?(能|可以|能不能|可不可以|能否|可否)(直接)?"
+    r"(评|报|申报|考|申请)(个|上)?"
     r"(?P<level>[^，。,.？?]{1,7}?)(吗|么|不|没|嘛)?$"
     # “评副高可以吗”, “那我报技师行不行”: the level first, whether they may after it
     r"|^(那|那么)?(我|俺)?(现在|还|今年|明年)?(直接)?(评|报|申报|考|申请)(个|上)?"
@@ -318,13 +320,17 @@ def contest_result_alone(message: Message) -> bool:
 LOCAL_RULES_ASKED = re.compile(
     r"(特殊|特别|不一样|不同|自己的|本地的?|当地的?|地方的?)[^，。,？?]{0,4}(要求|规定|政策|细则|办法|条件|做法)"
     r"|(有|出)(没有)?(自己的|本地的?|地方的?)?(细则|办法|实施办法|文件)"
+    # “桂林的贯通实施办法全文发我一下”: a place's own text asked for
+    r"|(细则|办法|文件|政策)(的)?(全文|原文)?(发|给)(我|一下)"
 )
+# a request is a question here too (“…发我一下”)
+_REQUEST = re.compile(r"发我|给我|发一下")
 
 
 def local_rules_asked(message: Message) -> bool:
     """A place's own rules asked about, read by the classifier as anything but out of scope."""
     text = message.get("text") or ""
-    if not LOCAL_RULES_ASKED.search(text) or not QUESTION.search(text):
+    if not LOCAL_RULES_ASKED.search(text) or not (QUESTION.search(text) or _REQUEST.search(text)):
         return False
     regions = {e.get("value") for e in _extracted_facts(message) if e.get("entity") == "region"}
     others = {e.get("entity") for e in _extracted_facts(message)} - {"region"}
