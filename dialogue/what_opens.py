@@ -38,7 +38,8 @@ def level_asked_not_open(
         return None  # the answer itself says no
     if not asked:
         return None
-    needs = grade_that_opens(asked[0], decision.get("region") or "national")
+    region = decision.get("region") or "national"
+    needs = grade_that_opens(asked[0], region) or awards_that_open(asked[0], region)
     hints = [needs] if needs else []
     if awards:
         hints.append(f"您说的{'、'.join(awards)}在本地区通往的级别已算在下面")
@@ -238,6 +239,24 @@ def grade_that_opens(title_level: str, region: str) -> Optional[str]:
             if opened:
                 return f"{title_level}职称要取得{grade}后从事技术技能工作满{years}年（{sources(opened[0]['citations'][:1])}）"
     return None
+
+
+@lru_cache(maxsize=None)
+def awards_that_open(title_level: str, region: str) -> Optional[str]:
+    """“正高级职称在本地区只能凭…直接申报（《百色市实施细则》第十条）”: where no grade opens
+    the level, the awards of the region's green channel that do, with their article."""
+    base = {"region": region, "skill_grade": vocabulary.skill_grades()[-1], "skill_years": 30}
+    opened = [
+        (award, option)
+        for award in vocabulary.awards()
+        for option in evaluate({**base, "awards": [award]})["options"]
+        if option["kind"] == "title" and option["level"] == title_level and option["status"] == "eligible"
+    ]
+    if not opened:
+        return None
+    names = list(dict.fromkeys(award for award, _ in opened))
+    listed = "、".join(names[:4]) + ("等" if len(names) > 4 else "")
+    return f"{title_level}职称在本地区只能凭{listed}奖项直接申报（{sources(opened[0][1]['citations'][:1])}）"
 
 
 def awards_that_change_nothing(profile: Dict[str, Any], decision: Dict[str, Any]) -> List[str]:

@@ -1729,3 +1729,20 @@ def test_each_direction_keeps_a_line_under_the_cap_of_options_shown():
     profile = {"region": "national", "skill_grade": "技师", "skill_years": 3, "title_level": "助理级"}
     said = "\n".join(eligibility_messages(evaluate({**profile, "awards": ["全国技术能手"]}), with_steps=False))
     assert "职业技能评价" in said and "正高级职称" in said
+
+
+@pytest.mark.parametrize(
+    "region, article",
+    [
+        ("baise", "《百色市实施细则》第十条"),
+        ("nei_mongol", "《内蒙古通知》二（四）"),
+        ("national", "《实施意见》二（二）3"),
+    ],
+)
+def test_a_level_no_grade_opens_is_said_with_the_awards_that_do(region, article):
+    """dev21 d21c19: “能否直接评正高级” to a 高级技师 cited nothing for 正高级."""
+    from dialogue.what_opens import level_asked_not_open
+
+    profile = {"region": region, "skill_grade": "高级技师", "skill_years": 6}
+    said = level_asked_not_open("能否直接评正高级", evaluate(profile), None, None, profile) or ""
+    assert "正高级职称在本地区只能凭中华技能大奖" in said and article in said
