@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any, Dict, List, Optional, Tuple
 
-from bot.nlu.lexicon import PLACE, lexicon_matches
+from bot.nlu.lexicon import CONTEST_RESULT, PLACE, lexicon_matches
 from dialogue.replies import grade_words, sources
 from rules_engine import clock, evaluate
 from rules_engine.loader import short_name
@@ -177,6 +177,19 @@ _ASKS_TO_APPLY = re.compile(
 
 def asks_to_apply(text: str) -> bool:
     return bool(_ASKS_TO_APPLY.match(text.strip()))
+
+
+# “还参加过全国职业技能大赛”: a contest without its result — taking part opens nothing
+_CONTEST = re.compile(r"世界技能大赛|世赛|职业技能大赛|国赛|技能大赛|技能竞赛|大赛|竞赛")
+
+
+def contest_without_result(text: str) -> Optional[str]:
+    """The question to ask when a contest is told without a result (the texts name medals and
+    places), instead of “没太明白”; the result said next is read with it (said_in_two)."""
+    m = _CONTEST.search(text)
+    if not m or CONTEST_RESULT.search(text):
+        return None
+    return f"您参加的{m.group(0)}拿到名次或奖牌了吗？文件只对获奖的有规定（比如金、银、铜牌或规定的名次），告诉我结果，我再帮您算。"
 
 
 def write_in_chinese() -> str:

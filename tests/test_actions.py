@@ -1746,3 +1746,16 @@ def test_a_level_no_grade_opens_is_said_with_the_awards_that_do(region, article)
     profile = {"region": region, "skill_grade": "高级技师", "skill_years": 6}
     said = level_asked_not_open("能否直接评正高级", evaluate(profile), None, None, profile) or ""
     assert "正高级职称在本地区只能凭中华技能大奖" in said and article in said
+
+
+@pytest.mark.parametrize(
+    "said, asked", [("还参加过全国职业技能大赛", True), ("天气不错", False), ("参加过世赛 拿了铜牌", False)]
+)
+def test_a_contest_told_without_its_result_is_asked_for_the_result(said, asked):
+    """By hand on the widget: “还参加过全国职业技能大赛” after an answer got “没太明白”."""
+    from actions.general import ActionLowConfidence
+
+    t = tracker({"answered": True}, text=said, intent="nlu_fallback")
+    t.active_loop = {}
+    msgs, _ = run(ActionLowConfidence(), t)
+    assert ("拿到名次或奖牌了吗" in texts(msgs)) is asked
