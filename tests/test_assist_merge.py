@@ -51,3 +51,10 @@ def test_a_guangxi_place_named_in_a_note_carries_its_note_into_the_reply():
     reply = suggestions(evaluate({"region": "national", "skill_grade": "技师", "skill_years": 3}), {}, note)[-1]
     assert "桂人社规〔2021〕12号" in reply["text"]
     assert place_note("来电人 包头 技师", [{"entity": "region", "value": "nei_mongol", "start": 4, "end": 6}]) is None
+
+
+def test_a_lone_year_repeating_a_noted_finding_year_changes_nothing():
+    """By hand: “2024年” noted after “2024年申报时被查出材料造假” moved the grade's year to 2024."""
+    known = {"region": "baise", "skill_grade": "技师", "skill_grade_year": 2022, "fraud_count": 1, "fraud_year": 2024}
+    assert merge(known, {"skill_grade_year": 2024}, "2024年") == known
+    assert merge(known, {"skill_grade_year": 2021}, "2021年")["skill_grade_year"] == 2021  # a correction

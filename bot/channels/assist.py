@@ -116,6 +116,8 @@ def merge(
     question suggested last (“2025年” after “最近一次被查实弄虚作假是哪一年？”), not the grade's."""
     if asked in YEAR_QUESTIONS and list(facts) == ["skill_grade_year"]:
         facts = {asked: facts["skill_grade_year"]}
+    elif list(facts) == ["skill_grade_year"] and facts["skill_grade_year"] in {profile.get(k) for k in YEAR_QUESTIONS}:
+        facts = {}  # “2024年” noted again: the year of the finding already noted, not a new grade year
     finding = another_finding(profile, facts, text)
     if finding:
         facts = {k: v for k, v in facts.items() if k not in ("fraud_count", "fraud_year", "skill_grade_year")}
