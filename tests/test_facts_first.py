@@ -8,6 +8,7 @@ from bot.nlu.facts_first import (
     award_holders_in_general,
     contest_result_alone,
     local_rules_asked,
+    other_topic_unsure,
     conditions_of_a_title,
     facts_first,
     own_case_question,
@@ -497,4 +498,19 @@ def test_a_place_s_own_rules_asked_is_out_of_scope(text, facts, after):
     m.set("intent", {"name": "ask_eligibility", "confidence": 0.4})
     m.set("entities", [dict(FACT, entity=k, value=v) for k, v in facts])
     local_rules_asked(m)
+    assert m.get("intent")["name"] == after
+
+
+@pytest.mark.parametrize(
+    "text, intent, after",
+    [
+        ("劳动合同到期不续签有补偿吗", "nlu_fallback", "out_of_scope"),
+        ("社保断了咋补", "nlu_fallback", "out_of_scope"),
+        ("社保断了咋补", "faq_post", "faq_post"),  # only the fallback is re-read
+        ("帮我写个年终总结", "nlu_fallback", "nlu_fallback"),
+    ],
+)
+def test_the_fallback_on_a_topic_outside_the_documents_is_out_of_scope(text, intent, after):
+    m = said(text, intent)
+    other_topic_unsure(m)
     assert m.get("intent")["name"] == after

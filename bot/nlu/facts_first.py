@@ -327,6 +327,24 @@ LOCAL_RULES_ASKED = re.compile(
 _REQUEST = re.compile(r"发我|给我|发一下")
 
 
+# topics the documents do not cover, which people bring to a 人社 assistant: said plainly
+# (the out-of-scope answer) rather than “没太明白” when the classifier is unsure
+OTHER_TOPICS = re.compile(
+    r"劳动合同|劳动仲裁|社保|养老金|养老保险|公积金|医保|工伤|失业金|落户|个税|考公|公务员|事业编|编制考试"
+    r"|教师资格|医师资格|护士资格|注册会计师|建造师|天气|下雨"
+)
+
+
+def other_topic_unsure(message: Message) -> bool:
+    """The fallback on a question about a topic outside the documents: out of scope."""
+    if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) != "nlu_fallback":
+        return False
+    if _extracted_facts(message) or not OTHER_TOPICS.search(message.get("text") or ""):
+        return False
+    message.set(INTENT, {INTENT_NAME_KEY: "out_of_scope", "confidence": 1.0}, add_to_output=True)
+    return True
+
+
 def local_rules_asked(message: Message) -> bool:
     """A place's own rules asked about, read by the classifier as anything but out of scope."""
     text = message.get("text") or ""
@@ -392,6 +410,7 @@ class FactsBeforeSmallTalk(GraphComponent):
                 wordless(message)
                 or contest_result_alone(message)
                 or local_rules_asked(message)
+                or other_topic_unsure(message)
                 or restart_not_said(message)
                 or supposed_own_case(message)
                 or award_holders_in_general(message)
