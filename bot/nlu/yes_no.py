@@ -233,9 +233,17 @@ _FINDING_CLAUSE = re.compile(
 _YEAR_SAID = re.compile(r"(?<!\d)((?:19|20)\d{2}|\d{2}|[去前今])年")
 
 
+# a year followed by getting a grade or title, or by graduating: not a finding's
+# (“技师 2019年拿证 2024年申报时被查出材料造假” is one finding — explore13 W1)
+_YEAR_OF_GETTING = re.compile(r"(的)?(拿|考|取得|取证|获得|评上|评的|毕业|的证|发证|下证)")
+_LEVEL_BEFORE_YEAR = re.compile(r"(技师|级工|工程师|职称|证书?)(是)?\s?$")  # “技师证2019年的”
+
+
 def _years_of_findings(text: str) -> int:
     years = set()
     for m in _YEAR_SAID.finditer(text):
+        if _YEAR_OF_GETTING.match(text, m.end()) or _LEVEL_BEFORE_YEAR.search(text[: m.start()]):
+            continue
         cs, ce = clause_bounds(text, m.start())
         if _FINDING_CLAUSE.search(text[cs:ce]):
             years.add(m.group(1)[-2:] if m.group(1)[0].isdigit() else m.group(1))
