@@ -451,6 +451,10 @@ SPOKEN = [  # how people type and speak: spaces between phrases, records told in
     ("我是百色靖西人 现在在柳州打工", {"region": "national"}),  # places in a row, then 人: the home town
     ("大师工作室带头人 国家级的 在梧州", {"awards": ["国家级技能大师工作室带头人"], "region": "national"}),
     ("集宁 技师", {"region": "nei_mongol", "skill_grade": "技师"}),
+    # explore13 W2: a level asked with only a question mark, or in English, is no title held
+    ("百色 技师 2021年 中级？", {"region": "baise", "skill_grade": "技师", "skill_grade_year": 2021}),
+    ("I am 百色 technician 技师, can I apply 中级?", {"region": "baise", "skill_grade": "技师"}),
+    ("我是中级？", {"title_level": "中级"}),  # 我是: said of oneself, however unsure
     (  # explore13 W1: the certificate's year is no second finding (was “终身不得申报”)
         "百色 技师 2019年拿证 2024年申报时被查出材料造假",
         {"region": "baise", "skill_grade": "技师", "skill_grade_year": 2019, "fraud_year": 2024, "fraud_count": 1},

@@ -286,6 +286,8 @@ _PASSED_LATER = re.compile(r"(?<![没未])(拿到|拿了|考过|考上|通过|�
 _PAST_RESULT_BEFORE = re.compile(
     r"(?:^|[，,。；;\s])(?:已经|早就|早)?(?:拿了|考了|评了|评上了|取得了|获得了|拿到了|考上了|考到了|评到了)(?:个|一个)?$"
 )
+_ASKED_BARE = re.compile(r"^\s*(职称|的)?\s*(吗|呢|行吗|行不|可以吗)?\s*[?？]")
+_ENGLISH_WISH = re.compile(r"(apply|want|get|can i)[^\u4e00-\u9fff]{0,12}$", re.IGNORECASE)
 _SPACED_QUESTION_AFTER = re.compile(
     r"[ \t\u3000]+(现在|今年)?(能|可以|能不能|可不可以)(直接)?(评|申报|报|考|申请)(吗|不|么|嘛|呢)?[?？]?$"
 )
@@ -307,8 +309,10 @@ def _reading(before: str, after: str, label: str, hypothetical: bool, later: str
         return "held"
     if _PAST_RESULT_BEFORE.search(before):
         return "held"  # “评了助工以后又考了个技师证”: got, then something else
-    if _SPACED_QUESTION_AFTER.match(after):
-        return "target"  # “高级工程师 高级技师 能考吗”: a level and then, after a space, whether it may be taken
+    if _SPACED_QUESTION_AFTER.match(after) or _ENGLISH_WISH.search(before):
+        # “高级工程师 高级技师 能考吗”: a level and then, after a space, whether it may be taken;
+        # “can I apply 中级?” (explore13 W2)
+        return "target"
     if (
         _TARGET_VERB.search(before)
         or _applied_for(before, later, label)
@@ -389,6 +393,8 @@ def classify_mentions(text: str, mentions: List[Mention]) -> List[Mention]:
         m.someone_else = about_someone_else(text, m.start)
         if label in (SKILL_GRADE, TITLE, TITLE_LEVEL, DEGREE, SCHOOL_CLASS):
             reading = _reading(before, after, label, is_hypothetical(text, m.start), text[m.end :])
+            if m.start > 0 and _ASKED_BARE.match(after) and not _OWN_BEFORE.search(before):
+                reading = "target"  # “百色 技师 2021年 中级？”: the level asked after the case (explore13 W2)
             m.held, m.topic = reading == "held", reading == "topic"
         if failed_title:
             m.held = False  # "副高还没评上": tried for, not held (its series still told)
