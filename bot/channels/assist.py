@@ -43,6 +43,7 @@ from sanic.response import HTTPResponse
 from dialogue.profile_slots import GRADE_TIMES, another_finding, facts_from_entities, merge_awards, profile_from_slots
 from dialogue.questions import questions_to_ask
 from dialogue.replies import eligibility_messages
+from dialogue.said_over_two import awards_said_over_two
 from rules_engine import evaluate
 from rules_engine.vocabulary import resolve_place
 from rules_engine.profile import label, schema
@@ -302,6 +303,10 @@ class AssistInput(InputChannel):
             parse = await agent.parse_message(text) if text.strip() else {"intent": {}, "entities": []}
             intent = (parse.get("intent") or {}).get("name") or ""
             facts = facts_from_entities(parse.get("entities", []))
+            # “参加过世界技能大赛” … “补充：拿了铜牌”: one award over two notes (explore13 W3)
+            medal = awards_said_over_two(self.asked.get(conversation_id).get("text"), text, "awards" in facts)
+            if medal:
+                facts["awards"] = medal
             last = self.asked.get(conversation_id)
             asked = last.get("fact")
             named = [e for e in parse.get("entities", []) if e.get("entity") == "region" and not e.get("role")]
@@ -317,7 +322,7 @@ class AssistInput(InputChannel):
             }
             suggested = suggestions(decision, questions, note)
             first_ask = next((s["fact"] for s in suggested if s["type"] == "ask"), None)
-            self.asked.put(conversation_id, {"fact": first_ask, "note": note})
+            self.asked.put(conversation_id, {"fact": first_ask, "note": note, "text": text})
             return response.json(
                 {
                     "conversation_id": conversation_id,
