@@ -103,6 +103,23 @@ def test_assist_api(stack):
     assert any(s["type"] == "reply" and "第八条" in s["text"] for s in r2["suggestions"])
 
 
+def test_assist_notes_over_two_messages_count_as_one_fact(stack):
+    """A medal noted after its contest (explore13 W3), and a year noted after the fraud-year
+    suggestion (explore12 W2): each answers what the note before left open."""
+    url = f"{stack.url}/webhooks/assist/analyze"
+    auth = {"Authorization": "Bearer test-assist-token"}
+
+    def note(cid, text):
+        return requests.post(url, json={"conversation_id": cid, "text": text}, headers=auth, timeout=30).json()
+
+    note("m1", "来电人 包头 高级技师 2019年取证 参加过世界技能大赛")
+    assert note("m1", "补充：拿了铜牌")["profile"]["awards"] == ["世界技能大赛铜牌"]
+    first = note("f1", "来电人 百色 技师 2022年取证 申报时被查出过弄虚作假")
+    assert first["suggestions"][0] == {**first["suggestions"][0], "type": "ask", "fact": "fraud_year"}
+    after = note("f1", "2025年")["profile"]
+    assert after["fraud_year"] == 2025 and after["skill_grade_year"] == 2022
+
+
 def test_greeting_with_a_question_starts_asking(stack):
     _, replies = chat(stack, "你好呀，我想咨询一下技能证评职称的政策")
     assert "技能等级" in replies[0]
