@@ -6,6 +6,7 @@ import pytest
 
 from bot.nlu.facts_first import (
     award_holders_in_general,
+    FactsBeforeSmallTalk,
     contest_result_alone,
     local_rules_asked,
     other_topic_unsure,
@@ -513,4 +514,21 @@ def test_a_place_s_own_rules_asked_is_out_of_scope(text, facts, after):
 def test_the_fallback_on_a_topic_outside_the_documents_is_out_of_scope(text, intent, after):
     m = said(text, intent)
     other_topic_unsure(m)
+    assert m.get("intent")["name"] == after
+
+
+@pytest.mark.parametrize(
+    "text, intent, after",
+    [
+        ("问下", "goodbye", "nlu_fallback"),  # explore13 M2: had ended the chat
+        ("挺久了", "goodbye", "nlu_fallback"),  # an answer to the years question the form reads
+        ("好的再见", "goodbye", "goodbye"),
+        ("88", "goodbye", "goodbye"),
+        ("能报不", "goodbye", "ask_eligibility"),  # the own-case reading comes first
+        ("劳动合同到期不续签有补偿吗", "goodbye", "out_of_scope"),
+    ],
+)
+def test_a_goodbye_the_message_does_not_say_is_not_one(text, intent, after):
+    m = said(text, intent)
+    FactsBeforeSmallTalk().process([m])
     assert m.get("intent")["name"] == after

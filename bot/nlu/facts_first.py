@@ -287,12 +287,34 @@ def _case_told_and_asked(message: Message, intent: str) -> bool:
 NO_WORD = re.compile(r"[^\u4e00-\u9fffA-Za-z]*")
 
 
+# “88”, “886”: goodbye in numbers
+FAREWELL_NUMBERS = ("88", "886", "8888", "88886")
+# a goodbye says one (“问下”, “挺久了” had been read as goodbye and ended the chat)
+FAREWELL = re.compile(
+    r"再见|拜|bye|再聊|再问|走了|挂了|这样吧|就这样|先这样|不问了|再来|先下了|下了|再会|打扰|结束|这么多|下线|回见|晚安"
+    r"|告辞|再说|没别的|没事了|没问题了|知道了|明白了|好的|好嘞|行了|谢|88",
+    re.IGNORECASE,
+)
+
+
+def goodbye_unsaid(message: Message) -> bool:
+    """A goodbye the message does not say is not understood (the fallback: inside the form
+    the form reads it as the answer to its question)."""
+    if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) != "goodbye":
+        return False
+    if FAREWELL.search(message.get("text") or "") or _extracted_facts(message):
+        return False
+    message.set(INTENT, {INTENT_NAME_KEY: "nlu_fallback", "confidence": 1.0}, add_to_output=True)
+    return True
+
+
 def wordless(message: Message) -> bool:
     """Small talk read in a message of numbers and signs only: nothing understood — the form
     reads it as an answer when it asked something, the fallback otherwise."""
     if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) not in SMALL_TALK:
         return False
-    if not NO_WORD.fullmatch(message.get("text") or "") or not re.search(r"\d", message.get("text") or ""):
+    text = (message.get("text") or "").strip()
+    if not NO_WORD.fullmatch(text) or not re.search(r"\d", text) or text in FAREWELL_NUMBERS:
         return False
     if _extracted_facts(message):
         return False  # “2021” answering the year question: the normaliser read a fact
@@ -410,12 +432,14 @@ class FactsBeforeSmallTalk(GraphComponent):
                 wordless(message)
                 or contest_result_alone(message)
                 or local_rules_asked(message)
-                or other_topic_unsure(message)
                 or restart_not_said(message)
                 or supposed_own_case(message)
                 or award_holders_in_general(message)
             ):
                 continue
             elif not own_case_question(message) and not topics_tied(message) and not conditions_of_a_title(message):
-                facts_first(message)
+                # (a goodbye unsaid and an unsure other topic only once no own-case reading holds)
+                if not goodbye_unsaid(message):
+                    facts_first(message)
+                other_topic_unsure(message)
         return messages
