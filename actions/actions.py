@@ -17,7 +17,8 @@ from rasa_sdk.types import DomainDict
 from rules_engine import answer_topic, clock, evaluate
 from rules_engine.knowledge import answer_education_equivalent
 
-from bot.nlu.clauses import WHY_NOT, levels_of_someone_else
+from bot.nlu.clauses import WHY_NOT, levels_named, levels_of_someone_else
+from bot.nlu.lexicon import SKILL_GRADE, TITLE, TITLE_LEVEL
 from bot.nlu.typos import plain_numerals
 from dialogue import general_replies, junior_title, replies, what_opens
 from dialogue.questions import OPENING
@@ -39,6 +40,7 @@ from dialogue.profile_slots import HYPOTHETICAL, PROFILE_KEYS, merge_awards
 logger = logging.getLogger(__name__)
 
 FORM = "eligibility_form"
+LEVEL_LABELS = (SKILL_GRADE, TITLE, TITLE_LEVEL)
 YEARS_SLOTS = ("skill_years", "title_years", "professional_years")
 # “再干两年”, “再过一年”, “三年以后”, “明年”: a number of years from now.
 YEARS_LATER = re.compile(r"[再多过还].{0,3}年半?|年(?:以|之)?后|明年|后年")
@@ -126,6 +128,9 @@ class ActionAnswerEligibility(Action):
         text = tracker.latest_message.get("text") or ""
         if WHY_NOT.match(text) and not replies.levels_asked(text):
             text = _previous_user_text(tracker) or text  # “为啥不行” after “能评副高吗”: 副高 is meant
+        elif not levels_named(text, LEVEL_LABELS, wanted_only=True):
+            # “百色 高级技师 能评副高吗” … “三年”: the level asked before the form's questions
+            text = _text_asking_a_level(tracker) or text
         intro = (
             what_opens.held_level_asked(text, profile)
             or what_opens.level_asked_not_open(
@@ -151,6 +156,16 @@ class ActionAnswerEligibility(Action):
         if others:  # “我是技师…我媳妇是助理工程师，她能考啥”: not silently dropped
             dispatcher.utter_message(text=replies.OTHER_PERSON_LEFT_OUT.format(levels="、".join(others)))
         return [SlotSet("answered", True)]
+
+
+def _text_asking_a_level(tracker: Tracker) -> Optional[str]:
+    """The latest message since the last answer that asked about a level (explore13 M1)."""
+    for e in reversed(tracker.events):
+        if e.get("event") == "action" and e.get("name") == "action_answer_eligibility":
+            return None
+        if e.get("event") == "user" and levels_named(e.get("text") or "", LEVEL_LABELS, wanted_only=True):
+            return e.get("text")
+    return None
 
 
 def _previous_user_text(tracker: Tracker) -> Optional[str]:

@@ -1759,3 +1759,11 @@ def test_a_contest_told_without_its_result_is_asked_for_the_result(said, asked):
     t.active_loop = {}
     msgs, _ = run(ActionLowConfidence(), t)
     assert ("拿到名次或奖牌了吗" in texts(msgs)) is asked
+
+
+def test_the_level_asked_before_the_forms_questions_still_leads_the_answer():
+    """explore13 M1: “百色 高级技师 能评副高吗” … “三年” led with ✅ 中级, 副高级 only under 另外."""
+    slots = {"region": "baise", "skill_grade": "高级技师", "skill_years": 3}
+    events = [_user("百色 高级技师 能评副高吗"), _user("三年")]
+    msgs, _ = run(ActionAnswerEligibility(), tracker(slots, text="三年", intent="inform", events=events))
+    assert msgs[0]["text"].startswith("⏳ 暂不能申报副高级职称，预计2027年起可以申报")
