@@ -376,7 +376,7 @@ class ActionAnswerFaq(Action):
             return answer_education_equivalent(region, profile.get("skill_school_class"))
         try:
             return answer_topic(
-                FAQ_TOPICS.get(intent, intent if intent == THEORY_EXAM_TOPIC else "evaluation"), region, kind
+                FAQ_TOPICS.get(intent, intent if intent == THEORY_EXAM_TOPIC else "evaluation"), region, kind, profile
             )
         except KeyError:
             return []

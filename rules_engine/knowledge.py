@@ -20,11 +20,15 @@ def topics() -> List[str]:
     return list(seen)
 
 
-def answer_topic(topic: str, region: str = "national", kind: Optional[str] = None) -> List[Dict[str, Any]]:
+def answer_topic(
+    topic: str, region: str = "national", kind: Optional[str] = None, facts: Optional[Dict[str, Any]] = None
+) -> List[Dict[str, Any]]:
     """What the documents in force in `region` say on `topic`, local entries first.
 
     `kind` ("title"/"skill") narrows to the entries that are next steps of that direction
     when there are any; entries that are not steps of either direction always stay.
+    `facts` told by the asker leave out the entries they rule out, as in their next steps
+    (a 主治医师 asking for materials does not get the list for 海外人才 without a title).
     """
     if topic not in topics():
         raise KeyError(f"未知的问题类别 {topic!r}；可选：{'、'.join(topics())}")
@@ -35,12 +39,21 @@ def answer_topic(topic: str, region: str = "national", kind: Optional[str] = Non
     ]
     if kind:
         entries = [e for e in entries if not e.step_for or kind in e.step_for] or entries
+    if facts:
+        entries = [e for e in entries if _fits(e, facts)] or entries
     # entries about the topic first, those that also touch it after (“申请要准备啥材料”: the
     # list of materials before what the 评审 weighs)
     entries.sort(key=lambda e: e.topics[0] != topic)
     local = [e for e in entries if e.doc == region]
     ordered = local + [e for e in entries if e.doc != region]
     return [_answer(e) for e in ordered]
+
+
+def _fits(entry: Knowledge, facts: Dict[str, Any]) -> bool:
+    """Not ruled out by what the asker told (unknown facts rule nothing out)."""
+    if any(check(c, facts).value is False for c in entry.when if c.fact != "application_year"):
+        return False
+    return not (entry.skip_when and all(check(c, facts).value is True for c in entry.skip_when))
 
 
 def _in_force_this_year(entry: Knowledge) -> bool:

@@ -1767,3 +1767,12 @@ def test_the_level_asked_before_the_forms_questions_still_leads_the_answer():
     events = [_user("百色 高级技师 能评副高吗"), _user("三年")]
     msgs, _ = run(ActionAnswerEligibility(), tracker(slots, text="三年", intent="inform", events=events))
     assert msgs[0]["text"].startswith("⏳ 暂不能申报副高级职称，预计2027年起可以申报")
+
+
+def test_a_side_answer_leaves_out_what_the_asker_s_facts_rule_out():
+    """explore13 M8: a 主治医师 asking for the materials also got the list for 海外人才 without a title."""
+    profile = {"region": "baise", "title_level": "中级", "series": "卫生"}
+    msgs, _ = run(
+        ActionAnswerFaq(), outside_form(profile, "我是百色的主治医师 想考技能等级 要什么材料", "faq_materials")
+    )
+    assert "职称证书（审原件）" in texts(msgs) and "没有职称的海外引进人才" not in texts(msgs)
