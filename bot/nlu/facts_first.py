@@ -242,10 +242,11 @@ FIRST_PERSON = re.compile(r"[我俺咱]|本人")
 
 
 def _own_level_told(message: Message) -> bool:
-    """A grade or title of the speaker's own (the normaliser's facts are theirs), with its time."""
+    """A grade or title of the speaker's own (the normaliser's facts are theirs), with its time
+    or a bar of theirs (“百色 技师 去年申报时被查出造假”: explore13 M9)."""
     said = {e.get("entity") for e in _extracted_facts(message) if not e.get("role")}
     return bool(said & {"skill_grade", "title_level"}) and bool(
-        said & {"skill_years", "skill_grade_year", "title_years"}
+        said & {"skill_years", "skill_grade_year", "title_years", *BAR_FACTS}
     )
 
 
