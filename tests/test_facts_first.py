@@ -448,7 +448,7 @@ def test_a_contest_result_said_alone_is_a_fact_told(text, intent, after):
         ),
         ("我是百色的技师 四年了 评审费多少", [("skill_grade", "技师"), ("skill_years", 4)], "faq_window"),  # asked
         ("百色的技师 四年了 2025年申报的时候被查出造假", [("skill_grade", "技师"), ("skill_years", 4)], "inform"),
-        ("技师 2025年申报的时候被查出造假", [("skill_grade", "技师"), ("fraud_year", 2025)], "inform"),  # a bar
+        ("技师 2025年申报的时候被查出造假", [("skill_grade", "技师"), ("fraud_count", 1)], "inform"),  # a bar
         ("2025年申报的时候被查出造假", [("fraud_year", 2025)], "faq_window"),  # no level of theirs told
     ],
 )
