@@ -52,13 +52,7 @@ def switch_case(tracker: Tracker) -> List[Dict[str, Any]]:
     elif saved is not None and (BACK_TO_SELF.search(text.strip()) or "self" in owners):
         # (“那我呢 百色 高级工 4年”: facts said with no subject after “那我呢” are the user's own —
         # explore12 W1, they had been wiped with the other person's)
-        back = bool(BACK_TO_SELF.search(text.strip()))
-        told = {
-            e["entity"]: e.get("value")
-            for e in stated
-            if whose(text, int(e.get("start") or 0)) == "self"
-            or (back and whose(text, int(e.get("start") or 0)) != "other")
-        }
+        told = {e["entity"]: e.get("value") for e in stated if whose(text, int(e.get("start") or 0)) != "other"}
         for key in PROFILE_KEYS:
             value = told.get(key, saved.get(key))
             if tracker.get_slot(key) != value:
