@@ -81,7 +81,23 @@ def level_lead(text: str) -> Optional[str]:
     if grade:
         ladders.append(f"技能等级从低到高：{'、'.join(grade_words(g) for g in vocabulary.skill_grades())}")
     opens = _title_it_opens(grade[1]) if grade else _grade_it_opens(title[1]) if title else ""
-    return f"{'；'.join(parts)}（{'；'.join(ladders)}）{opens}。"
+    level_said = title and title[0] not in {t.name for t in vocabulary.title_names()}  # “中级职称”, not “工程师”
+    names = _names_of(title[1]) if level_said and NAME_ASKED.search(text) else ""
+    return f"{'；'.join(parts)}（{'；'.join(ladders)}）{opens}。{names}"
+
+
+# “中级职称叫什么”: the names the level has in each series (explore13 M5)
+NAME_ASKED = re.compile(r"叫什么|叫啥|名称|名字|怎么称呼|怎么叫")
+
+
+def _names_of(level: str) -> str:
+    """The title names of a level, one per series (the vocabulary's first name for it)."""
+    first: Dict[str, str] = {}
+    for t in vocabulary.title_names():
+        if t.level == level:
+            first.setdefault(t.series, t.name)
+    listed = "、".join(f"{series}系列叫{name}" for series, name in list(first.items())[:6])
+    return f"{level}职称在各系列的名称不同，如{listed}等。" if first else ""
 
 
 def _title_it_opens(grade: str) -> str:

@@ -1776,3 +1776,12 @@ def test_a_side_answer_leaves_out_what_the_asker_s_facts_rule_out():
         ActionAnswerFaq(), outside_form(profile, "我是百色的主治医师 想考技能等级 要什么材料", "faq_materials")
     )
     assert "职称证书（审原件）" in texts(msgs) and "没有职称的海外引进人才" not in texts(msgs)
+
+
+def test_the_names_of_a_level_asked_are_given_per_series():
+    """explore13 M5: “中级职称叫什么” got the ladder, not 工程师 / 农艺师 …"""
+    from dialogue.general_replies import level_lead
+
+    said = level_lead("中级职称叫什么") or ""
+    assert "工程系列叫工程师" in said and "农业系列叫农艺师" in said
+    assert "系列叫" not in (level_lead("工程师算哪一级") or "")
