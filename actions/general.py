@@ -403,6 +403,9 @@ class ActionLowConfidence(Action):
             dispatcher.utter_message(text=general_replies.write_in_chinese())
         elif wants_own and tracker.active_loop.get("name") is None:
             return [SlotSet("own_case", True)]  # “评职称”: the form asks what it needs first
+        elif tracker.get_slot("answered") and general_replies.NO_AWARD.search(text):
+            dispatcher.utter_message(text=general_replies.NO_AWARD_NOTED)
+            return []
         elif general_replies.contest_without_result(text):
             dispatcher.utter_message(text=general_replies.contest_without_result(text))
             return []
