@@ -1785,3 +1785,14 @@ def test_the_names_of_a_level_asked_are_given_per_series():
     said = level_lead("中级职称叫什么") or ""
     assert "工程系列叫工程师" in said and "农业系列叫农艺师" in said
     assert "系列叫" not in (level_lead("工程师算哪一级") or "")
+
+
+@pytest.mark.parametrize("said, answered, noted", [("没拿过啥奖", True, True), ("没拿过啥奖", False, False)])
+def test_no_award_said_after_the_answer_is_acknowledged(said, answered, noted):
+    """By hand on WeChat: “没拿过啥奖” after “如获得了文件列出的奖项，可告诉我” got “没太明白”."""
+    from actions.general import ActionLowConfidence
+
+    t = tracker({"answered": answered}, text=said, intent="nlu_fallback")
+    t.active_loop = {}
+    msgs, _ = run(ActionLowConfidence(), t)
+    assert ("没有获奖，就按上面说的一般条件" in texts(msgs)) is noted
