@@ -251,6 +251,9 @@ class ActionWhatIf(Action):
         intro = f"如果{'，'.join(what) or '情况不变'}：" if what else "按目前的情况："
         # “要是我去南宁干呢”: 南宁's note (its own rules not in the base) goes with it (explore12 M2)
         note = region_note(tracker) if "region" in changes else None
+        idle = what_opens.awards_that_change_nothing(profile, decision) if "region" in changes else []
+        if idle:  # “要是我调到玉林呢”: 广西技术能手 counts in 百色 only (explore13 M7)
+            note = "\n".join(filter(None, [note, what_opens.idle_awards_note(idle, profile.get("region", "national"))]))
         for message in replies.eligibility_messages(decision, region_note=note, intro=intro, with_steps=False):
             dispatcher.utter_message(text=message)
         return []

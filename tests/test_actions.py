@@ -1796,3 +1796,12 @@ def test_no_award_said_after_the_answer_is_acknowledged(said, answered, noted):
     t.active_loop = {}
     msgs, _ = run(ActionLowConfidence(), t)
     assert ("没有获奖，就按上面说的一般条件" in texts(msgs)) is noted
+
+
+def test_a_what_if_of_another_place_says_why_an_award_stops_counting():
+    """explore13 M7: “要是我调到玉林呢” for a 百色 广西技术能手 never said the award does not count there."""
+    said = "要是我调到玉林呢"
+    slots = {"region": "baise", "skill_grade": "技师", "skill_years": 4, "awards": ["广西技术能手"]}
+    entities = [{"entity": "region", "value": "national", "start": 5, "end": 7, "role": "hypothetical"}]
+    msgs, _ = run(ActionWhatIf(), tracker(slots, text=said, intent="what_if", entities=entities))
+    assert "您说的广西技术能手，不在" in texts(msgs)
