@@ -97,8 +97,15 @@ def skill_grade_asked(grade: str, profile: Dict[str, Any]) -> List[str]:
     ]
     held = profile["title_level"]
     said = f"{level_words('skill', grade)}对应的是{needed[0]}职称" if needed else f"文件没有写明哪一级职称可申请{grade}"
-    opened = "、".join(headline(o) for o in mine) or "（按您说的情况，暂没有可申请的技能等级）"
-    return [f"按贯通政策，专业技术人才按所持职称申请对应的技能等级：{said}；您现有{held}职称，可申请的是：{opened}"]
+    # only what is open (✅/⏳) is “可申请”: a ❌ or ❓ under it misleads (rules review 9 J3)
+    hopeful = [o for o in mine if o["status"] in ("eligible", "not_yet")]
+    if hopeful:
+        opened = "可申请的是：" + "、".join(headline(o) for o in hopeful)
+    elif any(o["status"] == "undecided" for o in mine):
+        opened = "能否申请对应的技能等级还需确认条件，见下"
+    else:
+        opened = "按您说的情况，暂没有可申请的技能等级，原因见下"
+    return [f"按贯通政策，专业技术人才按所持职称申请对应的技能等级：{said}；您现有{held}职称，{opened}"]
 
 
 def skill_side(profile: Dict[str, Any]) -> str:

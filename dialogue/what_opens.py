@@ -58,33 +58,57 @@ def _title_bar_unshown(level: str, decision: Dict[str, Any], profile: Dict[str, 
     ):
         return None  # the answer says it
     bars = _title_bars(profile)
-    return f"您问的{level}职称：⚠️ {bars[0]['explanation']}" if bars else None
+    if not bars:
+        return None
+    said = f"您问的{level}职称：⚠️ {bars[0]['explanation']}"
+    needs = grade_that_opens(level, decision.get("region") or "national")
+    if bars[0].get("until_year") and needs:  # a ban that ends: after it, still no route of theirs (review 9 J4)
+        said += f"限制到期后，按贯通仍需技能等级：{needs}；由现有职称晋升不属于贯通，按所在系列评审的一般条件申报。"
+    return said
 
 
 def _open_to_their_grade(level: str, decision: Dict[str, Any], profile: Dict[str, Any]) -> Optional[str]:
-    """“技师，能评助理级吗” with the years not told (with 正高级 open by an award, the lower
-    level is not even listed): the level asked is open to their grade once the years are
-    enough — never “没有对您开放的申报途径” (rules review 8 H2)."""
+    """“技师，能评助理级吗” with the years not told, under a ban that ends, or with 正高级 open
+    by an award (the lower level is then not listed): the level asked is open to their grade
+    — never “没有对您开放的申报途径” (rules review 8 H2, 9 J1)."""
     grade = profile.get("skill_grade")
-    if not grade or "skill_years" in profile or "skill_grade_year" in profile:
+    if not grade:
         return None
     base = {k: v for k, v in profile.items() if k != "awards"}
-    for years in range(0, 31):
-        opened = next(
-            (
-                o
-                for o in evaluate({**base, "skill_years": years})["options"]
-                if o["kind"] == "title" and o["level"] == level and o["status"] == "eligible"
-            ),
-            None,
-        )
-        if opened is not None:
-            settled = any(o["status"] in ("eligible", "not_yet") for o in decision["options"])
-            return (
-                f"您问的{level}职称：取得{grade}后从事技术技能工作满{years}年可申报（{sources(opened['citations'][:1])}）；"
-                f"您还没说取得{grade}多少年了，告诉我就能算。" + ("按目前说的情况，您可以申报的是：" if settled else "")
-            )
-    return None
+    told = "skill_years" in profile or "skill_grade_year" in profile
+    unbanned = {k: v for k, v in base.items() if k not in TEMPORARY_BAN_FACTS}
+    years = None if told else next((y for y in range(0, 31) if _option(unbanned, level, y, ("eligible",))), None)
+    if not told and years is None:
+        return None
+    opened = _option(base, level, years, ("eligible", "not_yet"))
+    if opened is None:
+        return None
+    cited = sources(opened["citations"][:1])
+    when = f"，最早{opened['earliest_year']}年起可申报" if opened["status"] == "not_yet" else ""
+    settled = any(o["status"] in ("eligible", "not_yet") for o in decision["options"])
+    lead = "按目前说的情况，您可以申报的是：" if settled else ""
+    if told:
+        return f"您问的{level}职称：按您的{grade}{when or '也可申报'}（{cited}）；但您已可申报更高一级，通常按更高一级申报。{lead}"
+    return (
+        f"您问的{level}职称：取得{grade}后从事技术技能工作满{years}年可申报（{cited}）{when}；"
+        f"您还没说取得{grade}多少年了，告诉我就能算。{lead}"
+    )
+
+
+# facts of a ban that ends (百色 第七条（二）): the years a grade needs are found without them
+TEMPORARY_BAN_FACTS = ("fraud_count", "fraud_year")
+
+
+def _option(profile: Dict[str, Any], level: str, years: Optional[int], statuses: tuple) -> Optional[Dict[str, Any]]:
+    probe = profile if years is None else {**profile, "skill_years": years}
+    return next(
+        (
+            o
+            for o in evaluate(probe)["options"]
+            if o["kind"] == "title" and o["level"] == level and o["status"] in statuses
+        ),
+        None,
+    )
 
 
 def _higher_title_asked(
@@ -157,21 +181,25 @@ def skill_grade_asked_not_open(text: str, decision: Dict[str, Any], profile: Dic
     that the documents give no grade-to-grade conditions (rules review 8 H4)."""
     held = profile.get("skill_grade")
     grades = vocabulary.skill_grades()
-    shown = {o["level"] for o in decision["options"] if o["kind"] == "skill" and o["status"] != "ineligible"}
+    skills = [o for o in decision["options"] if o["kind"] == "skill"]
     asked = [
         g
         for g in levels_named(text, (SKILL_GRADE,), wanted_only=True)
-        if g not in shown and not (held and grades.index(g) <= grades.index(held))
+        # (an option for it, open or not, leads the answer: it is said there — review 9 J2)
+        if not any(o["level"] == g for o in skills) and not (held and grades.index(g) <= grades.index(held))
     ]
     if not asked:
         return None
     settled = any(o["status"] in ("eligible", "not_yet") for o in decision["options"])
     lead = "按贯通，您可以申报的是：" if settled else ""
     if profile.get("title_level"):
-        return f"您问的{grade_words(asked[0])}：{skill_grade_asked(asked[0], profile)[0]}。{lead}"
+        return f"您问的{grade_words(asked[0])}：{skill_grade_asked(asked[0], profile)[0].rstrip('。')}。{lead}"
+    if skills:
+        return None  # a route without a title (百色 第十七条) is in the answer (review 9 J5)
     return (
-        f"您问的{grade_words(asked[0])}：贯通文件只规定了取得职称的专业技术人才按职称参加对应的技能评价；"
-        f"技能等级本身的晋级条件不在这些文件里，请咨询当地人社部门或拨打{vocabulary.HOTLINE}。{lead}"
+        f"您问的{grade_words(asked[0])}：贯通文件没有给技能人才规定技能等级本身的晋级条件（《实施意见》二（四）"
+        "只在专业技术人才参加技能评价处写到取得职业资格或职业技能等级1年后可按累计工作年限申报晋级评价），"
+        f"请咨询当地人社部门或拨打{vocabulary.HOTLINE}。{lead}"
     )
 
 

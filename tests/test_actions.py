@@ -1657,6 +1657,18 @@ def test_facts_said_with_no_subject_after_back_to_me_are_the_users_own():
             "您问的中级职称：取得技师后从事技术技能工作满3年可申报（《百色市实施细则》第八条）",
             "没有对您开放",
         ),
+        (  # review 9 J1: a ban that ends, the years unknown
+            {"region": "baise", "skill_grade": "技师", "fraud_count": 1, "fraud_year": 2024},
+            "能评助理级职称吗",
+            "您问的助理级职称：取得技师后从事技术技能工作满2年可申报（《百色市实施细则》第八条），最早2027年起可申报",
+            "没有对您开放",
+        ),
+        (  # review 9 J1: the years told, 中级 left out because 正高级 is open by an award
+            {"region": "baise", "skill_grade": "技师", "skill_years": 0, "awards": ["全国技术能手"]},
+            "能评中级吗",
+            "您问的中级职称：按您的技师，最早2029年起可申报（《百色市实施细则》第八条）；但您已可申报更高一级",
+            "没有对您开放",
+        ),
         (  # H1: a retired title holder with no grade told — the bar, not only ✅ 高级工
             {"region": "national", "title_level": "助理级", "retired": True},
             "能评中级职称吗",
@@ -1687,7 +1699,7 @@ def test_a_title_asked_and_not_shown_is_said_why_true_for_this_profile(profile, 
         (  # no title: the documents give no grade-to-grade conditions
             {"region": "nei_mongol", "skill_grade": "技师", "skill_years": 2},
             "我是技师 拿证两年 能考高级技师吗",
-            "您问的高级技师（一级）：贯通文件只规定了取得职称的专业技术人才按职称参加对应的技能评价；技能等级本身的晋级条件不在这些文件里",
+            "您问的高级技师（一级）：贯通文件没有给技能人才规定技能等级本身的晋级条件",
         ),
         (  # a title: which title goes with the grade asked (《实施意见》二（四）)
             {"region": "nei_mongol", "skill_grade": "中级工", "skill_years": 2, "title_level": "中级"},
@@ -1805,3 +1817,23 @@ def test_a_what_if_of_another_place_says_why_an_award_stops_counting():
     entities = [{"entity": "region", "value": "national", "start": 5, "end": 7, "role": "hypothetical"}]
     msgs, _ = run(ActionWhatIf(), tracker(slots, text=said, intent="what_if", entities=entities))
     assert "您说的广西技术能手，不在" in texts(msgs)
+
+
+def test_the_skill_grade_asked_is_said_once_and_never_under_may_apply():
+    """Rules review 9 J2/J3: an ❌ said twice and called “您可以申报的是”, “可申请的是：❌ …”."""
+    from dialogue.replies import skill_grade_asked
+    from dialogue.what_opens import skill_grade_asked_not_open
+
+    profile = {"region": "baise", "title_level": "助理级", "awards": ["全国技术能手"], "integrity_record": True}
+    assert skill_grade_asked_not_open("能考高级工吗", evaluate(profile), profile) is None  # its option leads
+    said = skill_grade_asked("技师", {"region": "baise", "title_level": "助理级", "assessment_ok": False})[0]
+    assert "可申请的是：❌" not in said and "暂没有可申请的技能等级" in said
+
+
+def test_a_ban_that_ends_said_to_a_title_holder_also_says_what_would_open_the_level_after_it():
+    """Rules review 9 J4: a 中级 holder banned till 2028 asking 副高 heard only “2028年起可再申报”."""
+    from dialogue.what_opens import level_asked_not_open
+
+    profile = {"region": "baise", "title_level": "中级", "fraud_count": 1, "fraud_year": 2025}
+    said = level_asked_not_open("能评副高级职称吗", evaluate(profile), "中级", None, profile) or ""
+    assert "限制到期后，按贯通仍需技能等级：副高级职称要取得高级技师后" in said
