@@ -193,7 +193,8 @@ def skill_grade_asked_not_open(text: str, decision: Dict[str, Any], profile: Dic
     settled = any(o["status"] in ("eligible", "not_yet") for o in decision["options"])
     lead = "按贯通，您可以申报的是：" if settled else ""
     if profile.get("title_level"):
-        return f"您问的{grade_words(asked[0])}：{skill_grade_asked(asked[0], profile)[0].rstrip('。')}。{lead}"
+        # (the intro lists what they may take: no second lead before the same lines — review 9 J6)
+        return f"您问的{grade_words(asked[0])}：{skill_grade_asked(asked[0], profile)[0].rstrip('。')}。"
     if skills:
         return None  # a route without a title (百色 第十七条) is in the answer (review 9 J5)
     return (

@@ -128,7 +128,11 @@ def _blocker_clause(d: Draft) -> str:
     # a ban that ends, beside one that does not (退休, a 系列 outside the scope): its year is
     # no promise (rules review 8 H5)
     lasting = any(a.permanent for a in d.blockers)
+    said = set()
     for a in d.blockers:
+        if cite(a.bar.citation) in said:
+            continue  # two bars of one article (考核 and 退休 under 二（二）1): named once (review 9 J7)
+        said.add(cite(a.bar.citation))
         if a.until_year and lasting:
             parts.append(f"受{cite(a.bar.citation)}限制（该限制{a.until_year}年到期）")
         elif a.until_year:
