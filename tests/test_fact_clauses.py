@@ -439,6 +439,10 @@ SPOKEN = [  # how people type and speak: spaces between phrases, records told in
     ("我今年六十一了", {"retired": True}),
     ("我爸以前是技师 六十五了 他还能评职称不", {"skill_grade": "技师", "retired": True}),  # explore11 S05
     ("技师 六十了", {"skill_grade": "技师"}),  # 60: not yet past the age (interpretations #57)
+    ("女工 51岁了 平果的 高级工", {"retired": True, "region": "baise", "skill_grade": "高级工"}),  # a woman worker: 50
+    ("我是女的 51岁 技师", {"skill_grade": "技师"}),  # a worker or a cadre (55): not told
+    ("立案调查的事已经结案了 技师", {"under_investigation": False, "skill_grade": "技师"}),
+    ("结案了", {"under_investigation": False}),  # the answer to whether it is still on
     # a bare year right after the grade is the grade's, whatever fact follows
     (
         "梧州 技师 2020 考核均合格",

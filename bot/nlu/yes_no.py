@@ -105,7 +105,7 @@ _OVER_BEFORE = re.compile(r"(?<![没未不])(过了|已过|出了|超过了?|过
 # in the clause after ("…记过处分，不过处分期已经结束了"): the period said over, not "还没过"
 _OVER_LATER = re.compile(r"(?<![没未不])(过了|满了|刚满|已满|期满|结束|过去了|到期|解除|撤销|结案|撤案|查清|没事了)")
 _OVER_AFTER = re.compile(
-    r"^(处分)?(的)?(期|影响期)?(已经|已|早就|早|都|也)?(过了|满了|期满|结束了?|过去了|到期了?|解除了?|撤销了?|已过|已满|过完了?|结案了?)"
+    r"^(处分)?(的)?(事情?|期|影响期)?(已经|已|早就|早|都|也)?(过了|满了|期满|结束了?|过去了|到期了?|解除了?|撤销了?|已过|已满|过完了?|结案了?)"
 )
 
 
@@ -129,6 +129,8 @@ _INVESTIGATION = re.compile(
 )
 
 
+# “结案了”, “早就撤案了”: said alone, the investigation asked about is over
+_CLOSED_ALONE = re.compile(r"\s*(?:已经|早就|早|都|也)?((?:结案|撤案|查清楚?)了?)[。！!啊]*\s*")
 # “没被查过”: said among the bars, no investigation (not “没被查出造假”: a finding)
 _NEVER_INVESTIGATED = re.compile(r"(没|没有|从没|从来没有?|未)被查(过|到)?(?!出)")
 
@@ -136,6 +138,9 @@ _NEVER_INVESTIGATED = re.compile(r"(没|没有|从没|从来没有?|未)被查(�
 def _discipline(text: str) -> List[Fact]:
     """立案审查调查 / 处分影响期 (under_investigation) and 记过以上处分 (demerit_punishment)."""
     facts: List[Fact] = [Fact("under_investigation", False, *m.span()) for m in _NEVER_INVESTIGATED.finditer(text)]
+    closed = _CLOSED_ALONE.fullmatch(text)
+    if closed:  # “结案了”: the answer to whether an investigation is still on
+        return [Fact("under_investigation", False, *closed.span(1))]
     for m in _INVESTIGATION.finditer(text):
         s, e = m.span()
         facts.append(Fact("under_investigation", not negated_before(text, s) and not _period_over(text, s, e), s, e))
@@ -364,6 +369,8 @@ _AGE = re.compile(
 _FEMALE = re.compile(r"女|她|我妈|老婆|媳妇|妻子|爱人|阿姨|大姐|母亲")
 AGE_AT_RETIREMENT = 61  # men: 60 (+ months from 2025); anyone this old has reached it
 AGE_AT_RETIREMENT_WOMEN = 56  # women: 50 or 55 (+ months or years from 2025)
+# a woman said to be a worker (not a cadre): her age is 50 (+ months from 2025)
+_WOMAN_WORKER = re.compile(r"女工|女职工|女工人|女技工")
 
 
 def _retired_by_age(text: str) -> List[Fact]:
@@ -373,7 +380,8 @@ def _retired_by_age(text: str) -> List[Fact]:
             continue
         cs, ce = clause_bounds(text, m.start())
         female = bool(_FEMALE.search(text[max(0, cs - 12) : ce]))
-        if age >= AGE_AT_RETIREMENT or (female and age >= AGE_AT_RETIREMENT_WOMEN):
+        worker = bool(_WOMAN_WORKER.search(text))  # “女工 51岁”: women workers retire at 50 (#57)
+        if age >= AGE_AT_RETIREMENT or (female and age >= AGE_AT_RETIREMENT_WOMEN) or (worker and age > 50):
             return [Fact("retired", True, m.start(), m.end())]
     return []
 
