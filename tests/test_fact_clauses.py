@@ -443,6 +443,8 @@ SPOKEN = [  # how people type and speak: spaces between phrases, records told in
     ("我是女的 51岁 技师", {"skill_grade": "技师"}),  # a worker or a cadre (55): not told
     ("立案调查的事已经结案了 技师", {"under_investigation": False, "skill_grade": "技师"}),
     ("结案了", {"under_investigation": False}),  # the answer to whether it is still on
+    ("今年年度考核没合格 会不会有影响", {"assessment_ok": False}),  # told, then whether it matters
+    ("年度考核不合格会不会有影响", {}),  # the rule asked
     # a bare year right after the grade is the grade's, whatever fact follows
     (
         "梧州 技师 2020 考核均合格",

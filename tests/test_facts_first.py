@@ -533,3 +533,19 @@ def test_a_goodbye_the_message_does_not_say_is_not_one(text, intent, after):
     m = said(text, intent)
     FactsBeforeSmallTalk().process([m])
     assert m.get("intent")["name"] == after
+
+
+@pytest.mark.parametrize(
+    "text, facts, after",
+    [
+        ("今年年度考核没合格 会不会有影响", [("assessment_ok", False)], "ask_eligibility"),  # dev22 d22c07
+        ("年度考核不合格会不会有影响", [], "faq_discipline"),  # the rule asked: no fact of theirs
+    ],
+)
+def test_a_dated_bar_of_theirs_asked_whether_it_affects_them_is_their_case(text, facts, after):
+    m = Message(data={"text": text})
+    m.set("intent", {"name": "faq_discipline", "confidence": 0.98})
+    m.set("intent_ranking", [{"name": "faq_discipline", "confidence": 0.98}])
+    m.set("entities", [dict(FACT, entity=k, value=v) for k, v in facts])
+    facts_first(m)
+    assert m.get("intent")["name"] == after

@@ -426,7 +426,10 @@ _CASE_WORDS = re.compile(
 
 # “去年…材料被查出来是假的，今年还能报不？”: whether they still may, after something that
 # happened at a time or was found — their own story (“受过记过处分还能评吗” asks the rule)
-_STILL_MAY = re.compile(r"(还能|能|可以)(直接)?(报|评|申报|参评|考)[^，。？?]{0,4}(不|吗|么|没|嘛)")
+_STILL_MAY = re.compile(
+    r"(还能|能|可以)(直接)?(报|评|申报|参评|考)[^，。？?]{0,4}(不|吗|么|没|嘛)"
+    r"|(会不会|有没有|有啥|有什么|有)(影响|关系)"  # “今年年度考核没合格 会不会有影响” (dev22 d22c07)
+)
 _HAPPENED = re.compile(r"被查|查出来|被发现|被抓|去年|前年|今年|那年|那次|上次|\d{2,4}年|[一二〇零九八七六五四三]{2}年")
 
 

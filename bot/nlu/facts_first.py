@@ -250,6 +250,10 @@ def _own_level_told(message: Message) -> bool:
     )
 
 
+# “这个有没有影响”, “会不会有影响”: whether their bar changes their answer
+AFFECTS_ME = re.compile(r"(会不会|有没有|有啥|有什么|有)(影响|关系)")
+
+
 def _case_told_and_asked(message: Message, intent: str) -> bool:
     """“我老婆是会计师 她能考什么” read as out of scope (会计 is no bridging series), or a
     facts-heavy message read, unsure, as a side question: a case told and what may be taken
@@ -259,7 +263,9 @@ def _case_told_and_asked(message: Message, intent: str) -> bool:
     first_person = bool(FIRST_PERSON.search(message.get("text") or ""))
     # “去年单位年度考核俺是不合格 那还能评正高吗”: a bar of their own, and their case asked —
     # the answer with the bar, not the topic's general text (however sure the classifier is)
-    own_bar = first_person and any(e.get("entity") in BAR_FACTS and not e.get("role") for e in entities)
+    # (or with its time: “今年年度考核没合格 会不会有影响”, dev22 d22c07)
+    dated = bool(re.search(r"今年|去年|前年|\d{2,4}年|上半年|下半年", message.get("text") or ""))
+    own_bar = (first_person or dated) and any(e.get("entity") in BAR_FACTS and not e.get("role") for e in entities)
     text = re.sub(r"[\s，。,.!！?？~～…啊呀呢哈嘛吧]+$", "", message.get("text") or "")
     last = re.split(r"[，,。；;\s]+", text)[-1]
     # “包头 中级工 两年 还有中级职称 能考高级技师吗” read, sure, as what the levels are: their
@@ -277,7 +283,7 @@ def _case_told_and_asked(message: Message, intent: str) -> bool:
     own_level = first_person and any(e.get("entity") in OWN_LEVEL_FACTS and not e.get("role") for e in entities)
     if not (own_bar or own_level):
         return False
-    if WHAT_ELSE_TO_TAKE.search(last) or OWN_CASE_QUESTION.search(last):
+    if WHAT_ELSE_TO_TAKE.search(last) or OWN_CASE_QUESTION.search(last) or (own_bar and AFFECTS_ME.search(last)):
         return True
     m = ASKS_FOR_A_LEVEL.search(last)
     return bool(m and levels_named(last[m.end() :], LEVEL_LABELS))
