@@ -508,6 +508,7 @@ def test_a_place_s_own_rules_asked_is_out_of_scope(text, facts, after):
     [
         ("劳动合同到期不续签有补偿吗", "nlu_fallback", "out_of_scope"),
         ("社保断了咋补", "nlu_fallback", "out_of_scope"),
+        ("中级工多久能考高级工", "nlu_fallback", "out_of_scope"),  # the skill ladder itself (dev22)
         ("社保断了咋补", "faq_post", "faq_post"),  # only the fallback is re-read
         ("帮我写个年终总结", "nlu_fallback", "nlu_fallback"),
     ],
