@@ -443,6 +443,11 @@ SPOKEN = [  # how people type and speak: spaces between phrases, records told in
     ("我是女的 51岁 技师", {"skill_grade": "技师"}),  # a worker or a cadre (55): not told
     ("立案调查的事已经结案了 技师", {"under_investigation": False, "skill_grade": "技师"}),
     ("结案了", {"under_investigation": False}),  # the answer to whether it is still on
+    # explore14: 还有 = “also” before a retirement told; a higher grade not yet got
+    ("还有我已经退休了", {"retired": True}),
+    ("还有两年退休", {"retired": False}),
+    ("是高级工 技师还没考下来", {"skill_grade": "高级工"}),
+    ("说错了说错了，是技师，高级技师还没考", {"skill_grade": "技师"}),
     ("今年年度考核没合格 会不会有影响", {"assessment_ok": False}),  # told, then whether it matters
     ("年度考核不合格会不会有影响", {}),  # the rule asked
     # a bare year right after the grade is the grade's, whatever fact follows

@@ -87,9 +87,11 @@ def _retired(text: str) -> List[Fact]:
             after.startswith("手续") and re.search(r"(没|没有|未)", after[:6])
         ):
             continue  # “还没办退休(手续)”: the papers, which say nothing of the statutory age
-        if re.search(r"(快|快要|马上|将要|还有|离|距离|明年|后年|再过|几年后|年后)", before) or re.search(
-            r"^(还有|还差)", after
-        ):
+        # (“还有两年退休”: not yet; “还有我已经退休了”: 还有 = “also” — explore14)
+        if re.search(
+            r"(快|快要|马上|将要|离|距离|明年|后年|再过|几年后|年后)|还有(?![我俺他她]|[^，。,]{0,6}(已经|早就|去年|前年))",
+            before,
+        ) or re.search(r"^(还有|还差)", after):
             value = False  # not yet
         elif ends_negated(before, 4) or re.search(r"(没到|不到|未到)", before + after[:4]):
             value = False
