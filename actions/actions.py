@@ -131,13 +131,7 @@ class ActionAnswerEligibility(Action):
         elif not levels_named(text, LEVEL_LABELS, wanted_only=True):
             # “百色 高级技师 能评副高吗” … “三年”: the level asked before the form's questions
             text = _text_asking_a_level(tracker) or text
-        intro = (
-            what_opens.held_level_asked(text, profile)
-            or what_opens.level_asked_not_open(
-                text, decision, profile.get("title_level"), profile.get("awards"), profile
-            )
-            or what_opens.skill_grade_asked_not_open(text, decision, profile)
-        )
+        intro = what_opens.intro_for_the_level_asked(text, decision, profile)
         replies.steps_on_the_level_asked(text, decision)
         asked = replies.levels_asked(text)
         if tracker.get_slot(OWN_PROFILE):  # answering for the person they ask about

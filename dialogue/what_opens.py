@@ -16,6 +16,16 @@ from rules_engine.loader import short_name
 from dialogue.replies import grade_words, skill_grade_asked, sources
 
 
+def intro_for_the_level_asked(text: str, decision: Dict[str, Any], profile: Dict[str, Any]) -> Optional[str]:
+    """What is said first about a level the message asks (held already, not open and why, a
+    skill grade) — the chat's answer and the console's reply alike."""
+    return (
+        held_level_asked(text, profile)
+        or level_asked_not_open(text, decision, profile.get("title_level"), profile.get("awards"), profile)
+        or skill_grade_asked_not_open(text, decision, profile)
+    )
+
+
 def level_asked_not_open(
     text: str,
     decision: Dict[str, Any],

@@ -58,3 +58,13 @@ def test_a_lone_year_repeating_a_noted_finding_year_changes_nothing():
     known = {"region": "baise", "skill_grade": "技师", "skill_grade_year": 2022, "fraud_count": 1, "fraud_year": 2024}
     assert merge(known, {"skill_grade_year": 2024}, "2024年") == known
     assert merge(known, {"skill_grade_year": 2021}, "2021年")["skill_grade_year"] == 2021  # a correction
+
+
+def test_the_console_reply_answers_the_level_the_note_asks_first():
+    """explore14: “问中级” in a note was never answered; the reply led with ✅ 助理级 alone."""
+    from bot.channels.assist import suggestions
+    from rules_engine import evaluate
+
+    profile = {"region": "baise", "skill_grade": "高级工", "skill_grade_year": 2020}
+    reply = suggestions(evaluate(profile), {}, None, profile, "来电人 百色 高级工 2020年取证 问中级")[-1]["text"]
+    assert reply.startswith("您问的中级职称：") and "中级职称要取得技师后从事技术技能工作满3年" in reply

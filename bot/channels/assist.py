@@ -42,8 +42,11 @@ from sanic.response import HTTPResponse
 
 from dialogue.profile_slots import GRADE_TIMES, another_finding, facts_from_entities, merge_awards, profile_from_slots
 from dialogue.questions import questions_to_ask
-from dialogue.replies import eligibility_messages
+from dialogue.replies import eligibility_messages, levels_asked
+from dialogue.what_opens import intro_for_the_level_asked
 from dialogue.said_over_two import awards_said_over_two
+from bot.nlu.clauses import levels_named
+from bot.nlu.lexicon import SKILL_GRADE, TITLE, TITLE_LEVEL
 from rules_engine import evaluate
 from rules_engine.vocabulary import resolve_place
 from rules_engine.profile import label, schema
@@ -104,6 +107,7 @@ class ProfileStore:
                 self._items.popitem(last=False)
 
 
+ASKED_LEVELS = (SKILL_GRADE, TITLE, TITLE_LEVEL)
 # questions whose answer is a year the NLU, reading it alone, gives to the grade
 YEAR_QUESTIONS = ("fraud_year", "graduation_year")
 
@@ -146,8 +150,14 @@ def place_note(text: str, entities: List[Dict[str, Any]]) -> Optional[str]:
 
 
 def suggestions(
-    decision: Dict[str, Any], questions: Dict[str, str], note: Optional[str] = None
+    decision: Dict[str, Any],
+    questions: Dict[str, str],
+    note: Optional[str] = None,
+    profile: Optional[Dict[str, Any]] = None,
+    asked_text: str = "",
 ) -> List[Dict[str, Any]]:
+    """``asked_text``: the latest note naming a level the caller asks about (“问副高”), whose
+    answer leads the reply as in the chat (explore14)."""
     out: List[Dict[str, Any]] = []
     for fact in questions_to_ask(decision, []):
         out.append(
@@ -164,7 +174,9 @@ def suggestions(
             }
         )
     if decision["options"] or decision["blockers"]:
-        out.append({"type": "reply", "text": "\n".join(eligibility_messages(decision, region_note=note))})
+        intro = intro_for_the_level_asked(asked_text, decision, profile or {}) if asked_text else None
+        said = eligibility_messages(decision, region_note=note, intro=intro, asked=levels_asked(asked_text))
+        out.append({"type": "reply", "text": "\n".join(said)})
     return out
 
 
@@ -320,9 +332,10 @@ class AssistInput(InputChannel):
                 for slot, variants in agent.domain.responses.items()
                 if slot.startswith("utter_ask_")
             }
-            suggested = suggestions(decision, questions, note)
+            asked_text = text if levels_named(text, ASKED_LEVELS, wanted_only=True) else last.get("asked_text", "")
+            suggested = suggestions(decision, questions, note, profile, asked_text)
             first_ask = next((s["fact"] for s in suggested if s["type"] == "ask"), None)
-            self.asked.put(conversation_id, {"fact": first_ask, "note": note, "text": text})
+            self.asked.put(conversation_id, {"fact": first_ask, "note": note, "text": text, "asked_text": asked_text})
             return response.json(
                 {
                     "conversation_id": conversation_id,
