@@ -24,7 +24,7 @@ from bot.nlu.clauses import LEVEL_CONDITIONS, ONE_PER_YEAR
 from rules_engine.loader import LAYER_ORDER, find_item
 from rules_engine.vocabulary import resolve_place
 
-from dialogue import general_replies
+from dialogue import general_replies, replies
 from dialogue.questions import questions_to_ask
 from dialogue.profile_slots import (
     GRADE_TIMES,
@@ -403,6 +403,10 @@ class ActionLowConfidence(Action):
             dispatcher.utter_message(text=general_replies.write_in_chinese())
         elif wants_own and tracker.active_loop.get("name") is None:
             return [SlotSet("own_case", True)]  # “评职称”: the form asks what it needs first
+        elif tracker.get_slot("answered") and general_replies.NEXT_STEPS_ASKED.search(text):
+            steps = replies.steps_message(evaluate(profile))
+            dispatcher.utter_message(text=steps or general_replies.NOT_UNDERSTOOD_GOING_ON)
+            return []
         elif tracker.get_slot("answered") and general_replies.NO_AWARD.search(text):
             dispatcher.utter_message(text=general_replies.NO_AWARD_NOTED)
             return []

@@ -208,6 +208,8 @@ def contest_without_result(text: str) -> Optional[str]:
     return f"您参加的{m.group(0)}拿到名次或奖牌了吗？文件只对获奖的有规定（比如金、银、铜牌或规定的名次），告诉我结果，我再帮您算。"
 
 
+# “我想问下一步”, “接下来该怎么办”: after their answer, its next steps again
+NEXT_STEPS_ASKED = re.compile(r"下一步|接下来(该|要)?(怎么|咋|干啥|做什么|怎么办)|然后(该|要)?(怎么|咋)(办|弄|做)")
 # “没拿过啥奖”: answering “如获得了文件列出的奖项，可告诉我” — nothing to add
 NO_AWARD = re.compile(r"(没|没有|未)(拿|获|得|评)?(过|到)?(啥|什么|任何)?(奖|奖项|荣誉)|没获奖|无奖")
 NO_AWARD_NOTED = "好的，没有获奖，就按上面说的一般条件（技能等级和年限）答复。"

@@ -266,12 +266,20 @@ def eligibility_messages(
     if "education_equivalent" in decision:
         eq = decision["education_equivalent"]
         messages.append(f"🎓 您的技工院校学历可按{eq['level']}对待（{sources(eq['citations'])}）。")
-    steps = decision["next_steps"][:MAX_STEPS] if with_steps else []
+    steps = steps_message(decision) if with_steps else None
     if steps:
-        lines = [f"{i}. {s['text']}（{sources(s['citations'])}）" for i, s in enumerate(steps, 1)]
-        more = "\n还可以问我：需要什么材料、继续教育、岗位待遇等。" if len(decision["next_steps"]) > MAX_STEPS else ""
-        messages.append("下一步：\n" + "\n".join(lines) + more)
+        messages.append(steps)
     return messages
+
+
+def steps_message(decision: Dict[str, Any]) -> Optional[str]:
+    """“下一步：1. … 2. …”: the first next steps with their articles (and the answer's end)."""
+    steps = decision["next_steps"][:MAX_STEPS]
+    if not steps:
+        return None
+    lines = [f"{i}. {s['text']}（{sources(s['citations'])}）" for i, s in enumerate(steps, 1)]
+    more = "\n还可以问我：需要什么材料、继续教育、岗位待遇等。" if len(decision["next_steps"]) > MAX_STEPS else ""
+    return "下一步：\n" + "\n".join(lines) + more
 
 
 def value_words(key: str, value: Any) -> str:

@@ -1837,3 +1837,17 @@ def test_a_ban_that_ends_said_to_a_title_holder_also_says_what_would_open_the_le
     profile = {"region": "baise", "title_level": "中级", "fraud_count": 1, "fraud_year": 2025}
     said = level_asked_not_open("能评副高级职称吗", evaluate(profile), "中级", None, profile) or ""
     assert "限制到期后，按贯通仍需技能等级：副高级职称要取得高级技师后" in said
+
+
+def test_next_steps_asked_after_the_answer_are_given_again():
+    """explore14: “我想问下一步” after the answer got “没太明白”."""
+    from actions.general import ActionLowConfidence
+
+    t = tracker(
+        {"answered": True, "region": "baise", "skill_grade": "技师", "skill_years": 4},
+        text="我想问下一步",
+        intent="nlu_fallback",
+    )
+    t.active_loop = {}
+    msgs, _ = run(ActionLowConfidence(), t)
+    assert texts(msgs).startswith("下一步：\n1.") and "第十一条" in texts(msgs)
