@@ -66,7 +66,7 @@ SHORT = 14  # characters: a longer message says more than this question
 # chat, about themself, whatever topic the classifier heard in it (the scope of series, …)
 LEVEL_ASKED = re.compile(
     # (“问能否直接评正高级”: a hotline note of the question)
-    r"^(那|那么)?(想问|请问|问问?|咨询)?(我|俺)?(现在|还|今年|明年)?(能|可以|能不能|可不可以|能否|可否)(直接)?"
+    r"^(那|那么)?(想问|请问|问问?|咨询)?(我|俺|他|她)?(现在|还|今年|明年)?(能|可以|能不能|可不可以|能否|可否)(直接)?"
     r"(评|报|申报|考|申请)(个|上)?"
     r"(?P<level>[^，。,.？?]{1,7}?)(吗|么|不|没|嘛)?$"
     # “评副高可以吗”, “那我报技师行不行”: the level first, whether they may after it
