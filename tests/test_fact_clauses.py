@@ -446,6 +446,7 @@ SPOKEN = [  # how people type and speak: spaces between phrases, records told in
     # explore14: 还有 = “also” before a retirement told; a higher grade not yet got
     ("还有我已经退休了", {"retired": True}),
     ("还有两年退休", {"retired": False}),
+    ("技师 百色 2021 🙏🙏", {"skill_grade": "技师", "region": "baise", "skill_grade_year": 2021}),  # signs after it
     ("是高级工 技师还没考下来", {"skill_grade": "高级工"}),
     ("说错了说错了，是技师，高级技师还没考", {"skill_grade": "技师"}),
     ("今年年度考核没合格 会不会有影响", {"assessment_ok": False}),  # told, then whether it matters

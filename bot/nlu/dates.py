@@ -313,8 +313,9 @@ def calendar_years(
                 m.end <= s and m.term.label in LEVEL_LABELS and re.fullmatch(r"[\s，,、]{0,2}", text[m.end : s])
                 for m in mentions
             )
+            at_end = not re.search(r"[^\W_]", text[e:])  # (“技师 百色 2021 🙏🙏”: only signs after it)
             if (
-                e < len(text)
+                not at_end
                 and text[e - 1] != "年"
                 and not re.match(r"\s*(拿|考|取|评|获|毕业|年)", text[e : e + 3])
                 and not (said_after_level and 1970 <= int(m.group("y4")) <= today.year)
