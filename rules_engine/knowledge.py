@@ -38,7 +38,9 @@ def answer_topic(
         e for e in rules_for(region).knowledge if topic in e.topics and not e.only_if_any and _in_force_this_year(e)
     ]
     if kind:
-        entries = [e for e in entries if not e.step_for or kind in e.step_for] or entries
+        # (none for that direction: nothing rather than the other direction's — a 内蒙古 工程师
+        # asking the materials of a skill evaluation is not given the title review's: explore14 M5)
+        entries = [e for e in entries if not e.step_for or kind in e.step_for]
     if facts:
         entries = [e for e in entries if _fits(e, facts)] or entries
     # entries about the topic first, those that also touch it after (“申请要准备啥材料”: the

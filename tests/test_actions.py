@@ -1851,3 +1851,11 @@ def test_next_steps_asked_after_the_answer_are_given_again():
     t.active_loop = {}
     msgs, _ = run(ActionLowConfidence(), t)
     assert texts(msgs).startswith("下一步：\n1.") and "第十一条" in texts(msgs)
+
+
+def test_a_side_answer_for_one_direction_never_gives_the_other_direction_s_text():
+    """explore14 M5: a 内蒙古 工程师 asking the materials of a skill evaluation got the title review's."""
+    from rules_engine import answer_topic
+
+    assert answer_topic("materials", "nei_mongol", "skill") == []
+    assert answer_topic("materials", "baise", "skill")  # 百色 第二十一条 has them
