@@ -451,12 +451,23 @@ def test_a_side_question_reading_of_ones_own_level_told_and_nothing_asked_is_the
 @pytest.mark.parametrize(
     "text, intent, facts, after",
     [
-        ("包头 中级工 两年 还有中级职称 能考高级技师吗", "faq_levels", [("skill_grade", "中级工")], "ask_eligibility"),
+        (
+            "包头 中级工 两年 还有中级职称 能考高级技师吗",
+            "faq_levels",
+            [("region", "nei_mongol"), ("skill_grade", "中级工")],
+            "ask_eligibility",
+        ),
         (
             "平果 高级技师 享受国务院特殊津贴 能直接评正高吗",
             "faq_green_channel",
-            [("skill_grade", "高级技师")],
+            [("region", "baise"), ("skill_grade", "高级技师")],
             "ask_eligibility",
+        ),
+        (  # people in general: nobody's place, no 我
+            "拿了省级科技进步奖的工程师能直接评高级技师吗",
+            "faq_green_channel",
+            [("title_level", "中级")],
+            "faq_green_channel",
         ),
         ("高级技师能直接评正高吗", "faq_green_channel", [], "faq_green_channel"),  # no level of theirs told
         ("我是技师，评副高要几年", "faq_years", [("skill_grade", "技师")], "faq_years"),  # the rule asked

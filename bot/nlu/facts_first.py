@@ -270,10 +270,13 @@ def _case_told_and_asked(message: Message, intent: str) -> bool:
     last = re.split(r"[，,。；;\s]+", text)[-1]
     # “包头 中级工 两年 还有中级职称 能考高级技师吗” read, sure, as what the levels are: their
     # own level told, and a level of theirs asked in the last clause — however sure the topic
+    # (so too “…一五年的高级技师 想评个副高 中不中”: their case asked in the last clause)
     if (
         intent.startswith("faq_")
-        and _level_asked(last)
+        and (_level_asked(last) or OWN_CASE_QUESTION.search(last) or WHAT_ELSE_TO_TAKE.search(last))
         and any(e.get("entity") in OWN_LEVEL_FACTS and not e.get("role") for e in entities)
+        # someone's: in the first person or with their place (not “拿了奖的工程师能…吗”)
+        and (first_person or any(e.get("entity") == "region" and not e.get("role") for e in entities))
     ):
         return True
     if intent != "out_of_scope" and not (intent.startswith("faq_") and (confidence < UNSURE_TOPIC or own_bar)):
