@@ -141,7 +141,7 @@ class ActionAnswerEligibility(Action):
         said = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
         for hint in (
             what_opens.grade_not_told_hint(profile, decision),
-            what_opens.top_grade_note(profile, decision, tracker.latest_message.get("text") or ""),
+            what_opens.top_grade_note(profile, decision, _texts_since_the_answer(tracker)),
             replies.basic_pass_reading(said, profile),
         ):
             if hint:
@@ -150,6 +150,17 @@ class ActionAnswerEligibility(Action):
         if others:  # “我是技师…我媳妇是助理工程师，她能考啥”: not silently dropped
             dispatcher.utter_message(text=replies.OTHER_PERSON_LEFT_OUT.format(levels="、".join(others)))
         return [SlotSet("answered", True)]
+
+
+def _texts_since_the_answer(tracker: Tracker) -> str:
+    """What the user said since the last answer (“还能考什么技能等级” … “五年”)."""
+    said: List[str] = []
+    for e in reversed(tracker.events):
+        if e.get("event") == "action" and e.get("name") == "action_answer_eligibility":
+            break
+        if e.get("event") == "user":
+            said.insert(0, e.get("text") or "")
+    return "\n".join(said) or (tracker.latest_message.get("text") or "")
 
 
 def _text_asking_a_level(tracker: Tracker) -> Optional[str]:

@@ -1859,3 +1859,11 @@ def test_a_side_answer_for_one_direction_never_gives_the_other_direction_s_text(
 
     assert answer_topic("materials", "nei_mongol", "skill") == []
     assert answer_topic("materials", "baise", "skill")  # 百色 第二十一条 has them
+
+
+def test_the_top_grade_asking_for_skill_grades_before_the_years_question_hears_it_is_the_top():
+    """explore14 X-A-P03: “还能考什么技能等级” … “五年” never said 高级技师 is the top grade."""
+    slots = {"region": "baise", "skill_grade": "高级技师", "skill_years": 5}
+    events = [_user("我已经是高级技师了 百色的 还能考什么技能等级"), _user("五年")]
+    msgs, _ = run(ActionAnswerEligibility(), tracker(slots, text="五年", intent="inform", events=events))
+    assert "技能等级最高就是高级技师（一级），您已经取得。" in texts(msgs)
