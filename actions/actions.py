@@ -143,6 +143,7 @@ class ActionAnswerEligibility(Action):
             what_opens.grade_not_told_hint(profile, decision),
             what_opens.top_grade_note(profile, decision, _texts_since_the_answer(tracker)),
             replies.basic_pass_reading(said, profile),
+            what_opens.assessment_bar_end(said, profile, decision),
         ):
             if hint:
                 dispatcher.utter_message(text=hint)

@@ -10,6 +10,7 @@ from typing import Any, Dict, List, Optional
 
 from bot.nlu.clauses import levels_named
 from bot.nlu.lexicon import SERIES, SKILL_GRADE, TITLE, TITLE_LEVEL
+from bot.nlu.normalise import assessment_failure_year
 from rules_engine import answer_topic, clock, evaluate, vocabulary
 from rules_engine.loader import short_name
 
@@ -211,6 +212,22 @@ def skill_grade_asked_not_open(text: str, decision: Dict[str, Any], profile: Dic
         f"您问的{grade_words(asked[0])}：贯通文件没有给技能人才规定技能等级本身的晋级条件（《实施意见》二（四）"
         "只在专业技术人才参加技能评价处写到取得职业资格或职业技能等级1年后可按累计工作年限申报晋级评价），"
         f"请咨询当地人社部门或拨打{vocabulary.HOTLINE}。{lead}"
+    )
+
+
+def assessment_bar_end(said: List[str], profile: Dict[str, Any], decision: Dict[str, Any]) -> Optional[str]:
+    """“去年考核不合格”: the bar's end year, which a yes/no fact cannot hold — said beside the
+    answer that rests on it, as the assistant reads “从申报当年往前推算，3年内” (explore13/14 M3)."""
+    bar = next((b for b in decision["blockers"] if b["code"] == "assessment_failed"), None)
+    if profile.get("assessment_ok") is not False or bar is None:
+        return None
+    years = [y for y in (assessment_failure_year(text) for text in said) if y is not None]
+    if not years:
+        return None
+    year = max(years)
+    return (
+        f"按本助手的理解，{sources(bar['citations'][:1])}说的3年是申报当年之前的3个年度：您说的{year}年考核不合格，"
+        f"影响到{year + 3}年的申报；{year + 4}年起（此后年度考核都合格的话）不再受这一条限制。"
     )
 
 

@@ -1867,3 +1867,17 @@ def test_the_top_grade_asking_for_skill_grades_before_the_years_question_hears_i
     events = [_user("我已经是高级技师了 百色的 还能考什么技能等级"), _user("五年")]
     msgs, _ = run(ActionAnswerEligibility(), tracker(slots, text="五年", intent="inform", events=events))
     assert "技能等级最高就是高级技师（一级），您已经取得。" in texts(msgs)
+
+
+@pytest.mark.parametrize(
+    "region, said, end",
+    [("nei_mongol", "赤峰 技师 五年 去年考核没合格", "2029年起"), ("baise", "前年考核不合格", "2028年起")],
+)
+def test_a_failed_assessment_with_its_year_is_answered_with_the_year_the_bar_ends(region, said, end):
+    """explore13/14 M3: “去年考核不合格” got “目前不能申报” and no year."""
+    slots = {"region": region, "skill_grade": "技师", "skill_years": 5, "assessment_ok": False}
+    msgs, _ = run(ActionAnswerEligibility(), tracker(slots, text=said, intent="inform", events=[_user(said)]))
+    assert end in texts(msgs) and "按本助手的理解" in texts(msgs)
+    plain = [_user("考核不合格")]
+    msgs, _ = run(ActionAnswerEligibility(), tracker(slots, text="考核不合格", intent="inform", events=plain))
+    assert "年起（此后年度考核都合格的话）" not in texts(msgs)  # no year told: none said

@@ -388,14 +388,20 @@ def failures_outside_every_window(text: str, facts: List[Fact], today: _dt.date)
     3 years before the application year, so a failure in Y bars up to Y+3 only."""
     kept = []
     for f in facts:
-        if f.entity == "assessment_ok" and f.value is False:
-            cs, ce = clause_bounds(text, f.start)
-            years = [_year_of(m, today) for m in _CAL_YEAR.finditer(text[cs:ce])]
-            years = [y for y in years if y is not None]
-            if years and max(years) + 3 < today.year:
-                continue
+        year = failure_year(text, f, today)
+        if year is not None and year + 3 < today.year:
+            continue
         kept.append(f)
     return kept
+
+
+def failure_year(text: str, fact: Fact, today: _dt.date) -> Optional[int]:
+    """The year a failed 年度考核 is said with (“去年考核不合格” → last year), if any."""
+    if fact.entity != "assessment_ok" or fact.value is not False:
+        return None
+    cs, ce = clause_bounds(text, fact.start)
+    years = [y for y in (_year_of(m, today) for m in _CAL_YEAR.finditer(text[cs:ce])) if y is not None]
+    return max(years) if years else None
 
 
 def _year_of(m: "re.Match[str]", today: _dt.date) -> Optional[int]:

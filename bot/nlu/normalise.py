@@ -59,6 +59,7 @@ from bot.nlu.subjects import about_someone_else
 from bot.nlu.dates import (
     calendar_years,
     durations,
+    failure_year,
     failures_outside_every_window,
     grade_year_at_graduation,
     just_obtained,
@@ -318,3 +319,13 @@ def _extract(text: Any, ruler_entities, today, with_implied) -> List[Dict[str, A
             # after the title_level fact on the same span, so span-based scorers see that first
             chosen = sorted([*chosen, pick], key=lambda f: (f.start, f is pick))
     return [f.as_dict() for f in chosen]
+
+
+def assessment_failure_year(text: str, today: Optional[_dt.date] = None) -> Optional[int]:
+    """The year of a failed 年度考核 the message tells (“去年考核没合格” → last year), if said."""
+    today = today or clock.today()
+    text = fold(text or "")
+    mentions = classify_mentions(text, lexicon_matches(text, None))
+    facts = yes_no_facts(text, own_case=tells_own_case(text, mentions))
+    years = [y for y in (failure_year(text, f, today) for f in facts) if y is not None]
+    return max(years) if years else None
