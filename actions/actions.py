@@ -196,7 +196,12 @@ class ActionWhatIf(Action):
             for message in replies.skill_grade_asked(changes["skill_grade"], profile):
                 dispatcher.utter_message(text=message)
             return []
-        if profile.get("skill_grade") and not profile.get("title_level") and set(changes) == {"title_level"}:
+        # (“那工程师呢”: the series its name implies comes with it — explore15 W-1)
+        if (
+            profile.get("skill_grade")
+            and not profile.get("title_level")
+            and set(changes) in ({"title_level"}, {"title_level", "series"})
+        ):
             # a 技师 asking “那副高呢”: the title they would apply for, not one they would hold
             decision = evaluate(profile)
             level = changes["title_level"]

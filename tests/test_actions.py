@@ -1881,3 +1881,15 @@ def test_a_failed_assessment_with_its_year_is_answered_with_the_year_the_bar_end
     plain = [_user("考核不合格")]
     msgs, _ = run(ActionAnswerEligibility(), tracker(slots, text="考核不合格", intent="inform", events=plain))
     assert "年起（此后年度考核都合格的话）" not in texts(msgs)  # no year told: none said
+
+
+def test_a_worker_asking_that_a_title_by_its_name_hears_the_title_they_would_apply_for():
+    """explore15 W-1: “那工程师呢” after ✅ 中级 was answered as if they held 工程师."""
+    said = "那工程师呢"
+    slots = {"region": "baise", "skill_grade": "技师", "skill_grade_year": 2022}
+    entities = [
+        {"entity": "title_level", "value": "中级", "start": 1, "end": 4, "role": "hypothetical"},
+        {"entity": "series", "value": "工程", "start": 1, "end": 4, "role": "hypothetical"},
+    ]
+    msgs, _ = run(ActionWhatIf(), tracker(slots, text=said, intent="what_if", entities=entities))
+    assert "可以申报中级职称" in texts(msgs) and "现有职称级别" not in texts(msgs)

@@ -447,6 +447,11 @@ SPOKEN = [  # how people type and speak: spaces between phrases, records told in
     ("还有我已经退休了", {"retired": True}),
     ("还有两年退休", {"retired": False}),
     ("技师 百色 2021 🙏🙏", {"skill_grade": "技师", "region": "baise", "skill_grade_year": 2021}),  # signs after it
+    # explore15: a title asked after it (“我够格不”, “可以不”); an award its giver takes back
+    ("副高级职称我够格不", {}),
+    ("中级职称可以不", {}),
+    ("我是全国技术能手 不过是我们村评的", {}),
+    ("我是全国技术能手 不过不是国家评的 是县里评的", {}),
     ("是高级工 技师还没考下来", {"skill_grade": "高级工"}),
     ("说错了说错了，是技师，高级技师还没考", {"skill_grade": "技师"}),
     ("今年年度考核没合格 会不会有影响", {"assessment_ok": False}),  # told, then whether it matters

@@ -117,6 +117,7 @@ def said(text, intent, confidence=0.88):
         ("评副高可以吗", "faq_degree"),  # dev20: the level first, whether they may after it
         ("问能否直接评正高级", "faq_green_channel"),  # a hotline note of the question
         ("她能评中级吗", "faq_scope"),  # the person asked about (explore14 B46)
+        ("中级职称可以不", "affirm"),  # explore15 W-2: had closed the topic
         ("那我报技师行不行", "faq_evaluation"),
     ],
 )

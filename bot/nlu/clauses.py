@@ -288,6 +288,13 @@ _PASSED_LATER = re.compile(r"(?<![没未])(拿到|拿了|考过|考上|通过|�
 _PAST_RESULT_BEFORE = re.compile(
     r"(?:^|[，,。；;\s])(?:已经|早就|早)?(?:拿了|考了|评了|评上了|取得了|获得了|拿到了|考上了|考到了|评到了)(?:个|一个)?$"
 )
+_NOT_THE_AWARD_AFTER = re.compile(
+    r"^[^。？?]{0,3}?(不过|但是|但|其实)?[，,\s]*(是|就是)?(我们|俺们)?(村|乡|镇|县|区里|厂|公司|单位|车间)(里|上|级)?(评|发|给)的"
+    r"|^[^。？?]{0,3}?(不过|但是|但)?[，,\s]*不是(国家|全国|省里|自治区)(评|发|给)的"
+)
+_MAY_I_AFTER = re.compile(
+    r"^(职称)?[，,\s]*(我|俺)?(够格|够条件|够不够|够资格|有戏|行不行|可以不|可不可以|行不|能行吗|行吗|可以吗)"
+)
 _ASKED_BARE = re.compile(r"^\s*(职称|的)?\s*(吗|呢|行吗|行不|可以吗)?\s*[?？]")
 _ENGLISH_WISH = re.compile(r"(apply|want|get|can i)[^\u4e00-\u9fff]{0,12}$", re.IGNORECASE)
 _SPACED_QUESTION_AFTER = re.compile(
@@ -397,9 +404,13 @@ def classify_mentions(text: str, mentions: List[Mention]) -> List[Mention]:
             reading = _reading(before, after, label, is_hypothetical(text, m.start), text[m.end :])
             if m.start > 0 and _ASKED_BARE.match(after) and not _OWN_BEFORE.search(before):
                 reading = "target"  # “百色 技师 2021年 中级？”: the level asked after the case (explore13 W2)
+            if label != SKILL_GRADE and _MAY_I_AFTER.match(text[m.end : m.end + 12]) and not _OWN_BEFORE.search(before):
+                reading = "target"  # “副高级职称我够格不”, “中级职称可以不” (explore15 W-1, W-2)
             m.held, m.topic = reading == "held", reading == "topic"
         if failed_title:
             m.held = False  # "副高还没评上": tried for, not held (its series still told)
+        if label == AWARD and _NOT_THE_AWARD_AFTER.match(text[m.end : m.end + 16]):
+            continue  # “全国技术能手 不过是我们村评的”: not the award the texts name (explore15 W-3)
         if label == AWARD and _AWARD_ASKED_AFTER.match(after):
             m.held, m.topic = False, True  # "高精尖缺高技能人才是啥意思"
         if said_of_those_who(text, m.start, m.end):

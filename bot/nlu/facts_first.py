@@ -69,9 +69,11 @@ LEVEL_ASKED = re.compile(
     r"^(那|那么)?(想问|请问|问问?|咨询)?(我|俺|他|她)?(现在|还|今年|明年)?(能|可以|能不能|可不可以|能否|可否)(直接)?"
     r"(评|报|申报|考|申请)(个|上)?"
     r"(?P<level>[^，。,.？?]{1,7}?)(吗|么|不|没|嘛)?$"
-    # “评副高可以吗”, “那我报技师行不行”: the level first, whether they may after it
+    # “评副高可以吗”, “那我报技师行不行”, “中级职称可以不”: the level first, whether they may after it
+    r"|^(那|那么)?(我|俺)?(现在|还|今年|明年)?(直接)?(评|报|申报|考|申请)?(个|上)?"
+    r"(?P<level_first>[^，。,.？?]{1,7}?)(可以|行|能行)(吗|么|不|没|嘛|不行)$"
     r"|^(那|那么)?(我|俺)?(现在|还|今年|明年)?(直接)?(评|报|申报|考|申请)(个|上)?"
-    r"(?P<level_first>[^，。,.？?]{1,7}?)(可以|行|能行)(吗|么|不|没|嘛|不行)?$"
+    r"(?P<level_verb>[^，。,.？?]{1,7}?)(可以|行|能行)$"
 )
 LEVEL_LABELS = (SKILL_GRADE, TITLE, TITLE_LEVEL)
 # “嗯 帮我算算”, “好的 算一下”, “行 你帮我看看”: taking up the offer to check their case (or
@@ -106,7 +108,8 @@ def own_case_question(message: Message) -> bool:
 
 def _level_asked(text: str) -> bool:
     m = LEVEL_ASKED.match(text)
-    return bool(m and levels_named(m.group("level") or m.group("level_first"), LEVEL_LABELS))
+    level = m and (m.group("level") or m.group("level_first") or m.group("level_verb"))
+    return bool(level and levels_named(level, LEVEL_LABELS))
 
 
 # two general questions the classifier cannot tell apart (“贯通是不是只有工程系列”: 贯通 or
