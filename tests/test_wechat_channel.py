@@ -803,3 +803,15 @@ async def test_redis_down_fails_open() -> None:
         resp = await h.post(text_xml("redis 挂了", msg_id=17))
         assert reply_fields(await resp.text())["Content"] == "收到：redis 挂了"
     assert len(bot.calls) == 1
+
+
+def test_a_retry_key_is_the_followers_own():
+    """One follower's MsgId never answers another's (explore15: a harness sent two followers'
+    messages under one made-up id and each got the other's reply)."""
+    from bot.channels.wechat.messages import interpret
+
+    def key(openid):
+        data = {"MsgType": "text", "FromUserName": openid, "MsgId": "42", "Content": "技师", "CreateTime": "1"}
+        return interpret(data, "u", frozenset()).key
+
+    assert key("o-a") != key("o-b") and key("o-a") == key("o-a")

@@ -69,7 +69,9 @@ def interpret(
         return _event(data, openid, user, create_time, click_keys, welcome_text)
 
     msg_id = data.get("MsgId")
-    key = f"msg:{msg_id}" if msg_id else f"msg:{openid}:{create_time}:{msg_type}"
+    # (a retry is the same follower's: the key keeps who sent it, so one follower's MsgId can
+    # never answer another's — explore15 saw that with a test harness's made-up ids)
+    key = f"msg:{openid}:{msg_id}" if msg_id else f"msg:{openid}:{create_time}:{msg_type}"
     log_id = f"msg_id={msg_id or '-'} type={msg_type or '-'} user={user}"
     meta = {
         "wechat": {
