@@ -449,6 +449,9 @@ SPOKEN = [  # how people type and speak: spaces between phrases, records told in
     ("技师 百色 2021 🙏🙏", {"skill_grade": "技师", "region": "baise", "skill_grade_year": 2021}),  # signs after it
     # explore15: a title asked after it (“我够格不”, “可以不”); an award its giver takes back
     ("副高级职称我够格不", {}),
+    ("来电人 百色 高技 6年 问副高", {"region": "baise", "skill_grade": "高级技师", "skill_years": 6}),  # shorthand
+    ("高技能人才评职称要啥", {}),  # not the shorthand
+    ("我是工人技师 干了五年", {"skill_grade": "技师", "skill_years": 5}),  # the older name
     ("中级职称可以不", {}),
     ("我是全国技术能手 不过是我们村评的", {}),
     ("我是全国技术能手 不过不是国家评的 是县里评的", {}),

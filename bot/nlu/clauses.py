@@ -355,9 +355,11 @@ def classify_mentions(text: str, mentions: List[Mention]) -> List[Mention]:
         label = m.term.label
         bare_number = label == SKILL_GRADE and _BARE_NUMBER_GRADE.fullmatch(m.term.surface)
         if label == SKILL_GRADE and (
-            _GRADE_GUARD_AFTER.match(after) or (m.term.surface.endswith("工") and re.match(r"[程作资龄]", after))
+            _GRADE_GUARD_AFTER.match(after)
+            or (m.term.surface.endswith("工") and re.match(r"[程作资龄]", after))
+            or (m.term.surface == "高技" and re.match(r"[能术工校巧师]", after))
         ):
-            continue  # "技师学院", "高级工程技术人员"
+            continue  # "技师学院", "高级工程技术人员", "高技能人才"
         if bare_number and (_LEVEL_GUARD_AFTER.match(after) or re.search(r"[哪那这几第每高低上下十\d]$", before)):
             continue  # "三级建造师", "能报哪一级", "最高一级", "十一级"
         if label == TITLE and "注册" in before[-6:]:
