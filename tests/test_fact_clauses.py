@@ -254,7 +254,7 @@ SOMEONE_ELSE = [  # facts about another person are not the applicant's
         {"retired": True, "region": "baise", "skill_grade": "技师"},
     ),
     ("我是女的，今年57岁了，还没办退休手续，高级技师", {"retired": True, "skill_grade": "高级技师"}),
-    ("我今年45岁，技师", {"skill_grade": "技师"}),
+    ("我今年45岁，技师", {"skill_grade": "技师", "retired": False}),  # under 50: at no statutory age (#57)
     ("我老婆今年52岁，技师三年", {"skill_grade": "技师", "skill_years": 3}),
     ("年满60岁的还能评吗", {}),
     (
@@ -452,6 +452,14 @@ SPOKEN = [  # how people type and speak: spaces between phrases, records told in
     ("来电人 百色 高技 6年 问副高", {"region": "baise", "skill_grade": "高级技师", "skill_years": 6}),  # shorthand
     ("高技能人才评职称要啥", {}),  # not the shorthand
     ("我是工人技师 干了五年", {"skill_grade": "技师", "skill_years": 5}),  # the older name
+    # dev23 first run: ages, “还没退”, “记了个过”, “考核有一年没过”, a major sharing a word with the trade
+    ("男，50岁，高级工2020年的", {"retired": False, "skill_grade": "高级工", "skill_grade_year": 2020}),
+    ("我女工，今年52，还在车间干", {"retired": True}),
+    ("男的，快七十了，以前是技师", {"retired": True, "skill_grade": "技师"}),
+    ("我58岁男职工，还没退", {"retired": False}),
+    ("去年被记了个过，在隆林", {"demerit_punishment": True, "region": "baise"}),
+    ("考核有一年没过", {"assessment_ok": False}),
+    ("我有机电专业毕业证，考维修电工能免理论考试吗", {"related_diploma": True}),
     ("中级职称可以不", {}),
     ("我是全国技术能手 不过是我们村评的", {}),
     ("我是全国技术能手 不过不是国家评的 是县里评的", {}),

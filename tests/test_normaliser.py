@@ -67,7 +67,10 @@ CASES = [
     # “取得技师资格” is a grade's qualification, not a title's
     ("2021年取得技师资格", {"skill_grade": "技师", "skill_grade_year": 2021}),
     # a clause opening with applying for a grade names the grade wanted, not held
-    ("我是工程师，有电气专业的毕业证，报电工技师还用考理论吗", {"title_level": "中级", "series": "工程"}),
+    (
+        "我是工程师，有电气专业的毕业证，报电工技师还用考理论吗",
+        {"title_level": "中级", "series": "工程", "related_diploma": True},
+    ),
     # a grade one must get first is wished for, not held
     ("高工能报高级技师不 还是得先拿技师", {"title_level": "副高级", "series": "工程"}),
     # “今年能报…吗” is the year applied in, not the year of a finding told before it

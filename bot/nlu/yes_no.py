@@ -58,8 +58,8 @@ def _assessment(text: str) -> List[Fact]:
                 before, 2
             )
         facts.append(Fact("assessment_ok", value, s, e))
-    for m in re.finditer(r"考核(没过|没通过|都过了|都通过|通过了|都过|过了)", text):
-        s = m.start() + 2
+    for m in re.finditer(r"考核(?:有一年|有一次|有年|那年|去年|前年)?(没过|没通过|都过了|都通过|通过了|都过|过了)", text):
+        s = m.end() - len(m.group(1))
         facts.append(Fact("assessment_ok", "没" not in m.group(1), s, m.end()))
     return facts
 
@@ -68,7 +68,9 @@ def _retired(text: str) -> List[Fact]:
     facts: List[Fact] = []
     # “今年六月已经退了”, “退下来了”, “去年退的休”: retired, said short
     for m in re.finditer(
-        r"退休|退了休|退的休|内退|离休|在职(?!称)|(?<=已经|早就|去年|今年|前年|都已)退了(?![学钱款费货])|退下来了?",
+        r"退休|退了休|退的休|内退|离休|在职(?!称)|(?<=已经|早就|去年|今年|前年|都已)退了(?![学钱款费货])|退下来了?"
+        r"|(?<=还没)退(?![休学钱款费货出])",  # “还没退”: not yet
+
         text,
     ):
         s, e = m.span()
@@ -146,7 +148,7 @@ def _discipline(text: str) -> List[Fact]:
     for m in _INVESTIGATION.finditer(text):
         s, e = m.span()
         facts.append(Fact("under_investigation", not negated_before(text, s) and not _period_over(text, s, e), s, e))
-    for m in re.finditer(r"记大过|记过|降级处分|撤职|开除|留用察看|处分", text):
+    for m in re.finditer(r"记大过|记过|记了(?:一|个|一个)?(?:次)?过|降级处分|撤职|开除|留用察看|处分", text):
         s, e = m.span()
         if any(f.start <= s < f.end for f in facts):
             continue
@@ -354,7 +356,7 @@ def _major_named_in_the_trade(text: str) -> List[Fact]:
     if not major or not trade:
         return []
     name = re.sub(r"^(我是|俺是|我|俺|是|读的|学的|读|学)", "", major.group("a") or major.group("b"))
-    if name[0] not in trade.group("trade") or name[0] in "专业学":
+    if not set(name) - set("专业学工员师") & set(trade.group("trade")):  # “机电专业…维修电工”: 电
         return []
     return [Fact("related_diploma", True, major.start(), major.end())]
 
@@ -362,11 +364,11 @@ def _major_named_in_the_trade(text: str) -> List[Fact]:
 # “今年62岁”, “我是女的，今年57了”: an age past the statutory retirement age is `retired`
 # (CONTRACT §3: retired or at statutory age) — docs/interpretations.md #57
 _AGE = re.compile(
-    r"(?<![\d.])(\d{2})\s*(?:岁|周岁)|今年(\d{2})了|([五六七八]十[一二三四五六七八九]?)岁"
+    r"(?<![\d.])(\d{2})\s*(?:岁|周岁)|今年(?:刚|才)?(\d{2})(?:了|(?=[，,。；;\s]|$))|([五六七八]十[一二三四五六七八九]?)岁"
     # “我今年六十一了”, “我爸六十五了”: a person, then an age and 了
     r"|(?:[我俺她他]|本人|我爸|我妈|老爸|老妈|父亲|母亲|老婆|媳妇)(?:今年|已经|都|也)*([五六七八]十[一二三四五六七八九]?|\d{2})了"
     # “我爸以前是技师 六十五了”: an age and 了 opening a clause of its own (a duration says 年)
-    r"|(?:^|(?<=[，,。；;\s]))(?:今年|已经|都|也|人)*([五六七八]十[一二三四五六七八九]?)了"
+    r"|(?:^|(?<=[，,。；;\s]))(?:今年|已经|都|也|人|快|都快)*([五六七八]十[一二三四五六七八九]?)了"
 )
 _FEMALE = re.compile(r"女|她|我妈|老婆|媳妇|妻子|爱人|阿姨|大姐|母亲")
 AGE_AT_RETIREMENT = 61  # men: 60 (+ months from 2025); anyone this old has reached it
@@ -385,6 +387,9 @@ def _retired_by_age(text: str) -> List[Fact]:
         worker = bool(_WOMAN_WORKER.search(text))  # “女工 51岁”: women workers retire at 50 (#57)
         if age >= AGE_AT_RETIREMENT or (female and age >= AGE_AT_RETIREMENT_WOMEN) or (worker and age > 50):
             return [Fact("retired", True, m.start(), m.end())]
+        male = bool(re.search(r"男", text[max(0, cs - 12) : ce]))
+        if 16 <= age < 50 or (male and age < 60):  # “男，50岁”, “今年刚40”: not at any statutory age
+            return [Fact("retired", False, m.start(), m.end())]
     return []
 
 
