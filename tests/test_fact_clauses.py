@@ -459,6 +459,9 @@ SPOKEN = [  # how people type and speak: spaces between phrases, records told in
     ("我58岁男职工，还没退", {"retired": False}),
     ("去年被记了个过，在隆林", {"demerit_punishment": True, "region": "baise"}),
     ("考核有一年没过", {"assessment_ok": False}),
+    # the asker's own place when asking for someone: theirs too, unless that person's is said
+    ("我是田阳一家农机厂的老板，帮我手下一个老师傅问问", {"region": "baise"}),
+    ("我在百色 帮我爸问问 他在包头 技师", {"region": "nei_mongol", "skill_grade": "技师"}),
     ("我有机电专业毕业证，考维修电工能免理论考试吗", {"related_diploma": True}),
     ("中级职称可以不", {}),
     ("我是全国技术能手 不过是我们村评的", {}),

@@ -27,7 +27,7 @@ from typing import Any, Dict, List, Optional, Tuple
 from bot.nlu.lexicon import AWARD, DEGREE, PLACE, SCHOOL_CLASS, SERIES, SKILL_GRADE, TITLE, TITLE_LEVEL, Mention
 from bot.nlu.lexicon import lexicon_matches  # levels_named reads a message on its own
 from bot.nlu.spans import PUNCTUATION, clause_before, clause_bounds, mask_non_negating
-from bot.nlu.subjects import about_someone_else
+from bot.nlu.subjects import about_someone_else, the_askers_own
 
 HYPOTHETICAL = "hypothetical"
 
@@ -401,7 +401,8 @@ def classify_mentions(text: str, mentions: List[Mention]) -> List[Mention]:
             m.negated = not any(neg_at < n.start < m.start for n in mentions) and not _FACT_WORD.search(
                 before[neg.end(1) :]
             )
-        m.someone_else = about_someone_else(text, m.start)
+        # (the asker's own place stays: people ask for those where they work)
+        m.someone_else = about_someone_else(text, m.start) and not (label == PLACE and the_askers_own(text, m.start))
         if label in (SKILL_GRADE, TITLE, TITLE_LEVEL, DEGREE, SCHOOL_CLASS):
             reading = _reading(before, after, label, is_hypothetical(text, m.start), text[m.end :])
             if m.start > 0 and _ASKED_BARE.match(after) and not _OWN_BEFORE.search(before):

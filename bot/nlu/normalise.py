@@ -55,7 +55,7 @@ from bot.nlu.clauses import (
     tells_own_case,
 )
 from bot.nlu.spans import clause_bounds, fold, negated_before
-from bot.nlu.subjects import about_someone_else
+from bot.nlu.subjects import about_someone_else, the_askers_own
 from bot.nlu.dates import (
     calendar_years,
     durations,
@@ -173,6 +173,10 @@ def _read_awards_where_said(mentions: List[Mention], facts: List[Fact], text: st
     for f in facts:
         if f.entity == "awards" and text[f.start : f.end] in readings:
             f.value = readings[text[f.start : f.end]]
+
+
+def _askers_place(text: str, fact: Fact) -> bool:
+    return fact.entity == "region" and the_askers_own(text, fact.start)
 
 
 def _mark_hypotheticals(text: str, facts: List[Fact]) -> None:
@@ -307,7 +311,11 @@ def _extract(text: Any, ruler_entities, today, with_implied) -> List[Dict[str, A
     facts += grade_year_at_graduation(text, mentions, facts)
     facts = years_after_a_break(text, facts, today)
     facts += just_obtained(text, mentions, facts)
-    facts = [f for f in facts if not about_someone_else(text, f.start)]
+    # (the place the asker tells of themself stays: people ask for those where they work —
+    # the dialogue keeps it too, actions/whose_case.SHARED)
+    facts = [f for f in facts if not about_someone_else(text, f.start) or _askers_place(text, f)]
+    if any(f.entity == "region" and not _askers_place(text, f) for f in facts):
+        facts = [f for f in facts if not _askers_place(text, f)]  # “…帮我爸问问 他在包头”: his place wins
     _mark_hypotheticals(text, facts)
     corrected = bool(CORRECTION.search(text))
     chosen = _choose(facts, corrected, text)

@@ -140,6 +140,14 @@ def about_someone_else(text: str, pos: int) -> bool:
     return subject == "person" and (_speaker_tells_own_facts(text) or _own_level_before_anyone(text))
 
 
+def the_askers_own(text: str, pos: int) -> bool:
+    """Said of the speaker in a message asking for someone else (“我是田阳一家农机厂的老板，
+    帮我手下一个老师傅问问”): a place of theirs is most likely the other person's too."""
+    asking = None if _OWN_AFTER_ALL.search(text) else _ASKING_FOR.search(text)
+    found = _subject(text, pos)
+    return bool(asking) and found is not None and found.lastgroup == "self"
+
+
 def _pronoun_after_self(span: str) -> bool:
     """“我是高级工给我爸问问他是技师”: in a message asking for someone, 他/她 said after the
     speaker's 我 is the one asked for."""
