@@ -58,7 +58,9 @@ def _assessment(text: str) -> List[Fact]:
                 before, 2
             )
         facts.append(Fact("assessment_ok", value, s, e))
-    for m in re.finditer(r"考核(?:有一年|有一次|有年|那年|去年|前年)?(没过|没通过|都过了|都通过|通过了|都过|过了)", text):
+    for m in re.finditer(
+        r"考核(?:有一年|有一次|有年|那年|去年|前年)?(没过|没通过|都过了|都通过|通过了|都过|过了)", text
+    ):
         s = m.end() - len(m.group(1))
         facts.append(Fact("assessment_ok", "没" not in m.group(1), s, m.end()))
     return facts
@@ -70,7 +72,6 @@ def _retired(text: str) -> List[Fact]:
     for m in re.finditer(
         r"退休|退了休|退的休|内退|离休|在职(?!称)|(?<=已经|早就|去年|今年|前年|都已)退了(?![学钱款费货])|退下来了?"
         r"|(?<=还没)退(?![休学钱款费货出])",  # “还没退”: not yet
-
         text,
     ):
         s, e = m.span()
