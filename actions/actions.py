@@ -127,7 +127,7 @@ class ActionAnswerEligibility(Action):
             note = "\n".join(filter(None, [note, what_opens.idle_awards_note(idle, profile.get("region", "national"))]))
         text = tracker.latest_message.get("text") or ""
         if WHY_NOT.match(text) and not replies.levels_asked(text):
-            text = _previous_user_text(tracker) or text  # “为啥不行” after “能评副高吗”: 副高 is meant
+            text = previous_user_text(tracker) or text  # “为啥不行” after “能评副高吗”: 副高 is meant
         elif not levels_named(text, LEVEL_LABELS, wanted_only=True):
             # “百色 高级技师 能评副高吗” … “三年”: the level asked before the form's questions
             text = _text_asking_a_level(tracker) or text
@@ -153,28 +153,29 @@ class ActionAnswerEligibility(Action):
         return [SlotSet("answered", True)]
 
 
-def _texts_since_the_answer(tracker: Tracker) -> str:
-    """What the user said since the last answer (“还能考什么技能等级” … “五年”)."""
+def _said_since_the_answer(tracker: Tracker) -> List[str]:
+    """What the user said since the last answer, in order (“还能考什么技能等级” … “五年”)."""
     said: List[str] = []
     for e in reversed(tracker.events):
         if e.get("event") == "action" and e.get("name") == "action_answer_eligibility":
             break
         if e.get("event") == "user":
             said.insert(0, e.get("text") or "")
-    return "\n".join(said) or (tracker.latest_message.get("text") or "")
+    return said
+
+
+def _texts_since_the_answer(tracker: Tracker) -> str:
+    return "\n".join(_said_since_the_answer(tracker)) or (tracker.latest_message.get("text") or "")
 
 
 def _text_asking_a_level(tracker: Tracker) -> Optional[str]:
     """The latest message since the last answer that asked about a level (explore13 M1)."""
-    for e in reversed(tracker.events):
-        if e.get("event") == "action" and e.get("name") == "action_answer_eligibility":
-            return None
-        if e.get("event") == "user" and levels_named(e.get("text") or "", LEVEL_LABELS, wanted_only=True):
-            return e.get("text")
-    return None
+    asking = [t for t in _said_since_the_answer(tracker) if levels_named(t, LEVEL_LABELS, wanted_only=True)]
+    return asking[-1] if asking else None
 
 
-def _previous_user_text(tracker: Tracker) -> Optional[str]:
+def previous_user_text(tracker: Tracker) -> Optional[str]:
+    """The user's message before the latest one."""
     said = [e.get("text") for e in tracker.events if e.get("event") == "user"]
     return said[-2] if len(said) > 1 else None
 

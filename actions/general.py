@@ -22,7 +22,6 @@ from rules_engine import answer_topic, evaluate, vocabulary
 
 from bot.nlu.clauses import LEVEL_CONDITIONS, ONE_PER_YEAR
 from rules_engine.loader import LAYER_ORDER, find_item
-from rules_engine.vocabulary import resolve_place
 
 from dialogue import general_replies, replies
 from dialogue.questions import questions_to_ask
@@ -247,13 +246,8 @@ def facts_merged_events(tracker: Tracker) -> List[Dict]:
 
 def region_note(tracker: Tracker) -> Optional[str]:
     """Places outside the knowledge base's local documents (e.g. 南宁) carry a note."""
-    text = tracker.latest_message.get("text") or ""
-    for ent in tracker.latest_message.get("entities", []):
-        if ent.get("entity") == "region" and "start" in ent and "end" in ent:
-            place = resolve_place(text[ent["start"] : ent["end"]])
-            if place and place.note:
-                return place.note
-    return None
+    message = tracker.latest_message
+    return general_replies.place_note(message.get("text") or "", message.get("entities", []))
 
 
 def _profile(tracker: Tracker) -> Dict[str, Any]:

@@ -219,6 +219,17 @@ def write_in_chinese() -> str:
     return "目前我只能读懂中文。请用中文说说您的情况，例如：“我在百色，是技师，拿证三年了，能评什么职称？”"
 
 
+def place_note(text: str, entities: List[Dict[str, Any]]) -> Optional[str]:
+    """The note a place named in the text carries (南宁, 河池: Guangxi's own rules are not in the
+    knowledge base) — the chat's and the console's (explore12 M2)."""
+    for e in entities:
+        if e.get("entity") == "region" and "start" in e and "end" in e:
+            place = vocabulary.resolve_place(text[e["start"] : e["end"]])
+            if place and place.note:
+                return place.note
+    return None
+
+
 def other_place_note(text: str) -> Optional[str]:
     """“河北省有自己的贯通细则吗”: a place outside the local documents — its own rules are
     not in the base, but the national text applies there, which the assistant can answer by."""

@@ -56,7 +56,7 @@ def level_asked_not_open(
         hints.append(f"您说的{'、'.join(awards)}在本地区通往的级别已算在下面")
     else:
         hints.append("如获得了文件列出的奖项，可告诉我奖项名称再算")
-    settled = any(o["status"] in ("eligible", "not_yet") for o in decision["options"])
+    settled = _something_open(decision)
     lead = "您可以申报的是：" if settled else "其他级别的情况："  # an undecided one is no “可以”
     return f"您问的{asked[0]}职称：按您目前说的情况，文件里没有对您开放的申报途径（{'；'.join(hints)}）。{lead}"
 
@@ -96,7 +96,7 @@ def _open_to_their_grade(level: str, decision: Dict[str, Any], profile: Dict[str
         return None
     cited = sources(opened["citations"][:1])
     when = f"，最早{opened['earliest_year']}年起可申报" if opened["status"] == "not_yet" else ""
-    settled = any(o["status"] in ("eligible", "not_yet") for o in decision["options"])
+    settled = _something_open(decision)
     lead = "按目前说的情况，您可以申报的是：" if settled else ""
     if told:
         return f"您问的{level}职称：按您的{grade}{when or '也可申报'}（{cited}）；但您已可申报更高一级，通常按更高一级申报。{lead}"
@@ -201,7 +201,7 @@ def skill_grade_asked_not_open(text: str, decision: Dict[str, Any], profile: Dic
     ]
     if not asked:
         return None
-    settled = any(o["status"] in ("eligible", "not_yet") for o in decision["options"])
+    settled = _something_open(decision)
     lead = "按贯通，您可以申报的是：" if settled else ""
     if profile.get("title_level"):
         # (the intro lists what they may take: no second lead before the same lines — review 9 J6)
@@ -229,6 +229,11 @@ def assessment_bar_end(said: List[str], profile: Dict[str, Any], decision: Dict[
         f"按本助手的理解，{sources(bar['citations'][:1])}说的3年是申报当年之前的3个年度：您说的{year}年考核不合格，"
         f"影响到{year + 3}年的申报；{year + 4}年起（此后年度考核都合格的话）不再受这一条限制。"
     )
+
+
+def _something_open(decision: Dict[str, Any]) -> bool:
+    """An option open now or from a year: only then does a lead say “您可以申报的是”."""
+    return any(o["status"] in ("eligible", "not_yet") for o in decision["options"])
 
 
 def _above(held: str, asked: str) -> str:

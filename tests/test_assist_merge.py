@@ -42,7 +42,8 @@ def test_a_year_noted_alone_answers_the_year_question_suggested_last(asked, fact
 
 def test_a_guangxi_place_named_in_a_note_carries_its_note_into_the_reply():
     """explore12 M2/B56: the assist reply for 广西河池 lacked the note the dialogue gives."""
-    from bot.channels.assist import place_note, suggestions
+    from bot.channels.assist import suggestions
+    from dialogue.general_replies import place_note
     from rules_engine import evaluate
 
     text = "来电人 广西河池 技师 三年"

@@ -42,13 +42,13 @@ from sanic.response import HTTPResponse
 
 from dialogue.profile_slots import GRADE_TIMES, another_finding, facts_from_entities, merge_awards, profile_from_slots
 from dialogue.questions import questions_to_ask
+from dialogue.general_replies import place_note
 from dialogue.replies import eligibility_messages, levels_asked
 from dialogue.what_opens import intro_for_the_level_asked
 from dialogue.said_over_two import awards_said_over_two
 from bot.nlu.clauses import levels_named
 from bot.nlu.lexicon import SKILL_GRADE, TITLE, TITLE_LEVEL
 from rules_engine import evaluate
-from rules_engine.vocabulary import resolve_place
 from rules_engine.profile import label, schema
 
 logger = logging.getLogger(__name__)
@@ -137,16 +137,6 @@ def merge(
         else:
             merged[key] = value
     return merged
-
-
-def place_note(text: str, entities: List[Dict[str, Any]]) -> Optional[str]:
-    """The note a place named in the text carries (南宁, 河池: Guangxi's own rules not in the
-    knowledge base), as the dialogue says it (explore12 M2)."""
-    for e in entities:
-        if e.get("entity") == "region" and e.get("end"):
-            place = resolve_place(text[e["start"] : e["end"]])
-            return place.note if place else None
-    return None
 
 
 def suggestions(

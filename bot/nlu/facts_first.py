@@ -96,7 +96,7 @@ def own_case_question(message: Message) -> bool:
         or WHAT_ELSE_TO_TAKE.search(text)
         or _level_asked(text)
         # “乌兰察布的，能评正高吗”: a fact of theirs, then the level asked
-        or (_extracted_facts(message) and _level_asked(re.split(r"[，,。；;\s]+", text)[-1]))
+        or (_extracted_facts(message) and _level_asked(_last_clause(text)))
         or CHECK_REQUESTED.match(text)
         or WHY_NOT.match(text)
         or BACK_TO_SELF.search(text)  # “那我呢” after asking about someone else
@@ -104,6 +104,10 @@ def own_case_question(message: Message) -> bool:
         return False
     message.set(INTENT, {INTENT_NAME_KEY: "ask_eligibility", "confidence": 1.0}, add_to_output=True)
     return True
+
+
+def _last_clause(text: str) -> str:
+    return re.split(r"[，,。；;\s]+", text)[-1]
 
 
 def _level_asked(text: str) -> bool:
@@ -270,7 +274,7 @@ def _case_told_and_asked(message: Message, intent: str) -> bool:
     dated = bool(re.search(r"今年|去年|前年|\d{2,4}年|上半年|下半年", message.get("text") or ""))
     own_bar = (first_person or dated) and any(e.get("entity") in BAR_FACTS and not e.get("role") for e in entities)
     text = re.sub(r"[\s，。,.!！?？~～…啊呀呢哈嘛吧]+$", "", message.get("text") or "")
-    last = re.split(r"[，,。；;\s]+", text)[-1]
+    last = _last_clause(text)
     # “包头 中级工 两年 还有中级职称 能考高级技师吗” read, sure, as what the levels are: their
     # own level told, and a level of theirs asked in the last clause — however sure the topic
     # (so too “…一五年的高级技师 想评个副高 中不中”: their case asked in the last clause)
