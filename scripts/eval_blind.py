@@ -303,9 +303,45 @@ def _kind_of_reply(text: str) -> str:
     return "no question (another answer)"
 
 
-def dialogue_report(directory: Path = BLIND, say: Optional[Callable[[str, str], List[str]]] = None) -> Optional[dict]:
+def final_profile_counts(slots: Dict[str, Any], profile: Dict[str, Any]) -> Counter:
+    """Per key of the stated profile: right / missed / wrong at the end of a conversation,
+    and the profile keys set but never stated (spurious). Keys only, never values."""
+    from rules_engine.profile import schema
+
+    keys = schema().keys()
+    gold = {k: canonical(k, v) for k, v in (profile or {}).items() if k in keys}
+    got = {k: canonical(k, v) for k, v in (slots or {}).items() if k in keys and v not in (None, [], "")}
+    out = Counter()
+    for key, value in gold.items():
+        out[(key, "right" if got.get(key) == value else "wrong" if key in got else "missed")] += 1
+    for key in got.keys() - gold.keys() - {"application_year"}:
+        out[(key, "spurious")] += 1
+    return out
+
+
+def why_not_right(replies_per_turn: List[List[str]], expected: List[dict]) -> str:
+    """The kind of miss of a conversation that reached a decision, for an aggregate count."""
+    main = next((e for e in expected if e.get("main")), expected[0] if expected else None)
+    decided = [i for i, replies in enumerate(replies_per_turn) if any(r.lstrip().startswith(ICONS) for r in replies)]
+    if main is None or not decided:
+        return "no decision"
+    text = "\n".join(r for replies in replies_per_turn[decided[-1] :] for r in replies)
+    level = _level_named(text, main["kind"], main["level"])
+    cited = _cites(text, main["article"]["doc"], main["article"]["article"])
+    kind = f"{main['kind']} {main['status']}"
+    if not level and not cited:
+        return f"{kind}: level not named, article not cited"
+    return f"{kind}: " + ("article not cited" if level else "level not named")
+
+
+def dialogue_report(
+    directory: Path = BLIND,
+    say: Optional[Callable[[str, str], List[str]]] = None,
+    slots_of: Optional[Callable[[str], Dict[str, Any]]] = None,
+) -> Optional[dict]:
     """Runs the conversations and the general/out-of-scope utterances. `say(sender, text)`
-    sends one message; by default a stack is started on free ports for the run."""
+    sends one message; by default a stack is started on free ports for the run. With
+    `slots_of(sender)`, the profile each conversation ends with is scored key by key."""
     items, conversations = load_set(directory)
     if not items and not conversations:
         return None
@@ -316,16 +352,22 @@ def dialogue_report(directory: Path = BLIND, say: Optional[Callable[[str, str], 
         from servers import running_stack
 
         with tempfile.TemporaryDirectory() as tmp, running_stack(Path(tmp), {"JINENG_TODAY": BLIND_TODAY}) as stack:
-            return dialogue_report(directory, stack.say)
+            return dialogue_report(directory, stack.say, lambda sender: stack.tracker(sender).get("slots") or {})
     form_questions = _responses("utter_ask_") + _responses("utter_need_grade_or_title")
     asked_by = _question_names()
-    outcome, still_asking = Counter(), Counter()
+    outcome, still_asking, final_profile, misses = Counter(), Counter(), Counter(), Counter()
     for conv in conversations:
         sender = f"blind-{uuid.uuid4().hex[:10]}"
         replies = [say(sender, turn) for turn in conv["turns"]]
         verdict = judge_conversation(replies, conv.get("expected") or [])
         outcome["conversations"] += 1
         outcome.update(k for k, v in verdict.items() if v)
+        if slots_of is not None and conv.get("profile"):
+            counts = final_profile_counts(slots_of(sender), conv["profile"])
+            final_profile.update(counts)
+            outcome["profile_all_right"] += int(not any(o != "right" for (_, o) in counts))
+        if verdict["answered"] and not verdict["right"]:
+            misses[why_not_right(replies, conv.get("expected") or [])] += 1
         if not verdict["answered"]:
             last = "\n".join(replies[-1]) if replies else ""
             still_asking[
@@ -342,7 +384,13 @@ def dialogue_report(directory: Path = BLIND, say: Optional[Callable[[str, str], 
         text = "\n".join(replies)
         useful[item["kind"]]["form_question"] += int(any(q in text for q in form_questions))
         useful[item["kind"]]["fallback"] += int(any(f in text for f in fallback))
-    return {"conversations": outcome, "useful": dict(useful), "still_asking": still_asking}
+    return {
+        "conversations": outcome,
+        "useful": dict(useful),
+        "still_asking": still_asking,
+        "final_profile": final_profile,
+        "misses": misses,
+    }
 
 
 # ── report ───────────────────────────────────────────────────────────────────────
@@ -428,6 +476,13 @@ def markdown(facts: Dict[str, Optional[dict]], dialogues: Optional[dict], direct
                 else ""
             ),
         ]
+        if dialogues.get("misses"):
+            lines.append(
+                "- decisions that miss the expected answer, by kind of miss: "
+                + ", ".join(f"{k} {n}" for k, n in dialogues["misses"].most_common())
+            )
+        if dialogues.get("final_profile"):
+            lines += _final_profile_lines(dialogues["final_profile"], c)
         for kind, u in sorted(dialogues["useful"].items()):
             lines.append(
                 f"- {kind} questions answered (not a form question, not the fallback): "
@@ -436,6 +491,25 @@ def markdown(facts: Dict[str, Optional[dict]], dialogues: Optional[dict], direct
             )
         lines.append("")
     return lines
+
+
+def _final_profile_lines(final_profile: Counter, c: Counter) -> List[str]:
+    """Per key: the profile the conversations end with against the one they state."""
+    keys = sorted(
+        {k for k, _ in final_profile}, key=lambda k: -sum(n for (kk, _), n in final_profile.items() if kk == k)
+    )
+    lines = [
+        f"- conversations ending with every stated fact in its slot and none spurious: "
+        f"{c['profile_all_right']}/{c['conversations']}; per key at the end of the conversations:",
+        "",
+        "  | key | stated | right | missed | wrong | spurious |",
+        "  |---|---|---|---|---|---|",
+    ]
+    for key in keys:
+        n = {o: final_profile[(key, o)] for o in ("right", "missed", "wrong", "spurious")}
+        stated = n["right"] + n["missed"] + n["wrong"]
+        lines.append(f"  | {key} | {stated} | {n['right']} | {n['missed']} | {n['wrong']} | {n['spurious']} |")
+    return lines + [""]
 
 
 def main(argv: Optional[List[str]] = None) -> int:
