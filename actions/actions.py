@@ -17,7 +17,8 @@ from rasa_sdk.types import DomainDict
 from rules_engine import answer_topic, clock, evaluate
 from rules_engine.knowledge import answer_education_equivalent
 
-from bot.nlu.clauses import WHY_NOT, levels_named, levels_of_someone_else
+from bot.nlu.clauses import levels_named, levels_of_someone_else
+from bot.nlu.questions import WHY_NOT
 from bot.nlu.lexicon import SKILL_GRADE, TITLE, TITLE_LEVEL
 from bot.nlu.typos import plain_numerals
 from dialogue import general_replies, junior_title, replies, what_opens

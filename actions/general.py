@@ -20,7 +20,7 @@ from rasa_sdk.types import DomainDict
 
 from rules_engine import answer_topic, evaluate, vocabulary
 
-from bot.nlu.clauses import LEVEL_CONDITIONS, ONE_PER_YEAR
+from bot.nlu.questions import LEVEL_CONDITIONS, ONE_PER_YEAR
 from rules_engine.loader import LAYER_ORDER, find_item
 
 from dialogue import general_replies, replies

@@ -172,7 +172,7 @@ def test_a_short_question_about_a_level_for_oneself_is_the_eligibility_question(
     ],
 )
 def test_the_one_title_a_year_question_is_recognised(text, asked):
-    from bot.nlu.clauses import ONE_PER_YEAR
+    from bot.nlu.questions import ONE_PER_YEAR
 
     assert bool(ONE_PER_YEAR.search(text)) == asked
 

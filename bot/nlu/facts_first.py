@@ -29,7 +29,8 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.clauses import LEVEL_CONDITIONS, ONE_PER_YEAR, WHY_NOT, levels_named
+from bot.nlu.clauses import levels_named
+from bot.nlu.questions import LEVEL_CONDITIONS, ONE_PER_YEAR, WHY_NOT
 from bot.nlu.lexicon import CONTEST_RESULT, SKILL_GRADE, TITLE, TITLE_LEVEL
 from bot.nlu.subjects import BACK_TO_SELF
 

@@ -44,16 +44,8 @@ from typing import Any, Dict, Iterable, List, Optional, Tuple
 from rules_engine import clock
 from rules_engine import vocabulary as vocab
 
-from bot.nlu.clauses import (
-    CORRECTION,
-    HYPOTHETICAL,
-    Fact,
-    classify_mentions,
-    is_hypothetical,
-    is_question,
-    said_of_those_who,
-    tells_own_case,
-)
+from bot.nlu.clauses import CORRECTION, HYPOTHETICAL, Fact, classify_mentions, tells_own_case
+from bot.nlu.questions import is_hypothetical, is_question, said_of_those_who
 from bot.nlu.spans import clause_bounds, fold, negated_before
 from bot.nlu.subjects import about_someone_else, the_askers_own
 from bot.nlu.dates import (

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from typing import List
 
-from bot.nlu.clauses import Fact, asked_whether, word_asked_about
+from bot.nlu.clauses import Fact
+from bot.nlu.questions import asked_whether, word_asked_about
 from bot.nlu.spans import clause_bounds, ends_negated, mask_non_negating, negated_before
 from bot.nlu.dates import parse_number
 from bot.nlu.time_anchors import OVERSEAS
