@@ -30,6 +30,7 @@ from dialogue.profile_slots import (
     PROFILE_KEYS,
     another_finding,
     facts_from_entities,
+    at_the_application_year,
     profile_from_slots,
 )
 
@@ -265,7 +266,8 @@ def tracker_profile(tracker: Tracker) -> Tuple[Dict[str, Any], List[str]]:
         said_in = {key: _turn_of_last_value(tracker.events, key) for key in GRADE_TIMES}
         older = "skill_years" if said_in["skill_years"] <= said_in["skill_grade_year"] else "skill_grade_year"
         slots[older] = None
-    return profile_from_slots(slots)
+    profile, dropped = profile_from_slots(slots)
+    return at_the_application_year(profile), dropped
 
 
 def _series_only_of_the_title_held(tracker: Tracker, slots: Dict[str, Any]) -> bool:

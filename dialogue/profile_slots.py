@@ -7,7 +7,7 @@ import re
 from typing import Any, Dict, List, Optional, Tuple
 
 from bot.nlu.clauses import HYPOTHETICAL  # noqa: F401 - the role of a condition, for the actions
-from rules_engine import ProfileError, validate
+from rules_engine import ProfileError, clock, validate
 from rules_engine.profile import schema
 
 PROFILE_KEYS = tuple(schema())
@@ -63,6 +63,29 @@ def _typed(key: str, value: Any) -> Any:
     if kind == "list" and isinstance(value, str):
         return [value]
     return value
+
+
+# years told as a count (“干了一年”) are as of today; the engine counts them at the
+# application year (docs/interpretations.md #12)
+YEARS_TOLD = ("skill_years", "title_years", "professional_years")
+
+
+def at_the_application_year(profile: Dict[str, Any]) -> Dict[str, Any]:
+    """The slots' years carried to a later application year: “高级工干了一年，明年报” has
+    two years when applying in 2027 (a year of the grade needs nothing: the engine subtracts).
+    Applied where the engine is asked (the actions' tracker_profile, the assist console), never
+    to what is stored, so that it is applied once."""
+    try:
+        later = int(profile.get("application_year") or 0) - clock.current_year()
+    except (TypeError, ValueError):
+        return profile
+    if later <= 0:
+        return profile
+    out = dict(profile)
+    for key in YEARS_TOLD:
+        if isinstance(out.get(key), (int, float)) and not isinstance(out.get(key), bool):
+            out[key] = out[key] + later
+    return out
 
 
 def profile_from_slots(slots: Dict[str, Any]) -> Tuple[Dict[str, Any], List[str]]:

@@ -10,7 +10,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from bot.nlu.clauses import levels_named
 from bot.nlu.lexicon import SKILL_GRADE, TITLE, TITLE_LEVEL
-from rules_engine import evaluate
+from rules_engine import clock, evaluate
 from rules_engine.explain import UNMET, cite, level_words
 from rules_engine.model import Citation
 from rules_engine.profile import label
@@ -37,7 +37,8 @@ def headline(option: Dict[str, Any]) -> str:
     what = level_words(option["kind"], option["level"]) + PATH_WORDS[option["path"]]
     status = option["status"]
     if status == "eligible":
-        text = f"可以申报{what}"
+        later = (option.get("earliest_year") or 0) > clock.current_year()  # applying in a later year
+        text = f"{option['earliest_year']}年可以申报{what}" if later else f"可以申报{what}"
     elif status == "not_yet":
         text = f"{option['earliest_year']}年起可以申报{what}"
     elif status == "undecided":

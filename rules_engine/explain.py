@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Dict, List, Sequence
 
-from . import vocabulary
+from . import clock, vocabulary
 from .drafts import ActiveBar, Draft
 from .loader import short_name
 from .model import Citation, Condition, Knowledge
@@ -46,7 +46,8 @@ def _basis(d: Draft) -> str:
 def _fact_phrase(cond: Condition, facts: Dict[str, Any]) -> str:
     value = facts.get(cond.fact)
     if cond.op == "at_least":
-        return f"{label(cond.fact)}为{number(value)}年（要求满{number(cond.value)}年）"
+        later = _later_application(facts)  # (#12: counted at the year applied in)
+        return f"{later}{label(cond.fact)}为{number(value)}年（要求满{number(cond.value)}年）"
     if cond.op == "within_years":
         return f"毕业已{facts['application_year'] - value}年（要求毕业{cond.value}年内）"
     if cond.op == "has_any":
@@ -55,6 +56,12 @@ def _fact_phrase(cond: Condition, facts: Dict[str, Any]) -> str:
     if isinstance(value, bool):
         return f"{label(cond.fact)}：{'是' if value else '否'}"
     return f"{label(cond.fact)}：{value}"
+
+
+def _later_application(facts: Dict[str, Any]) -> str:
+    """“到2027年申报时，” when the application year is a later one, else nothing."""
+    year = facts.get("application_year")
+    return f"到{year}年申报时，" if year and year > clock.current_year() else ""
 
 
 def _because(d: Draft, facts: Dict[str, Any]) -> str:
@@ -147,7 +154,7 @@ def _blocker_clause(d: Draft) -> str:
 def option_text(d: Draft, facts: Dict[str, Any]) -> str:
     what = level_words(d.kind, d.level) + PATH_WORDS[d.route.path]
     if d.status == "eligible":
-        head = f"可以申报{what}。"
+        head = f"{d.earliest_year}年可以申报{what}。" if _later_application(facts) else f"可以申报{what}。"
     elif d.status == "not_yet":
         head = f"暂不能申报{what}，预计{d.earliest_year}年起可以申报。"
     elif d.status == "undecided":

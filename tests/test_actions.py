@@ -1227,7 +1227,35 @@ def test_next_year_adds_a_year_to_the_years_told():
     entities = [{"entity": "application_year", "value": 2027, "role": "hypothetical"}]
     msgs, _ = run(ActionWhatIf(), tracker(slots, text="明年呢", intent="what_if", entities=entities))
     said = texts(msgs)
-    assert "✅ 可以申报助理级职称" in said and "2028" not in said
+    assert "✅ 2027年可以申报助理级职称" in said and "2028" not in said
+
+
+@pytest.mark.parametrize(
+    "slots,after",
+    [
+        ({"skill_years": 1, "application_year": 2027}, {"skill_years": 2, "application_year": 2027}),
+        (
+            {"title_years": 2, "professional_years": 5, "application_year": 2028},
+            {"title_years": 4, "professional_years": 7, "application_year": 2028},
+        ),
+        ({"skill_years": 1, "application_year": 2026}, {"skill_years": 1, "application_year": 2026}),
+        ({"skill_grade_year": 2025, "application_year": 2027}, {"skill_grade_year": 2025, "application_year": 2027}),
+        ({"skill_years": 1}, {"skill_years": 1}),
+    ],
+)
+def test_years_told_count_on_to_a_later_application_year(slots, after):
+    """#12 counts years at the application year; people tell them as of today."""
+    from dialogue.profile_slots import at_the_application_year
+
+    assert at_the_application_year(slots) == after
+
+
+def test_applying_next_year_with_one_year_told_is_open_that_year():
+    """“高级工，干了一年，打算明年报”: two years in 2027 — 助理级 in 2027, not “2028年起”."""
+    slots = {"region": "national", "skill_grade": "高级工", "skill_years": 1, "application_year": 2027}
+    msgs, _ = run(ActionAnswerEligibility(), tracker(slots))
+    said = texts(msgs)
+    assert "✅ 2027年可以申报助理级职称" in said and "到2027年申报时" in said and "2028" not in said
 
 
 def test_a_skilled_worker_asking_about_a_title_level_is_told_about_applying_for_it():

@@ -69,3 +69,14 @@ def test_the_console_reply_answers_the_level_the_note_asks_first():
     profile = {"region": "baise", "skill_grade": "高级工", "skill_grade_year": 2020}
     reply = suggestions(evaluate(profile), {}, None, profile, "来电人 百色 高级工 2020年取证 问中级")[-1]["text"]
     assert reply.startswith("您问的中级职称：") and "中级职称要取得技师后从事技术技能工作满3年" in reply
+
+
+def test_a_later_application_year_counts_the_years_once_over_several_notes():
+    """The stored notes keep the years as told; only the engine sees them at the year applied in."""
+    from dialogue.profile_slots import at_the_application_year, profile_from_slots
+
+    noted = merge({}, {"region": "national", "skill_grade": "高级工", "skill_years": 1, "application_year": 2027}, "")
+    for _ in range(2):  # a second note changes nothing
+        stored, _ = profile_from_slots(noted)
+        noted = merge(stored, {}, "补充一下")
+    assert noted["skill_years"] == 1 and at_the_application_year(noted)["skill_years"] == 2

@@ -149,6 +149,10 @@ CASES = [
     # correction: the last one said wins
     ("技师，不对，说错了，是高级技师", {"skill_grade": "高级技师"}),
     ("我说错了，我在百色不在南宁", {"region": "baise"}),
+    # a count reached in another year is taken back to this year (slots hold years as of today)
+    ("技师，到明年就满三年了", {"skill_grade": "技师", "skill_years": 2, "application_year": 2026}),
+    ("去年就满两年了 高级工", {"skill_grade": "高级工", "skill_years": 3}),
+    ("高级工干了一年，明年报", {"skill_grade": "高级工", "skill_years": 1, "application_year": 2026}),
 ]
 
 

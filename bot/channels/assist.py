@@ -40,7 +40,14 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from dialogue.profile_slots import GRADE_TIMES, another_finding, facts_from_entities, merge_awards, profile_from_slots
+from dialogue.profile_slots import (
+    GRADE_TIMES,
+    another_finding,
+    at_the_application_year,
+    facts_from_entities,
+    merge_awards,
+    profile_from_slots,
+)
 from dialogue.questions import questions_to_ask
 from dialogue.general_replies import place_note
 from dialogue.replies import eligibility_messages, levels_asked
@@ -316,6 +323,7 @@ class AssistInput(InputChannel):
             profile = merge(self.profiles.get(conversation_id), facts, text, asked)
             profile, dropped = profile_from_slots(profile)
             self.profiles.put(conversation_id, profile)
+            noted, profile = profile, at_the_application_year(profile)  # (stored and shown as noted)
             decision = evaluate(profile)
             questions = {
                 slot[len("utter_ask_") :]: (variants[0].get("text") if variants else "")
@@ -332,7 +340,7 @@ class AssistInput(InputChannel):
                     "intent": intent,
                     "extracted": facts,
                     "dropped": dropped,
-                    "profile": profile,
+                    "profile": noted,
                     "decision": decision,
                     "suggestions": suggested,
                 }

@@ -196,8 +196,31 @@ def durations(
         if short and m.group("unit") == "年":  # “快三年了，差两个月”: not yet 满3年
             months = parse_number(short.group("n")) if short.group("n") != "几" else 3
             value = max(0.0, value - (months or 0) / 12.0)
+        at = _year_of_the_count(clause_before(text, s), today)
+        if at is not None and at != today.year:
+            value = max(0.0, value - (at - today.year))  # “到明年就满三年了”: two years now
         facts.append(Fact(years_kind(text, mentions, s, e) + "_years", num_out(value), s, e))
     return facts
+
+
+# “到明年就满三年了”, “2028年才满四年”, “去年就满两年了”: a count reached in another year.
+# Slots hold years as of today (dialogue.profile_slots adds the distance to a later
+# application year), so the count is taken back to this year.
+_COUNT_IN_A_YEAR = re.compile(
+    r"(?:(?P<rel>大前年|前年|去年|明年|大后年|后年)|(?P<y4>(?:19|20)\d{2})年)(底|初|年底|年初|上半年|下半年|的时候|那时候?|时)?(就|才|都|正好|刚好|也)?(能)?(干|做)?(满|够|有)?$"
+)
+
+
+_COUNT_AFTER = re.compile(
+    r"(底|初|年底|年初|的时候|时)?(就|才|都|正好|刚好|也)?(干|做)?(满|够)[零〇一二两三四五六七八九十\d]+(个月|年)"
+)
+
+
+def _year_of_the_count(before: str, today: _dt.date) -> Optional[int]:
+    m = _COUNT_IN_A_YEAR.search(before)
+    if not m:
+        return None
+    return today.year + _REL_YEAR[m.group("rel")] if m.group("rel") else int(m.group("y4"))
 
 
 _SINCE_GRADUATION = re.compile(r"毕业(了|已经|都|有)?(快|已经|都)?$")
@@ -348,6 +371,8 @@ def calendar_years(
         spans.append((s, e))
         if re.search(r"(不是|并非|而不是)$", text[max(0, s - 3) : s]):
             continue  # "是2018年，不是2019": the year said wrong
+        if year <= today.year and _COUNT_AFTER.match(text, e):
+            continue  # “去年就满两年了”: the year a count was reached (durations reads it), not the grade's
         # “技师 2020 考核均合格”: a bare year right after the level is the level's, whatever follows
         bare_after_level = bool(m.group("y4")) and text[e - 1] != "年" and said_after_level
         facts.extend(_calendar_fact(text, mentions, s, e, year, today, others, rel, bare_after_level))
