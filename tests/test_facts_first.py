@@ -239,6 +239,24 @@ def test_an_own_case_question_under_a_supposed_fact_is_the_what_if():
     assert not supposed_own_case(m) and m.get("intent")["name"] == "ask_eligibility"
 
 
+@pytest.mark.parametrize(
+    "text,intent,after",
+    [
+        ("明年可以报吗", "faq_where", "what_if"),  # after ⏳ 2027: whether they may, that year
+        ("2028年能评吗？", "faq_window", "what_if"),
+        ("明年几月报名", "faq_window", "faq_window"),  # when, not whether
+        ("明年在哪里报", "faq_where", "faq_where"),
+    ],
+)
+def test_whether_one_may_apply_in_a_year_is_the_what_if_of_that_year(text, intent, after):
+    supposed = dict(FACT, entity="application_year", value=2027, role="hypothetical")
+    m = Message(data={"text": text})
+    m.set("intent", {"name": intent, "confidence": 0.47})
+    m.set("entities", [supposed])
+    supposed_own_case(m)
+    assert m.get("intent")["name"] == after
+
+
 def test_an_out_of_scope_reading_of_a_statement_with_facts_is_the_facts():
     award = dict(FACT, entity="awards", value=["国家级一类大赛三等奖以上"])
     m = message("out_of_scope", [("out_of_scope", 0.3), ("faq_window", 0.22), ("inform", 0.15)], [award])

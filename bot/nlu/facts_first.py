@@ -179,10 +179,13 @@ def supposed_own_case(message: Message) -> bool:
     """“那我明年能报吗”: their own case asked under a condition the normaliser marked
     supposed (the year applied in, another region …) — the what-if answers it; as a plain
     eligibility question the condition was dropped and the same answer came again."""
-    if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) != "ask_eligibility":
-        return False
+    name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
     entities = _extracted_facts(message)
     supposed = [e for e in entities if e.get("role") == "hypothetical"]
+    if name in ("faq_where", "faq_window") and _may_apply_in_a_year(message, supposed, entities):
+        name = "ask_eligibility"  # “明年可以报吗” after ⏳ 2027: whether they may, not where or when
+    if name != "ask_eligibility":
+        return False
     # “如果我拿了高级技师，在百色能评什么”: a level supposed, the place told
     level_supposed = any(e.get("entity") in SUPPOSED_LEVELS for e in supposed)
     if not supposed or not (level_supposed or len(supposed) == len(entities)):
@@ -192,6 +195,22 @@ def supposed_own_case(message: Message) -> bool:
 
 
 SUPPOSED_LEVELS = ("skill_grade", "title_level", "awards")
+
+# “明年可以报吗”, “2028年能评中级不”: whether they may apply that year (“明年几月报” asks when)
+_MAY_APPLY_THEN = re.compile(
+    r"^(那|那我|我)?(明年|后年|大后年|\d{4}年)[^，。？?]{0,3}(能|可以|能不能|可不可以)(申报|报|评|参评)[^，。？?]{0,6}(吗|么|不|没)?[？?。]*$"
+)
+
+
+def _may_apply_in_a_year(message: Message, supposed: List[Dict[str, Any]], entities: List[Dict[str, Any]]) -> bool:
+    text = (message.get("text") or "").strip()
+    years = [e for e in supposed if e.get("entity") == "application_year"]
+    return (
+        bool(years)
+        and len(entities) == len(years) + sum(e.get("entity") == "title_level" for e in entities)
+        and bool(_MAY_APPLY_THEN.match(text))
+    )
+
 
 # A restart wipes the conversation: only when the message says so. “之前还有一次” (a second
 # finding) was read as “再来一次” and everything the user had told was lost.
