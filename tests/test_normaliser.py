@@ -153,6 +153,16 @@ CASES = [
     ("技师，到明年就满三年了", {"skill_grade": "技师", "skill_years": 2, "application_year": 2026}),
     ("去年就满两年了 高级工", {"skill_grade": "高级工", "skill_years": 3}),
     ("高级工干了一年，明年报", {"skill_grade": "高级工", "skill_years": 1, "application_year": 2026}),
+    # dev25: a “not yet” closed by 呢 is a statement; a period said over after 那个; ages in words
+    ("我还没退呢", {"retired": False}),
+    ("记大过那个处分期早就过了", {"demerit_punishment": False}),
+    ("五十三了，女的，在流水线上当工人", {"retired": True}),
+    ("男的，今年四十五，高级工", {"retired": False, "skill_grade": "高级工"}),
+    ("技师四年了，考核一直没问题", {"skill_grade": "技师", "skill_years": 4, "assessment_ok": True}),
+    ("被查出过两次假学历", {"fraud_count": 2}),
+    # a place's last character before 工作 is no “王工”
+    ("我在桂林工作，硕士毕业后做专业技术五年了", {"region": "national", "degree": "硕士", "professional_years": 5}),
+    ("想报个职业技能等级 高级工那种", {}),
 ]
 
 

@@ -232,6 +232,10 @@ _TARGET_WITH_SPECIALTY = re.compile(
 )
 
 
+_KIND_OF_AFTER = re.compile(r"^(的)?(那种|那样的?|这种|之类的?|那一级|这一级|那个级别)")
+_WISH_BEFORE = re.compile(r"(想|要|打算|准备|希望)(考|评|报|申报|拿|弄)")
+
+
 def classify_mentions(text: str, mentions: List[Mention]) -> List[Mention]:
     """Drops words that are no fact at all (技师学院, 哪一级 …) and marks the rest."""
     out = []
@@ -295,6 +299,8 @@ def classify_mentions(text: str, mentions: List[Mention]) -> List[Mention]:
                 reading = "target"  # “百色 技师 2021年 中级？”: the level asked after the case (explore13 W2)
             if label != SKILL_GRADE and _MAY_I_AFTER.match(text[m.end : m.end + 12]) and not _OWN_BEFORE.search(before):
                 reading = "target"  # “副高级职称我够格不”, “中级职称可以不” (explore15 W-1, W-2)
+            if _KIND_OF_AFTER.match(after) and _WISH_BEFORE.search(text[: m.start]):
+                reading = "target"  # “想考个技能证 技师那种”: the kind wished for (dev25)
             m.held, m.topic = reading == "held", reading == "topic"
         if failed_title:
             m.held = False  # "副高还没评上": tried for, not held (its series still told)

@@ -73,10 +73,16 @@ def said_of_those_who(text: str, start: int, end: int) -> bool:
     return bool(_THOSE_WHO_AFTER.match(text[end : end + 10])) and not SELF.search(clause_before(text, start))
 
 
+# “还没退呢”, “还早着呢”: 呢 closing a statement of “not yet”, not a question
+_NOT_YET_STATED = re.compile(r"(还没|还未|还不到|还早|着)[^，。,;；?？]{0,6}呢\s*$")
+
+
 def is_question(text: str, pos: int) -> bool:
     cs, ce = clause_bounds(text, pos)
     clause = text[cs:ce]
     follows = text[ce : ce + 1]
+    if follows not in ("?", "？") and _NOT_YET_STATED.search(clause) and not _QUESTION_WORDS.search(clause):
+        return False
     return bool(_QUESTION_END.search(clause) or follows in ("?", "？") or _QUESTION_WORDS.search(clause))
 
 

@@ -64,6 +64,8 @@ def _assessment(text: str) -> List[Fact]:
     ):
         s = m.end() - len(m.group(1))
         facts.append(Fact("assessment_ok", "没" not in m.group(1), s, m.end()))
+    for m in re.finditer(r"考核(?:都|一直|向来|从来)?(没问题|没毛病|没出过问题|没啥问题|没什么问题)", text):
+        facts.append(Fact("assessment_ok", True, m.start(1), m.end()))  # “考核没问题”: passed
     return facts
 
 
@@ -111,7 +113,7 @@ _OVER_BEFORE = re.compile(r"(?<![没未不])(过了|已过|出了|超过了?|过
 # in the clause after ("…记过处分，不过处分期已经结束了"): the period said over, not "还没过"
 _OVER_LATER = re.compile(r"(?<![没未不])(过了|满了|刚满|已满|期满|结束|过去了|到期|解除|撤销|结案|撤案|查清|没事了)")
 _OVER_AFTER = re.compile(
-    r"^(处分)?(的)?(事情?|期|影响期)?(已经|已|早就|早|都|也)?(过了|满了|期满|结束了?|过去了|到期了?|解除了?|撤销了?|已过|已满|过完了?|结案了?)"
+    r"^(那个|这个|那次|的那个)?(处分)?(的)?(事情?|期|影响期)?(已经|已|早就|早|都|也)?(过了|满了|期满|结束了?|过去了|到期了?|解除了?|撤销了?|已过|已满|过完了?|结案了?)"
 )
 
 
@@ -224,7 +226,7 @@ _INTEGRITY_OVER = re.compile(
     r"(期限|记录期|期)[^，。,;；?？]{0,4}(已经|早就|早|都)?(过了|满了|结束|到期)|已经?(移出|撤销|删除)"
 )
 _FRAUD = re.compile(
-    r"弄虚作假|造假|作假|假材料|虚假材料|假证|伪造|剽窃|骗取|编造|虚报|造(?:了|过)[^，。,;；?？]{0,4}?假"
+    r"弄虚作假|造假|作假|假材料|虚假材料|假证|假(?:业绩|学历|资历|成果|论文)|伪造|剽窃|骗取|编造|虚报|造(?:了|过)[^，。,;；?？]{0,4}?假"
     r"|(材料|业绩|资历|学历|证书|论文)[^，。,;；?？]{0,4}?(有假|是假的|掺假|不实)"
 )
 # “出过两回事”, “被查了两次”: how many findings
@@ -366,7 +368,8 @@ def _major_named_in_the_trade(text: str) -> List[Fact]:
 # “今年62岁”, “我是女的，今年57了”: an age past the statutory retirement age is `retired`
 # (CONTRACT §3: retired or at statutory age) — docs/interpretations.md #57
 _AGE = re.compile(
-    r"(?<![\d.])(\d{2})\s*(?:岁|周岁)|今年(?:刚|才)?(\d{2})(?:了|(?=[，,。；;\s]|$))|([五六七八]十[一二三四五六七八九]?)岁"
+    r"(?<![\d.])(\d{2})\s*(?:岁|周岁)|今年(?:刚|才)?(\d{2}|[二三四五六七八]十[一二三四五六七八九]?)(?:了|岁|(?=[，,。；;\s]|$))"
+    r"|([二三四五六七八]十[一二三四五六七八九]?)岁"
     # “我今年六十一了”, “我爸六十五了”: a person, then an age and 了
     r"|(?:[我俺她他]|本人|我爸|我妈|老爸|老妈|父亲|母亲|老婆|媳妇)(?:今年|已经|都|也)*([五六七八]十[一二三四五六七八九]?|\d{2})了"
     # “我爸以前是技师 六十五了”: an age and 了 opening a clause of its own (a duration says 年)
@@ -377,6 +380,8 @@ AGE_AT_RETIREMENT = 61  # men: 60 (+ months from 2025); anyone this old has reac
 AGE_AT_RETIREMENT_WOMEN = 56  # women: 50 or 55 (+ months or years from 2025)
 # a woman said to be a worker (not a cadre): her age is 50 (+ months from 2025)
 _WOMAN_WORKER = re.compile(r"女工|女职工|女工人|女技工")
+# “女的…在车间当工人”: a woman who says she works as a worker
+_WORKS_AS_WORKER = re.compile(r"当工人|是工人|做工人|车间|一线工人|生产线|流水线")
 
 
 def _retired_by_age(text: str) -> List[Fact]:
@@ -385,11 +390,13 @@ def _retired_by_age(text: str) -> List[Fact]:
         if age is None:
             continue
         cs, ce = clause_bounds(text, m.start())
-        female = bool(_FEMALE.search(text[max(0, cs - 12) : ce]))
-        worker = bool(_WOMAN_WORKER.search(text))  # “女工 51岁”: women workers retire at 50 (#57)
+        near = text[max(0, cs - 12) : ce + 8]  # (“我今年五十五，女的”: the sex said just after)
+        female = bool(_FEMALE.search(near))
+        # “女工 51岁”, “女的…在车间当工人”: women workers retire at 50 (#57)
+        worker = bool(_WOMAN_WORKER.search(text)) or female and bool(_WORKS_AS_WORKER.search(text))
         if age >= AGE_AT_RETIREMENT or (female and age >= AGE_AT_RETIREMENT_WOMEN) or (worker and age > 50):
             return [Fact("retired", True, m.start(), m.end())]
-        male = bool(re.search(r"男", text[max(0, cs - 12) : ce]))
+        male = bool(re.search(r"男", near))
         if 16 <= age < 50 or (male and age < 60):  # “男，50岁”, “今年刚40”: not at any statutory age
             return [Fact("retired", False, m.start(), m.end())]
     return []
