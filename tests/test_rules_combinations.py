@@ -217,10 +217,13 @@ WORLD = {"世界技能大赛金牌", "世界技能大赛银牌", "世界技能�
 STUDENT = {"国家级一类大赛三等奖以上", "国家级二类竞赛前六名", "自治区级一类大赛前三名"}
 
 
+UNNAMED_LOCALLY = {"省级政府特殊津贴", "高精尖缺高技能人才"}  # #28: the national rule, in every region
+
+
 def green_levels(region: str, award: str) -> set:
-    if region == "national":
+    if region == "national" or award in UNNAMED_LOCALLY:
         return {TOP, DEPUTY} if award in NATIONAL_GREEN else set()
-    if region == "nei_mongol":  # 二（四）; #28 for the two awards it does not name
+    if region == "nei_mongol":  # 二（四）
         if award in WORLD | {"中华技能大奖", "国务院政府特殊津贴"}:
             return {TOP}
         if award in {
@@ -228,8 +231,6 @@ def green_levels(region: str, award: str) -> set:
             "自治区技师高级技师突出贡献奖",
             "省级技能大师工作室带头人",
             "国家级技能大师工作室带头人",
-            "省级政府特殊津贴",
-            "高精尖缺高技能人才",
         }:
             return {DEPUTY}
         return {MID} if award in STUDENT | {"全区技术能手"} else set()
@@ -250,10 +251,8 @@ def green_levels(region: str, award: str) -> set:
         "全国职业技能大赛铜牌",
         "全区技术能手",
         "自治区技师高级技师突出贡献奖",
-        "省级政府特殊津贴",
-        "高精尖缺高技能人才",
     }:
-        return {DEPUTY}  # 第十条, second sentence, 区外同类省级成就 (#5), #28
+        return {DEPUTY}  # 第十条, second sentence, 区外同类省级成就 (#5)
     return set()
 
 
