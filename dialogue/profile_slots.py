@@ -92,6 +92,8 @@ def profile_from_slots(slots: Dict[str, Any]) -> Tuple[Dict[str, Any], List[str]
     """The valid profile the slots describe, and the keys dropped because their value was
     not acceptable (an NLU slip must not lose the other facts)."""
     profile = {k: _typed(k, slots[k]) for k in PROFILE_KEYS if slots.get(k) not in (None, [], "")}
+    if profile.get("fraud_count") == 0:
+        profile.pop("fraud_year", None)  # “不对 我没有造假”: the finding's year goes with it (explore16 W-1)
     dropped: List[str] = []
     while True:
         try:

@@ -80,3 +80,11 @@ def test_a_later_application_year_counts_the_years_once_over_several_notes():
         stored, _ = profile_from_slots(noted)
         noted = merge(stored, {}, "补充一下")
     assert noted["skill_years"] == 1 and at_the_application_year(noted)["skill_years"] == 2
+
+
+def test_a_finding_taken_back_takes_its_year_with_it():
+    """“不对 我没有造假”: fraud_count 0 beside the year told before is no contradiction to drop."""
+    from dialogue.profile_slots import profile_from_slots
+
+    profile, dropped = profile_from_slots({"region": "baise", "fraud_count": 0, "fraud_year": 2024})
+    assert profile.get("fraud_count") == 0 and "fraud_year" not in profile and not dropped

@@ -572,3 +572,18 @@ def test_a_dated_bar_of_theirs_asked_whether_it_affects_them_is_their_case(text,
     m.set("entities", [dict(FACT, entity=k, value=v) for k, v in facts])
     facts_first(m)
     assert m.get("intent")["name"] == after
+
+
+def test_a_no_that_corrects_a_fact_is_the_correction():
+    """explore16 W-1: “不对 我没有造假” after a fraud answer had closed the topic, bar kept."""
+    from bot.nlu.facts_first import denial_correcting_a_fact
+
+    denied = dict(FACT, entity="fraud_count", value=0)
+    m = Message(data={"text": "不对 我没有造假"})
+    m.set("intent", {"name": "deny", "confidence": 0.82})
+    m.set("entities", [denied])
+    assert denial_correcting_a_fact(m) and m.get("intent")["name"] == "correct"
+    m = Message(data={"text": "没有"})  # a plain no to a question of the form stays a no
+    m.set("intent", {"name": "deny", "confidence": 0.9})
+    m.set("entities", [denied])
+    assert not denial_correcting_a_fact(m) and m.get("intent")["name"] == "deny"

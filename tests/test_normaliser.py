@@ -163,6 +163,15 @@ CASES = [
     # a place's last character before 工作 is no “王工”
     ("我在桂林工作，硕士毕业后做专业技术五年了", {"region": "national", "degree": "硕士", "professional_years": 5}),
     ("想报个职业技能等级 高级工那种", {}),
+    # explore16: ranks below the prize, the year of a move, 两千X年, a failure beside the grade's year,
+    # a bar lifted or denied
+    ("在校拿过国家级二类竞赛第九名", {}),
+    ("前年调到田阳上班 高级工2019年考的", {"region": "baise", "skill_grade": "高级工", "skill_grade_year": 2019}),
+    ("技师 两千二十二年拿的证", {"skill_grade": "技师", "skill_grade_year": 2022}),
+    ("高级工 2019 考核有一年没过", {"skill_grade": "高级工", "skill_grade_year": 2019, "assessment_ok": False}),
+    ("早就撤案了 啥事没有", {"under_investigation": False}),
+    ("记录期限前年就满了", {"integrity_record": False}),
+    ("搞错了 被立案的是我们科长 我没有", {"under_investigation": False}),
 ]
 
 
@@ -279,3 +288,11 @@ def test_never_raises_domain_fuzz(parts):
     text = "".join(parts)
     for f in extract_facts(text, today=TODAY):
         assert 0 <= f["start"] < f["end"] <= len(text)
+
+
+def test_a_rank_within_the_prize_is_the_prize_and_one_below_is_not():
+    """内蒙古 二（四）: 二类竞赛前六名, 自治区级一类大赛前三名 (explore16 W-6, dev24)."""
+    assert awards("读书时拿了二类竞赛第四名") == ["国家级二类竞赛前六名"]
+    assert awards("国家级二类竞赛第八名") == []
+    assert awards("自治区级一类大赛第五名") == []
+    assert awards("自治区级一类大赛第二名") == ["自治区级一类大赛前三名"]

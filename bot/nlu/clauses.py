@@ -178,6 +178,23 @@ _NOT_THE_AWARD_AFTER = re.compile(
     r"^[^。？?]{0,3}?(不过|但是|但|其实)?[，,\s]*(是|就是)?(我们|俺们)?(村|乡|镇|县|区里|厂|公司|单位|车间)(里|上|级)?(评|发|给)的"
     r"|^[^。？?]{0,3}?(不过|但是|但)?[，,\s]*不是(国家|全国|省里|自治区)(评|发|给)的"
 )
+# the in-school prizes of 内蒙古 二（四） hold from a rank: a result said below it is not the prize
+_RANK_LIMIT = {"国家级二类竞赛前六名": 6, "自治区级一类大赛前三名": 3}
+_RANK_SAID = re.compile(r"^[^，。,;；？?]{0,6}?第([一二三四五六七八九十\d]{1,3})名")
+_NO_PRIZE_SAID = re.compile(r"^[^，。,;；？?]{0,6}?(优秀奖|鼓励奖|参与奖|纪念奖|入围奖|没拿奖|没获奖|没得奖)")
+
+
+def _below_the_rank(award: str, after: str) -> bool:
+    if award == "国家级一类大赛三等奖以上":
+        return bool(_NO_PRIZE_SAID.match(after))
+    rank = _RANK_SAID.match(after)
+    if award not in _RANK_LIMIT or rank is None:
+        return False
+    words = rank.group(1)
+    n = int(words) if words.isdigit() else "一二三四五六七八九十".find(words) + 1 if len(words) == 1 else 11
+    return n > _RANK_LIMIT[award]
+
+
 _MAY_I_AFTER = re.compile(
     r"^(职称)?[，,\s]*(我|俺)?(够格|够条件|够不够|够资格|有戏|行不行|可以不|可不可以|行不|能行吗|行吗|可以吗)"
 )
@@ -306,6 +323,8 @@ def classify_mentions(text: str, mentions: List[Mention]) -> List[Mention]:
             m.held = False  # "副高还没评上": tried for, not held (its series still told)
         if label == AWARD and _NOT_THE_AWARD_AFTER.match(text[m.end : m.end + 16]):
             continue  # “全国技术能手 不过是我们村评的”: not the award the texts name (explore15 W-3)
+        if label == AWARD and _below_the_rank(m.term.value, text[m.end : m.end + 12]):
+            continue  # “国家级二类竞赛第八名”: not 前六名 (内蒙古 二（四）; explore16 W-6)
         if label == AWARD and _AWARD_ASKED_AFTER.match(after):
             m.held, m.topic = False, True  # "高精尖缺高技能人才是啥意思"
         if said_of_those_who(text, m.start, m.end):

@@ -274,6 +274,10 @@ def _calendar_fact(
         return [Fact("fraud_year", year, s, e)]
     if kind in ("other", "award"):
         return []  # "去年被记过", "前年考核没合格": that fact's year, not the grade's
+    if _PERIOD_ENDED_IN_YEAR.match(text, e):
+        return []  # “记录期去年就到期了”, “处分前年就解除了”: the year a bar ended
+    if kind is None and _MOVED_IN_YEAR.match(text, e):
+        return []  # “我去年调到百色工作了 高级技师2020年拿的证”: the year of a move (explore16 W-4)
     if (
         year > today.year
         and kind in (None, "level")
@@ -297,6 +301,17 @@ def _calendar_fact(
     return [Fact("skill_grade_year", year, s, e)]
 
 
+def _two_thousand_and(words: Optional[str]) -> Optional[int]:
+    """“两千二十四年” (said without 零, which cn2an refuses): 2000 + the rest."""
+    rest = re.fullmatch(r"[两二]千零?([一二三四五六七八九十]{1,3})", words or "")
+    n = parse_number(rest.group(1)) if rest else None
+    return 2000 + int(n) if n is not None and 0 < n < 100 else None
+
+
+_PERIOD_ENDED_IN_YEAR = re.compile(r"(底|初|年底|年初)?(就|已经|早就|都)?(到期|期满|满了|解除|撤销|结案|撤案|结束)")
+_MOVED_IN_YEAR = re.compile(
+    r"(底|初|年底|年初|的时候|那会儿?)?(就|才|刚|又)?(调到|调来|调去|调回|调动|来到|来了|搬到|搬来|换到|转到|回到|去了|入职|进厂|进了|到[^，。,;；]{1,8}(工作|上班|打工))"
+)
 _ONE_FINDING = re.compile(r"(也|又)?(有过?|出过|被查)?一[次回]")
 _EACH_YEAR = re.compile(r"([和、跟与及]|以及)(\d{2,4}|[去前今])年各|各")
 _APPLIED = re.compile(r"申报|报职称|报名|参评|报评")
@@ -352,7 +367,7 @@ def calendar_years(
                 continue
             year = int(m.group("y4"))
         elif m.group("cn4") or m.group("cnk"):
-            v = parse_number(m.group("cn4") or m.group("cnk"))
+            v = parse_number(m.group("cn4") or m.group("cnk")) or _two_thousand_and(m.group("cnk"))
             if v is None:
                 continue
             year = int(v)
@@ -425,8 +440,20 @@ def failure_year(text: str, fact: Fact, today: _dt.date) -> Optional[int]:
     if fact.entity != "assessment_ok" or fact.value is not False:
         return None
     cs, ce = clause_bounds(text, fact.start)
-    years = [y for y in (_year_of(m, today) for m in _CAL_YEAR.finditer(text[cs:ce])) if y is not None]
+    clause = text[cs:ce]
+    years = [
+        y
+        for y, m in ((_year_of(m, today), m) for m in _CAL_YEAR.finditer(clause))
+        # (not the grade's: “百色 高级技师 2020 考核有一年没过” — explore16 W-7)
+        if y is not None
+        and not _GRADE_BEFORE_YEAR.search(clause[: m.start()])
+        and not _GOT_AFTER.match(clause, m.end())
+    ]
     return max(years) if years else None
+
+
+_GRADE_BEFORE_YEAR = re.compile(r"(级工|技师|工程师|职称|证书?)(是|在)?\s*$")
+_GOT_AFTER = re.compile(r"年?(的)?(拿|考(?!核)|取得|取证|获得|评上|评的|的证|发证|下证)")
 
 
 def _year_of(m: "re.Match[str]", today: _dt.date) -> Optional[int]:

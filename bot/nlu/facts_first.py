@@ -29,7 +29,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.clauses import levels_named
+from bot.nlu.clauses import CORRECTION, levels_named
 from bot.nlu.questions import LEVEL_CONDITIONS, ONE_PER_YEAR, WHY_NOT
 from bot.nlu.lexicon import CONTEST_RESULT, SKILL_GRADE, TITLE, TITLE_LEVEL
 from bot.nlu.subjects import BACK_TO_SELF
@@ -194,6 +194,17 @@ def supposed_own_case(message: Message) -> bool:
     return True
 
 
+def denial_correcting_a_fact(message: Message) -> bool:
+    """“不对 我没有造假”: a “no” that corrects a fact told before is the correction (it had
+    been read as a plain no after the answer, which closed the topic and kept the bar)."""
+    if (message.get(INTENT) or {}).get(INTENT_NAME_KEY) != "deny" or not CORRECTION.search(message.get("text") or ""):
+        return False
+    if not any(not e.get("role") for e in _extracted_facts(message)):
+        return False
+    message.set(INTENT, {INTENT_NAME_KEY: "correct", "confidence": 1.0}, add_to_output=True)
+    return True
+
+
 SUPPOSED_LEVELS = ("skill_grade", "title_level", "awards")
 
 # “明年可以报吗”, “2028年能评中级不”: whether they may apply that year (“明年几月报” asks when)
@@ -275,6 +286,12 @@ def _own_level_told(message: Message) -> bool:
     return bool(said & {"skill_grade", "title_level"}) and bool(
         said & {"skill_years", "skill_grade_year", "title_years", *BAR_FACTS}
     )
+
+
+def _bar_told(message: Message) -> bool:
+    """“记录期去年就到期了”, “处分期已经满了”: a bar of theirs told, nothing asked — their
+    facts, not the discipline topic (explore16: the general text came before their answer)."""
+    return any(e.get("entity") in BAR_FACTS and not e.get("role") for e in _extracted_facts(message))
 
 
 # “这个有没有影响”, “会不会有影响”: whether their bar changes their answer
@@ -431,9 +448,11 @@ def facts_first(message: Message) -> None:
     # “毕业的时候拿了全国职业技能大赛三等奖” read as out of scope: a fact told, nothing asked;
     # so too “我是百色的技师 四年了 2025年申报的时候被查出材料造假” read as a side question
     # (申报 → faq_window): their own level told with its time, and nothing asked
-    told_not_asked = (name == "out_of_scope" or (name or "").startswith("faq_") and _own_level_told(message)) and (
-        not QUESTION.search(message.get("text") or "")
-    )
+    told_not_asked = (
+        name == "out_of_scope"
+        or (name or "").startswith("faq_")
+        and (_own_level_told(message) or name == "faq_discipline" and _bar_told(message))
+    ) and (not QUESTION.search(message.get("text") or ""))
     case_asked = _case_told_and_asked(message, name)
     if name not in SMALL_TALK and not told_not_asked and not case_asked:
         return
@@ -474,6 +493,7 @@ class FactsBeforeSmallTalk(GraphComponent):
                 or local_rules_asked(message)
                 or restart_not_said(message)
                 or supposed_own_case(message)
+                or denial_correcting_a_fact(message)
                 or award_holders_in_general(message)
             ):
                 continue

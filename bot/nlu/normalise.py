@@ -305,7 +305,9 @@ def _extract(text: Any, ruler_entities, today, with_implied) -> List[Dict[str, A
     facts += just_obtained(text, mentions, facts)
     # (the place the asker tells of themself stays: people ask for those where they work —
     # the dialogue keeps it too, actions/whose_case.SHARED)
-    facts = [f for f in facts if not about_someone_else(text, f.start) or _askers_place(text, f)]
+    facts = _denied_of_oneself(text, facts) + [
+        f for f in facts if not about_someone_else(text, f.start) or _askers_place(text, f)
+    ]
     if any(f.entity == "region" and not _askers_place(text, f) for f in facts):
         facts = [f for f in facts if not _askers_place(text, f)]  # “…帮我爸问问 他在包头”: his place wins
     _mark_hypotheticals(text, facts)
@@ -319,6 +321,22 @@ def _extract(text: Any, ruler_entities, today, with_implied) -> List[Dict[str, A
             # after the title_level fact on the same span, so span-based scorers see that first
             chosen = sorted([*chosen, pick], key=lambda f: (f.start, f is pick))
     return [f.as_dict() for f in chosen]
+
+
+# “说错了 是我同事造假 我没有”: someone else's bar, then the asker says it is not theirs
+_NOT_ME = re.compile(r"[，,。\s]+(我|我自己|本人|俺)(可|倒|是)?(没有|没|不是|没这事|没这回事)[。！!]*\s*$")
+_BAR_KEYS = ("fraud_count", "under_investigation", "demerit_punishment", "integrity_record", "retired")
+
+
+def _denied_of_oneself(text: str, facts: List[Fact]) -> List[Fact]:
+    denial = _NOT_ME.search(text)
+    if denial is None:
+        return []
+    out = []
+    for f in facts:
+        if f.entity in _BAR_KEYS and f.value and f.start < denial.start() and about_someone_else(text, f.start):
+            out.append(Fact(f.entity, 0 if f.entity == "fraud_count" else False, denial.end(1), denial.end()))
+    return out
 
 
 def assessment_failure_year(text: str, today: Optional[_dt.date] = None) -> Optional[int]:

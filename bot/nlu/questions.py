@@ -77,9 +77,13 @@ def said_of_those_who(text: str, start: int, end: int) -> bool:
 _NOT_YET_STATED = re.compile(r"(还没|还未|还不到|还早|着)[^，。,;；?？]{0,6}呢\s*$")
 
 
+# “啥事没有”, “没什么问题”: a question word inside a statement that nothing is wrong
+_NOTHING_WRONG = re.compile(r"(啥|什么)事?(都|也)?没有|没(啥|什么)(事|问题|影响)?")
+
+
 def is_question(text: str, pos: int) -> bool:
     cs, ce = clause_bounds(text, pos)
-    clause = text[cs:ce]
+    clause = _NOTHING_WRONG.sub("", text[cs:ce])
     follows = text[ce : ce + 1]
     if follows not in ("?", "？") and _NOT_YET_STATED.search(clause) and not _QUESTION_WORDS.search(clause):
         return False

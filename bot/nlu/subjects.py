@@ -23,6 +23,7 @@ _PERSONS = (
     r"哥哥?|姐姐?|弟弟?|妹妹?|家里人|家人|"
     # people at work; not the titles 主任医师, 主管护师 that begin with the same words
     r"主任(?![医护药技师])|主管(?![医护药技师])|班长|组长|队长|厂长|车间长|老板|经理|工友|师兄|师姐|老师傅|"
+    r"科长|处长|局长|站长|所长|院长|股长|"
     # called by the surname (“我们单位王工”, “李总”, “张师傅”, “老刘”, “小王”; not 高工, a title)
     # (not “在隆林工作”, “桂林工厂”: a place's last character before 工作 / 工厂)
     r"" + _SURNAME + r"(?:工(?![作程人厂资龄具种艺地期会商业学科序位装])|总|师傅)|[老小]" + _SURNAME

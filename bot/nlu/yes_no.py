@@ -139,6 +139,10 @@ _INVESTIGATION = re.compile(
 
 # “结案了”, “早就撤案了”: said alone, the investigation asked about is over
 _CLOSED_ALONE = re.compile(r"\s*(?:已经|早就|早|都|也)?((?:结案|撤案|查清楚?)了?)[。！!啊]*\s*")
+# “已经结案了 没事 没处分”: the end said first, then what is left of it
+_CLOSED_FIRST = re.compile(
+    r"\s*(?:不对|说错了)?[，,\s]*(?:已经|早就|早|都|也)?((?:结案|撤案|查清楚?)了?)(?=[，,。\s]+(没事|没有?处分|没受处分|啥事没有|没问题))"
+)
 # “没被查过”: said among the bars, no investigation (not “没被查出造假”: a finding)
 _NEVER_INVESTIGATED = re.compile(r"(没|没有|从没|从来没有?|未)被查(过|到)?(?!出)")
 
@@ -146,9 +150,15 @@ _NEVER_INVESTIGATED = re.compile(r"(没|没有|从没|从来没有?|未)被查(�
 def _discipline(text: str) -> List[Fact]:
     """立案审查调查 / 处分影响期 (under_investigation) and 记过以上处分 (demerit_punishment)."""
     facts: List[Fact] = [Fact("under_investigation", False, *m.span()) for m in _NEVER_INVESTIGATED.finditer(text)]
-    closed = _CLOSED_ALONE.fullmatch(text)
-    if closed:  # “结案了”: the answer to whether an investigation is still on
-        return [Fact("under_investigation", False, *closed.span(1))]
+    closed = _CLOSED_ALONE.fullmatch(text) or _CLOSED_FIRST.match(text)
+    if closed:  # “结案了”, “已经结案了 没事 没处分”: the investigation asked about is over
+        facts = [Fact("under_investigation", False, *closed.span(1))]
+        rest = text[closed.end() :]
+        return facts + [
+            Fact(f.entity, f.value, f.start + closed.end(), f.end + closed.end())
+            for f in _discipline(rest)
+            if f.entity != "under_investigation"
+        ]
     for m in _INVESTIGATION.finditer(text):
         s, e = m.span()
         facts.append(Fact("under_investigation", not negated_before(text, s) and not _period_over(text, s, e), s, e))
@@ -190,6 +200,8 @@ def _recent_warning(text: str, facts: List[Fact]) -> List[Fact]:
 
 def _integrity_and_fraud(text: str) -> List[Fact]:
     facts: List[Fact] = []
+    for m in re.finditer(r"记录期(?:限)?(?=[^，。,;；?？]{0,6}(?:到期|期满|满了|过了|结束|解除))", text):
+        facts.append(Fact("integrity_record", False, *m.span()))  # “记录期去年就到期了” (explore16 W-1)
     for m in re.finditer(r"诚信档案库|诚信档案|失信|黑名单|诚信记录", text):
         s, e = m.span()
         value = not negated_before(text, s, 8)
