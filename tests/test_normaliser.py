@@ -296,3 +296,25 @@ def test_a_rank_within_the_prize_is_the_prize_and_one_below_is_not():
     assert awards("国家级二类竞赛第八名") == []
     assert awards("自治区级一类大赛第五名") == []
     assert awards("自治区级一类大赛第二名") == ["自治区级一类大赛前三名"]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("全国大赛拿了个铜，高级工", ["全国职业技能大赛铜牌"]),  # a metal said alone closes its clause
+        ("不是全国技术能手，是全区的", ["全区技术能手"]),  # the kind named, its level said apart
+        ("津贴是自治区的，不是国务院的", ["省级政府特殊津贴"]),
+        ("厂里有国家级大师工作室 不过带头人是我们厂长 我只是成员", []),
+        ("拿过县级科技进步奖", []),
+        ("拿过省科技进步奖", ["省部级以上科技进步奖"]),
+    ],
+)
+def test_awards_said_in_pieces(text, expected):
+    """dev24: an award's parts said apart, or below the award the texts name."""
+    assert awards(text) == expected
+
+
+def test_a_year_to_come_beside_an_award_is_the_year_applied_in():
+    """“…工作室带头人明年想报副高”, “想二七年报” (dev24): no award or grade is had in a year to come."""
+    assert facts("我是自治区级技能大师工作室带头人明年想报副高")["application_year"] == TODAY.year + 1
+    assert facts("高级技师四年了 想二七年报")["application_year"] == 2027

@@ -46,6 +46,11 @@ from bot.nlu.typos import CommonTypos, corrected
         ("职成教育", "职成教育"),
         ("和平职称", "和平职称"),
         ("陆师傅是技师", "陆师傅是技师"),  # a surname, no count after it
+        ("全国技术能守", "全国技术能手"),  # dev24
+        ("国赛通牌", "国赛铜牌"),
+        ("自制区政府津贴", "自治区政府津贴"),
+        ("通牌子", "通牌子"),  # no contest or verb before it
+        ("自制家具", "自制家具"),
         ("技术员", "技术员"),
         ("abc", "abc"),
         ("", ""),

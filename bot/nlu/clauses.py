@@ -178,6 +178,8 @@ _NOT_THE_AWARD_AFTER = re.compile(
     r"^[^。？?]{0,3}?(不过|但是|但|其实)?[，,\s]*(是|就是)?(我们|俺们)?(村|乡|镇|县|区里|厂|公司|单位|车间)(里|上|级)?(评|发|给)的"
     r"|^[^。？?]{0,3}?(不过|但是|但)?[，,\s]*不是(国家|全国|省里|自治区)(评|发|给)的"
 )
+_LOCAL_PRIZE_BEFORE = re.compile(r"(市|县|区|厂|公司|企业|单位|集团|行业)(级|里|内)?(的)?$")
+_SOMEONE_ELSE_LEADS = re.compile(r"带头人是(我|俺)?(们)?(师傅|师父|领导|主任|厂长|同事|老板|别人|[他她])|只是(个)?成员|我是成员|不是带头人")
 # the in-school prizes of 内蒙古 二（四） hold from a rank: a result said below it is not the prize
 _RANK_LIMIT = {"国家级二类竞赛前六名": 6, "自治区级一类大赛前三名": 3}
 _RANK_SAID = re.compile(r"^[^，。,;；？?]{0,6}?第([一二三四五六七八九十\d]{1,3})名")
@@ -323,6 +325,10 @@ def classify_mentions(text: str, mentions: List[Mention]) -> List[Mention]:
             m.held = False  # "副高还没评上": tried for, not held (its series still told)
         if label == AWARD and _NOT_THE_AWARD_AFTER.match(text[m.end : m.end + 16]):
             continue  # “全国技术能手 不过是我们村评的”: not the award the texts name (explore15 W-3)
+        if label == AWARD and m.term.value.endswith("工作室带头人") and _SOMEONE_ELSE_LEADS.search(text):
+            continue  # “我们厂有国家级大师工作室 不过带头人是我师傅 我只是成员” (dev24)
+        if label == AWARD and m.term.value == "省部级以上科技进步奖" and _LOCAL_PRIZE_BEFORE.search(before):
+            continue  # “我只拿过市级科技进步奖”: below 省部级 (百色 第十七条（一）)
         if label == AWARD and _below_the_rank(m.term.value, text[m.end : m.end + 12]):
             continue  # “国家级二类竞赛第八名”: not 前六名 (内蒙古 二（四）; explore16 W-6)
         if label == AWARD and _AWARD_ASKED_AFTER.match(after):

@@ -272,8 +272,10 @@ def _calendar_fact(
         return [Fact("graduation_year", year, s, e)]
     if kind == "fraud":
         return [Fact("fraud_year", year, s, e)]
-    if kind in ("other", "award"):
+    if kind in ("other", "award") and year <= today.year:
         return []  # "去年被记过", "前年考核没合格": that fact's year, not the grade's
+    if kind in ("other", "award"):
+        kind = None  # “…带头人明年想报副高”: no award is had in a year to come — the year applied in
     if _PERIOD_ENDED_IN_YEAR.match(text, e):
         return []  # “记录期去年就到期了”, “处分前年就解除了”: the year a bar ended
     if kind is None and _MOVED_IN_YEAR.match(text, e):
@@ -378,6 +380,8 @@ def calendar_years(
             if re.search(r"(了|干|做|工作|满|近)$", before):
                 continue
             year = _two_digit_year(yy, today)
+            if year < 2000 and 2000 + yy <= today.year + 5 and _TO_APPLY_AFTER.match(text, e):
+                year = 2000 + yy  # “想二七年报”: a year to come, not 1927
         elif m.group("rel"):
             rel = m.group("rel")
             year = today.year + _REL_YEAR[rel]
@@ -464,6 +468,9 @@ def _year_of(m: "re.Match[str]", today: _dt.date) -> Optional[int]:
     if m.group("y2") and m.group("y2").isdigit():
         return _two_digit_year(int(m.group("y2")), today)
     return None
+
+
+_TO_APPLY_AFTER = re.compile(r"(再|才|就|去|的时候)?(报|申报|评|参评|考)")
 
 
 def _two_digit_year(yy: int, today: _dt.date) -> int:

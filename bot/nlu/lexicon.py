@@ -187,7 +187,13 @@ def medal_combos() -> List[Tuple["re.Pattern[str]", str]]:
         for medal, canon in by_medal.items():
             # “参加过世界技能大赛，拿了银牌”: a comma may come between, not another contest
             # (赛) nor a negation (“没拿到银牌”)
-            out.append((re.compile(re.escape(comp) + r"[^。;；!！?？赛没未不]{1,10}?" + medal), canon))
+            # (“全国大赛拿了个铜”: a metal said alone, closing its clause, is its medal)
+            said = (
+                medal
+                if medal not in ("金牌", "银牌", "铜牌")
+                else rf"(?:{medal}|{medal[0]}奖|{medal[0]}(?=[，。,;；!！?？\s]|$))"
+            )
+            out.append((re.compile(re.escape(comp) + r"[^。;；!！?？赛没未不]{1,10}?" + said), canon))
     # “自治区级一类职业技能大赛第二名”: contest and result apart, as the vocabulary writes them
     out += [(re.compile(pattern), canon) for pattern, canon in vocab.said_apart("awards")]
     return out

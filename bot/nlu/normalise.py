@@ -154,6 +154,36 @@ def _combo_awards(text: str, taken: List[Tuple[int, int]]) -> List[Fact]:
     return out
 
 
+# “不是全国技术能手，是全区的”, “津贴是自治区的，不是国务院的”: an award's kind named, its
+# level said apart — the award of that kind at that level
+_AWARD_KINDS = {
+    "技术能手": (("全国|国家", "全国技术能手"), ("全区|自治区|内蒙古", "全区技术能手"), ("广西", "广西技术能手")),
+    "津贴": (("国务院|国家", "国务院政府特殊津贴"), ("自治区|省", "省级政府特殊津贴")),
+    "工作室": (("国家", "国家级技能大师工作室带头人"), ("自治区|省", "省级技能大师工作室带头人")),
+}
+_LEVEL_OF_KIND = re.compile(
+    r"(?P<kind>技术能手|能手|津贴|工作室)[^，。,;；?？]{0,8}?[，,\s]*(?:不是[^，。,;；?？]{0,6}?[，,\s]*)?"
+    r"(?:是|算|其实是|应该是)(?P<level>全国|国家|全区|自治区|内蒙古|广西|国务院|省)(?:里|级)?的"
+)
+
+
+_NOT_THE_LEADER = re.compile(r"带头人是(?!我(?:自己|本人)?$)|只是(个)?成员|是成员|不是带头人")
+
+
+def _award_level_said_apart(text: str, facts: List[Fact]) -> List[Fact]:
+    m = _LEVEL_OF_KIND.search(text)
+    if m is None or negated_before(text, m.start("level"), 2):
+        return facts
+    kind = "技术能手" if m.group("kind") == "能手" else m.group("kind")
+    if kind == "工作室" and (not re.search(r"带头人|领衔|负责人|牵头", text) or _NOT_THE_LEADER.search(text)):
+        return facts  # a studio of that level, not theirs to lead
+    award = next((a for levels, a in _AWARD_KINDS[kind] if re.fullmatch(levels, m.group("level"))), None)
+    if award is None:
+        return facts
+    kept = [f for f in facts if not (f.entity == "awards" and kind[:2] in text[f.start : f.end])]
+    return kept + [Fact("awards", award, m.start("level"), m.end())]
+
+
 def _read_awards_where_said(mentions: List[Mention], facts: List[Fact], text: str) -> None:
     """ "我在百色，拿过自治区技术能手": in Guangxi the words name Guangxi's award
     (the place's ``award_readings`` in the vocabulary), elsewhere 内蒙古's."""
@@ -293,6 +323,7 @@ def _extract(text: Any, ruler_entities, today, with_implied) -> List[Dict[str, A
     mentions = classify_mentions(text, lexicon_matches(text, ruler_entities))
     facts = _mention_facts(mentions)
     facts += _combo_awards(text, [(f.start, f.end) for f in facts])
+    facts = _award_level_said_apart(text, facts)
     _read_awards_where_said(mentions, facts, text)
     yes_no = failures_outside_every_window(text, yes_no_facts(text, own_case=tells_own_case(text, mentions)), today)
     others = yes_no + [f for f in facts if f.entity == "awards"]

@@ -42,8 +42,12 @@ _CORRECTIONS: Tuple[Tuple["re.Pattern[str]", str], ...] = (
     ),
     # 评 typed as 平 before what is asked: 能平什么, 想平啥, 可以平哪个
     (re.compile(r"(?<=[能以想要])(?P<t>平)(?=什么|啥|哪)"), "评"),
-    # 手 typed as 首 (same pinyin) in 技术能手: 全国技术能首
-    (re.compile(r"(?<=技术能)(?P<t>首)"), "手"),
+    # 手 typed as 首/守 (same pinyin) in 技术能手: 全国技术能首, 全国技术能守
+    (re.compile(r"(?<=技术能)(?P<t>[首守])"), "手"),
+    # 铜 typed as 通/同 before 牌: 国赛通牌, 拿了个同牌
+    (re.compile(r"(?<=[赛个了过得是])(?P<t>[通同])(?=牌)"), "铜"),
+    # 治 typed as 制/志 in 自治区: 自制区政府津贴
+    (re.compile(r"(?<=自)(?P<t>[制志])(?=区)"), "治"),
     # 州 typed as 洲 in a city's name: 柳洲, 杭洲, 广洲 (not 亚洲, 满洲里)
     (re.compile(r"(?<=[柳杭广苏郑福兰贵徐温台泉常扬湖衢钦梧贺崇])(?P<t>洲)(?!里)"), "州"),
     # 称 typed as 程/成 in 职称: 职程, 职成
