@@ -172,6 +172,16 @@ CASES = [
     ("早就撤案了 啥事没有", {"under_investigation": False}),
     ("记录期限前年就满了", {"integrity_record": False}),
     ("搞错了 被立案的是我们科长 我没有", {"under_investigation": False}),
+    # 他/她 after the speaker's own facts stands for the person named before (explore16 W-2)
+    (
+        "我和我姐都在靖西 我是高级工2021 她是技师2016",
+        {"region": "baise", "skill_grade": "高级工", "skill_grade_year": 2021},
+    ),
+    ("来电人说他是技师 2020年取证", {"skill_grade": "技师", "skill_grade_year": 2020}),
+    # a hotline note's next question (explore16 W-3) and the place that gave an award (W-5)
+    ("来电 技师2021 改问副高", {"skill_grade": "技师", "skill_grade_year": 2021}),
+    ("另问高级技师", {}),
+    ("内蒙古评的全区技术能手 现在在田东上班", {"region": "baise"}),
 ]
 
 
@@ -318,3 +328,9 @@ def test_a_year_to_come_beside_an_award_is_the_year_applied_in():
     """“…工作室带头人明年想报副高”, “想二七年报” (dev24): no award or grade is had in a year to come."""
     assert facts("我是自治区级技能大师工作室带头人明年想报副高")["application_year"] == TODAY.year + 1
     assert facts("高级技师四年了 想二七年报")["application_year"] == 2027
+
+
+def test_an_award_given_elsewhere_keeps_its_name_where_one_works():
+    """In 百色 “自治区技术能手” is Guangxi's; one said to be 内蒙古's stays 全区技术能手 (explore16 M-1)."""
+    assert awards("我在百色，拿过自治区技术能手") == ["广西技术能手"]
+    assert awards("在百色上班 拿过内蒙古的全区技术能手") == ["全区技术能手"]

@@ -67,7 +67,8 @@ _TARGET_VERB = re.compile(
     # “目标是副高”, “离副高还差一年”, “奔着正高去”: the level aimed at
     r"|(目标是?|目标就是|奔着|冲着|(?<![退])离|距离)$"
     # a hotline note: “高级技师 2020年取证 问副高”, “咨询能否评中级”: the level asked about
-    r"|(?:^|[\s，,。；;]|[他她]|来电人|对方)(问|咨询|询问|想问|问问)(能否|能不能|可否|可不可以)?(评|申报|报)?$"
+    # (“改问副高”, “另问中级”, “又问高级技师”: the note's next question)
+    r"|(?:^|[\s，,。；;]|[他她]|来电人|对方)(改|另|又|再|还|也)?(问|咨询|询问|想问|问问)(能否|能不能|可否|可不可以)?(评|申报|报)?$"
 )
 # “今年报了中级 还没出结果”, “去年报过一次副高”, “同时报了工程和农业两个中级”: applied for,
 # not held (“评了”, “考了” are left alone: people say them of what they got)
@@ -151,6 +152,7 @@ _ORIGIN_AFTER = re.compile(
 _FORMER_PLACE_AFTER = re.compile(
     r"^(市|县|区)?(那边|这边)?(是|算)?(我们|我|俺|咱们?)?的?(老家|户口|户籍|籍贯|出生地|以前待的|原来待的|家(?![具电政属]))"
 )
+_AWARD_GIVER_AFTER = re.compile(r"^(省|自治区|区|市)?(那边|里)?(评的|发的|颁发的|授予的|给的|评选的)")
 _HOME_BEFORE = re.compile(r"(家在|家住|家是|住在|家里在|毕业于|就读于|毕业自)$")
 # (“回了老家山东”: they went back and are there now)
 _FORMER_PLACE = re.compile(
@@ -179,7 +181,9 @@ _NOT_THE_AWARD_AFTER = re.compile(
     r"|^[^。？?]{0,3}?(不过|但是|但)?[，,\s]*不是(国家|全国|省里|自治区)(评|发|给)的"
 )
 _LOCAL_PRIZE_BEFORE = re.compile(r"(市|县|区|厂|公司|企业|单位|集团|行业)(级|里|内)?(的)?$")
-_SOMEONE_ELSE_LEADS = re.compile(r"带头人是(我|俺)?(们)?(师傅|师父|领导|主任|厂长|同事|老板|别人|[他她])|只是(个)?成员|我是成员|不是带头人")
+_SOMEONE_ELSE_LEADS = re.compile(
+    r"带头人是(我|俺)?(们)?(师傅|师父|领导|主任|厂长|同事|老板|别人|[他她])|只是(个)?成员|我是成员|不是带头人"
+)
 # the in-school prizes of 内蒙古 二（四） hold from a rank: a result said below it is not the prize
 _RANK_LIMIT = {"国家级二类竞赛前六名": 6, "自治区级一类大赛前三名": 3}
 _RANK_SAID = re.compile(r"^[^，。,;；？?]{0,6}?第([一二三四五六七八九十\d]{1,3})名")
@@ -279,6 +283,12 @@ def classify_mentions(text: str, mentions: List[Mention]) -> List[Mention]:
             continue  # "相当于本科吗", "和大专一样吗": an equivalence question, not the caller's degree
         if label == PLACE and (_FORMER_PLACE.search(before) or _FORMER_PLACE_AFTER.match(after)):
             continue  # "老家百色的，现在在包头", "南宁是老家": where they work now decides
+        if (
+            label == PLACE
+            and _AWARD_GIVER_AFTER.match(after)
+            and any(n.term.label == PLACE and n is not m for n in mentions)
+        ):
+            continue  # “我是内蒙古评的全区技术能手 现在在百色平果上班”: who gave the award (explore16 W-5)
         if (
             label == PLACE
             and _NEAR_AFTER.match(after)

@@ -193,8 +193,12 @@ def _read_awards_where_said(mentions: List[Mention], facts: List[Fact], text: st
             place = vocab.resolve_place(m.term.surface)
             readings.update(place.award_readings if place else ())
     for f in facts:
-        if f.entity == "awards" and text[f.start : f.end] in readings:
+        if f.entity == "awards" and text[f.start : f.end] in readings and not _GIVEN_ELSEWHERE.search(text[: f.start]):
             f.value = readings[text[f.start : f.end]]
+
+
+# “内蒙古评的全区技术能手”, “贵州省评的”: the award is read as where it was given
+_GIVEN_ELSEWHERE = re.compile(r"((评的|发的|颁发的|授予的|给的)(的)?|(内蒙古|省)(自治区)?的)\s*$")
 
 
 def _askers_place(text: str, fact: Fact) -> bool:

@@ -90,12 +90,33 @@ def _last_subject(span: str) -> Optional["re.Match[str]"]:
     return last
 
 
+# “我和我哥都在百色 我是技师2022 他是高级技师2019”: 他 is the brother named before
+_PRONOUN_SUBJECT = re.compile(r"[他她](也|就|还|都|现在|目前)?(是|在|有|拿|考|干|评|当|做)")
+
+
+def _person_a_pronoun_stands_for(
+    text: str, pos: int, span: str, here: Optional["re.Match[str]"]
+) -> Optional["re.Match[str]"]:
+    """The relative or colleague a 他/她 after the last subject stands for, when the message
+    has named one before it (not in a hotline note's “来电人说他是技师”: no one is named)."""
+    pronoun = next(reversed(list(_PRONOUN_SUBJECT.finditer(span))), None)
+    if pronoun is None or (here is not None and pronoun.start() < here.end()):
+        return None
+    before = text[: pos - len(span) + pronoun.start()]
+    people = [m for m in _SUBJECTS.finditer(before) if m.lastgroup in ("person", "theirs")]
+    return people[-1] if people else None
+
+
 def _subject(text: str, pos: int) -> Optional["re.Match[str]"]:
     """'self', 'person' (我爸, 同事), 'people' (工人, 别人) or None: who the clause is about.
     A clause without a subject goes on about the person of the clauses before it in the same
     sentence ("我们主任是高级技师，还是全国技术能手"); 'people' and 'self' are not carried
     ("听说工人也能评，技师三年能评啥" is the speaker's own case)."""
-    here = _last_subject(clause_before(text, pos))
+    span = clause_before(text, pos)
+    here = _last_subject(span)
+    named = _person_a_pronoun_stands_for(text, pos, span, here)
+    if named is not None:
+        return named
     if here is not None:
         return here
     cs, _ = clause_bounds(text, pos)
