@@ -334,3 +334,15 @@ def test_an_award_given_elsewhere_keeps_its_name_where_one_works():
     """In 百色 “自治区技术能手” is Guangxi's; one said to be 内蒙古's stays 全区技术能手 (explore16 M-1)."""
     assert awards("我在百色，拿过自治区技术能手") == ["广西技术能手"]
     assert awards("在百色上班 拿过内蒙古的全区技术能手") == ["全区技术能手"]
+
+
+def test_a_title_won_before_something_else_is_no_level_asked():
+    """“评上助工后项目拿了个市科技进步奖” (dev24): the answer had begun “您问的助理级职称”."""
+    from bot.nlu.clauses import levels_named
+    from bot.nlu.lexicon import SKILL_GRADE, TITLE, TITLE_LEVEL
+
+    labels = (SKILL_GRADE, TITLE, TITLE_LEVEL)
+    assert levels_named("评上助工后项目拿了个市科技进步奖", labels, wanted_only=True) == []
+    assert levels_named("能评中级吗", labels, wanted_only=True) == ["中级"]
+    assert awards("以前在包头评过全区技术能手 现在调到平果了") == ["全区技术能手"]
+    assert awards("在田阳评的自治区技术能手") == ["广西技术能手"]

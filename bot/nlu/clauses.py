@@ -152,6 +152,8 @@ _ORIGIN_AFTER = re.compile(
 _FORMER_PLACE_AFTER = re.compile(
     r"^(市|县|区)?(那边|这边)?(是|算)?(我们|我|俺|咱们?)?的?(老家|户口|户籍|籍贯|出生地|以前待的|原来待的|家(?![具电政属]))"
 )
+_GOT_BEFORE = re.compile(r"(评上|考上|拿到|评到|考到|升到|升为|晋升为|晋升到)(了)?$")
+_SINCE_AFTER = re.compile(r"^(职称)?(以后|之后|后)(?![再才还])")
 _AWARD_GIVER_AFTER = re.compile(r"^(省|自治区|区|市)?(那边|里)?(评的|发的|颁发的|授予的|给的|评选的)")
 _HOME_BEFORE = re.compile(r"(家在|家住|家是|住在|家里在|毕业于|就读于|毕业自)$")
 # (“回了老家山东”: they went back and are there now)
@@ -330,6 +332,13 @@ def classify_mentions(text: str, mentions: List[Mention]) -> List[Mention]:
                 reading = "target"  # “副高级职称我够格不”, “中级职称可以不” (explore15 W-1, W-2)
             if _KIND_OF_AFTER.match(after) and _WISH_BEFORE.search(text[: m.start]):
                 reading = "target"  # “想考个技能证 技师那种”: the kind wished for (dev25)
+            if (
+                reading == "target"
+                and label != SKILL_GRADE
+                and _GOT_BEFORE.search(before)
+                and _SINCE_AFTER.match(after)
+            ):
+                continue  # “评上助工后拿了个市科技进步奖”: a past milestone, not a level asked (dev24)
             m.held, m.topic = reading == "held", reading == "topic"
         if failed_title:
             m.held = False  # "副高还没评上": tried for, not held (its series still told)

@@ -186,19 +186,26 @@ def _award_level_said_apart(text: str, facts: List[Fact]) -> List[Fact]:
 
 def _read_awards_where_said(mentions: List[Mention], facts: List[Fact], text: str) -> None:
     """ "我在百色，拿过自治区技术能手": in Guangxi the words name Guangxi's award
-    (the place's ``award_readings`` in the vocabulary), elsewhere 内蒙古's."""
+    (the place's ``award_readings`` in the vocabulary), elsewhere 内蒙古's. A place said
+    before the award in its clause is where it was given (“以前在包头评过全区技术能手 现在调到
+    平果了”, “内蒙古的全区技术能手”, “在田阳评的自治区技术能手”) and reads it instead."""
     readings: Dict[str, str] = {}
     for m in mentions:
         if m.term.label == PLACE and not (m.negated or m.someone_else):
             place = vocab.resolve_place(m.term.surface)
             readings.update(place.award_readings if place else ())
+    places = [m for m in lexicon_matches(text, None) if m.term.label == PLACE]
     for f in facts:
-        if f.entity == "awards" and text[f.start : f.end] in readings and not _GIVEN_ELSEWHERE.search(text[: f.start]):
-            f.value = readings[text[f.start : f.end]]
-
-
-# “内蒙古评的全区技术能手”, “贵州省评的”: the award is read as where it was given
-_GIVEN_ELSEWHERE = re.compile(r"((评的|发的|颁发的|授予的|给的)(的)?|(内蒙古|省)(自治区)?的)\s*$")
+        if f.entity != "awards":
+            continue
+        cs, _ = clause_bounds(text, f.start)
+        givers = [m for m in places if cs <= m.start and m.end <= f.start]
+        said = text[f.start : f.end]
+        if givers:
+            given = vocab.resolve_place(givers[-1].term.surface)
+            f.value = dict(given.award_readings if given else ()).get(said, f.value)
+        elif said in readings:
+            f.value = readings[said]
 
 
 def _askers_place(text: str, fact: Fact) -> bool:
