@@ -329,9 +329,25 @@ def why_not_right(replies_per_turn: List[List[str]], expected: List[dict]) -> st
     level = _level_named(text, main["kind"], main["level"])
     cited = _cites(text, main["article"]["doc"], main["article"]["article"])
     kind = f"{main['kind']} {main['status']}"
-    if not level and not cited:
-        return f"{kind}: level not named, article not cited"
-    return f"{kind}: " + ("article not cited" if level else "level not named")
+    what = (
+        "level not named, article not cited"
+        if not level and not cited
+        else "article not cited"
+        if level
+        else "level not named"
+    )
+    # where it went: which turn decided last, what our lead line was, and whether the level
+    # was named in any reply at all (our replies only — no sentence of the set)
+    last = (
+        "last turn"
+        if decided[-1] == len(replies_per_turn) - 1
+        else f"turn {decided[-1] + 1} of {len(replies_per_turn)}"
+    )
+    lead = next(r for r in replies_per_turn[decided[-1]] if r.lstrip().startswith(ICONS)).lstrip()
+    lead_kind = "skill" if "职业技能评价" in lead.split("。")[0] else "title"
+    everywhere = "\n".join(r for replies in replies_per_turn for r in replies)
+    ever = "named earlier" if _level_named(everywhere, main["kind"], main["level"]) else "never named"
+    return f"{kind}: {what} (decided at {last}; our lead {lead[:1]} {lead_kind}; the level {ever})"
 
 
 def dialogue_report(

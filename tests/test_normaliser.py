@@ -182,6 +182,18 @@ CASES = [
     ("来电 技师2021 改问副高", {"skill_grade": "技师", "skill_grade_year": 2021}),
     ("另问高级技师", {}),
     ("内蒙古评的全区技术能手 现在在田东上班", {"region": "baise"}),
+    # a bare title level beside the grade one holds is the title asked, unless said as had;
+    # a post, a comparison or “没有职称” is no title held
+    ("技师干了两年 副高呢", {"skill_grade": "技师", "skill_years": 2}),
+    ("高级技师 正高 2019", {"skill_grade": "高级技师", "skill_grade_year": 2019}),
+    ("高级工三年 助理级差几年", {"skill_grade": "高级工", "skill_years": 3}),
+    ("我是技师，也有中级职称", {"skill_grade": "技师", "title_level": "中级"}),
+    ("中级职称，高级工证也有", {"title_level": "中级", "skill_grade": "高级工"}),
+    ("那副高呢", {"title_level": "副高级"}),  # the what-if's condition stays
+    ("单位聘我当工程师，我是技师", {"skill_grade": "技师"}),
+    ("高级工，跟助理工程师一个待遇", {"skill_grade": "高级工"}),
+    ("我是技师，属于中级", {"skill_grade": "技师"}),
+    ("大家叫我工程师 其实没有职称 是高级工", {"skill_grade": "高级工"}),
 ]
 
 

@@ -106,9 +106,14 @@ _ASKED_ABOUT_AFTER = re.compile(
 )
 # "…相当于工程师", "从技师到工程师": the other side of a comparison or a path
 _COMPARED_BEFORE = re.compile(
-    r"(相当于|等于|等同于?|对应|视同|比照|参照|(?<![我俺])按|比|是不是|算不算|需要是|要求是|必须是|得是|什么是|什么叫|(?<=.)(?<!现在)(?<!目前)(?<!同时)(?<![也都我仍])还是)$"
+    r"(相当于|等于|等同于?|对应|视同|比照|参照|(?<![我俺])按|(?<![我俺是])属于|比|是不是|算不算|需要是|要求是|必须是|得是|什么是|什么叫|(?<=.)(?<!现在)(?<!目前)(?<!同时)(?<![也都我仍])还是)$"
     r"|^[^我俺]*从$"
 )
+# “技师两年，跟工程师一个待遇”: a level compared with, not held
+_ALONGSIDE_BEFORE = re.compile(r"(?<![我俺他她])(跟|和|与|同)$")
+_SAME_AS_AFTER = re.compile(r"^(职称)?(是)?(一个|一样|同等|差不多|平级|相同|同级|一级|待遇)")
+_POST_AFTER = re.compile(r"^(的)?(专业技术)?(岗位|岗)")
+_APPOINTED_BEFORE = re.compile(r"聘(了|的是|我|为|任|到)?(我)?(当|为|做|成)?(个|了)?$")
 # "工程师是中级职称吗", "高级工是三级还是二级": a level said as what another one is, in a question
 _IS_WHAT_BEFORE = re.compile(r"(是|算|属于|就是|指的是)$")
 _IS_WHAT_AFTER = re.compile(r"^(职称)?(吗|么|嘛|呢|还是|对吗|对不对|没错吧|吧)")
@@ -223,8 +228,11 @@ def _reading(before: str, after: str, label: str, hypothetical: bool, later: str
         or _ASKED_ABOUT_AFTER.match(after)
         or _COMPARED_BEFORE.search(before)
         or (_IS_WHAT_BEFORE.search(before) and _IS_WHAT_AFTER.match(after))
+        or (_ALONGSIDE_BEFORE.search(before) and _SAME_AS_AFTER.match(after))
     ):
         return "topic"
+    if label in (TITLE, TITLE_LEVEL) and (_POST_AFTER.match(after) or _APPOINTED_BEFORE.search(before)):
+        return "topic"  # “聘的是中级岗位”, “单位聘我当工程师”: a post, not a title
     if hypothetical:  # "要是评上中级呢": the condition, not a target
         return "held"
     if _PAST_RESULT_BEFORE.search(before):
@@ -333,6 +341,13 @@ def classify_mentions(text: str, mentions: List[Mention]) -> List[Mention]:
             if _KIND_OF_AFTER.match(after) and _WISH_BEFORE.search(text[: m.start]):
                 reading = "target"  # “想考个技能证 技师那种”: the kind wished for (dev25)
             if (
+                reading == "held"
+                and label == TITLE_LEVEL
+                and not is_hypothetical(text, m.start)  # (“那副高呢”: the what-if's condition)
+                and _bare_level_beside_a_grade(text, m, mentions, before, after)
+            ):
+                reading = "target"  # “技师拿了两年 中级职称呢”, “技师 2024年的 中级”: the title asked
+            if (
                 reading == "target"
                 and label != SKILL_GRADE
                 and _GOT_BEFORE.search(before)
@@ -355,9 +370,36 @@ def classify_mentions(text: str, mentions: List[Mention]) -> List[Mention]:
         if said_of_those_who(text, m.start, m.end):
             m.held, m.topic = False, True  # "持有高级工证书的人能评什么": people in general
         out.append(m)
+    if _NO_TITLE_SAID.search(text):  # “我是车间的工程师 其实没有职称 是技师”: a job name, no title
+        out = [m for m in out if m.term.label not in (TITLE, TITLE_LEVEL) or not m.held]
     _compared_topics(text, out)
     _general_question(text, out)
     return _school_of_a_class(text, out)
+
+
+# A bare title level (中级, 副高) said beside a skill grade the speaker holds is what they ask
+# for — unless said as had (“还有中级职称”, “中级职称2019年评的”) or asked about after it
+_LEVEL_HAD_BEFORE = re.compile(
+    r"(我是|本人是|我有|俺有|拿了|拿到了?|评了|评上了|取得了?|已经是|现在是|职称是|还有|也有|都有|兼)(个|一个)?$"
+)
+_LEVEL_HAD_AFTER = re.compile(
+    r"^(职称)?(证|证书)?\s*(也|都|已经)?(有|有了)|^(职称)?(证|证书)?(是|在)?\s*(\d{2,4}年|[去前今]年|\d{2,4})?\s*(评|拿|取得|考|获得)(的|了|上)"
+)
+_LEVEL_ASKED_AFTER = re.compile(
+    r"^(职称)?\s*(呢|吗|么|嘛|行不|行吗|可以不|可以吗|够不够|够不|差几年|还差|不够|能不能|能不|可不可以|怎么样|咋样|有戏|有没有戏|有希望)"
+)
+
+
+def _bare_level_beside_a_grade(text: str, m: Mention, mentions: List[Mention], before: str, after: str) -> bool:
+    if _LEVEL_ASKED_AFTER.match(after):
+        return True
+    if _OWN_BEFORE.search(before) or _LEVEL_HAD_BEFORE.search(before) or _LEVEL_HAD_AFTER.match(after):
+        return False
+    # (after the grade: “中级职称，技师证也有” names the title first, as had)
+    return any(n.term.label == SKILL_GRADE and n.held and not n.negated and n.end <= m.start for n in mentions)
+
+
+_NO_TITLE_SAID = re.compile(r"(其实|并|还|都|也)?(没有|没|无)(评过?|评上|拿过?|取得过?)?(过)?(任何)?职称")
 
 
 _RULE_WORDS = re.compile(
