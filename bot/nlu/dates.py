@@ -276,6 +276,8 @@ def _calendar_fact(
         return []  # "去年被记过", "前年考核没合格": that fact's year, not the grade's
     if kind in ("other", "award"):
         kind = None  # “…带头人明年想报副高”: no award is had in a year to come — the year applied in
+    if _NOT_PASSED_IN_YEAR.match(text, e):
+        return []  # “是2022年没过”: the year something was failed (the 考核 asked of), not the grade's
     if _PERIOD_ENDED_IN_YEAR.match(text, e):
         return []  # “记录期去年就到期了”, “处分前年就解除了”: the year a bar ended
     if kind is None and _MOVED_IN_YEAR.match(text, e):
@@ -310,6 +312,7 @@ def _two_thousand_and(words: Optional[str]) -> Optional[int]:
     return 2000 + int(n) if n is not None and 0 < n < 100 else None
 
 
+_NOT_PASSED_IN_YEAR = re.compile(r"(那次|那年|的时候|的)?(没过|没通过|不合格|没合格|没及格|不及格)")
 _PERIOD_ENDED_IN_YEAR = re.compile(r"(底|初|年底|年初)?(就|已经|早就|都)?(到期|期满|满了|解除|撤销|结案|撤案|结束)")
 _MOVED_IN_YEAR = re.compile(
     r"(底|初|年底|年初|的时候|那会儿?)?(就|才|刚|又)?(调到|调来|调去|调回|调动|来到|来了|搬到|搬来|换到|转到|回到|去了|入职|进厂|进了|到[^，。,;；]{1,8}(工作|上班|打工))"
