@@ -63,7 +63,13 @@ def _shown_options(decision: Dict[str, Any], asked: Optional[List[Tuple[str, str
         closed_awards = [
             o for o in decision["options"] if o["status"] == "ineligible" and o.get("path") == "green_channel"
         ]
-        shown = hopeful[:MAX_OTHER_OPTIONS]
+        # (the cap counts levels: a second route to a level shown is no reason to hide the next
+        # level — rules review 10 K4, 副高级 ⏳ 2027 hidden behind 中级 by 全区技术能手)
+        shown, levels = [], set()
+        for o in hopeful:
+            if (o["kind"], o["level"]) in levels or len(levels) < MAX_OTHER_OPTIONS:
+                shown.append(o)
+                levels.add((o["kind"], o["level"]))
         # each direction keeps a line: a ✅ 高级技师 must not hide behind three title lines (review 8 H6)
         for kind in ("title", "skill"):
             if not any(o["kind"] == kind for o in shown):
@@ -89,11 +95,15 @@ def skill_grade_asked(grade: str, profile: Dict[str, Any]) -> List[str]:
     mine = [o for o in decision["options"] if o["kind"] == "skill"]
     if any(o["level"] == grade for o in mine):
         return [f"{ICONS[o['status']]} {o['explanation']}" for o in mine if o["level"] == grade]
+    # (from the title alone: a grade held opens the next one by 二（四）'s 晋级, which says
+    # nothing of the title it goes with — rules review 10 K3: “技师…对应的是助理级职称”)
+    by_title = {k: v for k, v in profile.items() if k in ("region", "series", "application_year")}
     needed = [
         level
         for level in vocabulary.title_levels()
         if any(
-            o["kind"] == "skill" and o["level"] == grade for o in evaluate({**profile, "title_level": level})["options"]
+            o["kind"] == "skill" and o["level"] == grade and o["path"] == "regular"
+            for o in evaluate({**by_title, "title_level": level})["options"]
         )
     ]
     held = profile["title_level"]

@@ -52,9 +52,12 @@ def level_asked_not_open(
     region = decision.get("region") or "national"
     needs = grade_that_opens(asked[0], region) or awards_that_open(asked[0], region)
     hints = [needs] if needs else []
-    if awards:
-        hints.append(f"您说的{'、'.join(awards)}在本地区通往的级别已算在下面")
-    else:
+    # (an award that opens nothing here is spoken of by the idle-award note — review 10 K2)
+    idle = awards_that_change_nothing(profile, decision) if profile and awards else []
+    counted = [a for a in awards or [] if a not in idle]
+    if counted:
+        hints.append(f"您说的{'、'.join(counted)}在本地区通往的级别已算在下面")
+    elif not awards:
         hints.append("如获得了文件列出的奖项，可告诉我奖项名称再算")
     settled = _something_open(decision)
     lead = "您可以申报的是：" if settled else "其他级别的情况："  # an undecided one is no “可以”
@@ -93,7 +96,7 @@ def _open_to_their_grade(level: str, decision: Dict[str, Any], profile: Dict[str
         return None
     opened = _option(base, level, years, ("eligible", "not_yet"))
     if opened is None:
-        return None
+        return _open_to_a_lower_grade(level, decision, grade, unbanned) if told else None
     cited = sources(opened["citations"][:1])
     when = f"，最早{opened['earliest_year']}年起可申报" if opened["status"] == "not_yet" else ""
     settled = _something_open(decision)
@@ -104,6 +107,26 @@ def _open_to_their_grade(level: str, decision: Dict[str, Any], profile: Dict[str
         f"您问的{level}职称：取得{grade}后从事技术技能工作满{years}年可申报（{cited}）{when}；"
         f"您还没说取得{grade}多少年了，告诉我就能算。{lead}"
     )
+
+
+def _open_to_a_lower_grade(level: str, decision: Dict[str, Any], grade: str, unbanned: Dict[str, Any]) -> Optional[str]:
+    """“高级技师两年，能评中级吗”: 中级 is opened by 技师 and its years, which a 高级技师 may
+    well have — said so, not “没有对您开放” (rules review 10 K1)."""
+    grades = vocabulary.skill_grades()
+    below = [g for g in grades[: grades.index(grade)] if g in grades]
+    lower = {k: v for k, v in unbanned.items() if k not in ("skill_years", "skill_grade_year")}
+    for g in reversed(below):
+        years = next((y for y in range(0, 11) if _option({**lower, "skill_grade": g}, level, y, ("eligible",))), None)
+        if years is None:
+            continue
+        opened = _option({**lower, "skill_grade": g, "skill_years": years}, level, None, ("eligible",))
+        settled = _something_open(decision)
+        lead = "按目前说的情况，您可以申报的是：" if settled else ""
+        return (
+            f"您问的{level}职称：取得{g}后从事技术技能工作满{years}年可申报（{sources(opened['citations'][:1])}）；"
+            f"您现有{grade}，如取得{g}已满{years}年，现在就可以申报{level}职称（通常按可申报的最高一级申报）。{lead}"
+        )
+    return None
 
 
 # facts of a ban that ends (百色 第七条（二）): the years a grade needs are found without them
@@ -317,7 +340,9 @@ def awards_that_open(title_level: str, region: str) -> Optional[str]:
         return None
     names = list(dict.fromkeys(award for award, _ in opened))
     listed = "、".join(names[:4]) + ("等" if len(names) > 4 else "")
-    return f"{title_level}职称在本地区只能凭{listed}奖项直接申报（{sources(opened[0][1]['citations'][:1])}）"
+    # (each article that opens it: 百色 第十条 and, since #28, 《实施意见》二（二）3 — review 10 K7)
+    cited = sources(list({str(o["citations"][0]): o["citations"][0] for _, o in opened}.values()))
+    return f"{title_level}职称在本地区只能凭{listed}奖项直接申报（{cited}）"
 
 
 def awards_that_change_nothing(profile: Dict[str, Any], decision: Dict[str, Any]) -> List[str]:

@@ -1921,3 +1921,41 @@ def test_a_worker_asking_that_a_title_by_its_name_hears_the_title_they_would_app
     ]
     msgs, _ = run(ActionWhatIf(), tracker(slots, text=said, intent="what_if", entities=entities))
     assert "可以申报中级职称" in texts(msgs) and "现有职称级别" not in texts(msgs)
+
+
+# ── rules review 10 ─────────────────────────────────────────────────────────────────
+
+
+def _answer_to(slots, text):
+    msgs, _ = run(ActionAnswerEligibility(), tracker(slots, text=text, intent="ask_eligibility"))
+    return texts(msgs)
+
+
+def test_a_lower_title_a_higher_grade_may_open_is_not_said_closed():
+    """K1: a 高级技师 of 2 years asking 中级 — open if they got 技师 3 years ago."""
+    said = _answer_to({"region": "national", "skill_grade": "高级技师", "skill_years": 2}, "能评中级职称吗")
+    assert "没有对您开放" not in said and "取得技师后从事技术技能工作满3年可申报" in said
+
+
+def test_the_title_a_grade_goes_with_is_read_from_the_title_alone():
+    """K3: a 副高级 holder with 高级工 asking 技师 — 技师 goes with 中级 (二（四）), not 助理级."""
+    said = _answer_to({"region": "national", "skill_grade": "高级工", "title_level": "副高级"}, "能考技师吗")
+    assert "技师（二级）职业技能评价对应的是中级职称" in said
+
+
+def test_a_second_route_to_a_level_does_not_hide_the_next_level():
+    """K4: 内蒙古 高级技师 of 3 years with 全区技术能手 — ⏳ 副高级 2027 is named."""
+    said = _answer_to(
+        {"region": "nei_mongol", "skill_grade": "高级技师", "skill_years": 3, "awards": ["全区技术能手"]},
+        "我能申报什么",
+    )
+    assert "2027年起可以申报副高级职称" in said
+
+
+def test_an_award_that_opens_nothing_here_is_not_said_to_be_counted():
+    """K2: 广西技术能手 in 内蒙古 is not “已算在下面” — the idle-award note speaks of it."""
+    said = _answer_to(
+        {"region": "nei_mongol", "skill_grade": "技师", "skill_years": 2, "awards": ["广西技术能手"]},
+        "能评副高级职称吗",
+    )
+    assert "已算在下面" not in said and "不在《内蒙古通知》和《实施意见》列出的" in said
