@@ -219,6 +219,14 @@ class ActionWhatIf(Action):
             # “那考技能等级呢”: the other direction, for them
             dispatcher.utter_message(text=replies.skill_side(profile))
             return []
+        told = [
+            e
+            for e in tracker.latest_message.get("entities", [])
+            if e.get("entity") in PROFILE_KEYS and not e.get("role")
+        ]
+        if not changes and not extra_years and told:
+            # “我在百色田东 电工技师 干了两年 中级呢”: their case told, its level asked — no supposition
+            return await ActionAnswerEligibility()._answer(dispatcher, tracker)
         if not changes and not extra_years:
             dispatcher.utter_message(text=replies.unrecognised_hypothesis(text))
             return []

@@ -1959,3 +1959,19 @@ def test_an_award_that_opens_nothing_here_is_not_said_to_be_counted():
         "能评副高级职称吗",
     )
     assert "已算在下面" not in said and "不在《内蒙古通知》和《实施意见》列出的" in said
+
+
+def test_a_case_told_with_its_level_asked_after_is_answered_not_called_a_supposition():
+    """“我在百色田东 电工技师 干了两年 中级呢” read as what_if had got “这个假设我没能对应…”."""
+    entities = [
+        {"entity": "region", "value": "baise"},
+        {"entity": "skill_grade", "value": "技师"},
+        {"entity": "skill_years", "value": 2},
+    ]
+    slots = {"region": "baise", "skill_grade": "技师", "skill_years": 2}
+    msgs, _ = run(
+        ActionWhatIf(),
+        tracker(slots, text="我在百色田东 电工技师 干了两年 中级呢", intent="what_if", entities=entities),
+    )
+    said = texts(msgs)
+    assert "这个假设" not in said and "2027年起可以申报中级职称" in said
