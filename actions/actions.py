@@ -23,7 +23,7 @@ from bot.nlu.lexicon import SKILL_GRADE, TITLE, TITLE_LEVEL
 from bot.nlu.typos import plain_numerals
 from dialogue import general_replies, junior_title, replies, what_opens
 from dialogue.questions import OPENING
-from .whose_case import OWN_PROFILE, switch_case
+from .whose_case import OWN_PROFILE, SHARED, THEIR_CASE_ASKED, other_persons_facts, switch_case
 from .general import (
     GENERAL_INTENTS,
     HOLDS_TITLE,
@@ -218,6 +218,18 @@ class ActionWhatIf(Action):
         if not changes and not extra_years and SKILL_SIDE.search(text):
             # “那考技能等级呢”: the other direction, for them
             dispatcher.utter_message(text=replies.skill_side(profile))
+            return []
+        if not changes and not extra_years and THEIR_CASE_ASKED.match(text.strip()):
+            theirs = other_persons_facts(previous_user_text(tracker) or "")
+            if theirs:  # “我是高级工2023年的 她是技师2019年的” … “那她呢”: her case, on her facts
+                their_profile = {**{k: profile[k] for k in SHARED if k in profile}, **theirs}
+                said = "、".join(replies.hypothesis_words(k, v) for k, v in theirs.items())
+                decision = evaluate(their_profile)
+                intro = f"按您说的另一位的情况（{said}）："
+                for message in replies.eligibility_messages(decision, intro=intro, with_steps=False):
+                    dispatcher.utter_message(text=message)
+                return []
+            dispatcher.utter_message(text=replies.ASK_THEIR_CASE)
             return []
         told = [
             e

@@ -16,6 +16,11 @@ from typing import Any, Dict, List
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
+import re
+
+from bot.nlu.clauses import classify_mentions
+from bot.nlu.lexicon import SKILL_GRADE, TITLE, TITLE_LEVEL, lexicon_matches
+from bot.nlu.normalise import extract_facts
 from bot.nlu.subjects import BACK_TO_SELF, whose
 from dialogue.profile_slots import PROFILE_KEYS
 
@@ -61,3 +66,28 @@ def switch_case(tracker: Tracker) -> List[Dict[str, Any]]:
     for event in events:
         tracker.slots[event["name"]] = event["value"]
     return events
+
+
+# “那她呢”, “我老婆呢”, “他能评啥”: the other person of the message before, asked about now
+THEIR_CASE_ASKED = re.compile(
+    r"^(那|那么|那个)?(他|她|[我俺](?:老婆|老公|爱人|媳妇|妻子|丈夫|哥|姐|弟|妹|爸|妈|同事|师傅|徒弟))(的)?"
+    r"(呢|的呢|能评(什么|啥)|能申报(什么|啥)|怎么样|咋样)[？?。]*$"
+)
+_SUBJECT_WORD = re.compile(
+    r"(他|她|[我俺](?:的)?(?:老婆|老公|爱人|媳妇|妻子|丈夫|哥哥?|姐姐?|弟弟?|妹妹?|爸爸?|妈妈?|同事|师傅|徒弟))"
+)
+_SELF_AGAIN = re.compile(r"[我俺](是|在|干|拿|考|有|自己|本人)|本人")
+
+
+def other_persons_facts(text: str) -> Dict[str, Any]:
+    """The facts a message told of another person beside the speaker's own (“我是高级工2023年的
+    她是技师2019年的”): their clauses read as if said by that person. {} when none."""
+    mentions = classify_mentions(text, lexicon_matches(text, None))
+    theirs = [m for m in mentions if m.someone_else and m.term.label in (SKILL_GRADE, TITLE, TITLE_LEVEL)]
+    if not theirs:
+        return {}
+    subject = next(reversed(list(_SUBJECT_WORD.finditer(text, 0, theirs[0].start))), None)
+    start = subject.start() if subject else theirs[0].start
+    again = _SELF_AGAIN.search(text, theirs[0].end)
+    said = "我" + text[subject.end() if subject else start : again.start() if again else len(text)]
+    return {f["entity"]: f["value"] for f in extract_facts(said) if not f.get("role")}

@@ -19,7 +19,7 @@ from rules_engine import vocabulary
 HOTLINE = vocabulary.HOTLINE
 # said after the answer when the message also told of another person (“我媳妇是助理工程师…”)
 OTHER_PERSON_LEFT_OUT = (
-    "您还提到了另一位（{levels}）：以上只按您本人的情况算。想问他/她能申报什么，请单独把他/她的情况发给我。"
+    "您还提到了另一位（{levels}）：以上只按您本人的情况算。想问他/她能申报什么，可以接着问“那他/她呢”。"
 )
 # said before the answer for someone the user asks about (actions/whose_case.py)
 OTHER_PERSON_LEAD = "按您说的这位的情况来看（您自己的情况我记着，说“那我呢”就回到您的情况）："
@@ -330,6 +330,10 @@ def hypothesis_words(key: str, value: Any) -> str:
 
 
 AWARD_WORDS = re.compile(r"奖|大赛|竞赛|能手|津贴|工作室|带头人")
+
+
+# “那她呢” with no one else told before: whose facts to use
+ASK_THEIR_CASE = "请把他/她的情况告诉我：技能等级（或职称）、哪一年取得、在哪个地区工作，我按他/她的情况算。"
 
 
 def unrecognised_hypothesis(text: str) -> str:

@@ -1975,3 +1975,22 @@ def test_a_case_told_with_its_level_asked_after_is_answered_not_called_a_supposi
     )
     said = texts(msgs)
     assert "这个假设" not in said and "暂不能申报中级职称，预计2027年起可以申报" in said
+
+
+def test_the_other_person_of_the_message_before_is_answered_on_their_facts():
+    """explore16 (by hand on WeChat): “我是高级工2023年的 她是技师2019年的” then “那她呢”."""
+    from actions.whose_case import other_persons_facts
+
+    assert other_persons_facts("我和我老婆都在右江区 我是高级工2023年的 她是技师2019年的") == {
+        "skill_grade": "技师",
+        "skill_grade_year": 2019,
+    }
+    assert other_persons_facts("我是技师2020") == {}
+    events = [
+        {"event": "user", "text": "我和我老婆都在右江区 我是高级工2023年的 她是技师2019年的"},
+        {"event": "user", "text": "那她呢"},
+    ]
+    slots = {"region": "baise", "skill_grade": "高级工", "skill_grade_year": 2023}
+    msgs, _ = run(ActionWhatIf(), tracker(slots, text="那她呢", intent="what_if", events=events))
+    said = texts(msgs)
+    assert "按您说的另一位的情况（技师、2019年取得技能等级）" in said and "可以申报中级职称" in said
