@@ -195,6 +195,10 @@ CASES = [
     ("我是技师，属于中级", {"skill_grade": "技师"}),
     ("大家叫我工程师 其实没有职称 是高级工", {"skill_grade": "高级工"}),
     ("技师2018年考的 2024年那次没过", {"skill_grade": "技师", "skill_grade_year": 2018}),  # explore16 W-4
+    # dev26: a grade said of the certificate, a space ends a negation, a worker's past grade
+    ("技能证书是高级的", {"skill_grade": "高级工"}),
+    ("职称还没有 技能是三级", {"skill_grade": "高级工"}),
+    ("我是高级工程师，年轻时当工人考过高级工", {"title_level": "副高级", "series": "工程", "skill_grade": "高级工"}),
 ]
 
 

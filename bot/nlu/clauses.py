@@ -58,7 +58,8 @@ CORRECTION = re.compile(
 # ---------------------------------------------------------------------------------------
 # Levels: held, or a target / topic of a question
 
-_MENTION_NEG_BEFORE = re.compile(r"(没有|没|未|不是|不在|并非|并不是|无|从没|从来没)[^，。,;；]{0,4}$")
+# (a space ends what a negation covers: “职称没有 技能是二级”)
+_MENTION_NEG_BEFORE = re.compile(r"(没有|没|未|不是|不在|并非|并不是|无|从没|从来没)(\s?|[^，。,;；\s]{0,4})$")
 _MODAL = re.compile(r"想|要|能|可以|可不可以|怎么|如何|才能|准备|打算|希望|需要|咋")
 _TARGET_VERB = re.compile(
     # “能平助理工程师吗”: 平 typed for 评 after a wish

@@ -207,6 +207,20 @@ _TRADE_GRADE_VALUE = {"初级": "初级工", "中级": "中级工", "高级": "�
 _TRADE_THEN_GRADE = re.compile(r"[\u4e00-\u9fff]{1,4}?工[ \t]?(初级|中级|高级)(?![工技职师])")
 
 
+# “技能证是中级的”, “技能等级是高级的”: 初级/中级/高级 said of a skill certificate is its grade
+_CERT_GRADE = re.compile(
+    r"(?:技能(?:等级)?证?书?|等级证书?|职业资格证?书?|工种等级)(?:是|为|属于|:|：)\s?(初级|中级|高级)(?:工)?(?!职称|工程|技师|会计|经济|讲师|农艺)"
+)
+
+
+def _certificate_grades(text: str, found: List[Mention]) -> List[Mention]:
+    for m in _CERT_GRADE.finditer(text):
+        s, e = m.span(1)
+        grade = Term(m.group(1), SKILL_GRADE, _TRADE_GRADE_VALUE[m.group(1)])
+        found = [n for n in found if not (n.start < e and s < n.end)] + [Mention(grade, s, e)]
+    return found
+
+
 def _trade_grades(text: str, found: List[Mention]) -> List[Mention]:
     spans = [(m.span(), m.group(0), m.group(1)) for m in _TRADE_GRADE.finditer(text)]
     spans += [((m.start(1), m.end(1)), m.group(1), m.group(1)) for m in _TRADE_THEN_GRADE.finditer(text)]
@@ -273,7 +287,7 @@ def _lexicon_matches(text: str, ruler_entities: Optional[Iterable[Dict[str, Any]
         if term is None or any(m.start < e and s < m.end for m in found):
             continue
         found.append(Mention(term, s, e))
-    found = _trade_grades(text, found)
+    found = _certificate_grades(text, _trade_grades(text, found))
     found.sort(key=lambda m: m.start)
     # "中级工程师", "副高级工程师": a level word glued to a title name is one title
     merged: List[Mention] = []
