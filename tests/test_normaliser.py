@@ -199,6 +199,11 @@ CASES = [
     ("技能证书是高级的", {"skill_grade": "高级工"}),
     ("职称还没有 技能是三级", {"skill_grade": "高级工"}),
     ("我是高级工程师，年轻时当工人考过高级工", {"title_level": "副高级", "series": "工程", "skill_grade": "高级工"}),
+    # explore17 W-1/W-2: the same pay as a title is no title; a bar given to someone else in a correction
+    ("厂里说我跟工程师一个待遇", {}),
+    ("不是我 是我们科长被记过", {"demerit_punishment": False}),
+    ("说错了 是我师傅考核不合格", {"assessment_ok": True}),
+    ("我还在上班 高级工", {"retired": False, "skill_grade": "高级工"}),
 ]
 
 
@@ -334,6 +339,7 @@ def test_a_rank_within_the_prize_is_the_prize_and_one_below_is_not():
         ("厂里有国家级大师工作室 不过带头人是我们厂长 我只是成员", []),
         ("拿过县级科技进步奖", []),
         ("拿过省科技进步奖", ["省部级以上科技进步奖"]),
+        ("拿了个银牌 世界技能大赛的", ["世界技能大赛银牌"]),  # the contest named after the medal
     ],
 )
 def test_awards_said_in_pieces(text, expected):

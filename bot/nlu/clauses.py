@@ -111,7 +111,7 @@ _COMPARED_BEFORE = re.compile(
     r"|^[^我俺]*从$"
 )
 # “技师两年，跟工程师一个待遇”: a level compared with, not held
-_ALONGSIDE_BEFORE = re.compile(r"(?<![我俺他她])(跟|和|与|同)$")
+_ALONGSIDE_BEFORE = re.compile(r"(跟|和|与|同)$")  # (“单位说我跟工程师一个待遇”: the same as)
 _SAME_AS_AFTER = re.compile(r"^(职称)?(是)?(一个|一样|同等|差不多|平级|相同|同级|一级|待遇)")
 _POST_AFTER = re.compile(r"^(的)?(专业技术)?(岗位|岗)")
 _APPOINTED_BEFORE = re.compile(r"聘(了|的是|我|为|任|到)?(我)?(当|为|做|成)?(个|了)?$")

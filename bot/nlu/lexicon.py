@@ -194,6 +194,15 @@ def medal_combos() -> List[Tuple["re.Pattern[str]", str]]:
                 else rf"(?:{medal}|{medal[0]}奖|{medal[0]}(?=[，。,;；!！?？\s]|$))"
             )
             out.append((re.compile(re.escape(comp) + r"[^。;；!！?？赛没未不]{1,10}?" + said), canon))
+            # “拿了个金牌 世界技能大赛的”: the contest named after the medal
+            out.append(
+                (
+                    re.compile(
+                        r"(?<![没未不])(?:拿了?个?|获得?了?|得了?个?)" + said + r"[，,\s]{0,2}" + re.escape(comp)
+                    ),
+                    canon,
+                )
+            )
     # “自治区级一类职业技能大赛第二名”: contest and result apart, as the vocabulary writes them
     out += [(re.compile(pattern), canon) for pattern, canon in vocab.said_apart("awards")]
     return out

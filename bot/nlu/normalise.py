@@ -47,7 +47,7 @@ from rules_engine import vocabulary as vocab
 from bot.nlu.clauses import CORRECTION, HYPOTHETICAL, Fact, classify_mentions, tells_own_case
 from bot.nlu.questions import is_hypothetical, is_question, said_of_those_who
 from bot.nlu.spans import clause_bounds, fold, negated_before
-from bot.nlu.subjects import about_someone_else, the_askers_own
+from bot.nlu.subjects import about_someone_else, the_askers_own, whose
 from bot.nlu.dates import (
     calendar_years,
     durations,
@@ -347,8 +347,13 @@ def _extract(text: Any, ruler_entities, today, with_implied) -> List[Dict[str, A
     facts += just_obtained(text, mentions, facts)
     # (the place the asker tells of themself stays: people ask for those where they work —
     # the dialogue keeps it too, actions/whose_case.SHARED)
-    facts = _denied_of_oneself(text, facts) + [
-        f for f in facts if not about_someone_else(text, f.start) or _askers_place(text, f)
+    lifted = _denied_of_oneself(text, facts)
+    facts = lifted + [
+        f
+        for f in facts
+        if (not about_someone_else(text, f.start) or _askers_place(text, f))
+        # (the bar a correction gives to someone else is not the speaker's)
+        and not (lifted and f.entity in _BAR_KEYS and _someone_elses(text, f.start))
     ]
     if any(f.entity == "region" and not _askers_place(text, f) for f in facts):
         facts = [f for f in facts if not _askers_place(text, f)]  # “…帮我爸问问 他在包头”: his place wins
@@ -367,18 +372,32 @@ def _extract(text: Any, ruler_entities, today, with_implied) -> List[Dict[str, A
 
 # “说错了 是我同事造假 我没有”: someone else's bar, then the asker says it is not theirs
 _NOT_ME = re.compile(r"[，,。\s]+(我|我自己|本人|俺)(可|倒|是)?(没有|没|不是|没这事|没这回事)[。！!]*\s*$")
-_BAR_KEYS = ("fraud_count", "under_investigation", "demerit_punishment", "integrity_record", "retired")
+# “不是我 是我同事被立案”, “是我同事 不是我”: whose it is, said around it
+_NOT_ME_AROUND = re.compile(r"(?:^|[，,。\s])(不是我|不是本人|不是俺)(?:[，,。\s]|$)")
+_BAR_KEYS = ("fraud_count", "under_investigation", "demerit_punishment", "integrity_record", "retired", "assessment_ok")
 
 
 def _denied_of_oneself(text: str, facts: List[Fact]) -> List[Fact]:
-    denial = _NOT_ME.search(text)
-    if denial is None:
+    """A bar said of someone else, in a message that says it is not the speaker's (“…我没有”,
+    “不是我”) or corrects what was said (“说错了 是我徒弟考核不合格”): the speaker's is lifted."""
+    denial = _NOT_ME.search(text) or _NOT_ME_AROUND.search(text)
+    corrected = CORRECTION.search(text)
+    if denial is None and corrected is None:
         return []
+    at = denial.end(1) if denial else corrected.end()
     out = []
     for f in facts:
-        if f.entity in _BAR_KEYS and f.value and f.start < denial.start() and about_someone_else(text, f.start):
-            out.append(Fact(f.entity, 0 if f.entity == "fraud_count" else False, denial.end(1), denial.end()))
+        barred = f.value is False if f.entity == "assessment_ok" else bool(f.value)
+        if f.entity in _BAR_KEYS and barred and _someone_elses(text, f.start):
+            lifted = {"fraud_count": 0, "assessment_ok": True}.get(f.entity, False)
+            if not any(g.entity == f.entity and not _someone_elses(text, g.start) for g in facts):
+                out.append(Fact(f.entity, lifted, at, at + 1))
     return out
+
+
+def _someone_elses(text: str, pos: int) -> bool:
+    """Said of another person — also when the whole message is about them (“是我徒弟考核不合格”)."""
+    return about_someone_else(text, pos) or whose(text, pos) == "other"
 
 
 def assessment_failure_year(text: str, today: Optional[_dt.date] = None) -> Optional[int]:

@@ -73,7 +73,7 @@ def _retired(text: str) -> List[Fact]:
     facts: List[Fact] = []
     # “今年六月已经退了”, “退下来了”, “去年退的休”: retired, said short
     for m in re.finditer(
-        r"退休|退了休|退的休|内退|离休|在职(?!称)|(?<=已经|早就|去年|今年|前年|都已)退了(?![学钱款费货])|退下来了?"
+        r"退休|退了休|退的休|内退|离休|在职(?!称)|还在(?:上班|岗|工作|干)|(?<=已经|早就|去年|今年|前年|都已)退了(?![学钱款费货])|退下来了?"
         r"|(?<=还没)退(?![休学钱款费货出])",  # “还没退”: not yet
         text,
     ):
@@ -84,6 +84,9 @@ def _retired(text: str) -> List[Fact]:
             continue  # 退休金, "退休后还能评吗", "退休年龄限制": not the caller's status
         cs, ce = clause_bounds(text, s)
         before, after = text[cs:s], text[e:ce]
+        if m.group(0).startswith("还在"):
+            facts.append(Fact("retired", False, s, e))  # “我还在上班”: not retired
+            continue
         if m.group(0) == "在职":
             if re.search(r"在职(研究生|硕士|博士|学历|本科|读)", text[s : s + 6]):
                 continue
