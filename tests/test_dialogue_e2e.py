@@ -120,6 +120,22 @@ def test_assist_notes_over_two_messages_count_as_one_fact(stack):
     assert after["fraud_year"] == 2025 and after["skill_grade_year"] == 2022
 
 
+def test_assist_a_note_about_another_person_leaves_the_callers_profile(stack):
+    """explore16/17 W-3: “另问 其妻 技师2019 问中级” had overwritten the caller's grade and year."""
+    url = f"{stack.url}/webhooks/assist/analyze"
+    auth = {"Authorization": "Bearer test-assist-token"}
+
+    def note(text):
+        return requests.post(url, json={"conversation_id": "o1", "text": text}, headers=auth, timeout=30).json()
+
+    note("来电人 百色 高级工 2021年取证")
+    other = note("另问 其妻 技师2019 问中级")
+    assert other["profile"]["skill_grade"] == "高级工" and other["profile"]["skill_grade_year"] == 2021
+    assert other["other"]["profile"]["skill_grade"] == "技师" and other["other"]["profile"]["region"] == "baise"
+    assert other["suggestions"][0]["type"] == "reply" and other["suggestions"][0]["text"].startswith("另一位")
+    assert note("回到来电人 问助理")["profile"]["skill_grade"] == "高级工"
+
+
 def test_greeting_with_a_question_starts_asking(stack):
     _, replies = chat(stack, "你好呀，我想咨询一下技能证评职称的政策")
     assert "技能等级" in replies[0]

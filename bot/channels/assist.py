@@ -177,6 +177,27 @@ def suggestions(
     return out
 
 
+# a note about someone other than the caller (“另问 其妻…”, “丈夫 技师 2019 同问”), and one
+# back to the caller (“回到来电人 问中级”) — explore16/17: the caller's profile had been overwritten
+OTHER_PERSON_NOTE = re.compile(
+    r"另问|同问|其(?:妻|夫|子|女|父|母)|丈夫|妻子|配偶|爱人|老婆|老公|同事|儿子|女儿|父亲|母亲|徒弟"
+)
+BACK_TO_CALLER = re.compile(r"回到来电人|来电人本人|来电人自己|本人")
+
+
+def other_persons_reply(facts: Dict[str, Any], caller: Dict[str, Any]) -> Optional[Dict[str, Any]]:
+    """That person's answer on their own facts (the caller's place shared), not stored."""
+    profile, _ = profile_from_slots({**{k: caller[k] for k in ("region",) if k in caller}, **facts})
+    decision = evaluate(at_the_application_year(profile))
+    if not (decision["options"] or decision["blockers"]):
+        return None
+    said = "、".join(f"{label(k)}：{v}" for k, v in facts.items())
+    text = "\n".join(
+        [f"另一位（{said}）的情况，来电人本人的记录未改：", *eligibility_messages(decision, with_steps=False)]
+    )
+    return {"profile": profile, "decision": decision, "text": text}
+
+
 class AssistInput(InputChannel):
     """Mounted by credentials.yml as `bot.channels.assist.AssistInput`."""
 
@@ -318,6 +339,10 @@ class AssistInput(InputChannel):
                 facts["awards"] = medal
             last = self.asked.get(conversation_id)
             asked = last.get("fact")
+            # “另问 其妻 技师2019 问中级”: another person's case, kept apart from the caller's
+            theirs = facts if facts and OTHER_PERSON_NOTE.search(text) and not BACK_TO_CALLER.search(text) else {}
+            if theirs:
+                facts = {}
             named = [e for e in parse.get("entities", []) if e.get("entity") == "region" and not e.get("role")]
             note = place_note(text, named) if named else last.get("note")
             profile = merge(self.profiles.get(conversation_id), facts, text, asked)
@@ -332,6 +357,9 @@ class AssistInput(InputChannel):
             }
             asked_text = text if levels_named(text, ASKED_LEVELS, wanted_only=True) else last.get("asked_text", "")
             suggested = suggestions(decision, questions, note, profile, asked_text)
+            other = other_persons_reply(theirs, noted) if theirs else None
+            if other:
+                suggested.insert(0, {"type": "reply", "text": other["text"]})
             first_ask = next((s["fact"] for s in suggested if s["type"] == "ask"), None)
             self.asked.put(conversation_id, {"fact": first_ask, "note": note, "text": text, "asked_text": asked_text})
             return response.json(
@@ -343,6 +371,7 @@ class AssistInput(InputChannel):
                     "profile": noted,
                     "decision": decision,
                     "suggestions": suggested,
+                    **({"other": {"profile": other["profile"], "decision": other["decision"]}} if other else {}),
                 }
             )
 
