@@ -101,6 +101,10 @@ class ActionAnswerEligibility(Action):
 
     async def _answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
         profile = current_profile(tracker)
+        said_all = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
+        lapsed = what_opens.failure_before_the_window(said_all, profile)
+        if lapsed:  # “2025年考核不合格 打算2029年报”: by then outside the 3 years (#58; explore17 W-5)
+            profile = {k: v for k, v in profile.items() if k != "assessment_ok"}
         decision = evaluate(profile)
         declined = tracker.get_slot("declined_slots") or []
         junior = tracker.get_slot("junior_title")
@@ -141,6 +145,7 @@ class ActionAnswerEligibility(Action):
             dispatcher.utter_message(text=message)
         said = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
         for hint in (
+            what_opens.lapsed_failure_note(lapsed, profile) if lapsed else None,
             what_opens.grade_not_told_hint(profile, decision),
             what_opens.top_grade_note(profile, decision, _texts_since_the_answer(tracker)),
             replies.basic_pass_reading(said, profile),

@@ -254,6 +254,24 @@ def assessment_bar_end(said: List[str], profile: Dict[str, Any], decision: Dict[
     )
 
 
+def failure_before_the_window(said: List[str], profile: Dict[str, Any]) -> Optional[int]:
+    """The year of a failed 考核 told, when the application year told is 4 or more years
+    after it: 近3年 counted back from then no longer holds it (#58). None otherwise."""
+    if profile.get("assessment_ok") is not False or not profile.get("application_year"):
+        return None
+    years = [y for y in (assessment_failure_year(text) for text in said) if y is not None]
+    if not years or profile["application_year"] < max(years) + 4:
+        return None
+    return max(years)
+
+
+def lapsed_failure_note(year: int, profile: Dict[str, Any]) -> str:
+    return (
+        f"按本助手的理解，“近3年年度考核合格”从申报当年往前数3个年度：您说的{year}年考核不合格，"
+        f"到{profile['application_year']}年申报时已不在这3年内，以上按不受这一条限制答复（此后年度考核都合格的话）。"
+    )
+
+
 def _something_open(decision: Dict[str, Any]) -> bool:
     """An option open now or from a year: only then does a lead say “您可以申报的是”."""
     return any(o["status"] in ("eligible", "not_yet") for o in decision["options"])

@@ -1994,3 +1994,25 @@ def test_the_other_person_of_the_message_before_is_answered_on_their_facts():
     msgs, _ = run(ActionWhatIf(), tracker(slots, text="那她呢", intent="what_if", events=events))
     said = texts(msgs)
     assert "按您说的另一位的情况（技师、2019年取得技能等级）" in said and "可以申报中级职称" in said
+
+
+def test_a_failed_assessment_outside_the_window_of_the_year_applied_in_bars_nothing():
+    """explore17 W-5: “2025年考核不合格 打算2029年报” — 2029's 近3年 are 2026–2028 (#58)."""
+    text = "百色 高级技师2020 2025年考核不合格 打算2029年报副高"
+    slots = {
+        "region": "baise",
+        "skill_grade": "高级技师",
+        "skill_grade_year": 2020,
+        "assessment_ok": False,
+        "application_year": 2029,
+    }
+    events = [{"event": "user", "text": text}]
+    said = _answer_to_with(slots, text, events)
+    assert "2029年可以申报副高级职称" in said and "已不在这3年内" in said
+    slots.pop("application_year")
+    assert "不能申报副高级职称" in _answer_to_with(slots, "百色 高级技师2020 2025年考核不合格", events)
+
+
+def _answer_to_with(slots, text, events):
+    msgs, _ = run(ActionAnswerEligibility(), tracker(slots, text=text, intent="ask_eligibility", events=events))
+    return texts(msgs)
