@@ -340,6 +340,7 @@ def test_a_rank_within_the_prize_is_the_prize_and_one_below_is_not():
         ("拿过县级科技进步奖", []),
         ("拿过省科技进步奖", ["省部级以上科技进步奖"]),
         ("拿了个银牌 世界技能大赛的", ["世界技能大赛银牌"]),  # the contest named after the medal
+        ("在包头上班 我是河北省技术能手", []),  # another province's, not 内蒙古's 全区技术能手
     ],
 )
 def test_awards_said_in_pieces(text, expected):

@@ -184,7 +184,7 @@ def _award_level_said_apart(text: str, facts: List[Fact]) -> List[Fact]:
     return kept + [Fact("awards", award, m.start("level"), m.end())]
 
 
-def _read_awards_where_said(mentions: List[Mention], facts: List[Fact], text: str) -> None:
+def _read_awards_where_said(mentions: List[Mention], facts: List[Fact], text: str) -> List[Fact]:
     """ "我在百色，拿过自治区技术能手": in Guangxi the words name Guangxi's award
     (the place's ``award_readings`` in the vocabulary), elsewhere 内蒙古's. A place said
     before the award in its clause is where it was given (“以前在包头评过全区技术能手 现在调到
@@ -204,8 +204,13 @@ def _read_awards_where_said(mentions: List[Mention], facts: List[Fact], text: st
         if givers:
             given = vocab.resolve_place(givers[-1].term.surface)
             f.value = dict(given.award_readings if given else ()).get(said, f.value)
+            if f.value == "全区技术能手" and given is not None and given.region == "national" and not readings:
+                # “广东省技术能手”: another province's, not 内蒙古's (which 二（四） ranks); in 百色
+                # the words read as Guangxi's (第十条: 区外同类省级成就) — explore16/17 W-4
+                f.value = None
         elif said in readings:
             f.value = readings[said]
+    return [f for f in facts if not (f.entity == "awards" and f.value is None)]
 
 
 def _askers_place(text: str, fact: Fact) -> bool:
@@ -335,7 +340,7 @@ def _extract(text: Any, ruler_entities, today, with_implied) -> List[Dict[str, A
     facts = _mention_facts(mentions)
     facts += _combo_awards(text, [(f.start, f.end) for f in facts])
     facts = _award_level_said_apart(text, facts)
-    _read_awards_where_said(mentions, facts, text)
+    facts = _read_awards_where_said(mentions, facts, text)
     yes_no = failures_outside_every_window(text, yes_no_facts(text, own_case=tells_own_case(text, mentions)), today)
     others = yes_no + [f for f in facts if f.entity == "awards"]
     cal, cal_spans = calendar_years(text, mentions, today, others)
