@@ -69,13 +69,11 @@ def switch_case(tracker: Tracker) -> List[Dict[str, Any]]:
 
 
 # “那她呢”, “我老婆呢”, “他能评啥”: the other person of the message before, asked about now
+_THEM = r"(?:他|她|[我俺](?:的)?(?:老婆|老公|爱人|媳妇|妻子|丈夫|哥哥?|姐姐?|弟弟?|妹妹?|爸爸?|妈妈?|同事|师傅|徒弟))"
 THEIR_CASE_ASKED = re.compile(
-    r"^(那|那么|那个)?(他|她|[我俺](?:老婆|老公|爱人|媳妇|妻子|丈夫|哥|姐|弟|妹|爸|妈|同事|师傅|徒弟))(的)?"
-    r"(呢|的呢|能评(什么|啥)|能申报(什么|啥)|怎么样|咋样)[？?。]*$"
+    r"^(那|那么|那个)?" + _THEM + r"(的)?(呢|的呢|能评(什么|啥)|能申报(什么|啥)|怎么样|咋样)[？?。]*$"
 )
-_SUBJECT_WORD = re.compile(
-    r"(他|她|[我俺](?:的)?(?:老婆|老公|爱人|媳妇|妻子|丈夫|哥哥?|姐姐?|弟弟?|妹妹?|爸爸?|妈妈?|同事|师傅|徒弟))"
-)
+_SUBJECT_WORD = re.compile(_THEM)
 _SELF_AGAIN = re.compile(r"[我俺](是|在|干|拿|考|有|自己|本人)|本人")
 
 
