@@ -26,6 +26,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 from bot.nlu.lexicon import AWARD, DEGREE, PLACE, SCHOOL_CLASS, SERIES, SKILL_GRADE, TITLE, TITLE_LEVEL, Mention
 from bot.nlu.lexicon import lexicon_matches  # levels_named reads a message on its own
+from bot.nlu.award_words import not_the_award
 from bot.nlu.questions import SELF, is_hypothetical, is_question, said_of_those_who
 from bot.nlu.spans import clause_before, clause_bounds, mask_non_negating
 from bot.nlu.subjects import about_someone_else, the_askers_own
@@ -184,31 +185,6 @@ _PASSED_LATER = re.compile(r"(?<![没未])(拿到|拿了|考过|考上|通过|�
 _PAST_RESULT_BEFORE = re.compile(
     r"(?:^|[，,。；;\s])(?:已经|早就|早)?(?:拿了|考了|评了|评上了|取得了|获得了|拿到了|考上了|考到了|评到了)(?:个|一个)?$"
 )
-_NOT_THE_AWARD_AFTER = re.compile(
-    r"^[^。？?]{0,3}?(不过|但是|但|其实)?[，,\s]*(是|就是)?(我们|俺们)?(村|乡|镇|县|区里|厂|公司|单位|车间)(里|上|级)?(评|发|给)的"
-    r"|^[^。？?]{0,3}?(不过|但是|但)?[，,\s]*不是(国家|全国|省里|自治区)(评|发|给)的"
-)
-_LOCAL_PRIZE_BEFORE = re.compile(r"(市|县|区|厂|公司|企业|单位|集团|行业)(级|里|内)?(的)?$")
-_SOMEONE_ELSE_LEADS = re.compile(
-    r"带头人是(我|俺)?(们)?(师傅|师父|领导|主任|厂长|同事|老板|别人|[他她])|只是(个)?成员|我是成员|不是带头人"
-)
-# the in-school prizes of 内蒙古 二（四） hold from a rank: a result said below it is not the prize
-_RANK_LIMIT = {"国家级二类竞赛前六名": 6, "自治区级一类大赛前三名": 3}
-_RANK_SAID = re.compile(r"^[^，。,;；？?]{0,6}?第([一二三四五六七八九十\d]{1,3})名")
-_NO_PRIZE_SAID = re.compile(r"^[^，。,;；？?]{0,6}?(优秀奖|鼓励奖|参与奖|纪念奖|入围奖|没拿奖|没获奖|没得奖)")
-
-
-def _below_the_rank(award: str, after: str) -> bool:
-    if award == "国家级一类大赛三等奖以上":
-        return bool(_NO_PRIZE_SAID.match(after))
-    rank = _RANK_SAID.match(after)
-    if award not in _RANK_LIMIT or rank is None:
-        return False
-    words = rank.group(1)
-    n = int(words) if words.isdigit() else "一二三四五六七八九十".find(words) + 1 if len(words) == 1 else 11
-    return n > _RANK_LIMIT[award]
-
-
 _MAY_I_AFTER = re.compile(
     r"^(职称)?[，,\s]*(我|俺)?(够格|够条件|够不够|够资格|有戏|行不行|可以不|可不可以|行不|能行吗|行吗|可以吗)"
 )
@@ -358,14 +334,8 @@ def classify_mentions(text: str, mentions: List[Mention]) -> List[Mention]:
             m.held, m.topic = reading == "held", reading == "topic"
         if failed_title:
             m.held = False  # "副高还没评上": tried for, not held (its series still told)
-        if label == AWARD and _NOT_THE_AWARD_AFTER.match(text[m.end : m.end + 16]):
-            continue  # “全国技术能手 不过是我们村评的”: not the award the texts name (explore15 W-3)
-        if label == AWARD and m.term.value.endswith("工作室带头人") and _SOMEONE_ELSE_LEADS.search(text):
-            continue  # “我们厂有国家级大师工作室 不过带头人是我师傅 我只是成员” (dev24)
-        if label == AWARD and m.term.value == "省部级以上科技进步奖" and _LOCAL_PRIZE_BEFORE.search(before):
-            continue  # “我只拿过市级科技进步奖”: below 省部级 (百色 第十七条（一）)
-        if label == AWARD and _below_the_rank(m.term.value, text[m.end : m.end + 12]):
-            continue  # “国家级二类竞赛第八名”: not 前六名 (内蒙古 二（四）; explore16 W-6)
+        if label == AWARD and not_the_award(m.term.value, text, m.end, before):
+            continue  # (bot/nlu/award_words.py: a village's, a studio someone else leads, a rank below …)
         if label == AWARD and _AWARD_ASKED_AFTER.match(after):
             m.held, m.topic = False, True  # "高精尖缺高技能人才是啥意思"
         if said_of_those_who(text, m.start, m.end):
