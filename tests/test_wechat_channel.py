@@ -815,3 +815,19 @@ def test_a_retry_key_is_the_followers_own():
         return interpret(data, "u", frozenset()).dedup_key
 
     assert key("o-a") != key("o-b") and key("o-a") == key("o-a")
+
+
+def test_without_the_customer_service_api_one_reply_keeps_the_answer():
+    """explore17: with no appid/appsecret only the passive reply arrives; general paragraphs,
+    the next steps and the closing offer give way to the answer, and a line says so."""
+    from bot.channels.wechat.replies import ONE_REPLY_NOTE, WECHAT_TEXT_MAX_BYTES, collected_text, fit_one_reply
+
+    general = [{"text": "一般说明" * 120} for _ in range(2)]
+    answer = [{"text": "✅ 可以申报中级职称。" + "依据" * 100}, {"text": "另外：\n⏳ 2027年起可以申报副高级职称"}]
+    steps = [{"text": "下一步：\n" + "1. 办理步骤" * 60}, {"text": "还可以问我：需要什么材料"}]
+    fitted = fit_one_reply(general + answer + steps)
+    text = collected_text(fitted)
+    assert len(text.encode("utf-8")) <= WECHAT_TEXT_MAX_BYTES
+    assert "✅ 可以申报中级职称" in text and "⏳ 2027年起可以申报副高级职称" in text and ONE_REPLY_NOTE in text
+    short = [{"text": "✅ 可以申报中级职称。"}]
+    assert fit_one_reply(short) == short

@@ -43,7 +43,7 @@ from bot.channels.wechat import menu as wechat_menu
 from bot.channels.wechat.client import DEFAULT_API_BASE, WeChatAPIClient
 from bot.channels.wechat.messages import BOT, FIXED, WELCOME_TEXT, Incoming, heard_line, interpret
 from bot.channels.wechat.parser import UnsafeXMLError, parse_body
-from bot.channels.wechat.replies import collected_text, render_text_reply, split_for_wechat
+from bot.channels.wechat.replies import collected_text, fit_one_reply, render_text_reply, split_for_wechat
 from bot.channels.wechat.session import (
     DEFAULT_DEDUP_TTL,
     DedupStore,
@@ -327,7 +327,8 @@ class WeChatInput(InputChannel):
             logger.error("wechat: bot failed for %s (%s)", incoming.log_id, type(exc).__name__)
             logger.debug("wechat: bot failure traceback", exc_info=True)
             collector.messages = [{"text": APOLOGY}]
-        answer = collected_text(collector.messages)
+        said = collector.messages if self.api is not None else fit_one_reply(collector.messages)
+        answer = collected_text(said)
         if incoming.heard:
             answer = heard_line(message.text or "") + "\n" + answer
         return split_for_wechat(answer)

@@ -93,3 +93,29 @@ def render_text_reply(
     if crypto is not None:
         xml = crypto.encrypt_message(xml, nonce)
     return xml
+
+
+# With no customer-service API (no appid/appsecret) only the passive reply reaches the follower:
+# what is not the answer goes first when the whole does not fit (explore17: the answer itself,
+# after general paragraphs, had been in the undelivered second part)
+_DECISION_LEAD = ("✅", "⏳", "❓", "❌", "您问的", "另外", "如果", "按您说的", "按您的情况")
+ONE_REPLY_NOTE = "（答复较长，这里只发了要点；回复“下一步”可看办理步骤。）"
+
+
+def fit_one_reply(messages: List[Dict[Text, Any]], max_bytes: int = WECHAT_TEXT_MAX_BYTES) -> List[Dict[Text, Any]]:
+    """The messages that fit one WeChat text: the closing offer, then the next steps, then the
+    general paragraphs before the answer are left out, in that order, until the rest fits."""
+    if len(collected_text(messages).encode("utf-8")) <= max_bytes:
+        return messages
+    texts = [str(m.get("text") or "") for m in messages]
+    first_answer = next((i for i, t in enumerate(texts) if t.lstrip().startswith(_DECISION_LEAD)), len(texts))
+    droppable = [i for i, t in enumerate(texts) if t.startswith("还可以问我")]
+    droppable += [i for i, t in enumerate(texts) if t.startswith("下一步")]
+    droppable += [i for i in range(first_answer) if i not in droppable]
+    kept = list(range(len(messages)))
+    for i in droppable:
+        kept.remove(i)
+        fitted = [messages[k] for k in kept] + [{"text": ONE_REPLY_NOTE}]
+        if len(collected_text(fitted).encode("utf-8")) <= max_bytes:
+            return fitted
+    return messages
