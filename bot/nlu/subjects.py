@@ -56,7 +56,7 @@ _NOT_ASKED_FOR = re.compile(
 )
 # “工程师是我老婆”, “被立案的是我同事，我自己没事”: the fact said first, then whose it is
 _OF_PERSON_AFTER = re.compile(
-    r"[^，。,;；?？]{0,8}?(?:是|就是|都是|说的是)(?:我|俺)们?的?(?:" + _PERSONS + r")(?!一手|手把手|带|教|培养)"
+    r"[^，。,;；?？\s]{0,8}?(?:是|就是|都是|说的是)(?:我|俺)们?的?(?:" + _PERSONS + r")(?!一手|手把手|带|教|培养)"
 )
 # “我爸让我帮他问的，其实是我自己的事”: the asking was a pretext
 _OWN_AFTER_ALL = re.compile(r"(其实|实际上|其实就)是(我|俺)自己的事|(其实|实际上)是(问|替|帮)(我|俺)自己")
