@@ -205,6 +205,7 @@ CASES = [
     ("说错了 是我师傅考核不合格", {"assessment_ok": True}),
     ("我还在上班 高级工", {"retired": False, "skill_grade": "高级工"}),
     ("不对 我还没退休 是我妈退了", {"retired": False}),  # a space ends “…是我妈” (whose it is)
+    ("技师 在车间当工程师", {"skill_grade": "技师"}),  # a job on the shop floor, not a title
 ]
 
 

@@ -115,7 +115,11 @@ _COMPARED_BEFORE = re.compile(
 _ALONGSIDE_BEFORE = re.compile(r"(跟|和|与|同)$")  # (“单位说我跟工程师一个待遇”: the same as)
 _SAME_AS_AFTER = re.compile(r"^(职称)?(是)?(一个|一样|同等|差不多|平级|相同|同级|一级|待遇)")
 _POST_AFTER = re.compile(r"^(的)?(专业技术)?(岗位|岗)")
-_APPOINTED_BEFORE = re.compile(r"聘(了|的是|我|为|任|到)?(我)?(当|为|做|成)?(个|了)?$")
+_APPOINTED_BEFORE = re.compile(
+    r"聘(了|的是|我|为|任|到)?(我)?(当|为|做|成)?(个|了)?$"
+    # “在车间当工程师”, “厂里车间的工程师”: a job on the shop floor, not a title (explore17 W-1)
+    r"|(车间|班组|工地|生产线|厂里)(里|上)?(当|做|干|的)(个|了)?$"
+)
 # "工程师是中级职称吗", "高级工是三级还是二级": a level said as what another one is, in a question
 _IS_WHAT_BEFORE = re.compile(r"(是|算|属于|就是|指的是)$")
 _IS_WHAT_AFTER = re.compile(r"^(职称)?(吗|么|嘛|呢|还是|对吗|对不对|没错吧|吧)")
