@@ -245,6 +245,8 @@ def test_an_own_case_question_under_a_supposed_fact_is_the_what_if():
         ("明年可以报吗", "faq_where", "what_if"),  # after ⏳ 2027: whether they may, that year
         ("2028年能评吗？", "faq_window", "what_if"),
         ("明年几月报名", "faq_window", "faq_window"),  # when, not whether
+        ("后年报中级可以吗", "nlu_fallback", "what_if"),  # explore17 M-1
+        ("明年报副高行不行", "faq_years", "what_if"),
         ("明年在哪里报", "faq_where", "faq_where"),
     ],
 )

@@ -182,7 +182,9 @@ def supposed_own_case(message: Message) -> bool:
     name = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
     entities = _extracted_facts(message)
     supposed = [e for e in entities if e.get("role") == "hypothetical"]
-    if name in ("faq_where", "faq_window") and _may_apply_in_a_year(message, supposed, entities):
+    if name in ("faq_where", "faq_window", "faq_years", "faq_levels", "nlu_fallback") and _may_apply_in_a_year(
+        message, supposed, entities
+    ):
         name = "ask_eligibility"  # “明年可以报吗” after ⏳ 2027: whether they may, not where or when
     if name != "ask_eligibility":
         return False
@@ -210,6 +212,8 @@ SUPPOSED_LEVELS = ("skill_grade", "title_level", "awards")
 # “明年可以报吗”, “2028年能评中级不”: whether they may apply that year (“明年几月报” asks when)
 _MAY_APPLY_THEN = re.compile(
     r"^(那|那我|我)?(明年|后年|大后年|\d{4}年)[^，。？?]{0,3}(能|可以|能不能|可不可以)(申报|报|评|参评)[^，。？?]{0,6}(吗|么|不|没)?[？?。]*$"
+    # “后年报中级可以吗”, “明年报副高行不行”
+    r"|^(那|那我|我)?(明年|后年|大后年|\d{4}年)(再)?(申报|报|评|参评)[^，。？?]{0,6}(行不行|可以吗|可不可以|行吗|可以不|能行吗|能不能|行不)[？?。]*$"
 )
 
 
