@@ -292,7 +292,13 @@ class ActionWhatIf(Action):
         idle = what_opens.awards_that_change_nothing(profile, decision) if "region" in changes else []
         if idle:  # “要是我调到玉林呢”: 广西技术能手 counts in 百色 only (explore13 M7)
             note = "\n".join(filter(None, [note, what_opens.idle_awards_note(idle, profile.get("region", "national"))]))
-        for message in replies.eligibility_messages(decision, region_note=note, intro=intro, with_steps=False):
+        # “明年报副高行不行”: the level asked is said first for that year too
+        asked_intro = what_opens.intro_for_the_level_asked(text, decision, profile) if changes else None
+        intro += asked_intro or ""
+        asked = replies.levels_asked(text)
+        for message in replies.eligibility_messages(
+            decision, region_note=note, intro=intro, with_steps=False, asked=asked
+        ):
             dispatcher.utter_message(text=message)
         return []
 

@@ -2016,3 +2016,12 @@ def test_a_failed_assessment_outside_the_window_of_the_year_applied_in_bars_noth
 def _answer_to_with(slots, text, events):
     msgs, _ = run(ActionAnswerEligibility(), tracker(slots, text=text, intent="ask_eligibility", events=events))
     return texts(msgs)
+
+
+def test_a_level_asked_for_a_later_year_is_said_first_in_the_what_if():
+    """“明年报副高行不行” (explore17 M-1): 2027's answer, led by what it says of 副高级."""
+    entities = [{"entity": "application_year", "value": 2027, "role": "hypothetical"}]
+    slots = {"region": "baise", "skill_grade": "技师", "skill_grade_year": 2024}
+    msgs, _ = run(ActionWhatIf(), tracker(slots, text="明年报副高行不行", intent="what_if", entities=entities))
+    said = texts(msgs)
+    assert said.startswith("如果2027年申报：您问的副高级职称") and "2027年可以申报中级职称" in said
