@@ -206,6 +206,28 @@ CASES = [
     ("我还在上班 高级工", {"retired": False, "skill_grade": "高级工"}),
     ("不对 我还没退休 是我妈退了", {"retired": False}),  # a space ends “…是我妈” (whose it is)
     ("技师 在车间当工程师", {"skill_grade": "技师"}),  # a job on the shop floor, not a title
+    # explore18 W-1: the year applied in, asked with the case, is neither a failure's nor a finding's
+    (
+        "百色 技师2019 2024年考核不合格 2029年报中级行吗",
+        {
+            "region": "baise",
+            "skill_grade": "技师",
+            "skill_grade_year": 2019,
+            "assessment_ok": False,
+            "application_year": 2029,
+        },
+    ),
+    (
+        "高级工2021 2024年申报时材料造假被查 2029年报助理",
+        {
+            "skill_grade": "高级工",
+            "skill_grade_year": 2021,
+            "fraud_year": 2024,
+            "fraud_count": 1,
+            "application_year": 2029,
+        },
+    ),
+    ("厂里都叫我工程师 其实是高级工", {"skill_grade": "高级工"}),  # a nickname
 ]
 
 

@@ -114,6 +114,7 @@ _COMPARED_BEFORE = re.compile(
 # “技师两年，跟工程师一个待遇”: a level compared with, not held
 _ALONGSIDE_BEFORE = re.compile(r"(跟|和|与|同)$")  # (“单位说我跟工程师一个待遇”: the same as)
 _SAME_AS_AFTER = re.compile(r"^(职称)?(是)?(一个|一样|同等|差不多|平级|相同|同级|一级|待遇)")
+_CALLED_BEFORE = re.compile(r"(叫|喊|称呼?)(我|俺)(做|为)?$")
 _POST_AFTER = re.compile(r"^(的)?(专业技术)?(岗位|岗)")
 _APPOINTED_BEFORE = re.compile(
     r"聘(了|的是|我|为|任|到)?(我)?(当|为|做|成)?(个|了)?$"
@@ -202,6 +203,8 @@ _SPACED_QUESTION_AFTER = re.compile(
 def _reading(before: str, after: str, label: str, hypothetical: bool, later: str = "") -> str:
     """'held'; 'topic' (a question about the level itself: "技师待遇", "副高要几年");
     'target' (what the applicant wants: "想评工程师", "工程师怎么评")."""
+    if label in (TITLE, TITLE_LEVEL) and _CALLED_BEFORE.search(before):
+        return "topic"  # “厂里都叫我工程师”: what people call them, not a title (explore18 W-4)
     if _OWN_BEFORE.search(before):
         return "held"
     if label in (SKILL_GRADE, TITLE, TITLE_LEVEL) and (

@@ -270,7 +270,7 @@ def _calendar_fact(
         return [Fact("fraud_year", year, s, e)] if found else []
     if kind == "graduation":
         return [Fact("graduation_year", year, s, e)]
-    if kind == "fraud":
+    if kind == "fraud" and year <= today.year:
         return [Fact("fraud_year", year, s, e)]
     if kind in ("other", "award") and year <= today.year:
         return []  # "去年被记过", "前年考核没合格": that fact's year, not the grade's
@@ -451,8 +451,10 @@ def failure_year(text: str, fact: Fact, today: _dt.date) -> Optional[int]:
     years = [
         y
         for y, m in ((_year_of(m, today), m) for m in _CAL_YEAR.finditer(clause))
-        # (not the grade's: “百色 高级技师 2020 考核有一年没过” — explore16 W-7)
+        # (not the grade's: “百色 高级技师 2020 考核有一年没过” — explore16 W-7; not one to come,
+        # the year applied in: “2024年考核不合格 2029年报中级” — explore18 W-1)
         if y is not None
+        and y <= today.year
         and not _GRADE_BEFORE_YEAR.search(clause[: m.start()])
         and not _GOT_AFTER.match(clause, m.end())
     ]

@@ -219,8 +219,12 @@ def _askers_place(text: str, fact: Fact) -> bool:
 
 def _mark_hypotheticals(text: str, facts: List[Fact]) -> None:
     """Conditions, and a future year asked about ("明年能评吗"), are not the applicant's facts."""
+    # (“百色 技师2019 2024年考核不合格 2029年报中级行吗”: the whole case told, the year asked is
+    # the one they will apply in — explore18 W-1; “明年能评吗” alone stays a supposition)
+    case_told = any(f.entity in ("skill_grade", "title_level", "awards") for f in facts)
     for f in facts:
-        if is_hypothetical(text, f.start) or (f.entity == "application_year" and is_question(text, f.start)):
+        asked_year = f.entity == "application_year" and is_question(text, f.start)
+        if is_hypothetical(text, f.start) or (asked_year and not (case_told and not is_hypothetical(text, f.start))):
             f.role = HYPOTHETICAL
 
 

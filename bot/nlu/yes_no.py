@@ -15,6 +15,7 @@ from bot.nlu.questions import asked_whether, word_asked_about
 from bot.nlu.spans import clause_bounds, ends_negated, mask_non_negating, negated_before
 from bot.nlu.dates import parse_number
 from bot.nlu.time_anchors import OVERSEAS
+from rules_engine import clock
 
 
 _SUBJECT_ONLY = re.compile(r"\s*(我|俺|本人)(的)?(是|也是|就是|都是|得了个?|拿了个?|评了个?)?\s*")
@@ -272,6 +273,8 @@ def _years_of_findings(text: str) -> int:
     for m in _YEAR_SAID.finditer(text):
         if _YEAR_OF_GETTING.match(text, m.end()) or _LEVEL_BEFORE_YEAR.search(text[: m.start()]):
             continue
+        if m.group(1).isdigit() and len(m.group(1)) == 4 and int(m.group(1)) > clock.current_year():
+            continue  # “…造假被查 2029年报助理”: the year applied in, no finding (explore18 W-1)
         cs, ce = clause_bounds(text, m.start())
         if _FINDING_CLAUSE.search(text[cs:ce]):
             years.add(m.group(1)[-2:] if m.group(1)[0].isdigit() else m.group(1))
