@@ -136,6 +136,21 @@ def test_assist_a_note_about_another_person_leaves_the_callers_profile(stack):
     assert note("回到来电人 问助理")["profile"]["skill_grade"] == "高级工"
 
 
+def test_assist_a_failure_year_outside_the_window_of_a_later_year_bars_nothing(stack):
+    """explore18 W-2: “补 2023年考核不合格” then “改问明年报”: 2027's 近3年 are 2024–2026 (#58)."""
+    url = f"{stack.url}/webhooks/assist/analyze"
+    auth = {"Authorization": "Bearer test-assist-token"}
+
+    def note(text):
+        return requests.post(url, json={"conversation_id": "w1", "text": text}, headers=auth, timeout=30).json()
+
+    note("来电人 百色 技师 2017年取证")
+    barred = note("补 2023年考核不合格")
+    assert any(b["code"] == "assessment_failed" for b in barred["decision"]["blockers"])
+    later = note("打算2027年报")
+    assert not later["decision"]["blockers"] and later["decision"]["options"][0]["status"] == "eligible"
+
+
 def test_greeting_with_a_question_starts_asking(stack):
     _, replies = chat(stack, "你好呀，我想咨询一下技能证评职称的政策")
     assert "技能等级" in replies[0]

@@ -54,6 +54,7 @@ from dialogue.replies import eligibility_messages, levels_asked
 from dialogue.what_opens import intro_for_the_level_asked
 from dialogue.said_over_two import awards_said_over_two
 from bot.nlu.clauses import levels_named
+from bot.nlu.normalise import assessment_failure_year
 from bot.nlu.lexicon import SKILL_GRADE, TITLE, TITLE_LEVEL
 from rules_engine import evaluate
 from rules_engine.profile import label, schema
@@ -349,6 +350,11 @@ class AssistInput(InputChannel):
             profile, dropped = profile_from_slots(profile)
             self.profiles.put(conversation_id, profile)
             noted, profile = profile, at_the_application_year(profile)  # (stored and shown as noted)
+            # “补 2023年考核不合格” … “改问明年报”: a failure's year outside the window of the year
+            # applied in bars nothing then (#58; explore18 W-2)
+            failed = max(filter(None, [last.get("failure_year"), assessment_failure_year(text)]), default=None)
+            if failed and profile.get("assessment_ok") is False and profile.get("application_year", 0) >= failed + 4:
+                profile = {k: v for k, v in profile.items() if k != "assessment_ok"}
             decision = evaluate(profile)
             questions = {
                 slot[len("utter_ask_") :]: (variants[0].get("text") if variants else "")
@@ -361,7 +367,10 @@ class AssistInput(InputChannel):
             if other:
                 suggested.insert(0, {"type": "reply", "text": other["text"]})
             first_ask = next((s["fact"] for s in suggested if s["type"] == "ask"), None)
-            self.asked.put(conversation_id, {"fact": first_ask, "note": note, "text": text, "asked_text": asked_text})
+            self.asked.put(
+                conversation_id,
+                {"fact": first_ask, "note": note, "text": text, "asked_text": asked_text, "failure_year": failed},
+            )
             return response.json(
                 {
                     "conversation_id": conversation_id,
