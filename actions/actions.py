@@ -101,8 +101,8 @@ class ActionAnswerEligibility(Action):
 
     async def _answer(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict]:
         profile = current_profile(tracker)
-        said_all = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
-        lapsed = what_opens.failure_before_the_window(said_all, profile)
+        said = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
+        lapsed = what_opens.failure_before_the_window(said, profile)
         if lapsed:  # “2025年考核不合格 打算2029年报”: by then outside the 3 years (#58; explore17 W-5)
             profile = {k: v for k, v in profile.items() if k != "assessment_ok"}
         decision = evaluate(profile)
@@ -118,11 +118,11 @@ class ActionAnswerEligibility(Action):
                 dispatcher.utter_message(text=message)
             return [SlotSet("answered", True)]
         if not decision["options"] and not decision["blockers"]:
-            said = replies.nothing_further(profile)
-            if said is None:
+            further = replies.nothing_further(profile)
+            if further is None:
                 dispatcher.utter_message(response="utter_need_grade_or_title")
                 return []
-            dispatcher.utter_message(text=said)
+            dispatcher.utter_message(text=further)
             return [SlotSet("answered", True)]
         note = tracker.get_slot("region_note")
         if "region" not in profile:
@@ -143,7 +143,6 @@ class ActionAnswerEligibility(Action):
             intro = replies.OTHER_PERSON_LEAD + (intro or "")
         for message in replies.eligibility_messages(decision, region_note=note, intro=intro, asked=asked):
             dispatcher.utter_message(text=message)
-        said = [e.get("text") or "" for e in tracker.events if e.get("event") == "user"]
         for hint in (
             what_opens.lapsed_failure_note(lapsed, profile) if lapsed else None,
             what_opens.grade_not_told_hint(profile, decision),

@@ -99,8 +99,7 @@ def _open_to_their_grade(level: str, decision: Dict[str, Any], profile: Dict[str
         return _open_to_a_lower_grade(level, decision, grade, unbanned) if told else None
     cited = sources(opened["citations"][:1])
     when = f"，最早{opened['earliest_year']}年起可申报" if opened["status"] == "not_yet" else ""
-    settled = _something_open(decision)
-    lead = "按目前说的情况，您可以申报的是：" if settled else ""
+    lead = _lead_to_their_options(decision)
     if told:
         return f"您问的{level}职称：按您的{grade}{when or '也可申报'}（{cited}）；但您已可申报更高一级，通常按更高一级申报。{lead}"
     return (
@@ -113,15 +112,14 @@ def _open_to_a_lower_grade(level: str, decision: Dict[str, Any], grade: str, unb
     """“高级技师两年，能评中级吗”: 中级 is opened by 技师 and its years, which a 高级技师 may
     well have — said so, not “没有对您开放” (rules review 10 K1)."""
     grades = vocabulary.skill_grades()
-    below = [g for g in grades[: grades.index(grade)] if g in grades]
+    below = grades[: grades.index(grade)]
     lower = {k: v for k, v in unbanned.items() if k not in ("skill_years", "skill_grade_year")}
     for g in reversed(below):
         years = next((y for y in range(0, 11) if _option({**lower, "skill_grade": g}, level, y, ("eligible",))), None)
         if years is None:
             continue
         opened = _option({**lower, "skill_grade": g, "skill_years": years}, level, None, ("eligible",))
-        settled = _something_open(decision)
-        lead = "按目前说的情况，您可以申报的是：" if settled else ""
+        lead = _lead_to_their_options(decision)
         return (
             f"您问的{level}职称：取得{g}后从事技术技能工作满{years}年可申报（{sources(opened['citations'][:1])}）；"
             f"您现有{grade}，如取得{g}已满{years}年，现在就可以申报{level}职称（通常按可申报的最高一级申报）。{lead}"
@@ -257,12 +255,15 @@ def assessment_bar_end(said: List[str], profile: Dict[str, Any], decision: Dict[
 def failure_before_the_window(said: List[str], profile: Dict[str, Any]) -> Optional[int]:
     """The year of a failed 考核 told, when the application year told is 4 or more years
     after it: 近3年 counted back from then no longer holds it (#58). None otherwise."""
-    if profile.get("assessment_ok") is not False or not profile.get("application_year"):
-        return None
     years = [y for y in (assessment_failure_year(text) for text in said) if y is not None]
-    if not years or profile["application_year"] < max(years) + 4:
-        return None
-    return max(years)
+    return max(years) if years and failure_lapsed(max(years), profile) else None
+
+
+def failure_lapsed(year: Optional[int], profile: Dict[str, Any]) -> bool:
+    """A failed 考核 of ``year`` no longer bars the application year of ``profile`` (#58):
+    the chat (failure_before_the_window) and the console (its noted year) alike."""
+    applying = profile.get("application_year")
+    return bool(year and applying and profile.get("assessment_ok") is False and applying >= year + 4)
 
 
 def lapsed_failure_note(year: int, profile: Dict[str, Any]) -> str:
@@ -270,6 +271,11 @@ def lapsed_failure_note(year: int, profile: Dict[str, Any]) -> str:
         f"按本助手的理解，“近3年年度考核合格”从申报当年往前数3个年度：您说的{year}年考核不合格，"
         f"到{profile['application_year']}年申报时已不在这3年内，以上按不受这一条限制答复（此后年度考核都合格的话）。"
     )
+
+
+def _lead_to_their_options(decision: Dict[str, Any]) -> str:
+    """After an intro on the level asked: “您可以申报的是” only when something is open."""
+    return "按目前说的情况，您可以申报的是：" if _something_open(decision) else ""
 
 
 def _something_open(decision: Dict[str, Any]) -> bool:

@@ -1926,8 +1926,8 @@ def test_a_worker_asking_that_a_title_by_its_name_hears_the_title_they_would_app
 # ── rules review 10 ─────────────────────────────────────────────────────────────────
 
 
-def _answer_to(slots, text):
-    msgs, _ = run(ActionAnswerEligibility(), tracker(slots, text=text, intent="ask_eligibility"))
+def _answer_to(slots, text, events=None):
+    msgs, _ = run(ActionAnswerEligibility(), tracker(slots, text=text, intent="ask_eligibility", events=events))
     return texts(msgs)
 
 
@@ -2007,15 +2007,10 @@ def test_a_failed_assessment_outside_the_window_of_the_year_applied_in_bars_noth
         "application_year": 2029,
     }
     events = [{"event": "user", "text": text}]
-    said = _answer_to_with(slots, text, events)
+    said = _answer_to(slots, text, events)
     assert "2029年可以申报副高级职称" in said and "已不在这3年内" in said
     slots.pop("application_year")
-    assert "不能申报副高级职称" in _answer_to_with(slots, "百色 高级技师2020 2025年考核不合格", events)
-
-
-def _answer_to_with(slots, text, events):
-    msgs, _ = run(ActionAnswerEligibility(), tracker(slots, text=text, intent="ask_eligibility", events=events))
-    return texts(msgs)
+    assert "不能申报副高级职称" in _answer_to(slots, "百色 高级技师2020 2025年考核不合格", events)
 
 
 def test_a_level_asked_for_a_later_year_is_said_first_in_the_what_if():

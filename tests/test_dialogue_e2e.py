@@ -103,14 +103,22 @@ def test_assist_api(stack):
     assert any(s["type"] == "reply" and "第八条" in s["text"] for s in r2["suggestions"])
 
 
+def assist_note(stack, conversation_id, text):
+    """One hotline note through the agent-assist API, its JSON reply."""
+    return requests.post(
+        f"{stack.url}/webhooks/assist/analyze",
+        json={"conversation_id": conversation_id, "text": text},
+        headers={"Authorization": "Bearer test-assist-token"},
+        timeout=30,
+    ).json()
+
+
 def test_assist_notes_over_two_messages_count_as_one_fact(stack):
     """A medal noted after its contest (explore13 W3), and a year noted after the fraud-year
     suggestion (explore12 W2): each answers what the note before left open."""
-    url = f"{stack.url}/webhooks/assist/analyze"
-    auth = {"Authorization": "Bearer test-assist-token"}
 
     def note(cid, text):
-        return requests.post(url, json={"conversation_id": cid, "text": text}, headers=auth, timeout=30).json()
+        return assist_note(stack, cid, text)
 
     note("m1", "来电人 包头 高级技师 2019年取证 参加过世界技能大赛")
     assert note("m1", "补充：拿了铜牌")["profile"]["awards"] == ["世界技能大赛铜牌"]
@@ -122,11 +130,9 @@ def test_assist_notes_over_two_messages_count_as_one_fact(stack):
 
 def test_assist_a_note_about_another_person_leaves_the_callers_profile(stack):
     """explore16/17 W-3: “另问 其妻 技师2019 问中级” had overwritten the caller's grade and year."""
-    url = f"{stack.url}/webhooks/assist/analyze"
-    auth = {"Authorization": "Bearer test-assist-token"}
 
     def note(text):
-        return requests.post(url, json={"conversation_id": "o1", "text": text}, headers=auth, timeout=30).json()
+        return assist_note(stack, "o1", text)
 
     note("来电人 百色 高级工 2021年取证")
     other = note("另问 其妻 技师2019 问中级")
@@ -138,11 +144,9 @@ def test_assist_a_note_about_another_person_leaves_the_callers_profile(stack):
 
 def test_assist_a_failure_year_outside_the_window_of_a_later_year_bars_nothing(stack):
     """explore18 W-2: “补 2023年考核不合格” then “改问明年报”: 2027's 近3年 are 2024–2026 (#58)."""
-    url = f"{stack.url}/webhooks/assist/analyze"
-    auth = {"Authorization": "Bearer test-assist-token"}
 
     def note(text):
-        return requests.post(url, json={"conversation_id": "w1", "text": text}, headers=auth, timeout=30).json()
+        return assist_note(stack, "w1", text)
 
     note("来电人 百色 技师 2017年取证")
     barred = note("补 2023年考核不合格")

@@ -51,7 +51,7 @@ from dialogue.profile_slots import (
 from dialogue.questions import questions_to_ask
 from dialogue.general_replies import place_note
 from dialogue.replies import eligibility_messages, levels_asked
-from dialogue.what_opens import intro_for_the_level_asked
+from dialogue.what_opens import failure_lapsed, intro_for_the_level_asked
 from dialogue.said_over_two import awards_said_over_two
 from bot.nlu.clauses import levels_named
 from bot.nlu.normalise import assessment_failure_year
@@ -353,7 +353,7 @@ class AssistInput(InputChannel):
             # “补 2023年考核不合格” … “改问明年报”: a failure's year outside the window of the year
             # applied in bars nothing then (#58; explore18 W-2)
             failed = max(filter(None, [last.get("failure_year"), assessment_failure_year(text)]), default=None)
-            if failed and profile.get("assessment_ok") is False and profile.get("application_year", 0) >= failed + 4:
+            if failure_lapsed(failed, profile):
                 profile = {k: v for k, v in profile.items() if k != "assessment_ok"}
             decision = evaluate(profile)
             questions = {

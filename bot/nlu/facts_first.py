@@ -33,6 +33,7 @@ from bot.nlu.clauses import CORRECTION, levels_named
 from bot.nlu.questions import LEVEL_CONDITIONS, ONE_PER_YEAR, WHY_NOT
 from bot.nlu.lexicon import CONTEST_RESULT, SKILL_GRADE, TITLE, TITLE_LEVEL
 from bot.nlu.subjects import BACK_TO_SELF
+from bot.nlu.yes_no import BAR_FACTS
 
 # “调查已经结束了 没事了” read as goodbye, “好的谢谢，我没退休” as thanks: the facts count
 SMALL_TALK = ("greet", "nlu_fallback", "goodbye", "thank")
@@ -279,7 +280,6 @@ ASKS_FOR_A_LEVEL = re.compile(r"(能不能|可不可以|能否|能|可以)(直�
 # about it, is the case's question (“…一六年考的 单位让俺问问能不能弄个助理工程师” → faq_discipline 0.31)
 UNSURE_TOPIC = 0.5
 OWN_LEVEL_FACTS = ("skill_grade", "title_level", "skill_years", "skill_grade_year", "title_years")
-BAR_FACTS = ("assessment_ok", "demerit_punishment", "under_investigation", "fraud_count", "integrity_record", "retired")
 FIRST_PERSON = re.compile(r"[我俺咱]|本人")
 
 

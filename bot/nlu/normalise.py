@@ -74,7 +74,7 @@ from bot.nlu.lexicon import (
     lexicon_matches,
     medal_combos,
 )
-from bot.nlu.yes_no import yes_no_facts
+from bot.nlu.yes_no import BAR_FACTS, yes_no_facts
 
 logger = logging.getLogger(__name__)
 
@@ -224,7 +224,7 @@ def _mark_hypotheticals(text: str, facts: List[Fact]) -> None:
     case_told = any(f.entity in ("skill_grade", "title_level", "awards") for f in facts)
     for f in facts:
         asked_year = f.entity == "application_year" and is_question(text, f.start)
-        if is_hypothetical(text, f.start) or (asked_year and not (case_told and not is_hypothetical(text, f.start))):
+        if is_hypothetical(text, f.start) or (asked_year and not case_told):
             f.role = HYPOTHETICAL
 
 
@@ -362,7 +362,7 @@ def _extract(text: Any, ruler_entities, today, with_implied) -> List[Dict[str, A
         for f in facts
         if (not about_someone_else(text, f.start) or _askers_place(text, f))
         # (the bar a correction gives to someone else is not the speaker's)
-        and not (lifted and f.entity in _BAR_KEYS and _someone_elses(text, f.start))
+        and not (lifted and f.entity in BAR_FACTS and _someone_elses(text, f.start))
     ]
     if any(f.entity == "region" and not _askers_place(text, f) for f in facts):
         facts = [f for f in facts if not _askers_place(text, f)]  # “…帮我爸问问 他在包头”: his place wins
@@ -383,7 +383,6 @@ def _extract(text: Any, ruler_entities, today, with_implied) -> List[Dict[str, A
 _NOT_ME = re.compile(r"[，,。\s]+(我|我自己|本人|俺)(可|倒|是)?(没有|没|不是|没这事|没这回事)[。！!]*\s*$")
 # “不是我 是我同事被立案”, “是我同事 不是我”: whose it is, said around it
 _NOT_ME_AROUND = re.compile(r"(?:^|[，,。\s])(不是我|不是本人|不是俺)(?:[，,。\s]|$)")
-_BAR_KEYS = ("fraud_count", "under_investigation", "demerit_punishment", "integrity_record", "retired", "assessment_ok")
 
 
 def _denied_of_oneself(text: str, facts: List[Fact]) -> List[Fact]:
@@ -397,7 +396,7 @@ def _denied_of_oneself(text: str, facts: List[Fact]) -> List[Fact]:
     out = []
     for f in facts:
         barred = f.value is False if f.entity == "assessment_ok" else bool(f.value)
-        if f.entity in _BAR_KEYS and barred and _someone_elses(text, f.start):
+        if f.entity in BAR_FACTS and barred and _someone_elses(text, f.start):
             lifted = {"fraud_count": 0, "assessment_ok": True}.get(f.entity, False)
             if not any(g.entity == f.entity and not _someone_elses(text, g.start) for g in facts):
                 out.append(Fact(f.entity, lifted, at, at + 1))

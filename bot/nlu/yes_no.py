@@ -17,6 +17,9 @@ from bot.nlu.dates import parse_number
 from bot.nlu.time_anchors import OVERSEAS
 from rules_engine import clock
 
+# the yes/no facts that bar an application (考核, 退休, 处分, 立案, 诚信档案, 造假)
+BAR_FACTS = ("assessment_ok", "demerit_punishment", "under_investigation", "fraud_count", "integrity_record", "retired")
+
 
 _SUBJECT_ONLY = re.compile(r"\s*(我|俺|本人)(的)?(是|也是|就是|都是|得了个?|拿了个?|评了个?)?\s*")
 
